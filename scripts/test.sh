@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The one command CI runs (.ci/run): installs what the tests need and runs every test project.
+# On a bare Debian machine with the .NET SDK it brings up the local Kafka 0.9 broker (scripts/kafka-local.sh),
+# unless KAFKA_BOOTSTRAP_SERVERS already names a broker or a Docker engine answers (then the tests' KafkaFixture
+# uses Testcontainers). It stops only a broker it started itself. Extra arguments go to `dotnet test`.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+KAFKA_LOCAL="$REPO/scripts/kafka-local.sh"
+
+bash "$KAFKA_LOCAL" install
+
+STARTED_BROKER=0
+cleanup() {
+  if ((STARTED_BROKER)); then
+    bash "$KAFKA_LOCAL" stop || true
+  fi
+}
+trap cleanup EXIT
+
+docker_answers() {
+  command -v docker >/dev/null 2>&1 && timeout 20 docker info >/dev/null 2>&1
+}
+
+if [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
+  echo "test.sh: using KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS (legacy=${KAFKA_BROKER_LEGACY:-0})"
+elif docker_answers; then
+  echo "test.sh: a Docker engine answers; the tests start Kafka with Testcontainers"
+else
+  # `start` reports on stderr whether it started a new broker or found one already up; only the former is ours to stop.
+  start_err="$(mktemp)"
+  if ! bootstrap="$(bash "$KAFKA_LOCAL" start 2>"$start_err")"; then
+    cat "$start_err" >&2
+    rm -f "$start_err"
+    exit 1
+  fi
+  cat "$start_err" >&2
+  if grep -q 'started-new' "$start_err"; then STARTED_BROKER=1; fi
+  rm -f "$start_err"
+  export KAFKA_BOOTSTRAP_SERVERS="$bootstrap"
+  export KAFKA_BROKER_LEGACY=1
+  echo "test.sh: local Kafka 0.9 broker at $KAFKA_BOOTSTRAP_SERVERS (started here: $STARTED_BROKER)"
+fi
+
+log="$(mktemp)"
+set +e
+dotnet test ActorConnect.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+# dotnet test prints one "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N, Total: N" line per test assembly;
+# sum them into a single plain closing line that CI can read.
+awk '
+  /^(Passed|Failed|Skipped)! +- +Failed: / {
+    line = $0; gsub(/[ ,]+/, " ", line)
+    n = split(line, f, " ")
+    for (i = 1; i < n; i++) {
+      if (f[i] == "Failed:") failed += f[i + 1]
+      else if (f[i] == "Passed:") passed += f[i + 1]
+      else if (f[i] == "Skipped:") skipped += f[i + 1]
+    }
+    seen = 1
+  }
+  END { if (seen) printf "Total: %d passed, %d failed, %d skipped\n", passed, failed, skipped }
+' "$log"
+rm -f "$log"
+exit "$rc"
