@@ -1,0 +1,114 @@
+using System.Runtime.InteropServices;
+using ActorConnect.Api.Errors;
+using ActorConnect.Runtime;
+using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Status;
+using Akka.Configuration;
+using Serilog;
+
+namespace ActorConnect.Host;
+
+/// <summary>
+/// <c>actorconnect standalone worker.properties connector.properties...</c>: starts the worker and the connectors,
+/// and on Ctrl-C or SIGTERM stops them cleanly (offsets flushed, sink offsets committed) before exiting.
+/// A connector whose config is bad is reported and skipped; the others run.
+/// </summary>
+internal static class StandaloneCommand
+{
+    public static async Task<int> RunAsync(FileInfo workerFile, FileInfo[] connectorFiles, FileInfo? hoconFile, int statusIntervalSeconds, CancellationToken cancellation)
+    {
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
+            .CreateLogger();
+        try
+        {
+            WorkerConfig config;
+            try
+            {
+                config = WorkerConfig.ParseStandalone(JavaProperties.Load(workerFile.FullName));
+            }
+            catch (Exception e) when (e is ConfigException or FileNotFoundException)
+            {
+                Log.Fatal("Cannot start: {Message}", e.Message);
+                return 2;
+            }
+
+            var hocon = LoadHocon(hoconFile);
+            await using var worker = StandaloneWorker.Start(config, hocon);
+            Log.Information("ActorConnect standalone worker started; Kafka at {Bootstrap}, offsets in {OffsetsFile}", config.BootstrapServersValue, config.OffsetStorageFile);
+
+            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+            {
+                ctx.Cancel = true;
+                stopping.TrySetResult();
+            });
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+            {
+                ctx.Cancel = true;
+                stopping.TrySetResult();
+            });
+            using var reg = cancellation.Register(() => stopping.TrySetResult());
+
+            foreach (var file in connectorFiles)
+            {
+                try
+                {
+                    var name = await worker.CreateConnectorAsync(ConnectorFile.Load(file));
+                    Log.Information("Connector {Name} created from {File}", name, file.Name);
+                }
+                catch (Exception e) when (e is ConnectException or FileNotFoundException or System.Text.Json.JsonException)
+                {
+                    Log.Error("Connector from {File} not started: {Message}", file.FullName, e.Message);
+                }
+            }
+
+            await PrintStatusAsync(worker);
+            if (statusIntervalSeconds > 0)
+            {
+                using var timer = new PeriodicTimer(TimeSpan.FromSeconds(statusIntervalSeconds));
+                while (await Task.WhenAny(stopping.Task, timer.WaitForNextTickAsync().AsTask()) != stopping.Task)
+                {
+                    await PrintStatusAsync(worker);
+                }
+            }
+            else
+            {
+                await stopping.Task;
+            }
+
+            Log.Information("Stopping: flushing offsets and stopping connectors");
+            await PrintStatusAsync(worker);
+            await worker.StopAsync();
+            Log.Information("Stopped cleanly");
+            return 0;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+
+    private static Config LoadHocon(FileInfo? hoconFile)
+    {
+        var hostConf = Path.Combine(AppContext.BaseDirectory, "hocon", "host.conf");
+        var config = File.Exists(hostConf) ? ConfigurationFactory.ParseString(File.ReadAllText(hostConf)) : Config.Empty;
+        if (hoconFile is not null)
+        {
+            config = ConfigurationFactory.ParseString(File.ReadAllText(hoconFile.FullName)).WithFallback(config);
+        }
+
+        return config;
+    }
+
+    private static async Task PrintStatusAsync(StandaloneWorker worker)
+    {
+        foreach (var status in await worker.StatusAsync())
+        {
+            Log.Information("Status {Connector}: {State} ({Type}){Failed}{Tasks}", status.Name, status.State.ToString().ToUpperInvariant(), status.Type,
+                status.HasFailedTasks ? " with FAILED tasks" : string.Empty,
+                string.Concat(status.Tasks.Select(t => $"; task {t.Id} {t.State.ToString().ToUpperInvariant()}{(t.RestartCount > 0 ? $" restarts={t.RestartCount}" : string.Empty)}{(t.LastError is null ? string.Empty : $" ({t.LastError})")}")));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using ActorConnect.Api.Config;
+using ActorConnect.Api.Errors;
+
+namespace ActorConnect.Runtime.Config;
+
+/// <summary>
+/// The worker's configuration (worker.properties), with Kafka Connect's keys and defaults. Unknown keys are kept
+/// (Kafka Connect accepts them); a wrong value fails at start with the key and the fix in the message.
+/// </summary>
+public sealed class WorkerConfig
+{
+    public const string BootstrapServers = "bootstrap.servers";
+    public const string KeyConverter = "key.converter";
+    public const string ValueConverter = "value.converter";
+    public const string HeaderConverter = "header.converter";
+    public const string OffsetFlushIntervalMs = "offset.flush.interval.ms";
+    public const string OffsetFlushTimeoutMs = "offset.flush.timeout.ms";
+    public const string TaskShutdownGracefulTimeoutMs = "task.shutdown.graceful.timeout.ms";
+    public const string OffsetStorageFileFilename = "offset.storage.file.filename";
+    public const string PluginPath = "plugin.path";
+    public const string Listeners = "listeners";
+    public const string ProducerPrefix = "producer.";
+    public const string ConsumerPrefix = "consumer.";
+
+    /// <summary>The definition of every worker key this runtime reads; also what the docs list.</summary>
+    public static readonly ConfigDef Definition = new ConfigDef()
+        .Define(BootstrapServers, ConfigType.List, "localhost:9092", Importance.High,
+            "Kafka brokers to bootstrap from (host:port, comma-separated).", group: "Common")
+        .DefineRequired(KeyConverter, ConfigType.Class, Importance.High,
+            "Converter for record keys, for example org.apache.kafka.connect.storage.StringConverter or org.apache.kafka.connect.json.JsonConverter.", group: "Common")
+        .DefineRequired(ValueConverter, ConfigType.Class, Importance.High,
+            "Converter for record values, for example org.apache.kafka.connect.json.JsonConverter.", group: "Common")
+        .Define(HeaderConverter, ConfigType.Class, "org.apache.kafka.connect.storage.SimpleHeaderConverter", Importance.Low,
+            "Converter for record headers.", group: "Common")
+        .Define(OffsetFlushIntervalMs, ConfigType.Long, 60000L, Importance.Low,
+            "How often source offsets are stored and sink offsets committed (ms).", ConfigValidators.AtLeast(1), group: "Common")
+        .Define(OffsetFlushTimeoutMs, ConfigType.Long, 5000L, Importance.Low,
+            "How long a flush may wait for outstanding records to be acknowledged before it gives up and retries later (ms).", ConfigValidators.AtLeast(0), group: "Common")
+        .Define(TaskShutdownGracefulTimeoutMs, ConfigType.Long, 5000L, Importance.Low,
+            "How long a task may take to stop cleanly before it is abandoned (ms).", ConfigValidators.AtLeast(0), group: "Common")
+        .Define(OffsetStorageFileFilename, ConfigType.String, null, Importance.High,
+            "Standalone mode: the file source offsets are stored in. Required in standalone mode.", group: "Standalone")
+        .Define(PluginPath, ConfigType.List, "", Importance.Low,
+            "Folders holding connector plugins: each sub-folder (or the folder itself) holding assemblies is loaded in its own load context.", group: "Common")
+        .Define(Listeners, ConfigType.List, "http://:8083", Importance.Low,
+            "REST listeners.", group: "Common");
+
+    private readonly ParsedConfig _parsed;
+
+    private WorkerConfig(ParsedConfig parsed) => _parsed = parsed;
+
+    /// <summary>Parses worker properties, throwing <see cref="ConfigException"/> that names every bad key.</summary>
+    public static WorkerConfig Parse(IReadOnlyDictionary<string, string> props) => new(Definition.Parse(props));
+
+    /// <summary>Parses and checks the keys standalone mode needs.</summary>
+    public static WorkerConfig ParseStandalone(IReadOnlyDictionary<string, string> props)
+    {
+        var config = Parse(props);
+        if (string.IsNullOrWhiteSpace(config.OffsetStorageFile))
+        {
+            throw new ConfigException($"Missing required configuration \"{OffsetStorageFileFilename}\" which has no default value. " +
+                                      "Standalone mode stores source offsets in this file: set it in the worker properties, for example offset.storage.file.filename=/tmp/connect.offsets");
+        }
+
+        return config;
+    }
+
+    public IReadOnlyDictionary<string, string> Originals => _parsed.Originals;
+
+    public string BootstrapServersValue => string.Join(",", _parsed.GetList(BootstrapServers));
+
+    public TimeSpan OffsetFlushInterval => TimeSpan.FromMilliseconds(_parsed.GetLong(OffsetFlushIntervalMs));
+
+    public TimeSpan OffsetFlushTimeout => TimeSpan.FromMilliseconds(_parsed.GetLong(OffsetFlushTimeoutMs));
+
+    public TimeSpan TaskShutdownTimeout => TimeSpan.FromMilliseconds(_parsed.GetLong(TaskShutdownGracefulTimeoutMs));
+
+    public string? OffsetStorageFile => _parsed.GetString(OffsetStorageFileFilename);
+
+    public IReadOnlyList<string> PluginPaths => _parsed.GetList(PluginPath);
+
+    /// <summary>Worker-wide <c>producer.*</c> settings, prefix removed, passed to the producer client.</summary>
+    public IReadOnlyDictionary<string, string> ProducerProperties => _parsed.OriginalsWithPrefix(ProducerPrefix);
+
+    /// <summary>Worker-wide <c>consumer.*</c> settings, prefix removed, passed to the consumer client.</summary>
+    public IReadOnlyDictionary<string, string> ConsumerProperties => _parsed.OriginalsWithPrefix(ConsumerPrefix);
+}

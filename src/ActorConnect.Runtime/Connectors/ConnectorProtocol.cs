@@ -1,0 +1,49 @@
+using ActorConnect.Runtime.Tasks;
+
+namespace ActorConnect.Runtime.Connectors;
+
+/// <summary>Messages a connector supervisor understands (from the worker and from its connector's context).</summary>
+public static class ConnectorProtocol
+{
+    /// <summary>Query: reply with the connector's <see cref="Status.ConnectorStatus"/>.</summary>
+    public sealed record GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+    }
+
+    /// <summary>Query: reply with the task configurations now in use (<see cref="TaskConfigs"/>).</summary>
+    public sealed record GetTaskConfigs
+    {
+        public static readonly GetTaskConfigs Instance = new();
+    }
+
+    /// <summary>Reply to <see cref="GetTaskConfigs"/>.</summary>
+    public sealed record TaskConfigs(IReadOnlyList<IReadOnlyDictionary<string, string>> Configs);
+
+    /// <summary>Command: ask the connector for task configs again and re-create the tasks if they changed.</summary>
+    public sealed record Reconfigure
+    {
+        public static readonly Reconfigure Instance = new();
+    }
+
+    /// <summary>Command: the connector raised an error through its context.</summary>
+    public sealed record RaiseError(Exception Error);
+
+    /// <summary>Command: pause or resume every task.</summary>
+    public sealed record SetPaused(bool Paused);
+
+    /// <summary>Command: restart one task now (by hand), resetting its failure count.</summary>
+    public sealed record RestartTask(int Task);
+
+    /// <summary>Command: stop every task cleanly, then the connector; the supervisor stops itself when done.</summary>
+    public sealed record Shutdown
+    {
+        public static readonly Shutdown Instance = new();
+    }
+
+    /// <summary>Internal: a failed task's backoff is over.</summary>
+    internal sealed record RestartAfterBackoff(int Task, int Generation);
+
+    /// <summary>Internal: a task failure the decider saw, handled once the child has terminated.</summary>
+    internal sealed record TaskFailure(ConnectorTaskId Id, Exception Cause);
+}

@@ -1,0 +1,29 @@
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace ActorConnect.Runtime.Plugins;
+
+/// <summary>
+/// Loads one plugin folder in isolation, so two plugins may ship different versions of the same library.
+/// Assemblies the host already has (the SPI above all) come from the host, or the plugin's types would not be
+/// the host's <c>Connector</c> and could not be used.
+/// </summary>
+internal sealed class PluginLoadContext : AssemblyLoadContext
+{
+    private readonly string _folder;
+
+    public PluginLoadContext(string folder)
+        : base($"plugin:{folder}", isCollectible: false) => _folder = folder;
+
+    protected override Assembly? Load(AssemblyName assemblyName)
+    {
+        var shared = Default.Assemblies.FirstOrDefault(a => a.GetName().Name == assemblyName.Name);
+        if (shared is not null)
+        {
+            return null;
+        }
+
+        var candidate = Path.Combine(_folder, assemblyName.Name + ".dll");
+        return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+    }
+}

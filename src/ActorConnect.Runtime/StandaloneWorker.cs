@@ -1,0 +1,98 @@
+using System.Reflection;
+using ActorConnect.Runtime.Clients;
+using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Plugins;
+using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Storage;
+using ActorConnect.Runtime.Tasks;
+using ActorConnect.Runtime.Worker;
+using Akka.Actor;
+
+namespace ActorConnect.Runtime;
+
+/// <summary>
+/// A standalone worker (Kafka Connect's connect-standalone): offsets in a local file, connectors from .properties
+/// files. Runs in its own ActorSystem, or inside one the host already has.
+/// </summary>
+public sealed class StandaloneWorker : IAsyncDisposable
+{
+    private readonly bool _ownsSystem;
+
+    private StandaloneWorker(ActorSystem system, IActorRef worker, TaskServices services, bool ownsSystem)
+    {
+        System = system;
+        Worker = worker;
+        Services = services;
+        _ownsSystem = ownsSystem;
+    }
+
+    public ActorSystem System { get; }
+
+    public IActorRef Worker { get; }
+
+    public TaskServices Services { get; }
+
+    /// <summary>Starts a worker in a new ActorSystem configured from hocon/actorconnect.conf plus <paramref name="hocon"/>.</summary>
+    public static StandaloneWorker Start(WorkerConfig config, Akka.Configuration.Config? hocon = null, string? workerId = null, params Assembly[] pluginAssemblies)
+    {
+        var akkaConfig = (hocon ?? Akka.Configuration.Config.Empty).WithFallback(RuntimeSettings.DefaultConfig());
+        var system = ActorSystem.Create("actorconnect", akkaConfig);
+        return Start(system, config, workerId, ownsSystem: true, pluginAssemblies);
+    }
+
+    /// <summary>Starts a worker inside an existing ActorSystem (embedding); the system must include the runtime's HOCON defaults.</summary>
+    public static StandaloneWorker Start(ActorSystem system, WorkerConfig config, string? workerId = null, bool ownsSystem = false, params Assembly[] pluginAssemblies)
+    {
+        var settings = RuntimeSettings.Create(system);
+        var log = system.Log;
+        var services = new TaskServices(
+            workerId ?? $"{Environment.MachineName}:standalone",
+            config,
+            settings,
+            new FileOffsetBackingStore(config.OffsetStorageFile ?? throw new Api.Errors.ConfigException($"Missing required configuration \"{WorkerConfig.OffsetStorageFileFilename}\" which has no default value.")),
+            new BrokerFeaturesCache(config.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", config.BootstrapServersValue, line)),
+            PluginRegistry.CreateDefault(config.PluginPaths, pluginAssemblies));
+        var worker = system.ActorOf(WorkerActor.Props(services), "worker");
+        return new StandaloneWorker(system, worker, services, ownsSystem);
+    }
+
+    /// <summary>Creates a connector; throws the validation error (naming the keys) when its config is bad.</summary>
+    public async Task<string> CreateConnectorAsync(IReadOnlyDictionary<string, string> config)
+    {
+        var created = await Worker.Ask<WorkerProtocol.ConnectorCreated>(new WorkerProtocol.CreateConnector(config), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        return created.Name;
+    }
+
+    public Task<ConnectorStatus> StatusAsync(string connector) =>
+        Worker.Ask<ConnectorStatus>(new WorkerProtocol.GetConnectorStatus(connector), TimeSpan.FromSeconds(10));
+
+    public Task<List<ConnectorStatus>> StatusAsync() =>
+        Worker.Ask<List<ConnectorStatus>>(WorkerProtocol.GetAllStatus.Instance, TimeSpan.FromSeconds(10));
+
+    public Task DeleteConnectorAsync(string connector) =>
+        Worker.Ask<WorkerProtocol.ConnectorDeleted>(new WorkerProtocol.DeleteConnector(connector), TimeSpan.FromSeconds(60));
+
+    /// <summary>Stops every connector cleanly (offsets flushed and committed), then the ActorSystem if this worker made it.</summary>
+    public async Task StopAsync(TimeSpan? timeout = null)
+    {
+        try
+        {
+            await Worker.Ask<WorkerProtocol.ShutdownComplete>(WorkerProtocol.Shutdown.Instance, timeout ?? TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_ownsSystem)
+            {
+                await System.Terminate().ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!System.WhenTerminated.IsCompleted)
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+    }
+}

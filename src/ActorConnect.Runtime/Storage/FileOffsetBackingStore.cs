@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+
+namespace ActorConnect.Runtime.Storage;
+
+/// <summary>
+/// Standalone offsets in one JSON file (<c>offset.storage.file.filename</c>). Every write replaces the file
+/// atomically: a temp file is written and fsynced, then renamed over the old one, so a crash at any moment leaves
+/// either the old offsets or the new ones, never a torn file.
+/// </summary>
+public sealed class FileOffsetBackingStore : IOffsetBackingStore
+{
+    private readonly string _path;
+    private readonly object _lock = new();
+    private readonly Dictionary<string, (string Connector, JsonNode Partition, JsonNode? Offset)> _entries = new(StringComparer.Ordinal);
+
+    public FileOffsetBackingStore(string path)
+    {
+        _path = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        Load();
+    }
+
+    public IReadOnlyDictionary<string, object?>? Read(string connector, IReadOnlyDictionary<string, object?> partition)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue(OffsetJson.Key(connector, partition), out var e) ? OffsetJson.FromNode(e.Offset) : null;
+        }
+    }
+
+    public IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)> ReadAll(string connector)
+    {
+        lock (_lock)
+        {
+            return _entries.Values.Where(e => e.Connector == connector)
+                .Select(e => (OffsetJson.FromNode(e.Partition)!, OffsetJson.FromNode(e.Offset)))
+                .ToList();
+        }
+    }
+
+    public void Write(string connector, IReadOnlyCollection<KeyValuePair<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>> offsets)
+    {
+        lock (_lock)
+        {
+            foreach (var (partition, offset) in offsets)
+            {
+                var key = OffsetJson.Key(connector, partition);
+                if (offset is null)
+                {
+                    _entries.Remove(key);
+                }
+                else
+                {
+                    _entries[key] = (connector, OffsetJson.ToNode(partition)!, OffsetJson.ToNode(offset));
+                }
+            }
+
+            Persist();
+        }
+    }
+
+    private void Load()
+    {
+        if (!File.Exists(_path))
+        {
+            return;
+        }
+
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(_path));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidOperationException(
+                $"The offsets file {_path} is not valid JSON ({e.Message}). It may be a Kafka Connect (Java-serialised) offsets file or was edited by hand: " +
+                "move it aside to start the source connectors from the beginning, or point offset.storage.file.filename at another file.", e);
+        }
+
+        foreach (var item in root?.AsArray() ?? new JsonArray())
+        {
+            var key = item?["key"]?.AsArray();
+            if (key is null || key.Count != 2)
+            {
+                continue;
+            }
+
+            var connector = key[0]!.GetValue<string>();
+            _entries[key.ToJsonString()] = (connector, key[1]!.DeepClone(), item!["value"]?.DeepClone());
+        }
+    }
+
+    private void Persist()
+    {
+        var array = new JsonArray();
+        foreach (var e in _entries.Values)
+        {
+            array.Add(new JsonObject
+            {
+                ["key"] = new JsonArray(JsonValue.Create(e.Connector), e.Partition.DeepClone()),
+                ["value"] = e.Offset?.DeepClone(),
+            });
+        }
+
+        var temp = _path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, _path, overwrite: true);
+    }
+}

@@ -1,0 +1,71 @@
+using ActorConnect.Api.Sink;
+using ActorConnect.Kafka;
+
+namespace ActorConnect.Runtime.Tasks;
+
+/// <summary>
+/// The sink task's view of its consumer. Only the task's own thread calls it (from inside put/open/flush), so it needs
+/// no locks; rewinds asked for inside open() are applied by the consumer as the assignment's start offsets.
+/// </summary>
+internal sealed class SinkTaskContext(IReadOnlyDictionary<string, string> configs, Action requestCommit) : ISinkTaskContext
+{
+    private readonly HashSet<TopicPartition> _assignment = new();
+    private readonly Dictionary<TopicPartition, long> _pendingRewinds = new();
+
+    public IConsumerControl? Control { get; set; }
+
+    /// <summary>Where the task said to resume each partition; records before it are not delivered.</summary>
+    public Dictionary<TopicPartition, long> NextOffsets { get; } = new();
+
+    public long? TimeoutMs { get; private set; }
+
+    public IReadOnlyDictionary<string, string> Configs => configs;
+
+    public IReadOnlyCollection<TopicPartition> Assignment => _assignment;
+
+    public IErrantRecordReporter? ErrantRecordReporter => null;
+
+    public bool InOpen { get; set; }
+
+    public void Offset(IReadOnlyDictionary<TopicPartition, long> offsets)
+    {
+        foreach (var (tp, offset) in offsets)
+        {
+            Offset(tp, offset);
+        }
+    }
+
+    public void Offset(TopicPartition partition, long offset)
+    {
+        NextOffsets[partition] = offset;
+        if (InOpen)
+        {
+            _pendingRewinds[partition] = offset;
+        }
+        else
+        {
+            Control?.Seek(new Confluent.Kafka.TopicPartitionOffset(partition.Topic, partition.Partition, offset));
+        }
+    }
+
+    public void Timeout(long timeoutMs) => TimeoutMs = timeoutMs;
+
+    public void Pause(params TopicPartition[] partitions) => Control?.Pause(partitions.Select(SinkTaskProtocol.ToKafka));
+
+    public void Resume(params TopicPartition[] partitions) => Control?.Resume(partitions.Select(SinkTaskProtocol.ToKafka));
+
+    public void RequestCommit() => requestCommit();
+
+    public void AddAssigned(IEnumerable<TopicPartition> partitions) => _assignment.UnionWith(partitions);
+
+    public void RemoveAssigned(IEnumerable<TopicPartition> partitions) => _assignment.ExceptWith(partitions);
+
+    public bool IsAssigned(TopicPartition tp) => _assignment.Contains(tp);
+
+    public IReadOnlyList<Confluent.Kafka.TopicPartitionOffset> TakeRewinds()
+    {
+        var result = _pendingRewinds.Select(kv => new Confluent.Kafka.TopicPartitionOffset(kv.Key.Topic, kv.Key.Partition, kv.Value)).ToList();
+        _pendingRewinds.Clear();
+        return result;
+    }
+}

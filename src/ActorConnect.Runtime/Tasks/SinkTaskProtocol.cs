@@ -1,0 +1,50 @@
+using ActorConnect.Api.Sink;
+using Confluent.Kafka;
+
+namespace ActorConnect.Runtime.Tasks;
+
+/// <summary>Messages between a sink task actor, its consumer stream and the consumer's rebalance callbacks.</summary>
+internal static class SinkTaskProtocol
+{
+    public sealed record StreamInit
+    {
+        public static readonly StreamInit Instance = new();
+    }
+
+    public sealed record StreamAck
+    {
+        public static readonly StreamAck Instance = new();
+    }
+
+    public sealed record StreamCompleted
+    {
+        public static readonly StreamCompleted Instance = new();
+    }
+
+    public sealed record StreamFailed(Exception Cause);
+
+    /// <summary>From the consumer thread: partitions assigned; reply with <see cref="AssignedReply"/>.</summary>
+    public sealed record PartitionsAssigned(IReadOnlyList<Confluent.Kafka.TopicPartition> Partitions);
+
+    /// <summary>Offsets to start the assigned partitions at (rewinds the task asked for in open()).</summary>
+    public sealed record AssignedReply(IReadOnlyList<TopicPartitionOffset>? Seeks);
+
+    /// <summary>From the consumer thread: partitions revoked; reply with <see cref="RevokedReply"/> after flushing.</summary>
+    public sealed record PartitionsRevoked(IReadOnlyList<Confluent.Kafka.TopicPartition> Partitions, bool Lost);
+
+    /// <summary>The offsets to commit before the partitions are given up.</summary>
+    public sealed record RevokedReply(IReadOnlyList<TopicPartitionOffset>? Offsets);
+
+    public sealed record RetryPut
+    {
+        public static readonly RetryPut Instance = new();
+    }
+
+    public sealed record CommitDone(IReadOnlyDictionary<Api.Sink.TopicPartition, long> Offsets);
+
+    public sealed record CommitFailed(Exception Cause);
+
+    public static Api.Sink.TopicPartition ToApi(Confluent.Kafka.TopicPartition tp) => new(tp.Topic, tp.Partition.Value);
+
+    public static Confluent.Kafka.TopicPartition ToKafka(Api.Sink.TopicPartition tp) => new(tp.Topic, new Partition(tp.Partition));
+}

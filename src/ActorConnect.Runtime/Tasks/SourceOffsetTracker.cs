@@ -1,0 +1,75 @@
+using ActorConnect.Api.Source;
+
+namespace ActorConnect.Runtime.Tasks;
+
+/// <summary>
+/// Knows which source offsets may be stored. Delivery results arrive in the order records were sent, so when a
+/// record's result arrives every record sent before it is settled: its offset is committable if it and all before
+/// it were acknowledged. One failed delivery freezes the committable offsets (nothing after it may be stored) and is
+/// reported to the task. Results arrive on the stream's thread; the task's thread takes snapshots.
+/// </summary>
+internal sealed class SourceOffsetTracker
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<string, KeyValuePair<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>> _committable = new(StringComparer.Ordinal);
+    private readonly Queue<(SourceRecord Record, RecordMetadata? Metadata)> _acked = new();
+    private long _submitted;
+    private long _settled;
+
+    /// <summary>The first delivery failure, if any.</summary>
+    public Exception? Failure { get; private set; }
+
+    public long InFlight => Interlocked.Read(ref _submitted) - Interlocked.Read(ref _settled);
+
+    public void Submitted() => Interlocked.Increment(ref _submitted);
+
+    public void Acknowledged(SourceRecord record, RecordMetadata metadata)
+    {
+        lock (_lock)
+        {
+            if (Failure is null)
+            {
+                if (record.SourcePartition is { } partition)
+                {
+                    _committable[Storage.OffsetJson.Key(string.Empty, partition)] = new(partition, record.SourceOffset);
+                }
+
+                _acked.Enqueue((record, metadata));
+            }
+        }
+
+        Interlocked.Increment(ref _settled);
+    }
+
+    public void Failed(Exception error)
+    {
+        lock (_lock)
+        {
+            Failure ??= error;
+        }
+
+        Interlocked.Increment(ref _settled);
+    }
+
+    /// <summary>Takes the offsets that became committable since the last call.</summary>
+    public IReadOnlyCollection<KeyValuePair<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>> TakeCommittable()
+    {
+        lock (_lock)
+        {
+            var result = _committable.Values.ToList();
+            _committable.Clear();
+            return result;
+        }
+    }
+
+    /// <summary>Takes the acknowledged records whose CommitRecord is due.</summary>
+    public List<(SourceRecord Record, RecordMetadata? Metadata)> TakeAcked()
+    {
+        lock (_lock)
+        {
+            var result = _acked.ToList();
+            _acked.Clear();
+            return result;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using ActorConnect.Api.Storage;
+using ActorConnect.Kafka;
+using ActorConnect.Runtime.Clients;
+using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Plugins;
+using ActorConnect.Runtime.Storage;
+
+namespace ActorConnect.Runtime.Tasks;
+
+/// <summary>What the worker shares with every task it runs: settings, stores and the broker's features.</summary>
+public sealed record TaskServices(
+    string WorkerId,
+    WorkerConfig Worker,
+    RuntimeSettings Settings,
+    IOffsetBackingStore OffsetStore,
+    BrokerFeaturesCache Broker,
+    PluginRegistry Plugins)
+{
+    /// <summary>
+    /// The key or value converter for a connector: its own <c>key.converter</c> when set, else the worker's; settings
+    /// from the worker's <c>key.converter.*</c> overridden by the connector's.
+    /// </summary>
+    public IConverter CreateConverter(IReadOnlyDictionary<string, string> connectorConfig, bool isKey)
+    {
+        var prefix = isKey ? "key.converter" : "value.converter";
+        var className = connectorConfig.GetValueOrDefault(prefix) ?? Worker.Originals.GetValueOrDefault(prefix)
+            ?? throw new Api.Errors.ConfigException($"Missing required configuration \"{prefix}\" which has no default value.");
+        var settings = new Dictionary<string, string>();
+        foreach (var source in new[] { Worker.Originals, connectorConfig })
+        {
+            foreach (var (k, v) in source)
+            {
+                if (k.StartsWith(prefix + ".", StringComparison.Ordinal))
+                {
+                    settings[k[(prefix.Length + 1)..]] = v;
+                }
+            }
+        }
+
+        return PluginRegistry.CreateConverter(className, settings, isKey);
+    }
+}
