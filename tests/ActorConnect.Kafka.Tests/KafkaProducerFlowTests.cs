@@ -1,0 +1,101 @@
+using ActorConnect.TestSupport;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+using Xunit.Abstractions;
+
+namespace ActorConnect.Kafka.Tests;
+
+[Collection("kafka")]
+public sealed class KafkaProducerFlowTests(KafkaFixture kafka, ITestOutputHelper output) : KafkaStreamTestBase(kafka, output)
+{
+    [Fact]
+    public async Task Delivers_100k_messages_to_three_partitions_and_emits_every_result_in_input_order()
+    {
+        const int count = 100_000;
+        var topic = KafkaFixture.UniqueName("producer-100k");
+        await Kafka.CreateTopicAsync(topic, partitions: 3);
+
+        var results = await Source.From(Enumerable.Range(0, count))
+            .Select(i => new ProducerMessage<int>(topic, null, Bytes($"k{i}"), Bytes($"v{i}"), null, null, i))
+            .Via(KafkaProducerFlow.Create<int>(ProducerSettings()))
+            .RunWith(Sink.Seq<ProducerResult<int>>(), Materializer)
+            .WaitAsync(Patience);
+
+        Assert.Equal(Enumerable.Range(0, count), results.Select(r => r.Message.PassThrough));
+        Assert.All(results, r => Assert.True(r.IsDelivered, r.Error?.ToString()));
+        var offsets = results.Select(r => r.Offset!).ToList();
+        Assert.Equal(3, offsets.Select(o => o.Partition.Value).Distinct().Count());
+        Assert.Equal(count, offsets.Select(o => (o.Partition.Value, o.Offset.Value)).Distinct().Count());
+
+        var read = await Kafka.ConsumeAllAsync(topic, count, Patience);
+        Assert.Equal(count, read.Count);
+        Assert.Equal(count, read.Select(r => Text(r.Message.Value)).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Undeliverable_messages_become_error_results_and_the_stream_goes_on()
+    {
+        var topic = KafkaFixture.UniqueName("producer-errors");
+        await Kafka.CreateTopicAsync(topic, partitions: 3);
+        var tooLarge = new byte[2 * 1024 * 1024]; // above message.max.bytes (1 MB): refused by the client
+        var messages = new[]
+        {
+            new ProducerMessage<string>(topic, null, null, Bytes("first"), null, null, "ok-1"),
+            new ProducerMessage<string>(topic, null, null, tooLarge, null, null, "too-large"),
+            new ProducerMessage<string>(topic, 42, null, Bytes("nowhere"), null, null, "no-such-partition"),
+            new ProducerMessage<string>(topic, 1, null, Bytes("last"), null, null, "ok-2"),
+        };
+
+        var results = await Source.From(messages)
+            .Via(KafkaProducerFlow.Create<string>(ProducerSettings()))
+            .RunWith(Sink.Seq<ProducerResult<string>>(), Materializer)
+            .WaitAsync(Patience);
+
+        Assert.Equal(["ok-1", "too-large", "no-such-partition", "ok-2"], results.Select(r => r.Message.PassThrough));
+        Assert.True(results[0].IsDelivered);
+        Assert.False(results[1].IsDelivered);
+        Assert.Equal(ErrorCode.MsgSizeTooLarge, results[1].Error!.Code);
+        Assert.False(results[2].IsDelivered);
+        Assert.Equal(ErrorCode.Local_UnknownPartition, results[2].Error!.Code);
+        Assert.True(results[3].IsDelivered);
+        Assert.Equal(1, results[3].Offset!.Partition.Value);
+    }
+
+    [Fact]
+    public async Task Headers_and_timestamps_reach_a_modern_broker_and_are_stripped_once_with_a_warning_for_a_legacy_one()
+    {
+        var topic = KafkaFixture.UniqueName("producer-headers");
+        await Kafka.CreateTopicAsync(topic, partitions: 1);
+        var stamp = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        var messages = Enumerable.Range(0, 3).Select(i => new ProducerMessage<int>(topic, 0, null, Bytes($"v{i}"),
+            [new("trace", Bytes($"t{i}"))], stamp, i));
+
+        IReadOnlyList<ProducerResult<int>> results = [];
+        async Task Run() => results = await Source.From(messages)
+            .Via(KafkaProducerFlow.Create<int>(ProducerSettings()))
+            .RunWith(Sink.Seq<ProducerResult<int>>(), Materializer)
+            .WaitAsync(Patience);
+
+        if (Kafka.IsLegacyBroker)
+        {
+            await EventFilter.Warning(contains: "stripped").ExpectOneAsync(Run);
+        }
+        else
+        {
+            await Run();
+        }
+
+        Assert.All(results, r => Assert.True(r.IsDelivered));
+        var read = await Kafka.ConsumeAllAsync(topic, 3, Patience);
+        Assert.Equal(["v0", "v1", "v2"], read.Select(r => Text(r.Message.Value)));
+        if (Kafka.IsLegacyBroker)
+        {
+            Assert.All(read, r => Assert.Empty(r.Message.Headers ?? []));
+        }
+        else
+        {
+            Assert.Equal(["t0", "t1", "t2"], read.Select(r => Text(r.Message.Headers[0].GetValueBytes())));
+            Assert.All(read, r => Assert.Equal(stamp.ToUnixTimeMilliseconds(), r.Message.Timestamp.UnixTimestampMs));
+        }
+    }
+}

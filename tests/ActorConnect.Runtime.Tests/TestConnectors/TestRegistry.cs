@@ -1,0 +1,18 @@
+using System.Collections.Concurrent;
+
+namespace ActorConnect.Runtime.Tests.TestConnectors;
+
+/// <summary>
+/// Shared state between a test and the connectors the runtime instantiates by reflection, keyed by connector name
+/// so tests running side by side never see each other's records.
+/// </summary>
+public static class TestRegistry
+{
+    public static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> Received = new();
+    public static readonly ConcurrentDictionary<string, int> FailuresLeft = new();
+    public static readonly ConcurrentDictionary<string, int> DesiredTasks = new();
+    public static readonly ConcurrentDictionary<string, ActorConnect.Api.Connector.IConnectorContext> Contexts = new();
+    public static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> StartedTaskConfigs = new();
+
+    public static ConcurrentQueue<string> ReceivedBy(string connector) => Received.GetOrAdd(connector, _ => new ConcurrentQueue<string>());
+}

@@ -1,0 +1,77 @@
+using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Status;
+using ActorConnect.TestSupport;
+
+namespace ActorConnect.Runtime.Tests;
+
+/// <summary>An in-process standalone worker against the shared test broker, with a temp dir of its own.</summary>
+public sealed class WorkerHarness : IAsyncDisposable
+{
+    private WorkerHarness(StandaloneWorker worker, string dir)
+    {
+        Worker = worker;
+        Dir = dir;
+    }
+
+    public StandaloneWorker Worker { get; }
+
+    public string Dir { get; }
+
+    public static WorkerHarness Start(string bootstrap, string converter = "org.apache.kafka.connect.storage.StringConverter", IDictionary<string, string>? extra = null)
+    {
+        var dir = RepoPaths.NewTempDirectory("worker");
+        var props = new Dictionary<string, string>
+        {
+            ["bootstrap.servers"] = bootstrap,
+            ["key.converter"] = converter,
+            ["value.converter"] = converter,
+            ["offset.storage.file.filename"] = Path.Combine(dir, "connect.offsets"),
+            ["offset.flush.interval.ms"] = "500",
+            ["consumer.session.timeout.ms"] = "10000",
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>())
+        {
+            props[k] = v;
+        }
+
+        var hocon = Akka.Configuration.ConfigurationFactory.ParseString("actorconnect.task-restart { min-backoff = 100ms, max-backoff = 500ms }");
+        return new WorkerHarness(StandaloneWorker.Start(WorkerConfig.ParseStandalone(props), hocon, "test-worker", typeof(WorkerHarness).Assembly), dir);
+    }
+
+    public Task<string> CreateAsync(params (string Key, string Value)[] config) =>
+        Worker.CreateConnectorAsync(config.ToDictionary(kv => kv.Key, kv => kv.Value));
+
+    public async Task<ConnectorStatus> WaitForAsync(string connector, Func<ConnectorStatus, bool> condition, TimeSpan? timeout = null)
+    {
+        ConnectorStatus? last = null;
+        try
+        {
+            await Eventually.AssertAsync(async () =>
+            {
+                last = await Worker.StatusAsync(connector);
+                return condition(last);
+            }, timeout ?? TimeSpan.FromSeconds(60));
+        }
+        catch (Exception e)
+        {
+            throw new Xunit.Sdk.XunitException($"Status never matched; last: {Describe(last)} ({e.Message})");
+        }
+
+        return last!;
+    }
+
+    public static string Describe(ConnectorStatus? s) => s is null ? "none" :
+        $"{s.Name} {s.State} [{string.Join("; ", s.Tasks.Select(t => $"{t.Id}:{t.State} restarts={t.RestartCount} err={t.LastError} trace={t.Trace?.Split('\n')[0]}"))}] trace={s.Trace?.Split('\n')[0]}";
+
+    public async ValueTask DisposeAsync()
+    {
+        await Worker.StopAsync();
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
