@@ -53,6 +53,20 @@ public sealed class FileStreamSinkTaskTests : IDisposable
     }
 
     [Fact]
+    public void A_torn_last_line_left_by_a_killed_worker_is_cut_before_appending()
+    {
+        var file = _dir.File("out.txt");
+        System.IO.File.WriteAllText(file, "whole-1\nwhole-2\nwho");
+        var task = StartSink(file);
+
+        task.Put([Rec("whole-3")]);
+        task.Flush(new Dictionary<TopicPartition, long>());
+        task.Stop();
+
+        Assert.Equal("whole-1\nwhole-2\nwhole-3\n", ReadShared(file));
+    }
+
+    [Fact]
     public void Appends_to_an_existing_file_and_stop_writes_the_rest_and_closes()
     {
         var file = _dir.File("out.txt");
