@@ -7,6 +7,7 @@ using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Tasks;
 using ActorConnect.Runtime.Worker;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorConnect.Runtime;
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using ActorConnect.TestSupport;
@@ -61,6 +62,63 @@ public sealed class KafkaBrokerProbeTests(KafkaFixture kafka)
         await server;
         Assert.True(features.IsLegacy);
         Assert.False(features.SupportsHeaders);
+    }
+
+    [Fact]
+    public async Task Reads_the_features_from_an_ApiVersions_answer()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var server = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync();
+            var request = new byte[256];
+            var read = await socket.ReceiveAsync(request);
+            Assert.True(read >= 12);
+            Assert.Equal(18, BinaryPrimitives.ReadInt16BigEndian(request.AsSpan(4))); // ApiVersions
+            var correlation = BinaryPrimitives.ReadInt32BigEndian(request.AsSpan(8));
+            // A 2.x-like broker: Produce up to v8, InitProducerId up to v2.
+            var response = new byte[4 + 4 + 2 + 4 + 2 * 6];
+            var span = response.AsSpan();
+            BinaryPrimitives.WriteInt32BigEndian(span, response.Length - 4);
+            BinaryPrimitives.WriteInt32BigEndian(span[4..], correlation);
+            BinaryPrimitives.WriteInt32BigEndian(span[10..], 2);
+            WriteVersion(span[14..], key: 0, max: 8);
+            WriteVersion(span[20..], key: 22, max: 2);
+            await socket.SendAsync(response);
+        });
+
+        var features = await KafkaBrokerProbe.DetectAsync($"127.0.0.1:{port}", Patience);
+
+        await server;
+        Assert.False(features.IsLegacy);
+        Assert.True(features.SupportsHeaders);
+        Assert.True(features.SupportsTimestamps);
+        Assert.True(features.SupportsIdempotence);
+        Assert.Equal((short)8, features.MaxApiVersions[0]);
+        Assert.Equal(new ProducerSettings("x:1").BuildConfig().ApiVersionRequest,
+            new ProducerSettings("x:1").WithBrokerFeatures(features).BuildConfig().ApiVersionRequest);
+    }
+
+    private static void WriteVersion(Span<byte> span, short key, short max)
+    {
+        BinaryPrimitives.WriteInt16BigEndian(span, key);
+        BinaryPrimitives.WriteInt16BigEndian(span[2..], 0);
+        BinaryPrimitives.WriteInt16BigEndian(span[4..], max);
+    }
+
+    [Fact]
+    public async Task A_server_that_accepts_but_never_answers_is_not_taken_for_a_broker()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start(); // the kernel accepts connections on its own; nobody ever reads or answers
+        var bootstrap = $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+
+        var error = await Assert.ThrowsAsync<KafkaBrokerUnreachableException>(
+            () => KafkaBrokerProbe.DetectAsync(bootstrap, TimeSpan.FromSeconds(4)));
+
+        Assert.Contains(bootstrap, error.Message);
     }
 
     [Theory]

@@ -28,7 +28,9 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
         probe1.Cancel();
 
         Assert.Contains(ConsumerDispatcher, listener.ThreadName ?? "<no name>");
-        Assert.Equal(commit.OrderBy(o => o.Partition.Value), Committed(settings.GroupId, topic).Where(o => o.Offset != Offset.Unset));
+        Assert.Equal(
+            commit.Select(o => (o.Partition.Value, o.Offset.Value)).Order(),
+            Committed(settings.GroupId, topic).Where(o => o.Offset != Offset.Unset).Select(o => (o.Partition.Value, o.Offset.Value)));
 
         var (control2, probe2) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic))
             .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
@@ -61,6 +63,7 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
             .WithMaxBufferedRecords(maxBuffered)
             .WithStatisticsHandler(stats.OnStatistics, TimeSpan.FromMilliseconds(500));
 
+        var maxPollExceeded = WatchWarnings("MAXPOLL"); // librdkafka's own verdict; fails the waits below early
         var (control, probe) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic), listener)
             .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
             .Run(Materializer);
@@ -68,15 +71,18 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
         var records = probe.ExpectNextN(10, Patience).ToList();
 
         // Downstream now stalls: the stage fills its buffer, pauses, and must keep polling.
-        await AwaitConditionAsync(() => Task.FromResult(control.BufferedCount == maxBuffered), Patience);
+        await WaitUntilAsync(() => control.BufferedCount == maxBuffered, "the stage fills its buffer");
         var reportsBefore = stats.Count;
-        await AwaitConditionAsync(() => Task.FromResult(stats.Count > reportsBefore), Patience);
+        await WaitUntilAsync(() => stats.Count > reportsBefore || maxPollExceeded.IsSet, "a statistics report after the stall began");
+        Assert.False(maxPollExceeded.IsSet, "librdkafka reported that max.poll.interval.ms was exceeded");
         var atStall = stats.Latest!;
         // The member's own clock: no rebalance for more than twice max.poll.interval.ms while nothing was requested.
-        await AwaitConditionAsync(() => Task.FromResult(
-            stats.Latest!.RebalanceCount != atStall.RebalanceCount ||
-            stats.Latest.RebalanceAgeMs >= atStall.RebalanceAgeMs + 2 * maxPollIntervalMs), Patience);
+        await WaitUntilAsync(() =>
+            maxPollExceeded.IsSet || stats.Latest!.RebalanceCount != atStall.RebalanceCount ||
+            stats.Latest.RebalanceAgeMs >= atStall.RebalanceAgeMs + 2 * maxPollIntervalMs,
+            "two max.poll.interval.ms without a rebalance, or a rebalance");
 
+        Assert.False(maxPollExceeded.IsSet, "librdkafka reported that max.poll.interval.ms was exceeded");
         var stalled = stats.Latest!;
         Assert.Equal(atStall.RebalanceCount, stalled.RebalanceCount);
         Assert.Equal("steady", stalled.JoinState);
@@ -152,6 +158,33 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
         await control.StopAsync().WaitAsync(Patience);
 
         Assert.Equal(Enumerable.Range(0, 100).Select(i => $"b{i}"), fromOne.Select(r => Text(r.Value)));
+    }
+
+    [Fact]
+    public async Task An_unreachable_broker_is_reported_as_last_error_without_failing_the_stream()
+    {
+        var settings = ConsumerSettings(KafkaFixture.UniqueName("group-down")).WithBootstrapServers($"127.0.0.1:{ClosedPort()}");
+
+        var (control, probe) = KafkaConsumerSource.Create(settings, Subscription.ForTopics("nowhere"))
+            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
+            .Run(Materializer);
+        probe.Request(1);
+        await WaitUntilAsync(() => control.LastError is not null, "librdkafka reports the broker as down");
+
+        Assert.False(control.IsShutdown.IsCompleted);
+        Assert.True(control.LastError!.IsLocalError);
+        Assert.False(control.LastError.IsFatal);
+        await control.StopAsync().WaitAsync(Patience);
+        probe.ExpectComplete();
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     private List<TopicPartitionOffset> Committed(string groupId, string topic)

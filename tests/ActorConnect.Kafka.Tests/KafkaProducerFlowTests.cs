@@ -62,6 +62,25 @@ public sealed class KafkaProducerFlowTests(KafkaFixture kafka, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Messages_that_time_out_against_an_unreachable_broker_become_error_results()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var settings = ProducerSettings().WithBootstrapServers($"127.0.0.1:{port}").WithProperty("message.timeout.ms", "300");
+
+        var results = await Source.From(Enumerable.Range(0, 3))
+            .Select(i => new ProducerMessage<int>("nowhere", null, null, Bytes($"v{i}"), null, null, i))
+            .Via(KafkaProducerFlow.Create<int>(settings))
+            .RunWith(Sink.Seq<ProducerResult<int>>(), Materializer)
+            .WaitAsync(Patience);
+
+        Assert.Equal([0, 1, 2], results.Select(r => r.Message.PassThrough));
+        Assert.All(results, r => Assert.Equal(ErrorCode.Local_MsgTimedOut, r.Error!.Code));
+    }
+
+    [Fact]
     public async Task Headers_and_timestamps_reach_a_modern_broker_and_are_stripped_once_with_a_warning_for_a_legacy_one()
     {
         var topic = KafkaFixture.UniqueName("producer-headers");

@@ -1,5 +1,7 @@
 using System.Text;
 using ActorConnect.TestSupport;
+using Akka.Actor;
+using Akka.Event;
 using Akka.Streams;
 using Xunit.Abstractions;
 
@@ -53,6 +55,19 @@ public abstract class KafkaStreamTestBase : Akka.TestKit.Xunit2.TestKit
                 ["max.poll.interval.ms"] = "6000",
             });
 
+    /// <summary>Waits for a condition, checked every 50 ms (the TestKit's default interval is a tenth of the timeout).</summary>
+    protected Task WaitUntilAsync(Func<bool> condition, string because) =>
+        AwaitConditionAsync(() => Task.FromResult(condition()), Patience, TimeSpan.FromMilliseconds(50), because);
+
+    /// <summary>A flag set as soon as a warning containing <paramref name="marker"/> is logged anywhere in the system.</summary>
+    protected ManualResetEventSlim WatchWarnings(string marker)
+    {
+        var seen = new ManualResetEventSlim();
+        var watcher = Sys.ActorOf(Props.Create(() => new WarningWatcher(marker, seen)));
+        Sys.EventStream.Subscribe(watcher, typeof(Warning));
+        return seen;
+    }
+
     protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
     protected static string Text(byte[]? bytes) => bytes is null ? "<null>" : Encoding.UTF8.GetString(bytes);
@@ -64,5 +79,11 @@ public abstract class KafkaStreamTestBase : Akka.TestKit.Xunit2.TestKit
         await Kafka.CreateTopicAsync(topic, partitions);
         await Kafka.ProduceAsync(topic, Enumerable.Range(0, count).Select(i => ((byte[]?)Bytes($"k{i}"), (byte[]?)Bytes($"v{i}"))));
         return topic;
+    }
+
+    private sealed class WarningWatcher : ReceiveActor
+    {
+        public WarningWatcher(string marker, ManualResetEventSlim seen) =>
+            Receive<Warning>(w => w.ToString().Contains(marker, StringComparison.Ordinal), _ => seen.Set());
     }
 }

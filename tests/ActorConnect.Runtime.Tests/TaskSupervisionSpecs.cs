@@ -16,7 +16,7 @@ namespace ActorConnect.Runtime.Tests;
 [Collection("kafka")]
 public sealed class TaskSupervisionSpecs : TestKit
 {
-    private static readonly Config TestConfig = ConfigurationFactory
+    private static readonly Akka.Configuration.Config TestConfig = ConfigurationFactory
         .ParseString("actorconnect.task-restart { min-backoff = 100ms, max-backoff = 400ms, max-failures = 3, within = 1m }")
         .WithFallback(RuntimeSettings.DefaultConfig());
 
@@ -104,7 +104,7 @@ public sealed class TaskSupervisionSpecs : TestKit
     public void An_unknown_connector_class_is_rejected_with_the_known_names()
     {
         _worker.Worker.Tell(new WorkerProtocol.CreateConnector(new Dictionary<string, string> { ["name"] = "x", ["connector.class"] = "NoSuchConnector" }));
-        var failure = ExpectMsg<Status.Failure>();
+        var failure = ExpectMsg<Akka.Actor.Status.Failure>();
         Assert.Contains("NoSuchConnector", failure.Cause.Message);
         Assert.Contains("org.apache.kafka.connect.file.FileStreamSourceConnector", failure.Cause.Message);
     }
@@ -113,7 +113,7 @@ public sealed class TaskSupervisionSpecs : TestKit
     public void A_missing_required_key_is_rejected_naming_the_key()
     {
         _worker.Worker.Tell(new WorkerProtocol.CreateConnector(new Dictionary<string, string> { ["name"] = "x", ["connector.class"] = "FileStreamSource" }));
-        var failure = ExpectMsg<Status.Failure>();
+        var failure = ExpectMsg<Akka.Actor.Status.Failure>();
         Assert.Contains("Missing required configuration \"topic\" which has no default value.", failure.Cause.Message);
     }
 

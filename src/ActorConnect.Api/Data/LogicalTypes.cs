@@ -50,19 +50,53 @@ public static class LogicalTypes
             : throw new DataException($"Invalid Decimal schema: parameter '{ScaleField}' is missing or not an integer");
 
     /// <summary>Encodes a decimal as Kafka Connect does: the unscaled value, two's complement, big-endian.</summary>
+    /// <remarks>The value is rounded (half to even) to the schema's scale; any scale, negative included, is exact.</remarks>
     public static byte[] DecimalToBytes(Schema schema, decimal value)
     {
         var scale = ScaleOf(schema);
-        var unscaled = new BigInteger(decimal.Round(value, scale) * Pow10(scale));
+        if (scale is >= 0 and <= 28)
+        {
+            value = decimal.Round(value, scale);
+        }
+
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        var unscaled = ((BigInteger)(uint)bits[2] << 64) | ((BigInteger)(uint)bits[1] << 32) | (uint)bits[0];
+        if (bits[3] < 0)
+        {
+            unscaled = -unscaled;
+        }
+
+        var shift = scale - value.Scale;
+        unscaled = shift >= 0 ? unscaled * BigInteger.Pow(10, shift) : RoundHalfEven(unscaled, BigInteger.Pow(10, -shift));
         return unscaled.ToByteArray(isUnsigned: false, isBigEndian: true);
     }
 
-    /// <summary>Decodes Kafka Connect's Decimal bytes.</summary>
+    /// <summary>Decodes Kafka Connect's Decimal bytes, keeping the schema's scale when <see cref="decimal"/> can hold it.</summary>
     public static decimal DecimalFromBytes(Schema schema, byte[] bytes)
     {
         var scale = ScaleOf(schema);
         var unscaled = new BigInteger(bytes, isUnsigned: false, isBigEndian: true);
-        return (decimal)unscaled / Pow10(scale);
+        if (scale < 0)
+        {
+            unscaled *= BigInteger.Pow(10, -scale);
+            scale = 0;
+        }
+
+        // decimal holds 96 bits of mantissa and a scale of at most 28: drop digits (rounding) until it fits.
+        while (scale > 28 || (scale > 0 && BigInteger.Abs(unscaled) > DecimalMaxMantissa))
+        {
+            unscaled = RoundHalfEven(unscaled, 10);
+            scale--;
+        }
+
+        var magnitude = BigInteger.Abs(unscaled);
+        if (magnitude > DecimalMaxMantissa)
+        {
+            throw new DataException($"Decimal value {unscaled}E{-scale} is out of the range of .NET decimal (about ±7.9E28)");
+        }
+
+        return new decimal((int)(uint)(magnitude & uint.MaxValue), (int)(uint)((magnitude >> 32) & uint.MaxValue), (int)(uint)(magnitude >> 64), unscaled.Sign < 0, (byte)scale);
     }
 
     /// <summary>Days since the epoch for a Date value; the time of day must be zero, as in Kafka Connect.</summary>
@@ -95,22 +129,30 @@ public static class LogicalTypes
     /// <summary>The Time value for milliseconds since midnight.</summary>
     public static DateTime TimeFromMillis(int millis) => DateTime.UnixEpoch.AddMilliseconds(millis);
 
-    /// <summary>Milliseconds since the epoch for a Timestamp value.</summary>
-    public static long TimestampToMillis(DateTime value) => (long)(ToUtc(value) - DateTime.UnixEpoch).TotalMilliseconds;
+    /// <summary>Milliseconds since the epoch for a Timestamp value (sub-millisecond ticks are dropped, rounding down as Java's Date does).</summary>
+    public static long TimestampToMillis(DateTime value)
+    {
+        // Integer arithmetic: TimeSpan.TotalMilliseconds is a double and loses a millisecond far from the epoch.
+        var millis = Math.DivRem(ToUtc(value).Ticks - DateTime.UnixEpoch.Ticks, TimeSpan.TicksPerMillisecond, out var remainder);
+        return remainder < 0 ? millis - 1 : millis;
+    }
 
     /// <summary>The Timestamp value for milliseconds since the epoch.</summary>
     public static DateTime TimestampFromMillis(long millis) => DateTime.UnixEpoch.AddMilliseconds(millis);
 
     private static DateTime ToUtc(DateTime value) => value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
-    private static decimal Pow10(int scale)
+    private static readonly BigInteger DecimalMaxMantissa = (BigInteger.One << 96) - 1;
+
+    private static BigInteger RoundHalfEven(BigInteger value, BigInteger divisor)
     {
-        var r = 1m;
-        for (var i = 0; i < scale; i++)
+        var quotient = BigInteger.DivRem(value, divisor, out var remainder);
+        var twice = BigInteger.Abs(remainder) * 2;
+        if (twice > divisor || (twice == divisor && !quotient.IsEven))
         {
-            r *= 10m;
+            quotient += value.Sign;
         }
 
-        return r;
+        return quotient;
     }
 }

@@ -150,7 +150,7 @@ public sealed class Schema : IEquatable<Schema>
     public bool Equals(Schema? other) =>
         other is not null && (ReferenceEquals(this, other) ||
         Type == other.Type && IsOptional == other.IsOptional && Name == other.Name && Version == other.Version &&
-        Doc == other.Doc && Equals(DefaultValue, other.DefaultValue) &&
+        Doc == other.Doc && Struct.ValueEquals(DefaultValue, other.DefaultValue) &&
         Parameters.Count == other.Parameters.Count && !Parameters.Except(other.Parameters).Any() &&
         _fields.SequenceEqual(other._fields) && Equals(KeySchema, other.KeySchema) && Equals(ValueSchema, other.ValueSchema));
 

@@ -239,7 +239,7 @@ public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
     {
         if (!_tasks.TryGetValue(m.Task, out var slot))
         {
-            Sender.Tell(new Status.Failure(new Api.Errors.NotFoundException($"Task {Name}-{m.Task} not found")));
+            Sender.Tell(new Akka.Actor.Status.Failure(new Api.Errors.NotFoundException($"Task {Name}-{m.Task} not found")));
             return;
         }
 
@@ -258,7 +258,7 @@ public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
             SpawnTask(slot);
         }
 
-        Sender.Tell(new Status.Success(slot.Id));
+        Sender.Tell(new Akka.Actor.Status.Success(slot.Id));
     }
 
     private void Reconfigure()

@@ -77,7 +77,21 @@ public sealed class PluginRegistry
 
     /// <summary>The default registry: the assemblies loaded in this process (bundled connectors) plus plugin paths.</summary>
     public static PluginRegistry CreateDefault(IEnumerable<string> pluginPaths, params Assembly[] extra) =>
-        Create(AppDomain.CurrentDomain.GetAssemblies().Concat(extra).Distinct(), pluginPaths);
+        Create(AppDomain.CurrentDomain.GetAssemblies().Concat(BundledConnectorAssemblies()).Concat(extra).Distinct(), pluginPaths);
+
+    /// <summary>
+    /// The connector families shipped with the host (ActorConnect.Connectors.*.dll beside it). They are not referenced
+    /// by code, so .NET would not load them by itself.
+    /// </summary>
+    private static IEnumerable<Assembly> BundledConnectorAssemblies()
+    {
+        foreach (var dll in Directory.GetFiles(AppContext.BaseDirectory, "ActorConnect.Connectors.*.dll"))
+        {
+            var name = AssemblyName.GetAssemblyName(dll);
+            yield return AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name.Name)
+                ?? System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyName(name);
+        }
+    }
 
     /// <summary>Resolves a <c>connector.class</c> value, or throws an error that lists the known names.</summary>
     public ConnectorPlugin Resolve(string className)

@@ -1,0 +1,134 @@
+using Confluent.Kafka;
+
+namespace ActorConnect.Kafka;
+
+/// <summary>
+/// Immutable settings of <see cref="KafkaConsumerSource"/>.
+/// </summary>
+/// <remarks>
+/// Why these defaults: a sink task commits only what it has written, so offsets are committed explicitly
+/// (<c>enable.auto.commit=false</c>, <c>enable.auto.offset.store=false</c>), and a new group starts from the
+/// beginning (<c>auto.offset.reset=earliest</c>) like Kafka Connect's sink consumers. <see cref="Properties"/>
+/// (Kafka Connect's <c>consumer.*</c> keys, librdkafka names) are applied last and win, except that
+/// auto-commit and cooperative assignors are refused because the stage does not support them.
+/// </remarks>
+public sealed record ConsumerSettings
+{
+    /// <summary>Default bound of records held by the stage.</summary>
+    public const int DefaultMaxBufferedRecords = 1000;
+
+    /// <summary>Default pause between polls when librdkafka had nothing to give.</summary>
+    public static TimeSpan DefaultPollInterval { get; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The librdkafka properties we set unless <see cref="Properties"/> says otherwise.</summary>
+    public static IReadOnlyDictionary<string, string> DefaultProperties { get; } = new Dictionary<string, string>
+    {
+        ["enable.auto.commit"] = "false",
+        ["enable.auto.offset.store"] = "false",
+        ["auto.offset.reset"] = "earliest",
+        ["enable.partition.eof"] = "false",
+    };
+
+    /// <summary>Creates settings for a consumer group.</summary>
+    public ConsumerSettings(string bootstrapServers, string groupId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        BootstrapServers = bootstrapServers;
+        GroupId = groupId;
+    }
+
+    /// <summary>Kafka's <c>bootstrap.servers</c>; wins over the same key in <see cref="Properties"/>.</summary>
+    public string BootstrapServers { get; init; }
+
+    /// <summary>Kafka's <c>group.id</c>; wins over the same key in <see cref="Properties"/>.</summary>
+    public string GroupId { get; init; }
+
+    /// <summary>
+    /// At most this many records are held by the stage. When it is full the stage pauses every assigned
+    /// partition (and keeps polling so that the consumer stays in its group); it resumes them once half drained.
+    /// </summary>
+    public int MaxBufferedRecords { get; init; } = DefaultMaxBufferedRecords;
+
+    /// <summary>How long the stage waits before polling again when librdkafka had nothing to give.</summary>
+    public TimeSpan PollInterval { get; init; } = DefaultPollInterval;
+
+    /// <summary>
+    /// Id of the dispatcher the stage runs on, or null for the materializer's. Use a dedicated (for example
+    /// pinned) dispatcher: polling, commits and the partition listener block the thread.
+    /// </summary>
+    public string? Dispatcher { get; init; }
+
+    /// <summary>librdkafka consumer properties, passed verbatim and applied after the defaults.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What the broker supports; decides the compatibility properties.</summary>
+    public BrokerFeatures BrokerFeatures { get; init; } = BrokerFeatures.Modern;
+
+    /// <summary>
+    /// Receives librdkafka's statistics JSON (every <c>statistics.interval.ms</c>), on a librdkafka thread.
+    /// For metrics and for tests that need to observe the group membership.
+    /// </summary>
+    public Action<string>? StatisticsHandler { get; init; }
+
+    /// <summary>Returns a copy with another group id.</summary>
+    public ConsumerSettings WithGroupId(string groupId) => this with { GroupId = groupId };
+
+    /// <summary>Returns a copy with another bootstrap list.</summary>
+    public ConsumerSettings WithBootstrapServers(string bootstrapServers) => this with { BootstrapServers = bootstrapServers };
+
+    /// <summary>Returns a copy with another buffer bound (at least 1).</summary>
+    public ConsumerSettings WithMaxBufferedRecords(int max) =>
+        max >= 1 ? this with { MaxBufferedRecords = max } : throw new ArgumentOutOfRangeException(nameof(max));
+
+    /// <summary>Returns a copy with another poll interval (positive).</summary>
+    public ConsumerSettings WithPollInterval(TimeSpan interval) =>
+        interval > TimeSpan.Zero ? this with { PollInterval = interval } : throw new ArgumentOutOfRangeException(nameof(interval));
+
+    /// <summary>Returns a copy that runs the stage on the given dispatcher.</summary>
+    public ConsumerSettings WithDispatcher(string? dispatcherId) => this with { Dispatcher = dispatcherId };
+
+    /// <summary>Returns a copy with the given broker features.</summary>
+    public ConsumerSettings WithBrokerFeatures(BrokerFeatures features) =>
+        this with { BrokerFeatures = features ?? throw new ArgumentNullException(nameof(features)) };
+
+    /// <summary>Returns a copy with one librdkafka property added or replaced.</summary>
+    public ConsumerSettings WithProperty(string key, string value) => WithProperties([new(key, value)]);
+
+    /// <summary>Returns a copy with the given librdkafka properties added or replacing existing ones.</summary>
+    public ConsumerSettings WithProperties(IEnumerable<KeyValuePair<string, string>> properties)
+    {
+        var merged = new Dictionary<string, string>(Properties);
+        foreach (var (key, value) in properties)
+            merged[key] = value;
+        return this with { Properties = merged };
+    }
+
+    /// <summary>Returns a copy that reports librdkafka statistics to <paramref name="handler"/> every <paramref name="interval"/>.</summary>
+    public ConsumerSettings WithStatisticsHandler(Action<string> handler, TimeSpan interval) =>
+        (this with { StatisticsHandler = handler })
+        .WithProperty("statistics.interval.ms", ((int)interval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The librdkafka configuration: defaults, then the broker's compatibility properties, then <see cref="Properties"/>,
+    /// then <see cref="BootstrapServers"/> and <see cref="GroupId"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The properties ask for auto-commit or a cooperative assignor.</exception>
+    public ConsumerConfig BuildConfig()
+    {
+        var config = new ConsumerConfig();
+        foreach (var (key, value) in DefaultProperties)
+            config.Set(key, value);
+        BrokerFeatures.ApplyTo(config);
+        foreach (var (key, value) in Properties)
+            config.Set(key, value);
+        config.BootstrapServers = BootstrapServers;
+        config.GroupId = GroupId;
+
+        if (config.EnableAutoCommit == true)
+            throw new NotSupportedException("enable.auto.commit=true is not supported: the stage commits only what the caller asks it to commit");
+        if (config.Get("partition.assignment.strategy") is { } strategy && strategy.Contains("cooperative", StringComparison.OrdinalIgnoreCase))
+            throw new NotSupportedException($"partition.assignment.strategy={strategy} is not supported: the stage implements the eager rebalance protocol only (range, roundrobin)");
+        return config;
+    }
+}

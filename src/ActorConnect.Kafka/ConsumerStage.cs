@@ -1,0 +1,370 @@
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Stage;
+using Confluent.Kafka;
+using Error = Confluent.Kafka.Error;
+
+namespace ActorConnect.Kafka;
+
+/// <summary>
+/// Blueprint of <see cref="KafkaConsumerSource"/>: one librdkafka consumer per materialization, polled without blocking.
+/// </summary>
+/// <remarks>
+/// The logic polls with <c>Consume(0)</c> in a loop until its buffer is full or librdkafka has nothing, on demand and on
+/// a timer of <see cref="ConsumerSettings.PollInterval"/>. The timer runs even when the buffer is full: then every
+/// partition is paused and polling only serves rebalances and keeps the member within <c>max.poll.interval.ms</c>.
+/// Rebalance callbacks and errors are raised by librdkafka inside <c>Consume</c> and <c>Close</c>, so they too run
+/// on the stage's thread.
+/// </remarks>
+internal sealed class ConsumerStage : GraphStageWithMaterializedValue<SourceShape<ConsumedRecord>, IConsumerControl>
+{
+    private readonly ConsumerSettings _settings;
+    private readonly Subscription _subscription;
+    private readonly IPartitionListener? _listener;
+
+    public ConsumerStage(ConsumerSettings settings, Subscription subscription, IPartitionListener? listener)
+    {
+        _settings = settings;
+        _subscription = subscription;
+        _listener = listener;
+        Shape = new SourceShape<ConsumedRecord>(Out);
+    }
+
+    public Outlet<ConsumedRecord> Out { get; } = new("kafka.consumer.out");
+
+    public override SourceShape<ConsumedRecord> Shape { get; }
+
+    public override ILogicAndMaterializedValue<IConsumerControl> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+    {
+        var control = new ConsumerControl();
+        return new LogicAndMaterializedValue<IConsumerControl>(new Logic(this, control), control);
+    }
+
+    private sealed class Logic : TimerGraphStageLogic
+    {
+        private const string PollTimer = "poll";
+
+        private readonly ConsumerStage _stage;
+        private readonly ConsumerSettings _settings;
+        private readonly ConsumerControl _control;
+        private readonly Queue<ConsumedRecord> _buffer = new();
+        private readonly PartitionState _partitions = new();
+        private IConsumer<byte[]?, byte[]?>? _consumer;
+        private volatile Error? _fatalError;
+        private Exception? _failure;
+        private bool _backpressured;
+        private int _generation;
+        private bool _assignmentChanged;
+
+        public Logic(ConsumerStage stage, ConsumerControl control) : base(stage.Shape)
+        {
+            _stage = stage;
+            _settings = stage._settings;
+            _control = control;
+            SetHandler(stage.Out, onPull: OnPull, onDownstreamFinish: _ => CompleteStage());
+        }
+
+        public override void PreStart()
+        {
+            var log = Log;
+            try
+            {
+                var builder = new ConsumerBuilder<byte[]?, byte[]?>(_settings.BuildConfig())
+                    .SetErrorHandler((_, error) => OnClientError(log, error))
+                    .SetLogHandler((_, message) => KafkaClientLogging.Forward(log, message))
+                    .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+                    .SetPartitionsRevokedHandler((consumer, partitions) => OnRevoked(consumer, partitions))
+                    .SetPartitionsLostHandler((_, partitions) => OnLost(partitions));
+                if (_settings.StatisticsHandler is { } statistics)
+                    builder.SetStatisticsHandler((_, json) => statistics(json));
+                _consumer = builder.Build();
+                _consumer.Subscribe(_stage._subscription.ToSubscribeList());
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+                return;
+            }
+            log.Info("Kafka consumer of group {0} subscribed to {1} ({2})", _settings.GroupId, _stage._subscription,
+                _settings.BrokerFeatures.Describe());
+            ScheduleRepeatedly(PollTimer, _settings.PollInterval);
+            _control.Attach(GetAsyncCallback(RunCommands));
+        }
+
+        public override void PostStop()
+        {
+            var failure = _failure;
+            if (_consumer is { } consumer)
+            {
+                try
+                {
+                    consumer.Close(); // the revoke handler runs here: the listener commits what it wrote
+                }
+                catch (Exception e)
+                {
+                    Log.Error(e, "Closing the Kafka consumer of group {0} failed", _settings.GroupId);
+                    failure ??= e;
+                    consumer.Dispose();
+                }
+                _consumer = null;
+            }
+            _buffer.Clear();
+            _control.PublishBuffered(0);
+            _control.MarkStopped(failure);
+        }
+
+        protected override void OnTimer(object timerKey)
+        {
+            RunCommands(); // also covers a wake-up lost while the stage was starting
+            Poll();
+        }
+
+        private void OnPull()
+        {
+            if (_buffer.Count == 0)
+                Poll();
+            else
+                Emit();
+        }
+
+        private void Poll()
+        {
+            if (_consumer is not { } consumer || IsClosed(_stage.Out))
+                return;
+            try
+            {
+                // With a full buffer every partition is paused; one Consume still serves rebalances and max.poll.interval.ms.
+                var budget = Math.Max(1, _settings.MaxBufferedRecords - _buffer.Count);
+                for (var i = 0; i < budget; i++)
+                {
+                    var result = consumer.Consume(TimeSpan.Zero);
+                    if (_fatalError is { } fatal)
+                    {
+                        Fail(new KafkaException(fatal));
+                        return;
+                    }
+                    if (_assignmentChanged)
+                    {
+                        _assignmentChanged = false;
+                        UpdatePauses(); // before any record of the new assignment is looked at
+                    }
+                    if (result is null)
+                        break;
+                    Accept(result);
+                }
+                ReportSeekErrors(_partitions.ApplySeeks(consumer));
+            }
+            catch (KafkaException e) when (!e.Error.IsFatal)
+            {
+                Log.Warning("Kafka consumer of group {0}: {1}", _settings.GroupId, e.Error);
+                _control.PublishError(e.Error);
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+                return;
+            }
+            Emit();
+        }
+
+        /// <summary>Buffers a record, unless its partition should not be fetched right now: then it is fetched again later.</summary>
+        private void Accept(ConsumeResult<byte[]?, byte[]?> result)
+        {
+            if (result.IsPartitionEOF)
+                return;
+            var partition = result.TopicPartition;
+            if (!_partitions.IsAssigned(partition) || _partitions.HasPendingSeek(partition))
+                return; // stale, or a seek will reposition the partition anyway
+            if (_buffer.Count >= _settings.MaxBufferedRecords || _partitions.IsPausedByUser(partition))
+            {
+                // Fetched before our pause took effect: rewind so that it is read again after the resume.
+                _partitions.RequestSeek(result.TopicPartitionOffset);
+                return;
+            }
+            _buffer.Enqueue(ConsumedRecord.From(result, _generation));
+            if (_control.LastError is not null)
+                _control.PublishError(null);
+        }
+
+        private void Emit()
+        {
+            if (_buffer.Count > 0 && IsAvailable(_stage.Out))
+                Push(_stage.Out, _buffer.Dequeue());
+            UpdatePauses();
+        }
+
+        /// <summary>Pause everything when the buffer is full, resume when it is half empty (hysteresis: no flapping).</summary>
+        private void UpdatePauses()
+        {
+            _control.PublishBuffered(_buffer.Count);
+            if (_consumer is not { } consumer)
+                return;
+            if (_buffer.Count >= _settings.MaxBufferedRecords)
+                _backpressured = true;
+            else if (_buffer.Count <= _settings.MaxBufferedRecords / 2)
+                _backpressured = false;
+            try
+            {
+                _partitions.Reconcile(consumer, _backpressured);
+            }
+            catch (KafkaException e)
+            {
+                Fail(e);
+            }
+        }
+
+        private void RunCommands()
+        {
+            if (_consumer is null)
+                return;
+            while (_control.TryTake(out var command))
+            {
+                switch (command)
+                {
+                    case ConsumerCommand.Commit commit:
+                        Commit(commit);
+                        break;
+                    case ConsumerCommand.Seek seek when !_partitions.IsAssigned(seek.Offset.TopicPartition):
+                        Log.Warning("Ignoring seek to {0}: the partition is not assigned to this consumer", seek.Offset);
+                        break;
+                    case ConsumerCommand.Seek seek:
+                        DropBuffered([seek.Offset.TopicPartition]);
+                        _partitions.RequestSeek(seek.Offset);
+                        ReportSeekErrors(_partitions.ApplySeeks(_consumer));
+                        break;
+                    case ConsumerCommand.Pause pause:
+                        _partitions.PauseByUser(pause.Partitions);
+                        break;
+                    case ConsumerCommand.Resume resume:
+                        _partitions.ResumeByUser(resume.Partitions);
+                        break;
+                    case ConsumerCommand.Stop:
+                        Log.Info("Kafka consumer of group {0} stopping on request", _settings.GroupId);
+                        CompleteStage();
+                        return;
+                }
+            }
+            UpdatePauses();
+        }
+
+        private void Commit(ConsumerCommand.Commit commit)
+        {
+            if (commit.Offsets.Count == 0)
+            {
+                commit.Completion.TrySetResult();
+                return;
+            }
+            try
+            {
+                _consumer!.Commit(commit.Offsets);
+                commit.Completion.TrySetResult();
+            }
+            catch (KafkaException e)
+            {
+                commit.Completion.TrySetException(e);
+            }
+        }
+
+        private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
+        {
+            _partitions.Assign(partitions);
+            _assignmentChanged = true;
+            _control.PublishGeneration(++_generation); // before the listener: it may compare generations
+            _control.PublishAssignment(_partitions.Assigned);
+            Log.Info("Kafka consumer of group {0} assigned {1}", _settings.GroupId, Describe(partitions));
+            var starts = _stage._listener?.OnAssigned(partitions);
+            if (starts is not { Count: > 0 })
+                return partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
+
+            var byPartition = new Dictionary<TopicPartition, TopicPartitionOffset>();
+            foreach (var start in starts)
+            {
+                if (_partitions.IsAssigned(start.TopicPartition))
+                    byPartition[start.TopicPartition] = start;
+                else
+                    Log.Warning("Ignoring start offset {0}: the partition is not in the new assignment", start);
+            }
+            return partitions
+                .Select(p => byPartition.TryGetValue(p, out var start) ? start : new TopicPartitionOffset(p, Offset.Unset))
+                .ToList();
+        }
+
+        private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> revoked)
+        {
+            var partitions = revoked.Select(p => p.TopicPartition).ToList();
+            Log.Info("Kafka consumer of group {0} revoked {1}", _settings.GroupId, Describe(partitions));
+            ForgetPartitions(partitions);
+            var offsets = _stage._listener?.OnRevoked(partitions);
+            if (offsets is not { Count: > 0 })
+                return;
+            try
+            {
+                consumer.Commit(offsets);
+            }
+            catch (KafkaException e)
+            {
+                Log.Warning("Commit of {0} before giving the partitions up failed; their next owner reads again from the " +
+                            "previous commit: {1}", Describe(offsets.Select(o => o.TopicPartition)), e.Error);
+                _control.PublishError(e.Error);
+            }
+        }
+
+        private void OnLost(List<TopicPartitionOffset> lost)
+        {
+            var partitions = lost.Select(p => p.TopicPartition).ToList();
+            Log.Warning("Kafka consumer of group {0} lost {1} (no commit possible)", _settings.GroupId, Describe(partitions));
+            ForgetPartitions(partitions);
+            _stage._listener?.OnLost(partitions);
+        }
+
+        private void ForgetPartitions(IReadOnlyCollection<TopicPartition> partitions)
+        {
+            DropBuffered(partitions);
+            _partitions.Remove(partitions);
+            _control.PublishAssignment(_partitions.Assigned);
+        }
+
+        private void DropBuffered(IReadOnlyCollection<TopicPartition> partitions)
+        {
+            if (_buffer.Count == 0)
+                return;
+            var kept = _buffer.Where(r => !partitions.Contains(r.TopicPartition)).ToList();
+            if (kept.Count == _buffer.Count)
+                return;
+            _buffer.Clear();
+            foreach (var record in kept)
+                _buffer.Enqueue(record);
+            _control.PublishBuffered(_buffer.Count);
+        }
+
+        private void ReportSeekErrors(IReadOnlyList<Error> errors)
+        {
+            foreach (var error in errors)
+            {
+                Log.Warning("Kafka consumer of group {0}: seek failed: {1}", _settings.GroupId, error);
+                _control.PublishError(error);
+            }
+        }
+
+        /// <summary>librdkafka raises errors inside Consume, on this thread; fatal ones are acted on right after it.</summary>
+        private void OnClientError(ILoggingAdapter log, Error error)
+        {
+            if (error.IsFatal)
+            {
+                _fatalError = error;
+                return;
+            }
+            log.Warning("Kafka consumer error (librdkafka keeps retrying): {0} ({1})", error.Reason, error.Code);
+            _control.PublishError(error);
+        }
+
+        private void Fail(Exception cause)
+        {
+            _failure ??= cause;
+            FailStage(cause);
+        }
+
+        private static string Describe(IEnumerable<TopicPartition> partitions) =>
+            "[" + string.Join(", ", partitions.Select(p => $"{p.Topic}-{p.Partition.Value}")) + "]";
+    }
+}

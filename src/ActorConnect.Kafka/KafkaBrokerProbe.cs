@@ -1,0 +1,209 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ActorConnect.Kafka;
+
+/// <summary>
+/// Finds out, before any librdkafka client is built, whether the broker understands ApiVersions (Kafka 0.10+).
+/// </summary>
+/// <remarks>
+/// Why a raw probe: a librdkafka client configured for a modern broker hangs against 0.9, and one configured
+/// for 0.9 silently loses headers against a modern broker; neither reports the mismatch. So we ask the question
+/// ourselves on a plain TCP connection: an ApiVersions v0 request. A modern broker answers with its version
+/// ranges; a 0.9 broker does not know API key 18 and never answers (it logs "Processor got uncaught exception",
+/// exactly as it does for any librdkafka client left with its default <c>api.version.request=true</c>).
+/// Only PLAINTEXT listeners can be probed; for TLS or SASL listeners configure <see cref="BrokerFeatures"/> explicitly.
+/// </remarks>
+public static class KafkaBrokerProbe
+{
+    private const short ApiKeyMetadata = 3;
+    private const short ApiKeyApiVersions = 18;
+    private const int MaxBodyBytes = 1 << 20;
+    private static readonly TimeSpan ApiVersionsPatience = TimeSpan.FromSeconds(3);
+    private const int CorrelationId = 0x41435052; // "ACPR"
+    private const string ClientId = "actorconnect-probe";
+
+    /// <summary>
+    /// Probes the bootstrap servers in order and returns the features of the first one that answers.
+    /// </summary>
+    /// <remarks>
+    /// A broker that neither answers ApiVersions within a few seconds nor closes the connection is asked a Metadata v0
+    /// request on a second connection: an answer proves a legacy broker (0.9 keeps the connection open, silent, after
+    /// failing to parse an unknown API key); no answer means whatever listens there does not speak Kafka.
+    /// </remarks>
+    /// <param name="bootstrapServers">Kafka's <c>bootstrap.servers</c> list, <c>host:port[,host:port...]</c>.</param>
+    /// <param name="timeout">Total time allowed for all attempts.</param>
+    /// <param name="cancellationToken">Cancels the probe.</param>
+    /// <exception cref="KafkaBrokerUnreachableException">No server could be reached, or none spoke Kafka.</exception>
+    public static async Task<BrokerFeatures> DetectAsync(string bootstrapServers, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
+        var endpoints = ParseBootstrap(bootstrapServers);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+
+        var failures = new List<string>();
+        foreach (var (host, port) in endpoints)
+        {
+            var address = $"{host}:{port}";
+            try
+            {
+                return await ProbeAsync(host, port, address, timeout, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                failures.Add($"{address}: no answer within {timeout.TotalSeconds:0.#} s");
+                break; // the overall deadline is spent
+            }
+            catch (Exception e) when (e is SocketException or IOException or InvalidDataException)
+            {
+                failures.Add($"{address}: {e.Message}");
+            }
+        }
+
+        throw new KafkaBrokerUnreachableException(bootstrapServers,
+            $"No Kafka broker reachable at bootstrap.servers '{bootstrapServers}' ({string.Join("; ", failures)}). " +
+            "Check the bootstrap.servers setting and that the broker is running and listening on PLAINTEXT.");
+    }
+
+    private static async Task<BrokerFeatures> ProbeAsync(string host, int port, string address, TimeSpan timeout, CancellationToken deadline)
+    {
+        using (var apiVersionsWait = CancellationTokenSource.CreateLinkedTokenSource(deadline))
+        {
+            apiVersionsWait.CancelAfter(timeout < ApiVersionsPatience * 2 ? timeout / 2 : ApiVersionsPatience);
+            try
+            {
+                var body = await ExchangeAsync(host, port, BuildRequest(ApiKeyApiVersions, []), apiVersionsWait.Token).ConfigureAwait(false);
+                return body is null
+                    ? BrokerFeatures.Legacy with { ProbedAddress = address } // hung up on the unknown API key
+                    : BrokerFeatures.FromApiVersions(ParseApiVersions(body), address);
+            }
+            catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                // Silence: a 0.9 broker, or no Kafka at all. Metadata v0 tells them apart.
+            }
+        }
+
+        // Metadata v0 with an empty topic array (all topics): every broker before 4.0 answers it.
+        var metadata = await ExchangeAsync(host, port, BuildRequest(ApiKeyMetadata, [0, 0, 0, 0]), deadline).ConfigureAwait(false);
+        return metadata is not null
+            ? BrokerFeatures.Legacy with { ProbedAddress = address }
+            : throw new InvalidDataException("accepted the connection but answered neither ApiVersions nor Metadata: not a Kafka broker?");
+    }
+
+    /// <summary>Sends one request and returns the response body after the correlation id, or null when the server hung up first.</summary>
+    private static async Task<byte[]?> ExchangeAsync(string host, int port, byte[] request, CancellationToken ct)
+    {
+        using var client = new TcpClient { NoDelay = true };
+        await client.ConnectAsync(host, port, ct).ConfigureAwait(false);
+        var stream = client.GetStream();
+        await stream.WriteAsync(request, ct).ConfigureAwait(false);
+
+        var header = new byte[8]; // int32 size, int32 correlation id
+        try
+        {
+            if (!await ReadFullyAsync(stream, header, ct).ConfigureAwait(false))
+                return null;
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        {
+            return null;
+        }
+
+        var size = BinaryPrimitives.ReadInt32BigEndian(header);
+        if (BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4)) != CorrelationId || size < 4)
+            throw new InvalidDataException("answered with something that is not a Kafka response");
+        var body = new byte[Math.Min(size - 4, MaxBodyBytes)]; // the rest, if any, is not needed
+        if (!await ReadFullyAsync(stream, body, ct).ConfigureAwait(false))
+            throw new InvalidDataException("closed the connection in the middle of its response");
+        return body;
+    }
+
+    private static byte[] BuildRequest(short apiKey, byte[] requestBody)
+    {
+        var clientId = Encoding.UTF8.GetBytes(ClientId);
+        var payloadSize = 2 + 2 + 4 + 2 + clientId.Length + requestBody.Length;
+        var buffer = new byte[4 + payloadSize];
+        var span = buffer.AsSpan();
+        BinaryPrimitives.WriteInt32BigEndian(span, payloadSize);
+        BinaryPrimitives.WriteInt16BigEndian(span[4..], apiKey);
+        BinaryPrimitives.WriteInt16BigEndian(span[6..], 0); // api_version 0
+        BinaryPrimitives.WriteInt32BigEndian(span[8..], CorrelationId);
+        BinaryPrimitives.WriteInt16BigEndian(span[12..], (short)clientId.Length);
+        clientId.CopyTo(span[14..]);
+        requestBody.CopyTo(span[(14 + clientId.Length)..]);
+        return buffer;
+    }
+
+    /// <summary>ApiVersions v0 response after the correlation id: error_code, then [api_key, min_version, max_version].</summary>
+    private static Dictionary<short, short> ParseApiVersions(ReadOnlySpan<byte> body)
+    {
+        if (body.Length < 6)
+            throw new InvalidDataException("answered ApiVersions with a truncated response");
+        // error_code is ignored: even UNSUPPORTED_VERSION comes with the version list.
+        var count = BinaryPrimitives.ReadInt32BigEndian(body[2..]);
+        var result = new Dictionary<short, short>();
+        var offset = 6;
+        for (var i = 0; i < count && offset + 6 <= body.Length; i++, offset += 6)
+        {
+            var key = BinaryPrimitives.ReadInt16BigEndian(body[offset..]);
+            var max = BinaryPrimitives.ReadInt16BigEndian(body[(offset + 4)..]);
+            result[key] = max;
+        }
+        return result;
+    }
+
+    private static async Task<bool> ReadFullyAsync(NetworkStream stream, byte[] buffer, CancellationToken ct)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(read), ct).ConfigureAwait(false);
+            if (n == 0)
+                return false;
+            read += n;
+        }
+        return true;
+    }
+
+    /// <summary>Splits <c>bootstrap.servers</c> into host and port, accepting <c>PLAINTEXT://</c> prefixes and [IPv6].</summary>
+    internal static IReadOnlyList<(string Host, int Port)> ParseBootstrap(string bootstrapServers)
+    {
+        var result = new List<(string, int)>();
+        foreach (var raw in bootstrapServers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var entry = raw;
+            var scheme = entry.IndexOf("://", StringComparison.Ordinal);
+            if (scheme >= 0)
+                entry = entry[(scheme + 3)..];
+            string host;
+            var port = 9092;
+            if (entry.StartsWith('['))
+            {
+                var close = entry.IndexOf(']');
+                if (close < 0)
+                    throw new ArgumentException($"Malformed bootstrap server '{raw}'", nameof(bootstrapServers));
+                host = entry[1..close];
+                if (close + 1 < entry.Length && entry[close + 1] == ':')
+                    port = ParsePort(entry[(close + 2)..], raw);
+            }
+            else
+            {
+                var colon = entry.LastIndexOf(':');
+                host = colon < 0 ? entry : entry[..colon];
+                if (colon >= 0)
+                    port = ParsePort(entry[(colon + 1)..], raw);
+            }
+            result.Add((host, port));
+        }
+        if (result.Count == 0)
+            throw new ArgumentException("bootstrap.servers is empty", nameof(bootstrapServers));
+        return result;
+    }
+
+    private static int ParsePort(string text, string raw) =>
+        int.TryParse(text, out var port) && port is > 0 and < 65536
+            ? port
+            : throw new ArgumentException($"Malformed port in bootstrap server '{raw}'", nameof(raw));
+}

@@ -1,0 +1,92 @@
+using Confluent.Kafka;
+
+namespace ActorConnect.Kafka;
+
+/// <summary>
+/// Immutable settings of <see cref="KafkaProducerFlow"/>.
+/// </summary>
+/// <remarks>
+/// Why these defaults: a source task must never lose a record it handed over, so like Kafka Connect's worker
+/// we force <c>acks=all</c> and leave idempotence off (it is not available on every broker, and Connect turns it
+/// off for source producers). <c>linger.ms=5</c> batches without adding noticeable latency. Everything in
+/// <see cref="Properties"/> (Kafka Connect's <c>producer.*</c> keys, librdkafka names) is applied last and wins.
+/// Defaults live only here, in <see cref="DefaultProperties"/> and the constants.
+/// </remarks>
+public sealed record ProducerSettings
+{
+    /// <summary>Default bound of messages awaiting delivery (and emission) inside the flow.</summary>
+    public const int DefaultMaxInFlight = 10000;
+
+    /// <summary>The librdkafka properties we set unless <see cref="Properties"/> says otherwise.</summary>
+    public static IReadOnlyDictionary<string, string> DefaultProperties { get; } = new Dictionary<string, string>
+    {
+        ["acks"] = "all",
+        ["enable.idempotence"] = "false",
+        ["linger.ms"] = "5",
+        // We only read the status, partition and offset of a delivery report: skip marshalling the rest.
+        ["dotnet.producer.delivery.report.fields"] = "status",
+    };
+
+    /// <summary>Creates settings for the given <c>bootstrap.servers</c> list.</summary>
+    public ProducerSettings(string bootstrapServers)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
+        BootstrapServers = bootstrapServers;
+    }
+
+    /// <summary>Kafka's <c>bootstrap.servers</c>; wins over a <c>bootstrap.servers</c> key in <see cref="Properties"/>.</summary>
+    public string BootstrapServers { get; init; }
+
+    /// <summary>
+    /// At most this many messages are inside the flow between being pulled and their result being emitted.
+    /// When the bound is reached the flow stops pulling: this is how a slow broker slows the source task down.
+    /// </summary>
+    public int MaxInFlight { get; init; } = DefaultMaxInFlight;
+
+    /// <summary>librdkafka producer properties, passed verbatim and applied after the defaults.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What the broker supports; decides the compatibility properties and whether headers survive.</summary>
+    public BrokerFeatures BrokerFeatures { get; init; } = BrokerFeatures.Modern;
+
+    /// <summary>Returns a copy with another bootstrap list.</summary>
+    public ProducerSettings WithBootstrapServers(string bootstrapServers) => this with { BootstrapServers = bootstrapServers };
+
+    /// <summary>Returns a copy with another in-flight bound (at least 1).</summary>
+    public ProducerSettings WithMaxInFlight(int maxInFlight) =>
+        maxInFlight >= 1 ? this with { MaxInFlight = maxInFlight } : throw new ArgumentOutOfRangeException(nameof(maxInFlight));
+
+    /// <summary>Returns a copy with the given broker features.</summary>
+    public ProducerSettings WithBrokerFeatures(BrokerFeatures features) =>
+        this with { BrokerFeatures = features ?? throw new ArgumentNullException(nameof(features)) };
+
+    /// <summary>Returns a copy with one librdkafka property added or replaced.</summary>
+    public ProducerSettings WithProperty(string key, string value) => WithProperties([new(key, value)]);
+
+    /// <summary>Returns a copy with the given librdkafka properties added or replacing existing ones.</summary>
+    public ProducerSettings WithProperties(IEnumerable<KeyValuePair<string, string>> properties)
+    {
+        var merged = new Dictionary<string, string>(Properties);
+        foreach (var (key, value) in properties)
+            merged[key] = value;
+        return this with { Properties = merged };
+    }
+
+    /// <summary>
+    /// The librdkafka configuration: defaults, then the broker's compatibility properties, then <see cref="Properties"/>,
+    /// then <see cref="BootstrapServers"/>.
+    /// </summary>
+    public ProducerConfig BuildConfig()
+    {
+        var config = new ProducerConfig();
+        foreach (var (key, value) in DefaultProperties)
+            config.Set(key, value);
+        // librdkafka must be able to queue everything we allow in flight, or Produce fails with QueueFull.
+        config.QueueBufferingMaxMessages = Math.Max(100000, MaxInFlight);
+        BrokerFeatures.ApplyTo(config);
+        foreach (var (key, value) in Properties)
+            config.Set(key, value);
+        config.BootstrapServers = BootstrapServers;
+        return config;
+    }
+}
