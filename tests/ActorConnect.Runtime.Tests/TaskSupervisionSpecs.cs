@@ -86,8 +86,8 @@ public sealed class TaskSupervisionSpecs : TestKit
     {
         var name = KafkaFixture.UniqueName("reconf");
         await _kafka.CreateTopicAsync(name, 1);
-        Create(name, ("tasks.max", "5"), ("records", "10"));
         TestRegistry.DesiredTasks[name] = 1;
+        Create(name, ("tasks.max", "5"), ("records", "10"));
         await AwaitStateAsync(name, s => s.Tasks.Count == 1 && s.Tasks.All(t => t.State == ConnectState.Running));
 
         TestRegistry.DesiredTasks[name] = 3;

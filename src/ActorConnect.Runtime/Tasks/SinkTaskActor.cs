@@ -352,6 +352,8 @@ public sealed class SinkTaskActor : ReceiveActor, IWithTimers
         }
         catch (Exception e) when (e is not TaskFailedException)
         {
+            // The consumer is closed while this actor stops; its revoke callback must not wait on an actor that is gone.
+            _listener?.Close();
             throw new TaskFailedException(_id, e);
         }
     }

@@ -1,0 +1,61 @@
+using ActorConnect.Bench;
+
+// acbench: the client side of bench/run.sh. Every measuring command ends with one "RESULT key=value ..." line on stdout,
+// which run.sh parses; everything else (progress, librdkafka warnings) goes to stderr.
+var (positional, options) = Args.Split(args);
+if (positional.Count == 0)
+{
+    return Usage();
+}
+
+try
+{
+    var rest = positional.Skip(1).ToArray();
+    return positional[0] switch
+    {
+        "probe" when rest.Length == 1 => Probe(rest[0]),
+        "gen-file" when rest.Length == 2 => GenFile.Run(rest[0], long.Parse(rest[1])),
+        "raw-produce" when rest.Length == 3 => Produce.Run(rest[0], rest[1], rest[2], options, preload: false),
+        "preload" when rest.Length == 3 => Produce.Run(rest[0], rest[1], rest[2], options, preload: true),
+        "raw-consume" when rest.Length == 4 => Consume.Run(rest[0], rest[1], long.Parse(rest[2]), rest[3], options),
+        "wait-topic" when rest.Length == 4 => Wait.Topic(rest[0], rest[1], long.Parse(rest[2]), double.Parse(rest[3]), options),
+        "count-topic" when rest.Length == 2 => Wait.CountTopic(rest[0], rest[1], options),
+        "wait-lines" when rest.Length == 3 => Wait.Lines(rest[0], long.Parse(rest[1]), double.Parse(rest[2]), options),
+        _ => Usage(),
+    };
+}
+catch (Exception e) when (e is FormatException or ArgumentException or IOException or Confluent.Kafka.KafkaException)
+{
+    Console.Error.WriteLine($"acbench: {e.GetType().Name}: {e.Message}");
+    return 1;
+}
+
+static int Probe(string bootstrap)
+{
+    Console.WriteLine(Broker.Probe(bootstrap) ? "legacy" : "modern");
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: acbench <command> [args] [options]
+          probe <bootstrap>                                    prints legacy (Kafka < 0.10, no ApiVersions) or modern
+          gen-file <path> <lines>                              numbered, unique lines of 100 bytes (99 + '\n')
+          raw-produce <bootstrap> <file> <topic>               the ceiling: Produce() + delivery handler, acks=all, linger.ms=5, Flush
+          preload <bootstrap> <file> <topic>                   the same, to fill a topic before a sink run
+          raw-consume <bootstrap> <topic> <count> <outfile>    group consumer, writes each value as a line, one commit at the end
+          wait-topic <bootstrap> <topic> <count> <timeoutSec>  polls the high watermarks (summed over partitions) until count
+          count-topic <bootstrap> <topic>                      prints the records in the topic (high watermarks summed)
+          wait-lines <file> <count> <timeoutSec>               follows a file until it holds count lines
+        options:
+          --legacy | --modern     broker protocol (default: detected by an ApiVersions probe; --legacy for Kafka < 0.10)
+          --since <unix-seconds>  wait-*: report the time elapsed since this instant (default: since the command started)
+          --pid <pid>             wait-*: give up as soon as this process has exited
+          --mark <n>              wait-*: also report when n records were there (default: 99.9% of the count)
+          --group <id>            raw-consume: the consumer group (default: a fresh one, so it reads from the start)
+        Times of raw-produce/raw-consume are from the process start (as the OS records it) to the end of the work,
+        like the workers' rows, which are timed from their process start.
+        """);
+    return 2;
+}
