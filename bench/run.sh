@@ -20,8 +20,8 @@
 #   - peak RSS is VmHWM from /proc/<pid>/status, read after the work is done and before SIGINT.
 #
 # Environment: BENCH_LINES (1000000), BENCH_SMALL_LINES (100000), BENCH_TIMEOUT_S (600, per row),
-# BENCH_CONNECT_SOURCE_TIMEOUT_S (900), BENCH_REST_PORT (18083, Kafka Connect's REST port), BENCH_QUIET_LOAD (0.8) and
-# BENCH_QUIET_WAIT_S (300): wait up to that long for the 1-minute load to drop below that before starting,
+# BENCH_CONNECT_SOURCE_TIMEOUT_S (900), BENCH_REST_PORT (18083, Kafka Connect's REST port), BENCH_QUIET_CPU (0.3) and
+# BENCH_QUIET_WAIT_S (300): wait up to that long for the machine's busy CPU (in cores) to drop below that before starting,
 # BENCH_AC_BATCH_SIZE (unset: the connector's default), BENCH_OFFSET_FLUSH_MS (10000, both workers' offset.flush.interval.ms), BENCH_KEEP=1 keeps bench/.work/<run> (files, logs),
 # BENCH_SKIP_BUILD=1 skips the builds, BENCH_KEEP_TOPICS=1 keeps the bench topics on the broker.
 set -euo pipefail
@@ -34,7 +34,7 @@ TIMEOUT_S="${BENCH_TIMEOUT_S:-600}"
 KC_SOURCE_TIMEOUT_S="${BENCH_CONNECT_SOURCE_TIMEOUT_S:-900}"
 REST_PORT="${BENCH_REST_PORT:-18083}"
 FLUSH_MS="${BENCH_OFFSET_FLUSH_MS:-10000}"
-QUIET_LOAD="${BENCH_QUIET_LOAD:-0.8}"
+QUIET_CPU="${BENCH_QUIET_CPU:-0.3}"
 QUIET_WAIT_S="${BENCH_QUIET_WAIT_S:-300}"
 PARTITIONS=3
 RUN_ID="$(date +%Y%m%d-%H%M%S)"
@@ -307,13 +307,15 @@ if [[ ! -f "$SMALL_FILE" || "$(stat -c %s "$SMALL_FILE")" != "$((SMALL * 100))" 
 fi
 cat "$SRC_FILE" "$SMALL_FILE" >/dev/null   # both in the page cache for every row alike
 
-# Wait for a quiet machine (2 cores: a test suite running beside the benchmark skews every row).
-load1() { cut -d' ' -f1 /proc/loadavg; }
+# Wait for a quiet machine (2 cores: a test suite running beside the benchmark skews every row): the machine's busy
+# CPU over 3 s, in cores, must be below BENCH_QUIET_CPU.
+busy_cores() { local b0 b1; b0="$(machine_busy)"; sleep 3; b1="$(machine_busy)"; calc "sprintf(\"%.2f\", ($b1 - $b0) / 3)"; }
 waited=0
-while awk "BEGIN { exit !($(load1) > $QUIET_LOAD) }" && ((waited < QUIET_WAIT_S)); do
-  ((waited == 0)) && log "load $(load1) > $QUIET_LOAD: waiting up to ${QUIET_WAIT_S}s for a quiet machine"
-  sleep 10; waited=$((waited + 10))
+while busy="$(busy_cores)"; awk "BEGIN { exit !($busy > $QUIET_CPU) }" && ((waited < QUIET_WAIT_S)); do
+  ((waited == 0)) && log "the machine is busy ($busy cores): waiting up to ${QUIET_WAIT_S}s for it to calm down"
+  sleep 5; waited=$((waited + 8))
 done
+((waited >= QUIET_WAIT_S)) && log "warning: still busy ($busy cores) after ${QUIET_WAIT_S}s; measuring anyway (see the Other CPU column)"
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "load at start: $LOAD_START"
 

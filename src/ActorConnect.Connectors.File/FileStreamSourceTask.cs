@@ -36,7 +36,7 @@ namespace ActorConnect.Connectors.File;
 /// last line is returned even without '\n'.</item>
 /// </list>
 /// </summary>
-public sealed class FileStreamSourceTask : SourceTask
+public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connector.ITaskWarnings
 {
     /// <summary>The source partition key naming the file (Kafka's <c>FILENAME_FIELD</c>).</summary>
     public const string FilenameField = "filename";

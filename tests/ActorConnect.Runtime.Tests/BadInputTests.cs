@@ -45,6 +45,28 @@ public sealed class BadInputTests(KafkaFixture kafka)
     }
 
     [Fact]
+    public async Task A_missing_then_truncated_source_file_shows_in_the_status_and_lines_still_flow()
+    {
+        var topic = KafkaFixture.UniqueName("tail");
+        await kafka.CreateTopicAsync(topic, 1);
+        await using var worker = WorkerHarness.Start(kafka.BootstrapServers);
+        var input = Path.Combine(worker.Dir, "later.txt");
+        await worker.CreateAsync(("name", topic), ("connector.class", "FileStreamSource"), ("file", input), ("topic", topic));
+
+        var waiting = await worker.WaitForAsync(topic, s => s.Tasks.Count == 1 && s.Tasks[0].LastError is { } e && e.Contains("does not exist yet"));
+        Assert.Equal(ConnectState.Running, waiting.Tasks[0].State);
+        Assert.Contains(input, waiting.Tasks[0].LastError);
+
+        await File.WriteAllTextAsync(input, "one\ntwo\nthree\n");
+        await Eventually.AssertAsync(async () => (await kafka.ConsumeAllAsync(topic, 3, TimeSpan.FromSeconds(5))).Count == 3, TimeSpan.FromSeconds(60), "lines flow once the file exists");
+
+        await File.WriteAllTextAsync(input, "new\n"); // shorter than what was read: truncated
+        var truncated = await worker.WaitForAsync(topic, s => s.Tasks[0].LastError is { } e && e.Contains("trunc", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(ConnectState.Running, truncated.Tasks[0].State);
+        await Eventually.AssertAsync(async () => (await kafka.ConsumeAllAsync(topic, 4, TimeSpan.FromSeconds(5))).Count == 4, TimeSpan.FromSeconds(60), "reading restarts at the top of the truncated file");
+    }
+
+    [Fact]
     public async Task Sink_topics_must_be_given_once()
     {
         await using var worker = WorkerHarness.Start(kafka.BootstrapServers);

@@ -36,6 +36,7 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
     private bool _paused;
     private bool _stopped;
     private int _retryAttempt;
+    private string? _warning;
 
     public SourceTaskActor(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle)
     {
@@ -174,15 +175,30 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
         if (_retryAttempt > 0)
         {
             _retryAttempt = 0;
-            Context.Parent.Tell(new TaskProtocol.StateChanged(_id, ConnectState.Running));
+            Context.Parent.Tell(new TaskProtocol.StateChanged(_id, ConnectState.Running, _warning));
         }
 
+        ReportWarning();
         if (records is { Count: > 0 })
         {
             Send(records);
         }
 
         Self.Tell(PollNext.Instance);
+    }
+
+    private void ReportWarning()
+    {
+        if (_task is Api.Connector.ITaskWarnings { LastWarning: var warning } && warning != _warning)
+        {
+            _warning = warning;
+            if (warning is not null)
+            {
+                _log.Warning("Task {0}: {1}", _id, warning);
+            }
+
+            Context.Parent.Tell(new TaskProtocol.StateChanged(_id, ConnectState.Running, warning));
+        }
     }
 
     private void Send(IReadOnlyList<SourceRecord> records)
