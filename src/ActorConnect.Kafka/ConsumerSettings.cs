@@ -27,6 +27,10 @@ public sealed record ConsumerSettings
         ["enable.auto.offset.store"] = "false",
         ["auto.offset.reset"] = "earliest",
         ["enable.partition.eof"] = "false",
+        // librdkafka prefetches up to 64 MB per consumer by default; the stage's own buffer already absorbs short
+        // stalls, so a smaller prefetch keeps a worker with many sink tasks within a predictable memory bound.
+        ["queued.max.messages.kbytes"] = "16384",
+        ["queued.min.messages"] = "20000",
     };
 
     /// <summary>Creates settings for a consumer group.</summary>
@@ -52,6 +56,20 @@ public sealed record ConsumerSettings
 
     /// <summary>How long the stage waits before polling again when librdkafka had nothing to give.</summary>
     public TimeSpan PollInterval { get; init; } = DefaultPollInterval;
+
+    /// <summary>
+    /// How long a full buffer may wait for downstream before every partition is paused (and polling goes on only to
+    /// stay in the group): a third of <c>max.poll.interval.ms</c>, at most 10 s. Shorter stalls just stop reading,
+    /// which keeps librdkafka's prefetched records instead of discarding them with a pause.
+    /// </summary>
+    public TimeSpan StallBeforePause
+    {
+        get
+        {
+            var maxPoll = Properties.TryGetValue("max.poll.interval.ms", out var v) && int.TryParse(v, out var ms) ? ms : 300000;
+            return TimeSpan.FromMilliseconds(Math.Min(maxPoll / 3, 10000));
+        }
+    }
 
     /// <summary>
     /// Id of the dispatcher the stage runs on, or null for the materializer's. Use a dedicated (for example

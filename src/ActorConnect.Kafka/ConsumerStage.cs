@@ -53,6 +53,7 @@ internal sealed class ConsumerStage : GraphStageWithMaterializedValue<SourceShap
         private volatile Error? _fatalError;
         private Exception? _failure;
         private bool _backpressured;
+        private long _fullSinceTicks = -1;
         private int _generation;
         private bool _assignmentChanged;
 
@@ -131,6 +132,22 @@ internal sealed class ConsumerStage : GraphStageWithMaterializedValue<SourceShap
         {
             if (_consumer is not { } consumer || IsClosed(_stage.Out))
                 return;
+            if (_buffer.Count >= _settings.MaxBufferedRecords && !_backpressured)
+            {
+                // Full: leave the next records in librdkafka's own bounded queue (queued.max.messages.kbytes) rather than
+                // pausing at once, because a pause throws that prefetched queue away and a resume must fetch it again.
+                // Only a stall long enough to threaten max.poll.interval.ms pauses every partition and keeps polling.
+                var now = Environment.TickCount64;
+                if (_fullSinceTicks < 0)
+                    _fullSinceTicks = now;
+                if (now - _fullSinceTicks < _settings.StallBeforePause.TotalMilliseconds)
+                {
+                    Emit();
+                    return;
+                }
+                _backpressured = true;
+                UpdatePauses();
+            }
             try
             {
                 // With a full buffer every partition is paused; one Consume still serves rebalances and max.poll.interval.ms.
@@ -199,9 +216,9 @@ internal sealed class ConsumerStage : GraphStageWithMaterializedValue<SourceShap
             _control.PublishBuffered(_buffer.Count);
             if (_consumer is not { } consumer)
                 return;
-            if (_buffer.Count >= _settings.MaxBufferedRecords)
-                _backpressured = true;
-            else if (_buffer.Count <= _settings.MaxBufferedRecords / 2)
+            if (_buffer.Count < _settings.MaxBufferedRecords)
+                _fullSinceTicks = -1;
+            if (_buffer.Count <= _settings.MaxBufferedRecords / 2)
                 _backpressured = false;
             try
             {

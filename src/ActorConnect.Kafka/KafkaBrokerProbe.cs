@@ -21,7 +21,8 @@ public static class KafkaBrokerProbe
     private const short ApiKeyApiVersions = 18;
     private const int MaxBodyBytes = 1 << 20;
     private static readonly TimeSpan ApiVersionsPatience = TimeSpan.FromSeconds(3);
-    private const int CorrelationId = 0x41435052; // "ACPR"
+    private const int ApiVersionsCorrelationId = 0x41435052; // "ACPR"
+    private const int MetadataCorrelationId = ApiVersionsCorrelationId + 1;
     private const string ClientId = "actorconnect-probe";
 
     /// <summary>
@@ -74,26 +75,33 @@ public static class KafkaBrokerProbe
             apiVersionsWait.CancelAfter(timeout < ApiVersionsPatience * 2 ? timeout / 2 : ApiVersionsPatience);
             try
             {
-                var body = await ExchangeAsync(host, port, BuildRequest(ApiKeyApiVersions, []), apiVersionsWait.Token).ConfigureAwait(false);
-                return body is null
-                    ? BrokerFeatures.Legacy with { ProbedAddress = address } // hung up on the unknown API key
-                    : BrokerFeatures.FromApiVersions(ParseApiVersions(body), address);
+                // ApiVersions and Metadata v0 pipelined on one connection: responses come in request order, so a broker
+                // that knows ApiVersions answers it first, while a 0.9 broker skips it in silence and answers Metadata
+                // at once. One round trip tells them apart, with no timeout to wait out.
+                var request = BuildRequest(ApiKeyApiVersions, [], ApiVersionsCorrelationId)
+                    .Concat(BuildRequest(ApiKeyMetadata, [0, 0, 0, 0], MetadataCorrelationId)).ToArray();
+                var answer = await ExchangeAsync(host, port, request, apiVersionsWait.Token).ConfigureAwait(false);
+                return answer switch
+                {
+                    null => BrokerFeatures.Legacy with { ProbedAddress = address }, // hung up on the unknown API key
+                    (ApiVersionsCorrelationId, var body) => BrokerFeatures.FromApiVersions(ParseApiVersions(body), address),
+                    _ => BrokerFeatures.Legacy with { ProbedAddress = address },
+                };
             }
             catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
             {
-                // Silence: a 0.9 broker, or no Kafka at all. Metadata v0 tells them apart.
+                // Silence: no Kafka at all, or one that answers nothing pipelined. Metadata v0 alone tells them apart.
             }
         }
 
-        // Metadata v0 with an empty topic array (all topics): every broker before 4.0 answers it.
-        var metadata = await ExchangeAsync(host, port, BuildRequest(ApiKeyMetadata, [0, 0, 0, 0]), deadline).ConfigureAwait(false);
+        var metadata = await ExchangeAsync(host, port, BuildRequest(ApiKeyMetadata, [0, 0, 0, 0], MetadataCorrelationId), deadline).ConfigureAwait(false);
         return metadata is not null
             ? BrokerFeatures.Legacy with { ProbedAddress = address }
             : throw new InvalidDataException("accepted the connection but answered neither ApiVersions nor Metadata: not a Kafka broker?");
     }
 
     /// <summary>Sends one request and returns the response body after the correlation id, or null when the server hung up first.</summary>
-    private static async Task<byte[]?> ExchangeAsync(string host, int port, byte[] request, CancellationToken ct)
+    private static async Task<(int CorrelationId, byte[] Body)?> ExchangeAsync(string host, int port, byte[] request, CancellationToken ct)
     {
         using var client = new TcpClient { NoDelay = true };
         await client.ConnectAsync(host, port, ct).ConfigureAwait(false);
@@ -112,15 +120,16 @@ public static class KafkaBrokerProbe
         }
 
         var size = BinaryPrimitives.ReadInt32BigEndian(header);
-        if (BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4)) != CorrelationId || size < 4)
+        var correlationId = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4));
+        if (correlationId is not (ApiVersionsCorrelationId or MetadataCorrelationId) || size < 4)
             throw new InvalidDataException("answered with something that is not a Kafka response");
         var body = new byte[Math.Min(size - 4, MaxBodyBytes)]; // the rest, if any, is not needed
         if (!await ReadFullyAsync(stream, body, ct).ConfigureAwait(false))
             throw new InvalidDataException("closed the connection in the middle of its response");
-        return body;
+        return (correlationId, body);
     }
 
-    private static byte[] BuildRequest(short apiKey, byte[] requestBody)
+    private static byte[] BuildRequest(short apiKey, byte[] requestBody, int correlationId)
     {
         var clientId = Encoding.UTF8.GetBytes(ClientId);
         var payloadSize = 2 + 2 + 4 + 2 + clientId.Length + requestBody.Length;
@@ -129,7 +138,7 @@ public static class KafkaBrokerProbe
         BinaryPrimitives.WriteInt32BigEndian(span, payloadSize);
         BinaryPrimitives.WriteInt16BigEndian(span[4..], apiKey);
         BinaryPrimitives.WriteInt16BigEndian(span[6..], 0); // api_version 0
-        BinaryPrimitives.WriteInt32BigEndian(span[8..], CorrelationId);
+        BinaryPrimitives.WriteInt32BigEndian(span[8..], correlationId);
         BinaryPrimitives.WriteInt16BigEndian(span[12..], (short)clientId.Length);
         clientId.CopyTo(span[14..]);
         requestBody.CopyTo(span[(14 + clientId.Length)..]);

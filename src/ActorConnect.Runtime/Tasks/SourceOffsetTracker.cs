@@ -11,7 +11,7 @@ namespace ActorConnect.Runtime.Tasks;
 internal sealed class SourceOffsetTracker
 {
     private readonly object _lock = new();
-    private readonly Dictionary<string, KeyValuePair<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>> _committable = new(StringComparer.Ordinal);
+    private readonly Dictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?> _committable = new(Storage.SourcePartitionComparer.Instance);
     private readonly Queue<(SourceRecord Record, RecordMetadata? Metadata)> _acked = new();
     private long _submitted;
     private long _settled;
@@ -31,7 +31,7 @@ internal sealed class SourceOffsetTracker
             {
                 if (record.SourcePartition is { } partition)
                 {
-                    _committable[Storage.OffsetJson.Key(string.Empty, partition)] = new(partition, record.SourceOffset);
+                    _committable[partition] = record.SourceOffset;
                 }
 
                 _acked.Enqueue((record, metadata));
@@ -56,7 +56,7 @@ internal sealed class SourceOffsetTracker
     {
         lock (_lock)
         {
-            var result = _committable.Values.ToList();
+            var result = _committable.ToList();
             _committable.Clear();
             return result;
         }
