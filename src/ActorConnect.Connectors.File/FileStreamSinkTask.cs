@@ -113,7 +113,7 @@ public sealed class FileStreamSinkTask : SinkTask
         file.SetLength(0);
     }
 
-    /// <summary>Buffers each record's value as one line, writing whole lines out once the buffer holds 64 KiB.</summary>
+    /// <summary>Writes each record's value as one line, in whole lines: at 64 KiB and at the end of every batch.</summary>
     public override void Put(IReadOnlyCollection<SinkRecord> records)
     {
         foreach (var record in records)
@@ -125,6 +125,9 @@ public sealed class FileStreamSinkTask : SinkTask
                 WritePending();
             }
         }
+
+        // Lines show up in the file as soon as their batch is put, as with Kafka Connect's sink; Flush adds the fsync.
+        WritePending();
     }
 
     /// <summary>Writes everything buffered and forces it to disk (fsync); for stdout, flushes it.</summary>

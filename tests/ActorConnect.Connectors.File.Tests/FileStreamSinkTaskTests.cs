@@ -34,13 +34,13 @@ public sealed class FileStreamSinkTaskTests : IDisposable
     }
 
     [Fact]
-    public void Writes_values_as_lines_in_order_and_flush_puts_them_in_the_file()
+    public void Writes_values_as_lines_in_order_at_the_end_of_each_batch()
     {
         var file = _dir.File("out.txt");
         var task = StartSink(file);
 
         task.Put([Rec("first"), Rec(Encoding.UTF8.GetBytes("bytes é")), Rec(null), Rec(42), Rec(1.5), Rec(true)]);
-        Assert.Equal(0, new FileInfo(file).Length); // buffered until Flush
+        Assert.Equal("first\nbytes é\nnull\n42\n1.5\ntrue\n", ReadShared(file)); // written once the batch is put
 
         var offsets = new Dictionary<TopicPartition, long> { [new TopicPartition("t", 0)] = 6 };
         Assert.Equal(offsets, task.PreCommit(offsets));
