@@ -15,10 +15,12 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
     public PluginLoadContext(string folder)
         : base($"plugin:{folder}", isCollectible: false) => _folder = folder;
 
+    /// <summary>True when the host has this assembly: a plugin must use the host's copy, never its own.</summary>
+    public static bool IsShared(AssemblyName assemblyName) => Default.Assemblies.Any(a => a.GetName().Name == assemblyName.Name);
+
     protected override Assembly? Load(AssemblyName assemblyName)
     {
-        var shared = Default.Assemblies.FirstOrDefault(a => a.GetName().Name == assemblyName.Name);
-        if (shared is not null)
+        if (IsShared(assemblyName))
         {
             return null;
         }

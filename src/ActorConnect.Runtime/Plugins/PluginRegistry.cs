@@ -62,6 +62,13 @@ public sealed class PluginRegistry
                 {
                     try
                     {
+                        // A plugin's build output carries its own copy of the SPI (ActorConnect.Api.dll): loading it
+                        // would give the plugin another Connector type than the host's, and hide the plugin.
+                        if (PluginLoadContext.IsShared(AssemblyName.GetAssemblyName(dll)))
+                        {
+                            continue;
+                        }
+
                         registry.Scan(context.LoadFromAssemblyPath(Path.GetFullPath(dll)));
                     }
                     catch (BadImageFormatException)
@@ -75,9 +82,12 @@ public sealed class PluginRegistry
         return registry;
     }
 
-    /// <summary>The default registry: the assemblies loaded in this process (bundled connectors) plus plugin paths.</summary>
+    /// <summary>
+    /// The default registry: the host's assemblies (the default load context: bundled connectors) plus plugin paths.
+    /// Not every assembly of the process: plugins loaded by another registry (another worker) live there too.
+    /// </summary>
     public static PluginRegistry CreateDefault(IEnumerable<string> pluginPaths, params Assembly[] extra) =>
-        Create(AppDomain.CurrentDomain.GetAssemblies().Concat(BundledConnectorAssemblies()).Concat(extra).Distinct(), pluginPaths);
+        Create(System.Runtime.Loader.AssemblyLoadContext.Default.Assemblies.Concat(BundledConnectorAssemblies()).Concat(extra).Distinct(), pluginPaths);
 
     /// <summary>
     /// The connector families shipped with the host (ActorConnect.Connectors.*.dll beside it). They are not referenced

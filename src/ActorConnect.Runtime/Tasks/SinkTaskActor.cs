@@ -18,15 +18,8 @@ namespace ActorConnect.Runtime.Tasks;
 /// Every <c>offset.flush.interval.ms</c> it asks preCommit() for safe offsets and commits them; on revocation it does
 /// the same synchronously before close(), as Kafka Connect's WorkerSinkTask.
 /// </summary>
-public sealed class SinkTaskActor : ReceiveActor, IWithTimers
+public sealed class SinkTaskActor : TaskActorBase
 {
-    private readonly ConnectorTaskId _id;
-    private readonly Type _taskType;
-    private readonly IReadOnlyDictionary<string, string> _taskConfig;
-    private readonly IReadOnlyDictionary<string, string> _connectorConfig;
-    private readonly TaskServices _services;
-    private readonly TaskHandle _handle;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<TopicPartition, long> _currentOffsets = new();
     private Dictionary<TopicPartition, long> _committed = new();
     private SinkTask? _task;
@@ -36,17 +29,11 @@ public sealed class SinkTaskActor : ReceiveActor, IWithTimers
     private IConverter? _keyConverter;
     private IConverter? _valueConverter;
     private (IActorRef Stream, List<SinkRecord> Records)? _retry;
-    private int _retryAttempt;
     private bool _stopped;
 
     public SinkTaskActor(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle)
+        : base(id, taskType, taskConfig, connectorConfig, services, handle)
     {
-        _id = id;
-        _taskType = taskType;
-        _taskConfig = taskConfig;
-        _connectorConfig = connectorConfig;
-        _services = services;
-        _handle = handle;
 
         Receive<StartTask>(_ => Guard(Start));
         Receive<SinkTaskProtocol.StreamInit>(_ => Sender.Tell(SinkTaskProtocol.StreamAck.Instance));
@@ -56,14 +43,12 @@ public sealed class SinkTaskActor : ReceiveActor, IWithTimers
         Receive<SinkTaskProtocol.PartitionsRevoked>(m => Guard(() => OnRevoked(m)));
         Receive<TaskProtocol.FlushTick>(_ => Guard(Commit));
         Receive<SinkTaskProtocol.CommitDone>(m => _committed = new Dictionary<TopicPartition, long>(m.Offsets));
-        Receive<SinkTaskProtocol.CommitFailed>(m => _log.Warning("Task {0}: offset commit failed, will retry at the next flush: {1}", _id, m.Cause.Message));
-        Receive<SinkTaskProtocol.StreamFailed>(m => Guard(() => throw new ConnectException($"The Kafka consumer of task {_id} failed: {m.Cause.Message}", m.Cause)));
+        Receive<SinkTaskProtocol.CommitFailed>(m => Log.Warning("Task {0}: offset commit failed, will retry at the next flush: {1}", Id, m.Cause.Message));
+        Receive<SinkTaskProtocol.StreamFailed>(m => Guard(() => throw new ConnectException($"The Kafka consumer of task {Id} failed: {m.Cause.Message}", m.Cause)));
         Receive<SinkTaskProtocol.StreamCompleted>(_ => { });
         Receive<TaskProtocol.SetPaused>(m => Guard(() => SetPaused(m.Paused)));
         Receive<TaskProtocol.Stop>(_ => Guard(StopCleanly));
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle) =>
         Akka.Actor.Props.Create(() => new SinkTaskActor(id, taskType, taskConfig, connectorConfig, services, handle))
@@ -76,7 +61,7 @@ public sealed class SinkTaskActor : ReceiveActor, IWithTimers
         _listener?.Close();
         if (!_stopped)
         {
-            _handle.CallStop();
+            Handle.CallStop();
         }
 
         _control?.StopAsync();
@@ -84,45 +69,34 @@ public sealed class SinkTaskActor : ReceiveActor, IWithTimers
 
     private void Start()
     {
-        if (_handle.IsStopping)
+        if (Handle.IsStopping)
         {
             return;
         }
 
-        var (topics, regex) = ConnectorConfig.Parse(_connectorConfig).SinkTopics();
-        BrokerFeatures features;
-        try
+        var (topics, regex) = Config.ConnectorConfig.Parse(ConnectorConfig).SinkTopics();
+        if (AwaitBroker(StartTask.Instance) is not { } features)
         {
-            features = _services.Broker.GetAsync(TimeSpan.FromSeconds(5), _handle.Stopping).GetAwaiter().GetResult();
-        }
-        catch (KafkaBrokerUnreachableException e)
-        {
-            var delay = RuntimeSettings.Backoff(_retryAttempt++, _services.Settings.RetryMinBackoff, _services.Settings.RetryMaxBackoff, 0.2);
-            _log.Warning("Task {0}: waiting for Kafka: {1}", _id, e.Message);
-            Context.Parent.Tell(new TaskProtocol.StateChanged(_id, ConnectState.Running, $"Waiting for Kafka: {e.Message}"));
-            Timers.StartSingleTimer("retry-start", StartTask.Instance, delay);
             return;
         }
 
-        _retryAttempt = 0;
-        _keyConverter = _services.CreateConverter(_connectorConfig, isKey: true);
-        _valueConverter = _services.CreateConverter(_connectorConfig, isKey: false);
-        _task = (SinkTask)Activator.CreateInstance(_taskType)!;
-        _handle.Register(_task);
-        _context = new SinkTaskContext(_taskConfig, () => Self.Tell(TaskProtocol.FlushTick.Instance));
+        _keyConverter = CreateConverter(isKey: true);
+        _valueConverter = CreateConverter(isKey: false);
+        _task = (SinkTask)Activator.CreateInstance(TaskType)!;
+        Handle.Register(_task);
+        _context = new SinkTaskContext(TaskConfig, () => Self.Tell(TaskProtocol.FlushTick.Instance));
         _task.Initialize(_context);
-        _task.Start(_taskConfig);
+        _task.Start(TaskConfig);
 
-        var settings = new ConsumerSettings(_services.Worker.BootstrapServersValue, _connectorConfig.GetValueOrDefault("consumer.override.group.id") ?? $"connect-{_id.Connector}")
+        var settings = new ConsumerSettings(Services.Worker.BootstrapServersValue, ConnectorConfig.GetValueOrDefault("consumer.override.group.id") ?? $"connect-{Id.Connector}")
             .WithBrokerFeatures(features)
-            .WithDispatcher(_services.Settings.ConsumerDispatcher)
-            .WithMaxBufferedRecords(_services.Settings.SinkMaxBufferedRecords)
-            .WithProperties(_services.Worker.ConsumerProperties)
-            .WithProperties(_connectorConfig.Where(kv => kv.Key.StartsWith("consumer.override.", StringComparison.Ordinal) && kv.Key != "consumer.override.group.id")
-                .ToDictionary(kv => kv.Key["consumer.override.".Length..], kv => kv.Value));
+            .WithDispatcher(Services.Settings.ConsumerDispatcher)
+            .WithMaxBufferedRecords(Services.Settings.SinkMaxBufferedRecords)
+            .WithProperties(Services.Worker.ConsumerProperties)
+            .WithProperties(Overrides("consumer.override.", except: "consumer.override.group.id"));
         var subscription = regex is null ? Subscription.ForTopics(topics) : Subscription.ForPattern(regex);
         _listener = new SinkPartitionListener(Self, TimeSpan.FromMinutes(5));
-        var maxBatch = _services.Settings.SinkMaxBatchRecords;
+        var maxBatch = Services.Settings.SinkMaxBatchRecords;
         _control = KafkaConsumerSource.Create(settings, subscription, _listener)
             .Batch(maxBatch, r => new List<Kafka.ConsumedRecord> { r }, (list, r) =>
             {
@@ -135,9 +109,9 @@ public sealed class SinkTaskActor : ReceiveActor, IWithTimers
                 Keep.Left)
             .Run(Context.Materializer());
         _context.Control = _control;
-        Context.Parent.Tell(new TaskProtocol.StateChanged(_id, ConnectState.Running));
-        _log.Info("Task {0} started ({1}), consuming {2} as group {3}", _id, _taskType.FullName, subscription, settings.GroupId);
-        Timers.StartPeriodicTimer("flush", TaskProtocol.FlushTick.Instance, _services.Worker.OffsetFlushInterval);
+        Context.Parent.Tell(new TaskProtocol.StateChanged(Id, ConnectState.Running));
+        Log.Info("Task {0} started ({1}), consuming {2} as group {3}", Id, TaskType.FullName, subscription, settings.GroupId);
+        Timers.StartPeriodicTimer("flush", TaskProtocol.FlushTick.Instance, Services.Worker.OffsetFlushInterval);
     }
 
     private void OnBatch(List<Kafka.ConsumedRecord> batch)
@@ -172,11 +146,8 @@ public sealed class SinkTaskActor : ReceiveActor, IWithTimers
             {
                 // Same batch again later; the stream waits for our ack meanwhile, so nothing new is fetched past the bound.
                 _retry = (stream, records);
-                var delay = _context!.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : RuntimeSettings.Backoff(_retryAttempt, _services.Settings.RetryMinBackoff, _services.Settings.RetryMaxBackoff, 0.2);
-                _retryAttempt++;
-                _log.Warning("Task {0}: put failed with a retriable error, redelivering {1} records in {2:N0} ms: {3}", _id, records.Count, delay.TotalMilliseconds, e.Message);
-                Context.Parent.Tell(new TaskProtocol.StateChanged(_id, ConnectState.Running, e.Message));
-                Timers.StartSingleTimer("retry-put", SinkTaskProtocol.RetryPut.Instance, delay);
+                RetryLater(SinkTaskProtocol.RetryPut.Instance, $"put failed with a retriable error, redelivering {records.Count} records: {e.Message}",
+                    _context!.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
                 return;
             }
 
@@ -186,11 +157,7 @@ public sealed class SinkTaskActor : ReceiveActor, IWithTimers
             }
         }
 
-        if (_retryAttempt > 0)
-        {
-            _retryAttempt = 0;
-            Context.Parent.Tell(new TaskProtocol.StateChanged(_id, ConnectState.Running));
-        }
+        RetrySucceeded();
 
         stream.Tell(SinkTaskProtocol.StreamAck.Instance);
     }
@@ -216,7 +183,7 @@ public sealed class SinkTaskActor : ReceiveActor, IWithTimers
         catch (Exception e)
         {
             throw new DataException(
-                $"Could not convert the record at topic '{raw.Topic}' partition {raw.Partition} offset {raw.Offset} for task {_id}: {e.Message} " +
+                $"Could not convert the record at topic '{raw.Topic}' partition {raw.Partition} offset {raw.Offset} for task {Id}: {e.Message} " +
                 "Check key.converter/value.converter (and their schemas.enable) against what the topic holds.", e);
         }
 
@@ -313,7 +280,7 @@ public sealed class SinkTaskActor : ReceiveActor, IWithTimers
             }
         }
 
-        Context.Parent.Tell(new TaskProtocol.StateChanged(_id, paused ? ConnectState.Paused : ConnectState.Running));
+        Context.Parent.Tell(new TaskProtocol.StateChanged(Id, paused ? ConnectState.Paused : ConnectState.Running));
     }
 
     private void StopCleanly()
@@ -327,39 +294,23 @@ public sealed class SinkTaskActor : ReceiveActor, IWithTimers
             {
                 var safe = _task.PreCommit(current);
                 if (safe.Count > 0 && !_control.CommitAsync(safe.Select(kv => new Confluent.Kafka.TopicPartitionOffset(kv.Key.Topic, kv.Key.Partition, kv.Value)))
-                        .Wait(_services.Worker.OffsetFlushTimeout))
+                        .Wait(Services.Worker.OffsetFlushTimeout))
                 {
-                    _log.Warning("Task {0}: the final offset commit did not finish within offset.flush.timeout.ms; the last records may be redelivered", _id);
+                    Log.Warning("Task {0}: the final offset commit did not finish within offset.flush.timeout.ms; the last records may be redelivered", Id);
                 }
             }
 
             _listener!.Close();
             _task.Close(_context!.Assignment.ToList());
-            _control.StopAsync().Wait(_services.Worker.TaskShutdownTimeout);
+            _control.StopAsync().Wait(Services.Worker.TaskShutdownTimeout);
         }
 
-        _handle.CallStop();
+        Handle.CallStop();
         _stopped = true;
-        _log.Info("Task {0} stopped", _id);
+        Log.Info("Task {0} stopped", Id);
         Context.Stop(Self);
     }
 
-    private void Guard(Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (Exception e) when (e is not TaskFailedException)
-        {
-            // The consumer is closed while this actor stops; its revoke callback must not wait on an actor that is gone.
-            _listener?.Close();
-            throw new TaskFailedException(_id, e);
-        }
-    }
-
-    private sealed record StartTask
-    {
-        public static readonly StartTask Instance = new();
-    }
+    // The consumer is closed while this actor stops; its revoke callback must not wait on an actor that is gone.
+    protected override void OnFailing() => _listener?.Close();
 }

@@ -18,15 +18,8 @@ namespace ActorConnect.Runtime.Tasks;
 /// commit(). The producer stage's bounded buffer is the backpressure: when Kafka is slow the write below waits, so
 /// the next poll waits too. Any unexpected exception leaves as <see cref="TaskFailedException"/> for the supervisor.
 /// </summary>
-public sealed class SourceTaskActor : ReceiveActor, IWithTimers
+public sealed class SourceTaskActor : TaskActorBase
 {
-    private readonly ConnectorTaskId _id;
-    private readonly Type _taskType;
-    private readonly IReadOnlyDictionary<string, string> _taskConfig;
-    private readonly IReadOnlyDictionary<string, string> _connectorConfig;
-    private readonly TaskServices _services;
-    private readonly TaskHandle _handle;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SourceOffsetTracker _tracker = new();
     private SourceTask? _task;
     private IConverter? _keyConverter;
@@ -35,17 +28,11 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
     private Task? _streamDone;
     private bool _paused;
     private bool _stopped;
-    private int _retryAttempt;
     private string? _warning;
 
     public SourceTaskActor(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle)
+        : base(id, taskType, taskConfig, connectorConfig, services, handle)
     {
-        _id = id;
-        _taskType = taskType;
-        _taskConfig = taskConfig;
-        _connectorConfig = connectorConfig;
-        _services = services;
-        _handle = handle;
 
         Receive<StartTask>(_ => Guard(Start));
         Receive<PollNext>(_ => Guard(Poll));
@@ -53,8 +40,6 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
         Receive<TaskProtocol.SetPaused>(m => Guard(() => SetPaused(m.Paused)));
         Receive<TaskProtocol.Stop>(_ => Guard(StopCleanly));
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle) =>
         Akka.Actor.Props.Create(() => new SourceTaskActor(id, taskType, taskConfig, connectorConfig, services, handle))
@@ -71,7 +56,7 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
 
         // Failed or killed: stop the connector's task and keep what Kafka already acknowledged, so a restart
         // re-sends as little as possible.
-        _handle.CallStop();
+        Handle.CallStop();
         _channel?.Writer.TryComplete();
         try
         {
@@ -79,51 +64,44 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
         }
         catch (Exception e)
         {
-            _log.Warning(e, "Task {0}: could not store offsets while stopping after a failure", _id);
+            Log.Warning(e, "Task {0}: could not store offsets while stopping after a failure", Id);
         }
     }
 
     private void Start()
     {
-        if (_handle.IsStopping)
+        if (Handle.IsStopping)
         {
             return;
         }
 
-        BrokerFeatures features;
-        try
+        if (AwaitBroker(StartTask.Instance) is not { } features)
         {
-            features = _services.Broker.GetAsync(TimeSpan.FromSeconds(5), _handle.Stopping).GetAwaiter().GetResult();
-        }
-        catch (KafkaBrokerUnreachableException e)
-        {
-            RetryLater(StartTask.Instance, $"Waiting for Kafka: {e.Message}");
             return;
         }
 
-        _keyConverter = _services.CreateConverter(_connectorConfig, isKey: true);
-        _valueConverter = _services.CreateConverter(_connectorConfig, isKey: false);
+        _keyConverter = CreateConverter(isKey: true);
+        _valueConverter = CreateConverter(isKey: false);
         StartProducerStream(features);
 
-        _task = (SourceTask)Activator.CreateInstance(_taskType)!;
-        _handle.Register(_task);
-        _task.Initialize(new TaskContext(_taskConfig, new ConnectorOffsetReader(_services.OffsetStore, _id.Connector)));
-        _task.Start(_taskConfig);
-        _retryAttempt = 0;
-        Context.Parent.Tell(new TaskProtocol.StateChanged(_id, _paused ? ConnectState.Paused : ConnectState.Running));
-        _log.Info("Task {0} started ({1})", _id, _taskType.FullName);
-        Timers.StartPeriodicTimer("flush", TaskProtocol.FlushTick.Instance, _services.Worker.OffsetFlushInterval);
+        _task = (SourceTask)Activator.CreateInstance(TaskType)!;
+        Handle.Register(_task);
+        _task.Initialize(new TaskContext(TaskConfig, new ConnectorOffsetReader(Services.OffsetStore, Id.Connector)));
+        _task.Start(TaskConfig);
+        ReportState(_paused ? ConnectState.Paused : ConnectState.Running);
+        Log.Info("Task {0} started ({1})", Id, TaskType.FullName);
+        Timers.StartPeriodicTimer("flush", TaskProtocol.FlushTick.Instance, Services.Worker.OffsetFlushInterval);
         Self.Tell(PollNext.Instance);
     }
 
     private void StartProducerStream(BrokerFeatures features)
     {
-        var settings = new ProducerSettings(_services.Worker.BootstrapServersValue)
+        var settings = new ProducerSettings(Services.Worker.BootstrapServersValue)
             .WithBrokerFeatures(features)
-            .WithMaxInFlight(_services.Settings.SourceMaxInFlight)
-            .WithProperties(_services.Worker.ProducerProperties)
+            .WithMaxInFlight(Services.Settings.SourceMaxInFlight)
+            .WithProperties(Services.Worker.ProducerProperties)
             .WithProperties(Overrides("producer.override."));
-        _channel = Channel.CreateBounded<ProducerMessage<SourceRecord>>(new BoundedChannelOptions(_services.Settings.SourceMaxInFlight)
+        _channel = Channel.CreateBounded<ProducerMessage<SourceRecord>>(new BoundedChannelOptions(Services.Settings.SourceMaxInFlight)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -143,14 +121,14 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
         else
         {
             _tracker.Failed(new ConnectException(
-                $"Kafka did not accept a record of task {_id} for topic '{result.Message.Topic}': {result.Error?.Reason}. " +
+                $"Kafka did not accept a record of task {Id} for topic '{result.Message.Topic}': {result.Error?.Reason}. " +
                 "Offsets are stored only up to the record before it; the task restarts from there."));
         }
     }
 
     private void Poll()
     {
-        if (_task is null || _paused || _handle.IsStopping)
+        if (_task is null || _paused || Handle.IsStopping)
         {
             return;
         }
@@ -172,11 +150,7 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_retryAttempt > 0)
-        {
-            _retryAttempt = 0;
-            Context.Parent.Tell(new TaskProtocol.StateChanged(_id, ConnectState.Running, _warning));
-        }
+        RetrySucceeded(_warning);
 
         ReportWarning();
         if (records is { Count: > 0 })
@@ -194,10 +168,10 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
             _warning = warning;
             if (warning is not null)
             {
-                _log.Warning("Task {0}: {1}", _id, warning);
+                Log.Warning("Task {0}: {1}", Id, warning);
             }
 
-            Context.Parent.Tell(new TaskProtocol.StateChanged(_id, ConnectState.Running, warning));
+            Context.Parent.Tell(new TaskProtocol.StateChanged(Id, ConnectState.Running, warning));
         }
     }
 
@@ -215,9 +189,9 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
                 // The producer stage is full: wait on this task's own thread, which is what slows poll() down.
                 try
                 {
-                    if (!writer.WaitToWriteAsync(_handle.Stopping).AsTask().GetAwaiter().GetResult())
+                    if (!writer.WaitToWriteAsync(Handle.Stopping).AsTask().GetAwaiter().GetResult())
                     {
-                        throw new ConnectException($"The producer of task {_id} stopped while records were being sent");
+                        throw new ConnectException($"The producer of task {Id} stopped while records were being sent");
                     }
                 }
                 catch (OperationCanceledException)
@@ -250,7 +224,7 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
         var committable = _tracker.TakeCommittable();
         if (committable.Count > 0)
         {
-            _services.OffsetStore.Write(_id.Connector, committable);
+            Services.OffsetStore.Write(Id.Connector, committable);
             _task?.Commit();
         }
     }
@@ -271,7 +245,7 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
         }
 
         _paused = paused;
-        Context.Parent.Tell(new TaskProtocol.StateChanged(_id, paused ? ConnectState.Paused : ConnectState.Running));
+        Context.Parent.Tell(new TaskProtocol.StateChanged(Id, paused ? ConnectState.Paused : ConnectState.Running));
         if (!paused)
         {
             Self.Tell(PollNext.Instance);
@@ -280,55 +254,23 @@ public sealed class SourceTaskActor : ReceiveActor, IWithTimers
 
     private void StopCleanly()
     {
-        _handle.SignalStop();
+        Handle.SignalStop();
         Timers.CancelAll();
         if (_channel is not null && _streamDone is not null)
         {
             _channel.Writer.TryComplete();
             // Let records already handed to Kafka be acknowledged, so their offsets are stored now rather than re-sent.
-            if (!_streamDone.Wait(_services.Worker.OffsetFlushTimeout))
+            if (!_streamDone.Wait(Services.Worker.OffsetFlushTimeout))
             {
-                _log.Warning("Task {0}: {1} records were not acknowledged within offset.flush.timeout.ms; their offsets are not stored", _id, _tracker.InFlight);
+                Log.Warning("Task {0}: {1} records were not acknowledged within offset.flush.timeout.ms; their offsets are not stored", Id, _tracker.InFlight);
             }
         }
 
         Flush(final: true);
-        _handle.CallStop();
+        Handle.CallStop();
         _stopped = true;
-        _log.Info("Task {0} stopped", _id);
+        Log.Info("Task {0} stopped", Id);
         Context.Stop(Self);
-    }
-
-    private void RetryLater(object message, string reason)
-    {
-        var delay = RuntimeSettings.Backoff(_retryAttempt++, _services.Settings.RetryMinBackoff, _services.Settings.RetryMaxBackoff, 0.2);
-        if (_retryAttempt == 1 || _retryAttempt % 10 == 0)
-        {
-            _log.Warning("Task {0}: {1} (attempt {2}, retrying in {3:N0} ms)", _id, reason, _retryAttempt, delay.TotalMilliseconds);
-        }
-
-        Context.Parent.Tell(new TaskProtocol.StateChanged(_id, ConnectState.Running, reason));
-        Timers.StartSingleTimer("retry", message, delay);
-    }
-
-    private IReadOnlyDictionary<string, string> Overrides(string prefix) =>
-        _connectorConfig.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
-
-    private void Guard(Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (Exception e) when (e is not TaskFailedException)
-        {
-            throw new TaskFailedException(_id, e);
-        }
-    }
-
-    private sealed record StartTask
-    {
-        public static readonly StartTask Instance = new();
     }
 
     private sealed record PollNext
