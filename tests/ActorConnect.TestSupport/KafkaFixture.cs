@@ -238,43 +238,43 @@ public sealed class KafkaFixture : IAsyncLifetime
     private async Task<IReadOnlyList<int>> WaitForPartitionsAsync(string topic, int minPartitions, TimeSpan timeout)
     {
         using var admin = new AdminClientBuilder(Apply(new AdminClientConfig())).SetLogHandler(QuietLog).Build();
-        var sw = Stopwatch.StartNew();
-        string last = "no metadata";
-        while (true)
+        IReadOnlyList<int>? ready = null;
+        var last = "no metadata";
+        try
         {
-            try
+            await Eventually.AssertAsync(() =>
             {
-                var md = admin.GetMetadata(topic, TimeSpan.FromSeconds(5));
-                var t = md.Topics.FirstOrDefault(x => x.Topic == topic);
-                if (t is null)
+                try
                 {
-                    last = "topic missing from metadata";
-                }
-                else if (t.Error.IsError)
-                {
-                    last = t.Error.ToString();
-                }
-                else if (t.Partitions.Count >= minPartitions && t.Partitions.All(p => p.Leader >= 0))
-                {
-                    return t.Partitions.Select(p => p.PartitionId).OrderBy(p => p).ToList();
-                }
-                else
-                {
+                    var t = admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.FirstOrDefault(x => x.Topic == topic);
+                    if (t is null || t.Error.IsError)
+                    {
+                        last = t is null ? "topic missing from metadata" : t.Error.ToString();
+                        return false;
+                    }
+
                     last = $"{t.Partitions.Count} partition(s), leaders: {string.Join(",", t.Partitions.Select(p => p.Leader))}";
+                    if (t.Partitions.Count < minPartitions || t.Partitions.Any(p => p.Leader < 0))
+                    {
+                        return false;
+                    }
+
+                    ready = t.Partitions.Select(p => p.PartitionId).OrderBy(p => p).ToList();
+                    return true;
                 }
-            }
-            catch (KafkaException ex)
-            {
-                last = ex.Message;
-            }
-
-            if (sw.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Topic {topic} not ready within {timeout}: {last}");
-            }
-
-            await Task.Delay(100).ConfigureAwait(false);
+                catch (KafkaException ex)
+                {
+                    last = ex.Message;
+                    return false;
+                }
+            }, timeout, interval: TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new TimeoutException($"Topic {topic} not ready within {timeout}: {last}", e);
+        }
+
+        return ready!;
     }
 
     /// <summary>Runs scripts/kafka-local.sh; throws with its output when it fails.</summary>
