@@ -53,7 +53,9 @@ internal static class Broker
     /// <summary>
     /// Sends ApiVersions v0 to the first bootstrap server. A modern broker answers at once; 0.9 keeps the connection
     /// open and silent (it failed to parse the unknown API key), so 2 s of silence, or a hang-up, means legacy.
-    /// This costs those 2 s: run.sh probes once and passes --legacy/--modern to every timed command.
+    /// This costs those 2 s, and worse, a 0.9 broker's network thread throws on the unknown request and skips what else
+    /// it had just read, so other clients' requests may be dropped (they time out after 60 s): run.sh never probes,
+    /// it passes --legacy/--modern from the broker's version.
     /// </summary>
     public static bool Probe(string bootstrap)
     {

@@ -19,6 +19,15 @@ internal static class Consume
             EnableAutoCommit = false,
             SessionTimeoutMs = 10000, // a 0.9 broker caps it at group.max.session.timeout.ms (30 s by default)
         }, bootstrap, legacy);
+        if (options.TryGetValue("--set", out var extra))
+        {
+            // --set "k=v,k=v": librdkafka properties, to try a worker's consumer settings on the bare client.
+            foreach (var pair in extra.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = pair.IndexOf('=');
+                config.Set(pair[..eq].Trim(), pair[(eq + 1)..].Trim());
+            }
+        }
 
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).SetLogHandler((_, m) => Broker.Log(m)).Build();
         var timeout = Stopwatch.StartNew();

@@ -49,11 +49,13 @@ static int Usage()
           count-topic <bootstrap> <topic>                      prints the records in the topic (high watermarks summed)
           wait-lines <file> <count> <timeoutSec>               follows a file until it holds count lines
         options:
-          --legacy | --modern     broker protocol (default: detected by an ApiVersions probe; --legacy for Kafka < 0.10)
+          --legacy | --modern     broker protocol (--legacy for Kafka < 0.10). Without either, an ApiVersions probe decides,
+                                  which makes a 0.9 broker drop other clients' concurrent requests: give the flag on a shared broker
           --since <unix-seconds>  wait-*: report the time elapsed since this instant (default: since the command started)
           --pid <pid>             wait-*: give up as soon as this process has exited
           --mark <n>              wait-*: also report when n records were there (default: 99.9% of the count)
           --group <id>            raw-consume: the consumer group (default: a fresh one, so it reads from the start)
+          --set <k=v,k=v>         raw-consume: extra librdkafka consumer properties (to try a worker's settings on the bare client)
         Times of raw-produce/raw-consume are from the process start (as the OS records it) to the end of the work,
         like the workers' rows, which are timed from their process start.
         """);

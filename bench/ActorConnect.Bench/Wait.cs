@@ -52,7 +52,23 @@ internal static class Wait
         var mark = Mark(options, count);
         while (true)
         {
-            var total = partitions.Sum(tp => consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High.Value);
+            long total;
+            try
+            {
+                total = partitions.Sum(tp => consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High.Value);
+            }
+            catch (KafkaException e)
+            {
+                // A 0.9 broker that receives an unknown request (a worker's ApiVersions probe) may drop a concurrent one.
+                Console.Error.WriteLine($"acbench: watermark query failed ({e.Error.Reason}); retrying");
+                if (Stopped(pid, 0, count, deadline, timeoutSeconds))
+                {
+                    return Failed(0, since, first);
+                }
+
+                continue;
+            }
+
             if (total > 0)
             {
                 first ??= DateTime.UtcNow;
