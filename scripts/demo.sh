@@ -2,7 +2,7 @@
 # The file demo, from a fresh clone: installs what it needs (JRE, the local Kafka 0.9 broker), then runs
 #   actorconnect standalone worker.properties config/file-source.properties config/file-sink.properties
 # with Kafka Connect's own sample connector files, streams a sample log file into the topic `connect-test` and out
-# to test.sink.txt, prints the worker's status, stops it with SIGINT (Ctrl-C) and compares the two files.
+# to test.sink.txt, prints the worker's status, stops it with SIGTERM (as Ctrl-C would) and compares the two files.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,13 +25,15 @@ sed -e "s#^bootstrap.servers=.*#bootstrap.servers=$bootstrap#" \
     -e "s#^offset.storage.file.filename=.*#offset.storage.file.filename=$DEMO/connect.offsets#" \
     -e "s#^offset.flush.interval.ms=.*#offset.flush.interval.ms=1000#" \
     config/worker.properties > "$DEMO/worker.properties"
+# The local broker is Kafka 0.9: say so, rather than have the worker ask a question 0.9 does not know.
+printf 'api.version.request=false\nbroker.version.fallback=0.9.0.1\n' >> "$DEMO/worker.properties"
 : > "$DEMO/test.txt"
 
 # The connector files use relative paths (file=test.txt, file=test.sink.txt), as Kafka's samples do: run in $DEMO.
 (cd "$DEMO" && exec dotnet "$REPO/src/ActorConnect.Host/bin/Release/net10.0/actorconnect.dll" standalone \
     worker.properties "$REPO/config/file-source.properties" "$REPO/config/file-sink.properties" --status-interval 2) &
 HOST_PID=$!
-trap 'kill -INT $HOST_PID 2>/dev/null || true' EXIT
+trap 'kill -TERM $HOST_PID 2>/dev/null || true' EXIT
 
 echo "demo: appending $LINES log lines to $DEMO/test.txt while the worker runs"
 for ((i = 0; i < LINES; i++)); do
@@ -43,7 +45,7 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 
-kill -INT "$HOST_PID"
+kill -TERM "$HOST_PID"
 wait "$HOST_PID" || true
 trap - EXIT
 

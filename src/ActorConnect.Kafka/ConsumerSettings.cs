@@ -29,8 +29,8 @@ public sealed record ConsumerSettings
         ["enable.partition.eof"] = "false",
         // librdkafka prefetches up to 64 MB per consumer by default; the stage's own buffer already absorbs short
         // stalls, so a smaller prefetch keeps a worker with many sink tasks within a predictable memory bound.
+        // (Not queued.min.messages: set low, it makes librdkafka back off fetch.queue.backoff.ms between fetches.)
         ["queued.max.messages.kbytes"] = "16384",
-        ["queued.min.messages"] = "20000",
     };
 
     /// <summary>Creates settings for a consumer group.</summary>

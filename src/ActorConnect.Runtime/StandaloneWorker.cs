@@ -46,13 +46,24 @@ public sealed class StandaloneWorker : IAsyncDisposable
     {
         var settings = RuntimeSettings.Create(system);
         var log = system.Log;
-        var services = new TaskServices(
-            workerId ?? $"{Environment.MachineName}:standalone",
-            config,
-            settings,
-            new FileOffsetBackingStore(config.OffsetStorageFile ?? throw new Api.Errors.ConfigException($"Missing required configuration \"{WorkerConfig.OffsetStorageFileFilename}\" which has no default value.")),
-            new BrokerFeaturesCache(config.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", config.BootstrapServersValue, line)),
-            PluginRegistry.CreateDefault(config.PluginPaths, pluginAssemblies));
+        TaskServices services;
+        try
+        {
+            services = new TaskServices(
+                workerId ?? $"{Environment.MachineName}:standalone",
+                config,
+                settings,
+                new FileOffsetBackingStore(config.OffsetStorageFile ?? throw new Api.Errors.ConfigException($"Missing required configuration \"{WorkerConfig.OffsetStorageFileFilename}\" which has no default value.")),
+                new BrokerFeaturesCache(config.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", config.BootstrapServersValue, line), config.DeclaredBrokerFeatures),
+                PluginRegistry.CreateDefault(config.PluginPaths, pluginAssemblies));
+        }
+        catch when (ownsSystem)
+        {
+            // A bad plugin.path or offsets file must not leave an ActorSystem (and its threads) behind.
+            system.Terminate().Wait(TimeSpan.FromSeconds(10));
+            throw;
+        }
+
         var worker = system.ActorOf(WorkerActor.Props(services), "worker");
         return new StandaloneWorker(system, worker, services, ownsSystem);
     }

@@ -18,7 +18,7 @@ public sealed class CrashRecoveryTests(KafkaFixture kafka, ITestOutputHelper out
         var sinkFile = Path.Combine(dir, "sink.txt");
         var expected = Enumerable.Range(0, lines).Select(i => $"line-{i:D6}-{new string('y', 80)}").ToArray();
         await File.WriteAllLinesAsync(input, expected);
-        var worker = HostProcess.WriteWorker(dir, kafka.BootstrapServers);
+        var worker = HostProcess.WriteWorker(dir, kafka);
         var source = HostProcess.WriteConnector(dir, "source.properties", ("name", topic + "-source"), ("connector.class", "FileStreamSource"), ("file", input), ("topic", topic));
         var sink = HostProcess.WriteConnector(dir, "sink.properties", ("name", topic + "-sink"), ("connector.class", "FileStreamSink"), ("file", sinkFile), ("topics", topic));
 

@@ -18,11 +18,12 @@ internal static class HostProcess
     public static ProcessRunner Standalone(string workDir, params string[] files) =>
         ProcessRunner.Start("dotnet", new[] { HostDll, "standalone" }.Concat(files), workingDirectory: workDir, name: "actorconnect");
 
-    public static string WriteWorker(string dir, string bootstrap, string converter = "org.apache.kafka.connect.storage.StringConverter", string flushMs = "1000")
+    public static string WriteWorker(string dir, KafkaFixture kafka, string converter = "org.apache.kafka.connect.storage.StringConverter", string flushMs = "1000")
     {
         var path = Path.Combine(dir, "worker.properties");
         File.WriteAllText(path, $"""
-            bootstrap.servers={bootstrap}
+            bootstrap.servers={kafka.BootstrapServers}
+            {kafka.WorkerBrokerProperties}
             key.converter={converter}
             value.converter={converter}
             offset.storage.file.filename={Path.Combine(dir, "connect.offsets")}

@@ -30,7 +30,7 @@ public sealed class BadInputTests(KafkaFixture kafka)
         await kafka.CreateTopicAsync(good, 1);
         await kafka.ProduceAsync(topic, new[] { ((byte[]?)null, (byte[]?)Encoding.UTF8.GetBytes("plain text, not JSON")) });
         await kafka.ProduceAsync(good, new[] { ((byte[]?)null, (byte[]?)Encoding.UTF8.GetBytes("hello")) });
-        await using var worker = WorkerHarness.Start(kafka.BootstrapServers);
+        await using var worker = WorkerHarness.Start(kafka);
 
         await worker.CreateAsync(("name", good), ("connector.class", nameof(RecordingSinkConnector)), ("topics", good));
         await worker.CreateAsync(("name", topic), ("connector.class", nameof(RecordingSinkConnector)), ("topics", topic),
@@ -49,7 +49,7 @@ public sealed class BadInputTests(KafkaFixture kafka)
     {
         var topic = KafkaFixture.UniqueName("tail");
         await kafka.CreateTopicAsync(topic, 1);
-        await using var worker = WorkerHarness.Start(kafka.BootstrapServers);
+        await using var worker = WorkerHarness.Start(kafka);
         var input = Path.Combine(worker.Dir, "later.txt");
         await worker.CreateAsync(("name", topic), ("connector.class", "FileStreamSource"), ("file", input), ("topic", topic));
 
@@ -69,7 +69,7 @@ public sealed class BadInputTests(KafkaFixture kafka)
     [Fact]
     public async Task Sink_topics_must_be_given_once()
     {
-        await using var worker = WorkerHarness.Start(kafka.BootstrapServers);
+        await using var worker = WorkerHarness.Start(kafka);
         var e = await Assert.ThrowsAnyAsync<Exception>(() => worker.CreateAsync(("name", "s"), ("connector.class", "FileStreamSink"), ("file", "/tmp/x")));
         Assert.Contains("Must configure one of topics or topics.regex", e.Message);
     }

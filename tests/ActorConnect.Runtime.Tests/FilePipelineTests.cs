@@ -14,7 +14,7 @@ public sealed class FilePipelineTests(KafkaFixture kafka)
         const int lines = 100_000;
         var topic = KafkaFixture.UniqueName("file-pipe");
         await kafka.CreateTopicAsync(topic, partitions);
-        await using var worker = WorkerHarness.Start(kafka.BootstrapServers);
+        await using var worker = WorkerHarness.Start(kafka);
         var input = Path.Combine(worker.Dir, "input.txt");
         var output = Path.Combine(worker.Dir, "output.txt");
         var expected = Enumerable.Range(0, lines).Select(i => $"line-{i:D6}-{new string('x', 80)}").ToList();

@@ -155,6 +155,15 @@ public sealed class JavaPropertiesTests
         Assert.Contains(Path.GetFullPath(missing), error.Message);
     }
 
+    [Theory]
+    [InlineData("k=\\u12")]
+    [InlineData("k=\\uZZZZ")]
+    public void A_malformed_unicode_escape_is_rejected_as_Java_rejects_it(string text)
+    {
+        var e = Assert.Throws<ActorConnect.Api.Errors.ConfigException>(() => JavaProperties.Parse(text));
+        Assert.Contains("Malformed \\uxxxx encoding", e.Message);
+    }
+
     private static SortedDictionary<string, string> Sorted(IReadOnlyDictionary<string, string> props) =>
         new(props.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
 }

@@ -115,6 +115,8 @@ public sealed class PluginPathTests(KafkaFixture kafka)
         var config = WorkerConfig.ParseStandalone(new Dictionary<string, string>
         {
             ["bootstrap.servers"] = kafka.BootstrapServers,
+            ["api.version.request"] = kafka.IsLegacyBroker ? "false" : "true",
+            ["broker.version.fallback"] = kafka.IsLegacyBroker ? "0.9.0.1" : "0.10.0",
             ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter",
             ["value.converter"] = "org.apache.kafka.connect.storage.StringConverter",
             ["offset.storage.file.filename"] = Path.Combine(dir.Path, "offsets"),
@@ -144,6 +146,8 @@ public sealed class PluginPathTests(KafkaFixture kafka)
         var config = WorkerConfig.ParseStandalone(new Dictionary<string, string>
         {
             ["bootstrap.servers"] = kafka.BootstrapServers,
+            ["api.version.request"] = kafka.IsLegacyBroker ? "false" : "true",
+            ["broker.version.fallback"] = kafka.IsLegacyBroker ? "0.9.0.1" : "0.10.0",
             ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter",
             ["value.converter"] = "org.apache.kafka.connect.storage.StringConverter",
             ["offset.storage.file.filename"] = Path.Combine(dir.Path, "connect.offsets"),

@@ -24,7 +24,7 @@ public sealed class SinkRebalanceTests(KafkaFixture kafka)
         // Records waiting before the tasks start, so the first rebalance happens while records are in flight.
         await ProduceAsync(topic, from: 0, count: BeforePerPartition);
         var probe = SinkProbe.For(topic);
-        await using var worker = WorkerHarness.Start(kafka.BootstrapServers);
+        await using var worker = WorkerHarness.Start(kafka);
 
         await worker.CreateAsync(("name", topic), ("connector.class", nameof(ObservedSinkConnector)), ("topics", topic), ("tasks.max", "2"));
 
@@ -85,16 +85,14 @@ public sealed class SinkRebalanceTests(KafkaFixture kafka)
         Assert.Equal(total, probe.Delivered.Count);
     }
 
-    [Fact(Skip = "Runtime bug: ConnectorSupervisor.StopAllTasks calls TaskHandle.SignalStop, which runs SinkTask.Stop() on a pool " +
-                 "thread before the task actor's StopCleanly does the final PreCommit and Close(); Kafka Connect (and SinkTask's " +
-                 "own contract) closes first, then stops, all on the task's thread. Enable once fixed.")]
+    [Fact]
     public async Task Deleting_a_sink_connector_closes_each_tasks_partitions_before_stopping_the_task()
     {
         var topic = KafkaFixture.UniqueName("close-then-stop");
         await kafka.CreateTopicAsync(topic, 2);
         await ProduceAsync(topic, from: 0, count: 10, partitions: 2);
         var probe = SinkProbe.For(topic);
-        await using var worker = WorkerHarness.Start(kafka.BootstrapServers);
+        await using var worker = WorkerHarness.Start(kafka);
         await worker.CreateAsync(("name", topic), ("connector.class", nameof(ObservedSinkConnector)), ("topics", topic), ("tasks.max", "1"));
         await Eventually.AssertAsync(() => probe.Delivered.Count >= 20, TimeSpan.FromSeconds(60), "the records arrive");
 

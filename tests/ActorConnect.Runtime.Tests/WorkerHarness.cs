@@ -17,6 +17,10 @@ public sealed class WorkerHarness : IAsyncDisposable
 
     public string Dir { get; }
 
+    /// <summary>A worker on the shared test broker, told its version so it does not probe it.</summary>
+    public static WorkerHarness Start(KafkaFixture kafka, string converter = "org.apache.kafka.connect.storage.StringConverter") =>
+        Start(kafka.BootstrapServers, converter, kafka.WorkerBrokerSettings().ToDictionary(kv => kv.Key, kv => kv.Value));
+
     public static WorkerHarness Start(string bootstrap, string converter = "org.apache.kafka.connect.storage.StringConverter", IDictionary<string, string>? extra = null)
     {
         var dir = RepoPaths.NewTempDirectory("worker");

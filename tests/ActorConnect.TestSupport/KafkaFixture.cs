@@ -103,6 +103,19 @@ public sealed class KafkaFixture : IAsyncLifetime
         return config;
     }
 
+    /// <summary>
+    /// Worker keys that tell ActorConnect the broker's version instead of letting it probe: probing a 0.9 broker with
+    /// ApiVersions makes its network thread drop the other requests it had just read, stalling other clients.
+    /// </summary>
+    public string WorkerBrokerProperties =>
+        IsLegacyBroker ? "api.version.request=false\nbroker.version.fallback=0.9.0.1\n" : string.Empty;
+
+    /// <summary>The same as <see cref="WorkerBrokerProperties"/>, as dictionary entries.</summary>
+    public IEnumerable<KeyValuePair<string, string>> WorkerBrokerSettings() =>
+        IsLegacyBroker
+            ? new Dictionary<string, string> { ["api.version.request"] = "false", ["broker.version.fallback"] = "0.9.0.1" }
+            : new Dictionary<string, string>();
+
     /// <summary>A name no other test (or earlier run against the same broker) uses; valid as a topic or group name.</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
 

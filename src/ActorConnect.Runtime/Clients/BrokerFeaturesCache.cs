@@ -7,10 +7,12 @@ namespace ActorConnect.Runtime.Clients;
 /// compatibility settings. A probe that fails is not remembered: the next task start tries again, which is how a
 /// broker that was down at start is picked up when it comes back.
 /// </summary>
-public sealed class BrokerFeaturesCache(string bootstrapServers, Action<string>? onDetected = null)
+public sealed class BrokerFeaturesCache(string bootstrapServers, Action<string>? onDetected = null, BrokerFeatures? declared = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private BrokerFeatures? _features;
+    private readonly bool _declared = declared is not null;
+    private BrokerFeatures? _features = declared;
+    private bool _declaredLogged;
 
     public string BootstrapServers { get; } = bootstrapServers;
 
@@ -22,6 +24,12 @@ public sealed class BrokerFeaturesCache(string bootstrapServers, Action<string>?
     {
         if (_features is { } known)
         {
+            if (_declared && !_declaredLogged)
+            {
+                _declaredLogged = true;
+                onDetected?.Invoke("as declared by api.version.request=false / broker.version.fallback: " + known.Describe());
+            }
+
             return known;
         }
 

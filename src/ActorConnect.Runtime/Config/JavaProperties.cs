@@ -133,8 +133,13 @@ public static class JavaProperties
                 case 'n': sb.Append('\n'); break;
                 case 'r': sb.Append('\r'); break;
                 case 'f': sb.Append('\f'); break;
-                case 'u' when i + 4 < s.Length:
-                    sb.Append((char)Convert.ToInt32(s.Substring(i + 1, 4), 16));
+                case 'u':
+                    if (i + 4 >= s.Length || !int.TryParse(s.AsSpan(i + 1, 4), System.Globalization.NumberStyles.HexNumber, null, out var code))
+                    {
+                        throw new Api.Errors.ConfigException($"Malformed \\uxxxx encoding in \"{s}\": a \\u escape needs four hex digits, as in Java .properties files.");
+                    }
+
+                    sb.Append((char)code);
                     i += 4;
                     break;
                 default: sb.Append(n); break;

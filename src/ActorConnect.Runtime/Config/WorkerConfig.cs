@@ -19,6 +19,8 @@ public sealed class WorkerConfig
     public const string OffsetStorageFileFilename = "offset.storage.file.filename";
     public const string PluginPath = "plugin.path";
     public const string Listeners = "listeners";
+    public const string ApiVersionRequest = "api.version.request";
+    public const string BrokerVersionFallback = "broker.version.fallback";
     public const string ProducerPrefix = "producer.";
     public const string ConsumerPrefix = "consumer.";
 
@@ -43,7 +45,15 @@ public sealed class WorkerConfig
         .Define(PluginPath, ConfigType.List, "", Importance.Low,
             "Folders holding connector plugins: each sub-folder (or the folder itself) holding assemblies is loaded in its own load context.", group: "Common")
         .Define(Listeners, ConfigType.List, "http://:8083", Importance.Low,
-            "REST listeners.", group: "Common");
+            "REST listeners.", group: "Common")
+        .Define(ApiVersionRequest, ConfigType.Boolean, true, Importance.Low,
+            "librdkafka's name. true: the worker asks the broker which features it has. false: it takes broker.version.fallback " +
+            "on trust, for brokers older than 0.10, which do not know that question (and on 0.9 asking it can stall other " +
+            "clients of the same broker for up to a minute).", group: "Common")
+        .Define(BrokerVersionFallback, ConfigType.String, "0.10.0", Importance.Low,
+            "librdkafka's name. The broker version assumed when api.version.request=false, for example 0.9.0.1.",
+            ConfigValidators.Lambda(v => v is string s && Version.TryParse(s, out _) ? null : "Expected a version such as 0.9.0.1", "a version such as 0.9.0.1"),
+            group: "Common");
 
     private readonly ParsedConfig _parsed;
 
@@ -78,6 +88,17 @@ public sealed class WorkerConfig
     public string? OffsetStorageFile => _parsed.GetString(OffsetStorageFileFilename);
 
     public IReadOnlyList<string> PluginPaths => _parsed.GetList(PluginPath);
+
+    /// <summary>
+    /// The broker's features when the configuration states them (api.version.request=false), so the worker need not
+    /// ask; null when it should probe.
+    /// </summary>
+    public Kafka.BrokerFeatures? DeclaredBrokerFeatures =>
+        _parsed.GetBoolean(ApiVersionRequest)
+            ? null
+            : Version.Parse(_parsed.GetString(BrokerVersionFallback)!) < new Version(0, 10)
+                ? Kafka.BrokerFeatures.Legacy
+                : Kafka.BrokerFeatures.Modern;
 
     /// <summary>Worker-wide <c>producer.*</c> settings, prefix removed, passed to the producer client.</summary>
     public IReadOnlyDictionary<string, string> ProducerProperties => _parsed.OriginalsWithPrefix(ProducerPrefix);

@@ -20,13 +20,17 @@ public sealed class TaskHandle
     internal void Register(ITask task)
     {
         _task = task;
-        if (IsStopping)
+        if (IsStopping && task is Api.Source.SourceTask)
         {
             CallStop();
         }
     }
 
-    /// <summary>Signals the task to stop; task.Stop() runs on a pool thread so the caller never waits on connector code.</summary>
+    /// <summary>
+    /// Signals the task to stop. Only a source task is interrupted with stop() from another thread (a pool thread, so
+    /// the caller never waits on connector code), because only poll() may block waiting for data; a sink task is
+    /// stopped by its own actor after its final preCommit and close(), in Kafka Connect's order.
+    /// </summary>
     public void SignalStop()
     {
         if (!_stopping.IsCancellationRequested)
@@ -34,7 +38,7 @@ public sealed class TaskHandle
             _stopping.Cancel();
         }
 
-        if (_task is not null)
+        if (_task is Api.Source.SourceTask)
         {
             _ = Task.Run(CallStop);
         }
