@@ -17,14 +17,19 @@ public sealed class CrashRecoveryTests(KafkaFixture kafka, ITestOutputHelper out
         var input = Path.Combine(dir, "input.txt");
         var sinkFile = Path.Combine(dir, "sink.txt");
         var expected = Enumerable.Range(0, lines).Select(i => $"line-{i:D6}-{new string('y', 80)}").ToArray();
-        await File.WriteAllLinesAsync(input, expected);
-        var worker = HostProcess.WriteWorker(dir, kafka);
+        // The first half is there at start; the second half is appended while the worker tails the file, so the kill
+        // lands in the middle of a stream, after offsets have been stored and committed at least once.
+        await File.WriteAllLinesAsync(input, expected.Take(lines / 2));
+        var worker = HostProcess.WriteWorker(dir, kafka, flushMs: "200");
         var source = HostProcess.WriteConnector(dir, "source.properties", ("name", topic + "-source"), ("connector.class", "FileStreamSource"), ("file", input), ("topic", topic));
         var sink = HostProcess.WriteConnector(dir, "sink.properties", ("name", topic + "-sink"), ("connector.class", "FileStreamSink"), ("file", sinkFile), ("topics", topic));
 
         await using (var first = HostProcess.Standalone(dir, worker, source, sink))
         {
-            await Eventually.AssertAsync(() => HostProcess.ReadLinesShared(sinkFile).Length >= lines / 2, TimeSpan.FromMinutes(2), "half the lines reach the sink");
+            await Eventually.AssertAsync(() => HostProcess.ReadLinesShared(sinkFile).Length >= lines / 2 && File.Exists(Path.Combine(dir, "connect.offsets")),
+                TimeSpan.FromMinutes(2), "the first half reaches the sink and offsets are stored");
+            await File.AppendAllLinesAsync(input, expected.Skip(lines / 2));
+            await Eventually.AssertAsync(() => HostProcess.ReadLinesShared(sinkFile).Length >= lines * 6 / 10, TimeSpan.FromMinutes(2), "the second half is on its way");
             first.KillHard();
             await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
             output.WriteLine($"killed at {HostProcess.ReadLinesShared(sinkFile).Length} sink lines");
