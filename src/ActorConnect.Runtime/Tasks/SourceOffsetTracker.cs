@@ -23,7 +23,8 @@ internal sealed class SourceOffsetTracker
 
     public void Submitted() => Interlocked.Increment(ref _submitted);
 
-    public void Acknowledged(SourceRecord record, RecordMetadata metadata)
+    /// <summary>Records an acknowledgement; the record is queued for CommitRecord only when the task wants those calls.</summary>
+    public void Acknowledged(SourceRecord record, Func<RecordMetadata>? metadata)
     {
         lock (_lock)
         {
@@ -34,7 +35,10 @@ internal sealed class SourceOffsetTracker
                     _committable[partition] = record.SourceOffset;
                 }
 
-                _acked.Enqueue((record, metadata));
+                if (metadata is not null)
+                {
+                    _acked.Enqueue((record, metadata()));
+                }
             }
         }
 

@@ -29,6 +29,7 @@ public sealed class SourceTaskActor : TaskActorBase
     private bool _paused;
     private bool _stopped;
     private string? _warning;
+    private bool _wantsCommitRecord = true;
 
     public SourceTaskActor(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle)
         : base(id, taskType, taskConfig, connectorConfig, services, handle)
@@ -85,6 +86,8 @@ public sealed class SourceTaskActor : TaskActorBase
         StartProducerStream(features);
 
         _task = (SourceTask)Activator.CreateInstance(TaskType)!;
+        // Most tasks keep the empty default; queueing a million acknowledgements for it would be pure garbage.
+        _wantsCommitRecord = TaskType.GetMethod(nameof(SourceTask.CommitRecord))!.DeclaringType != typeof(SourceTask);
         Handle.Register(_task);
         _task.Initialize(new TaskContext(TaskConfig, new ConnectorOffsetReader(Services.OffsetStore, Id.Connector)));
         _task.Start(TaskConfig);
@@ -116,7 +119,7 @@ public sealed class SourceTaskActor : TaskActorBase
     {
         if (result.IsDelivered && result.Offset is { } tpo)
         {
-            _tracker.Acknowledged(result.Message.PassThrough, new RecordMetadata(tpo.Topic, tpo.Partition.Value, tpo.Offset.Value, null));
+            _tracker.Acknowledged(result.Message.PassThrough, _wantsCommitRecord ? () => new RecordMetadata(tpo.Topic, tpo.Partition.Value, tpo.Offset.Value, null) : null);
         }
         else
         {

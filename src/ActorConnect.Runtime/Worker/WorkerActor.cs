@@ -33,12 +33,13 @@ public sealed class WorkerActor : ReceiveActor
         Receive<WorkerProtocol.RestartTask>(m => WithConnector(m.Name, c => c.Forward(new ConnectorProtocol.RestartTask(m.Task))));
         Receive<WorkerProtocol.GetConnectorStatus>(m => WithConnector(m.Name, c => c.Forward(ConnectorProtocol.GetStatus.Instance)));
         Receive<WorkerProtocol.ListConnectors>(_ => Sender.Tell(_connectors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList()));
-        ReceiveAsync<WorkerProtocol.GetAllStatus>(async _ =>
-        {
-            var sender = Sender;
-            var all = await Task.WhenAll(_connectors.Values.Select(c => c.Ask<ConnectorStatus>(ConnectorProtocol.GetStatus.Instance, TimeSpan.FromSeconds(10))));
-            sender.Tell(all.OrderBy(s => s.Name, StringComparer.Ordinal).ToList());
-        });
+        // Gathered off the mailbox: a connector busy in start() must not hold up the worker's other messages.
+        Receive<WorkerProtocol.GetAllStatus>(_ =>
+            Task.WhenAll(_connectors.Values.Select(c => c.Ask<ConnectorStatus>(ConnectorProtocol.GetStatus.Instance, TimeSpan.FromSeconds(10))))
+                .ContinueWith(t => t.IsCompletedSuccessfully
+                    ? (object)t.Result.OrderBy(s => s.Name, StringComparer.Ordinal).ToList()
+                    : new Akka.Actor.Status.Failure(t.Exception?.GetBaseException() ?? new TimeoutException("status query timed out")))
+                .PipeTo(Sender));
         Receive<WorkerProtocol.Shutdown>(_ => OnShutdown());
         Receive<Terminated>(OnTerminated);
     }
