@@ -112,16 +112,7 @@ public sealed class PluginPathTests(KafkaFixture kafka)
 
         // The same through a worker configured from properties (plugin.path is a list: the bad entry is named alone).
         var existing = Directory.CreateDirectory(Path.Combine(dir.Path, "plugins")).FullName;
-        var config = WorkerConfig.ParseStandalone(new Dictionary<string, string>
-        {
-            ["bootstrap.servers"] = kafka.BootstrapServers,
-            ["api.version.request"] = kafka.IsLegacyBroker ? "false" : "true",
-            ["broker.version.fallback"] = kafka.IsLegacyBroker ? "0.9.0.1" : "0.10.0",
-            ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter",
-            ["value.converter"] = "org.apache.kafka.connect.storage.StringConverter",
-            ["offset.storage.file.filename"] = Path.Combine(dir.Path, "offsets"),
-            ["plugin.path"] = $"{existing}, {missing}",
-        });
+        var config = WorkerConfig.ParseStandalone(TestWorkerProps.For(kafka, Path.Combine(dir.Path, "offsets"), extra: ("plugin.path", $"{existing}, {missing}")));
         Assert.Equal(new[] { existing, missing }, config.PluginPaths);
         var system = ActorSystem.Create("plugin-path-missing", RuntimeSettings.DefaultConfig());
         try
@@ -143,17 +134,7 @@ public sealed class PluginPathTests(KafkaFixture kafka)
         await kafka.CreateTopicAsync(topic, 1);
         using var dir = RepoPaths.CreateTempDirectory("plugin-worker");
         var pluginsRoot = TestPluginBuild.InstallDllOnly(dir.Path);
-        var config = WorkerConfig.ParseStandalone(new Dictionary<string, string>
-        {
-            ["bootstrap.servers"] = kafka.BootstrapServers,
-            ["api.version.request"] = kafka.IsLegacyBroker ? "false" : "true",
-            ["broker.version.fallback"] = kafka.IsLegacyBroker ? "0.9.0.1" : "0.10.0",
-            ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter",
-            ["value.converter"] = "org.apache.kafka.connect.storage.StringConverter",
-            ["offset.storage.file.filename"] = Path.Combine(dir.Path, "connect.offsets"),
-            ["offset.flush.interval.ms"] = "500",
-            ["plugin.path"] = pluginsRoot,
-        });
+        var config = WorkerConfig.ParseStandalone(TestWorkerProps.For(kafka, Path.Combine(dir.Path, "connect.offsets"), extra: ("plugin.path", pluginsRoot)));
 
         // No assemblies handed to the worker: it knows the plugin only from plugin.path.
         var worker = StandaloneWorker.Start(config, workerId: "plugin-worker");

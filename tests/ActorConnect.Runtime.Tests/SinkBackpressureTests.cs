@@ -42,18 +42,11 @@ public sealed class SinkBackpressureTests(KafkaFixture kafka)
         using var dir = RepoPaths.CreateTempDirectory("backpressure");
         var hocon = ConfigurationFactory.ParseString(
             $"actorconnect.sink {{ max-buffered-records = {MaxBufferedRecords}, max-batch-records = {MaxBatchRecords} }}");
-        var config = WorkerConfig.ParseStandalone(new Dictionary<string, string>
-        {
-            ["bootstrap.servers"] = kafka.BootstrapServers,
-            ["api.version.request"] = kafka.IsLegacyBroker ? "false" : "true",
-            ["broker.version.fallback"] = kafka.IsLegacyBroker ? "0.9.0.1" : "0.10.0",
-            ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter",
-            ["value.converter"] = "org.apache.kafka.connect.storage.StringConverter",
-            ["offset.storage.file.filename"] = Path.Combine(dir.Path, "connect.offsets"),
-            ["offset.flush.interval.ms"] = "500",
-            ["consumer.max.poll.interval.ms"] = MaxPollIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["consumer.session.timeout.ms"] = "6000",
-        });
+        var config = WorkerConfig.ParseStandalone(TestWorkerProps.For(kafka, Path.Combine(dir.Path, "connect.offsets"), extra:
+        [
+            ("consumer.max.poll.interval.ms", MaxPollIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("consumer.session.timeout.ms", "6000"),
+        ]));
         var worker = StandaloneWorker.Start(config, hocon, "backpressure-worker", typeof(ObservedSinkConnector).Assembly);
         try
         {

@@ -19,18 +19,7 @@ public sealed class SourceBackpressureTests(KafkaFixture kafka)
         var topic = KafkaFixture.UniqueName("slow-broker");
         await kafka.CreateTopicAsync(topic, 1);
         var dir = RepoPaths.NewTempDirectory("source-backpressure");
-        var props = new Dictionary<string, string>
-        {
-            ["bootstrap.servers"] = kafka.BootstrapServers,
-            ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter",
-            ["value.converter"] = "org.apache.kafka.connect.storage.StringConverter",
-            ["offset.storage.file.filename"] = Path.Combine(dir, "offsets"),
-            ["offset.flush.interval.ms"] = "200",
-        };
-        foreach (var (k, v) in kafka.WorkerBrokerSettings())
-        {
-            props[k] = v;
-        }
+        var props = TestWorkerProps.For(kafka, Path.Combine(dir, "offsets"), flushMs: "200");
 
         var hocon = Akka.Configuration.ConfigurationFactory.ParseString($"actorconnect.source.max-in-flight = {MaxInFlight}");
         await using var worker = StandaloneWorker.Start(WorkerConfig.ParseStandalone(props), hocon, "slow-broker-worker", typeof(CountingSourceConnector).Assembly);

@@ -28,16 +28,7 @@ public sealed class TaskSupervisionSpecs : TestKit
         : base(TestConfig)
     {
         _kafka = kafka;
-        var config = WorkerConfig.ParseStandalone(new Dictionary<string, string>
-        {
-            ["bootstrap.servers"] = kafka.BootstrapServers,
-            ["api.version.request"] = kafka.IsLegacyBroker ? "false" : "true",
-            ["broker.version.fallback"] = kafka.IsLegacyBroker ? "0.9.0.1" : "0.10.0",
-            ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter",
-            ["value.converter"] = "org.apache.kafka.connect.storage.StringConverter",
-            ["offset.storage.file.filename"] = Path.Combine(_dir, "offsets"),
-            ["offset.flush.interval.ms"] = "500",
-        });
+        var config = WorkerConfig.ParseStandalone(TestWorkerProps.For(kafka, Path.Combine(_dir, "offsets")));
         _worker = StandaloneWorker.Start(Sys, config, "spec-worker", ownsSystem: false, typeof(TaskSupervisionSpecs).Assembly);
     }
 
