@@ -63,6 +63,40 @@ public sealed class CrashRecoveryTests(KafkaFixture kafka, ITestOutputHelper out
         Assert.All(written, l => Assert.True(known.Contains(l), $"unexpected (torn?) line: {l}"));
     }
 
+    [Fact]
+    public async Task Stopped_with_SIGTERM_mid_stream_and_restarted_every_line_arrives_exactly_once()
+    {
+        const int lines = 100_000;
+        var dir = RepoPaths.NewTempDirectory("graceful");
+        var topic = KafkaFixture.UniqueName("graceful");
+        await kafka.CreateTopicAsync(topic, 1);
+        var input = Path.Combine(dir, "input.txt");
+        var sinkFile = Path.Combine(dir, "sink.txt");
+        var expected = Enumerable.Range(0, lines).Select(i => $"line-{i:D6}-{new string('z', 80)}").ToArray();
+        await File.WriteAllLinesAsync(input, expected.Take(lines / 2));
+        var worker = HostProcess.WriteWorker(dir, kafka, flushMs: "60000");
+        var source = HostProcess.WriteConnector(dir, "source.properties", ("name", topic + "-source"), ("connector.class", "FileStreamSource"), ("file", input), ("topic", topic));
+        var sink = HostProcess.WriteConnector(dir, "sink.properties", ("name", topic + "-sink"), ("connector.class", "FileStreamSink"), ("file", sinkFile), ("topics", topic));
+
+        await using (var first = HostProcess.Standalone(dir, worker, source, sink))
+        {
+            // The flush interval is a minute: only the stop itself stores source offsets and commits the sink's.
+            await Eventually.AssertAsync(() => HostProcess.ReadLinesShared(sinkFile).Length >= lines / 4, TimeSpan.FromMinutes(2), "lines are flowing");
+            await File.AppendAllLinesAsync(input, expected.Skip(lines / 2));
+            Assert.Equal(0, await first.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
+            output.WriteLine($"stopped at {HostProcess.ReadLinesShared(sinkFile).Length} sink lines");
+        }
+
+        await using (var second = HostProcess.Standalone(dir, worker, source, sink))
+        {
+            await Eventually.AssertAsync(() => HostProcess.ReadLinesShared(sinkFile).Length >= lines, TimeSpan.FromMinutes(3), "every line reaches the sink after the restart");
+            Assert.Equal(0, await second.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        var written = HostProcess.ReadLinesShared(sinkFile);
+        Assert.Equal(expected, written); // one partition: every line once, in order
+    }
+
     private static long StoredSourcePosition(string offsetsFile)
     {
         if (!File.Exists(offsetsFile))
