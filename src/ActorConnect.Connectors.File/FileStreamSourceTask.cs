@@ -48,8 +48,6 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
     private const int MinReadSize = 64 * 1024;
     private const int MaxIdleWaitMs = 1000;
     private const int WaitSliceMs = 100;
-    private const int IdentityCheckIntervalMs = 1000;
-    private const int HeadSize = 256;
 
     private static readonly Schema ValueSchema = Schema.StringSchema;
 
@@ -57,7 +55,6 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
     private readonly CancellationTokenSource _stop = new();
     private readonly Stream? _standardInputOverride;
     private readonly LineBuffer _lines = new(InitialBufferSize);
-    private readonly byte[] _head = new byte[HeadSize];
 
     private string _topic = string.Empty;
     private int _batchSize = FileStreamSourceConnector.DefaultBatchSize;
@@ -69,13 +66,10 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
     private bool _stopped;
 
     private SafeFileHandle? _handle;
+    private FileIdentity? _identity;
     private long? _storedPosition;
     private long _position;
     private long _readPosition;
-    private string? _openedAs;
-    private int _headLength;
-    private long _lastIdentityCheck;
-    private bool _goneNoted;
     private volatile string? _lastWarning;
 
     /// <summary>Creates the task (the runtime's constructor).</summary>
@@ -286,83 +280,18 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
         _handle = handle;
         _position = _readPosition = start;
         _lines.Clear();
-        _openedAs = OpenedAs(handle);
-        _headLength = RandomAccess.Read(handle, _head, 0);
-        _goneNoted = false;
-        _lastIdentityCheck = Environment.TickCount64;
-    }
-
-    private bool CheckIdentityIfDue()
-    {
-        var now = Environment.TickCount64;
-        if (now - _lastIdentityCheck < IdentityCheckIntervalMs)
+        if (_identity is null)
         {
-            return false;
+            _identity = new FileIdentity(_path!, handle);
         }
-
-        _lastIdentityCheck = now;
-        return CheckIdentity();
-    }
-
-    /// <summary>At the end of the file: is the file at the path still the one being read? Reopens it at 0 when not.</summary>
-    private bool CheckIdentity()
-    {
-        var info = new FileInfo(_path!);
-        if (!info.Exists)
+        else
         {
-            if (!_goneNoted)
-            {
-                _goneNoted = true;
-                Warn($"File {_path} was deleted or moved away; finishing the file already open (position {_position}) and waiting for {_path} to be created again");
-            }
-
-            return false;
-        }
-
-        _goneNoted = false;
-        if (_openedAs is not null && OpenedAs(_handle!) is { } current && current != _openedAs)
-        {
-            return Reopen($"File {_path} was rotated: the path now names another file than the one read so far (which is now {current})");
-        }
-
-        if (info.Length < _readPosition)
-        {
-            return Reopen($"File {_path} was truncated: its length {info.Length} is less than the {_readPosition} bytes already read");
-        }
-
-        if (!HeadMatches())
-        {
-            return Reopen($"File {_path} was replaced or rewritten: its first bytes changed");
-        }
-
-        return false;
-    }
-
-    /// <summary>Compares the first bytes of the file at the path with those of the file being read (then extends the latter while short).</summary>
-    private bool HeadMatches()
-    {
-        Span<byte> current = stackalloc byte[HeadSize];
-        try
-        {
-            using var other = System.IO.File.OpenHandle(_path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var read = RandomAccess.Read(other, current[.._headLength], 0);
-            if (read < _headLength || !current[..read].SequenceEqual(_head.AsSpan(0, _headLength)))
-            {
-                return false;
-            }
-
-            if (_headLength < HeadSize)
-            {
-                _headLength = RandomAccess.Read(_handle!, _head, 0);
-            }
-
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return true;
+            _identity.Remember(handle);
         }
     }
+
+    private bool CheckIdentityIfDue() =>
+        _identity!.CheckIfDue(_readPosition, _position, Warn) is { } reason && Reopen(reason);
 
     private bool Reopen(string reason)
     {
@@ -378,24 +307,6 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
         Warn(reason + "; reading it again from position 0" +
              (dropped > 0 ? $" (an unterminated last line of {dropped} bytes of the previous content was dropped)" : string.Empty));
         return true;
-    }
-
-    /// <summary>On Linux, what the open file is called now (/proc/self/fd); "… (deleted)" once removed. Null elsewhere.</summary>
-    private static string? OpenedAs(SafeFileHandle handle)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-
-        try
-        {
-            return new FileInfo("/proc/self/fd/" + handle.DangerousGetHandle().ToInt64().ToString(CultureInfo.InvariantCulture)).LinkTarget;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 
     private IReadOnlyList<SourceRecord>? PollStream()
