@@ -71,7 +71,7 @@ public sealed class StandaloneWorker : IAsyncDisposable
     /// <summary>Creates a connector; throws the validation error (naming the keys) when its config is bad.</summary>
     public async Task<string> CreateConnectorAsync(IReadOnlyDictionary<string, string> config)
     {
-        var created = await Worker.Ask<WorkerProtocol.ConnectorCreated>(new WorkerProtocol.CreateConnector(config), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var created = await Worker.Ask<ConnectorInfo>(new WorkerProtocol.CreateConnector(config), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         return created.Name;
     }
 

@@ -125,7 +125,7 @@ public sealed class TaskSupervisionSpecs : TestKit
         }
 
         _worker.Worker.Tell(new WorkerProtocol.CreateConnector(config));
-        ExpectMsg<WorkerProtocol.ConnectorCreated>(c => c.Name == name);
+        ExpectMsg<ConnectorInfo>(c => c.Name == name);
     }
 
     private Task<ConnectorStatus> StatusAsync(string name) => _worker.StatusAsync(name);

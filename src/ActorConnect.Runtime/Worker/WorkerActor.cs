@@ -25,10 +25,10 @@ public sealed class WorkerActor : ReceiveActor
         _services = services;
         Receive<WorkerProtocol.CreateConnector>(OnCreate);
         Receive<WorkerProtocol.DeleteConnector>(OnDelete);
-        Receive<WorkerProtocol.PauseConnector>(m => WithConnector(m.Name, c =>
+        Receive<WorkerProtocol.SetTargetState>(m => WithConnector(m.Name, c =>
         {
-            c.Tell(new ConnectorProtocol.SetPaused(m.Paused));
-            Sender.Tell(new Akka.Actor.Status.Success(m.Name));
+            c.Tell(new ConnectorProtocol.SetPaused(m.State == TargetState.Paused));
+            Sender.Tell(new WorkerProtocol.TargetStateSet(m.Name, m.State));
         }));
         Receive<WorkerProtocol.RestartTask>(m => WithConnector(m.Name, c => c.Forward(new ConnectorProtocol.RestartTask(m.Task))));
         Receive<WorkerProtocol.GetConnectorStatus>(m => WithConnector(m.Name, c => c.Forward(ConnectorProtocol.GetStatus.Instance)));
@@ -41,6 +41,7 @@ public sealed class WorkerActor : ReceiveActor
                     : new Akka.Actor.Status.Failure(t.Exception?.GetBaseException() ?? new TimeoutException("status query timed out")))
                 .PipeTo(Sender));
         Receive<WorkerProtocol.Shutdown>(_ => OnShutdown());
+        Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Instance));
         Receive<Terminated>(OnTerminated);
     }
 
@@ -66,7 +67,7 @@ public sealed class WorkerActor : ReceiveActor
             Context.Watch(child);
             _connectors[config.ConnectorName] = child;
             _log.Info("Connector {0} created ({1})", config.ConnectorName, plugin.Type.FullName);
-            Sender.Tell(new WorkerProtocol.ConnectorCreated(config.ConnectorName));
+            Sender.Tell(new ConnectorInfo(config.ConnectorName, m.Config, Array.Empty<ConnectorTaskId>(), plugin.IsSource ? "source" : "sink"));
         }
         catch (ConnectException e)
         {

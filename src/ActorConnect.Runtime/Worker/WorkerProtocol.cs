@@ -1,37 +1,129 @@
+using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Validation;
+
 namespace ActorConnect.Runtime.Worker;
 
-/// <summary>What the worker actor answers: commands change connectors, queries read status. Failures reply with Status.Failure.</summary>
+/// <summary>
+/// What the worker actor answers: commands change connectors, queries read them. Every failure replies with
+/// <c>Status.Failure</c> carrying a ConnectException whose type says what went wrong: NotFoundException (unknown
+/// connector or task), AlreadyExistsException, ConfigException or BadRequestException (bad input),
+/// ConflictException (an operation in progress), ForbiddenException (switched off by config).
+/// </summary>
 public static class WorkerProtocol
 {
-    /// <summary>Command: validate and start a connector. Replies <see cref="ConnectorCreated"/>.</summary>
-    public sealed record CreateConnector(IReadOnlyDictionary<string, string> Config);
+    /// <summary>Command: validate, store and start a connector in <paramref name="InitialState"/>. Replies <see cref="ConnectorInfo"/>.</summary>
+    public sealed record CreateConnector(IReadOnlyDictionary<string, string> Config, TargetState InitialState = TargetState.Started);
 
-    public sealed record ConnectorCreated(string Name);
+    /// <summary>Command: create a connector or replace its config (PUT .../config). Replies <see cref="ConfigPut"/>.</summary>
+    public sealed record PutConnectorConfig(string Name, IReadOnlyDictionary<string, string> Config);
 
-    /// <summary>Command: stop a connector cleanly and forget it. Replies <see cref="ConnectorDeleted"/> once its tasks have stopped.</summary>
+    /// <summary>Reply to <see cref="PutConnectorConfig"/>: whether it created the connector.</summary>
+    public sealed record ConfigPut(bool Created, ConnectorInfo Info);
+
+    /// <summary>Command: change some keys of an existing connector's config; a null value removes the key. Replies <see cref="ConnectorInfo"/>.</summary>
+    public sealed record PatchConnectorConfig(string Name, IReadOnlyDictionary<string, string?> Patch);
+
+    /// <summary>Query: replies <see cref="ConnectorInfo"/>.</summary>
+    public sealed record GetConnectorInfo(string Name);
+
+    /// <summary>Query: replies the config as given (placeholders unresolved), an <c>IReadOnlyDictionary&lt;string, string&gt;</c>.</summary>
+    public sealed record GetConnectorConfig(string Name);
+
+    /// <summary>Query: replies the tasks' configs, an <c>IReadOnlyList&lt;TaskInfo&gt;</c>.</summary>
+    public sealed record GetTaskConfigs(string Name);
+
+    /// <summary>Command: stop a connector cleanly and forget it (its source offsets stay). Replies <see cref="ConnectorDeleted"/> once its tasks have stopped.</summary>
     public sealed record DeleteConnector(string Name);
 
     public sealed record ConnectorDeleted(string Name);
 
-    /// <summary>Command: pause or resume a connector's tasks.</summary>
-    public sealed record PauseConnector(string Name, bool Paused);
+    /// <summary>Command: run, pause or stop a connector; stored so it survives a restart. Replies <see cref="TargetStateSet"/> once applied.</summary>
+    public sealed record SetTargetState(string Name, TargetState State);
 
-    /// <summary>Command: restart one task by hand.</summary>
+    public sealed record TargetStateSet(string Name, TargetState State);
+
+    /// <summary>
+    /// Command: restart a connector and, with <paramref name="IncludeTasks"/>, its tasks; with
+    /// <paramref name="OnlyFailed"/> only the FAILED ones (Kafka Connect's KIP-745). Replies <see cref="RestartStarted"/>.
+    /// </summary>
+    public sealed record RestartConnector(string Name, bool IncludeTasks = false, bool OnlyFailed = false);
+
+    /// <summary>
+    /// Reply to <see cref="RestartConnector"/>. <paramref name="Plan"/> is null for the plain connector restart (REST
+    /// 204, done when replied); otherwise the status in which every instance being restarted shows RESTARTING (REST 202).
+    /// </summary>
+    public sealed record RestartStarted(ConnectorStatus? Plan);
+
+    /// <summary>Command: restart one task by hand, resetting its failure count. Replies <c>Status.Success</c>.</summary>
     public sealed record RestartTask(string Name, int Task);
 
-    /// <summary>Query: one connector's status (<see cref="Status.ConnectorStatus"/>).</summary>
+    /// <summary>Query: one connector's status (<see cref="ConnectorStatus"/>).</summary>
     public sealed record GetConnectorStatus(string Name);
 
-    /// <summary>Query: the names of every connector.</summary>
+    /// <summary>Query: one task's status (<see cref="ConnectorTaskStatus"/>).</summary>
+    public sealed record GetTaskStatus(string Name, int Task);
+
+    /// <summary>Query: the names of every connector, a sorted <c>List&lt;string&gt;</c>.</summary>
     public sealed record ListConnectors
     {
         public static readonly ListConnectors Instance = new();
     }
 
-    /// <summary>Query: every connector's status, as a list of <see cref="Status.ConnectorStatus"/>.</summary>
+    /// <summary>Query: every connector's status, a <c>List&lt;ConnectorStatus&gt;</c> sorted by name.</summary>
     public sealed record GetAllStatus
     {
         public static readonly GetAllStatus Instance = new();
+    }
+
+    /// <summary>Query: the topics a connector has used since created or last reset. Replies <see cref="ActiveTopics"/>.</summary>
+    public sealed record GetActiveTopics(string Name);
+
+    public sealed record ActiveTopics(string Name, IReadOnlyList<string> Topics);
+
+    /// <summary>Command: forget a connector's active topics. Replies <c>Status.Success</c>; ForbiddenException when tracking or reset is off.</summary>
+    public sealed record ResetActiveTopics(string Name);
+
+    /// <summary>Query: a connector's committed offsets. Replies <see cref="ConnectorOffsets"/>.</summary>
+    public sealed record GetOffsets(string Name);
+
+    public sealed record ConnectorOffsets(IReadOnlyList<ConnectorOffset> Offsets);
+
+    /// <summary>Command: change some offsets of a STOPPED connector. Replies <see cref="OffsetsChanged"/>; BadRequestException unless STOPPED.</summary>
+    public sealed record AlterOffsets(string Name, IReadOnlyList<ConnectorOffset> Offsets);
+
+    /// <summary>Command: forget every offset of a STOPPED connector. Replies <see cref="OffsetsChanged"/>; BadRequestException unless STOPPED.</summary>
+    public sealed record ResetOffsets(string Name);
+
+    /// <summary>Reply to offset changes, with Kafka Connect's message.</summary>
+    public sealed record OffsetsChanged(string Message);
+
+    /// <summary>
+    /// Query: validate a config against a plugin's ConfigDef and the common groups. Replies <see cref="ConfigInfos"/>
+    /// (also when it has errors); NotFoundException for an unknown plugin, naming the nearest known ones.
+    /// </summary>
+    public sealed record ValidateConfig(string Plugin, IReadOnlyDictionary<string, string> Config);
+
+    /// <summary>Query: the installed plugins, an <c>IReadOnlyList&lt;PluginInfo&gt;</c>; only connectors unless <paramref name="ConnectorsOnly"/> is false.</summary>
+    public sealed record ListPlugins(bool ConnectorsOnly = true);
+
+    /// <summary>Query: one plugin's config keys, an <c>IReadOnlyList&lt;ConfigKeyInfo&gt;</c>.</summary>
+    public sealed record GetPluginConfig(string Plugin);
+
+    /// <summary>Query: replies <see cref="WorkerInfo"/>.</summary>
+    public sealed record GetWorkerInfo
+    {
+        public static readonly GetWorkerInfo Instance = new();
+    }
+
+    /// <summary>Query: replies <see cref="Healthy"/> once the worker has started and its mailbox answers.</summary>
+    public sealed record GetHealth
+    {
+        public static readonly GetHealth Instance = new();
+    }
+
+    public sealed record Healthy
+    {
+        public static readonly Healthy Instance = new();
     }
 
     /// <summary>Command: stop every connector cleanly; replies <see cref="ShutdownComplete"/>.</summary>

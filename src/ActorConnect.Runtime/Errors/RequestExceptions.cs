@@ -1,0 +1,21 @@
+using ActorConnect.Api.Errors;
+
+namespace ActorConnect.Runtime.Errors;
+
+/// <summary>A request the runtime refuses as malformed or not allowed in the current state (REST maps it to 400).</summary>
+public class BadRequestException : ConnectException
+{
+    public BadRequestException(string message) : base(message) { }
+}
+
+/// <summary>A request that conflicts with another operation in progress (REST maps it to 409).</summary>
+public class ConflictException : ConnectException
+{
+    public ConflictException(string message) : base(message) { }
+}
+
+/// <summary>A request for a feature the worker's configuration switches off (REST maps it to 403).</summary>
+public class ForbiddenException : ConnectException
+{
+    public ForbiddenException(string message) : base(message) { }
+}
