@@ -1,0 +1,43 @@
+using ActorConnect.Rest.Json;
+using ActorConnect.Runtime.Worker;
+using Microsoft.AspNetCore.Routing;
+
+namespace ActorConnect.Rest.Endpoints;
+
+/// <summary><c>GET /</c> (version, commit, Kafka cluster id) and <c>GET /health</c> (KIP-1017).</summary>
+public static class RootEndpoints
+{
+    public static IEndpointRouteBuilder MapRootEndpoints(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        routes.MapGet("/", async (WorkerGateway worker) =>
+        {
+            var info = await worker.AskAsync<WorkerInfo>(WorkerProtocol.GetWorkerInfo.Instance, "GET /");
+            return new ServerInfoDto(info.Version, info.Commit, info.KafkaClusterId);
+        });
+        routes.MapGet("/health", HealthAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> HealthAsync(WorkerGateway worker)
+    {
+        if (!worker.IsAttached)
+        {
+            return Health(StatusCodes.Status503ServiceUnavailable, "starting", "Worker is still starting up.");
+        }
+
+        try
+        {
+            await worker.AskAsync<WorkerProtocol.Healthy>(WorkerProtocol.GetHealth.Instance, "GET /health", worker.HealthTimeout);
+            return Health(StatusCodes.Status200OK, "healthy", "Worker has completed startup and is ready to handle requests.");
+        }
+        catch (RestException e)
+        {
+            return Health(StatusCodes.Status500InternalServerError, "unhealthy",
+                $"Worker was unable to handle this request and may be unable to handle other requests: {e.Message}");
+        }
+    }
+
+    private static IResult Health(int status, string state, string message) =>
+        Results.Json(new HealthDto(state, message), RestJson.Options, statusCode: status);
+}
