@@ -1,5 +1,8 @@
 using System.Runtime.InteropServices;
 using ActorConnect.Api.Errors;
+using ActorConnect.Rest;
+using ActorConnect.Rest.Hosting;
+using ActorConnect.Rest.Logging;
 using ActorConnect.Runtime;
 using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Status;
@@ -9,24 +12,28 @@ using Serilog;
 namespace ActorConnect.Host;
 
 /// <summary>
-/// <c>actorconnect standalone worker.properties connector.properties...</c>: starts the worker and the connectors,
-/// and on Ctrl-C or SIGTERM stops them cleanly (offsets flushed, sink offsets committed) before exiting.
-/// A connector whose config is bad is reported and skipped; the others run.
+/// <c>actorconnect standalone worker.properties connector.properties...</c>: starts the REST server, the worker and
+/// the connectors, and on Ctrl-C or SIGTERM stops the REST server, then the connectors cleanly (offsets flushed, sink
+/// offsets committed) before exiting. A connector whose config is bad is reported and skipped; the others run.
 /// </summary>
 internal static class StandaloneCommand
 {
     public static async Task<int> RunAsync(FileInfo workerFile, FileInfo[] connectorFiles, FileInfo? hoconFile, int statusIntervalSeconds, CancellationToken cancellation)
     {
-        Log.Logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
+        // ASP.NET Core logs every request at INFO; WARN keeps the worker's log about connectors, as Kafka Connect's
+        // log4j file quiets its chattier libraries. Both are listed (and changeable) under /admin/loggers.
+        var levels = new LogLevelRegistry("INFO", new Dictionary<string, string> { ["Microsoft.AspNetCore"] = "WARN", ["Microsoft.Hosting"] = "WARN" });
+        Log.Logger = levels.Apply(new LoggerConfiguration())
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
             .CreateLogger();
         try
         {
             WorkerConfig config;
+            RestOptions restOptions;
             try
             {
                 config = WorkerConfig.ParseStandalone(JavaProperties.Load(workerFile.FullName));
+                restOptions = RestOptions.FromWorkerProperties(config.Originals);
             }
             catch (Exception e) when (e is ConfigException or FileNotFoundException)
             {
@@ -34,9 +41,24 @@ internal static class StandaloneCommand
                 return 2;
             }
 
+            // The server binds before the worker starts, as in Kafka Connect: the worker id is its advertised address.
+            await using var rest = RestServer.Create(restOptions, levels, new Serilog.Extensions.Logging.SerilogLoggerProvider(Log.Logger));
+            try
+            {
+                await rest.StartAsync(cancellation);
+            }
+            catch (IOException e)
+            {
+                Log.Fatal("Cannot start the REST server on {Listeners}: {Message}. Free the port or change the worker key 'listeners'.",
+                    string.Join(",", restOptions.Listeners), e.Message);
+                return 2;
+            }
+
+            Log.Information("REST API listening on {Urls}, advertised as {Advertised}", string.Join(", ", rest.BoundUrls), rest.AdvertisedUrl);
             var hocon = LoadHocon(hoconFile);
-            await using var worker = StandaloneWorker.Start(config, hocon);
-            Log.Information("ActorConnect standalone worker started; Kafka at {Bootstrap}, offsets in {OffsetsFile}", config.BootstrapServersValue, config.OffsetStorageFile);
+            await using var worker = StandaloneWorker.Start(config, hocon, rest.WorkerId);
+            rest.Attach(worker.Worker);
+            Log.Information("ActorConnect standalone worker {WorkerId} started; Kafka at {Bootstrap}, offsets in {OffsetsFile}", rest.WorkerId, config.BootstrapServersValue, config.OffsetStorageFile);
 
             var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
@@ -78,7 +100,9 @@ internal static class StandaloneCommand
                 await stopping.Task;
             }
 
-            Log.Information("Stopping: flushing offsets and stopping connectors");
+            Log.Information("Stopping: REST server first, then flushing offsets and stopping connectors");
+            // No new requests may reach a worker that is stopping; requests in flight finish (bounded) first.
+            await rest.StopAsync();
             await PrintStatusAsync(worker);
             await worker.StopAsync();
             Log.Information("Stopped cleanly");

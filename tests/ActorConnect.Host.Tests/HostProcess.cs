@@ -18,6 +18,7 @@ internal static class HostProcess
     public static ProcessRunner Standalone(string workDir, params string[] files) =>
         ProcessRunner.Start("dotnet", new[] { HostDll, "standalone" }.Concat(files), workingDirectory: workDir, name: "actorconnect");
 
+    /// <summary>A worker.properties for the shared broker; its REST server takes a free loopback port, so tests never collide on 8083.</summary>
     public static string WriteWorker(string dir, KafkaFixture kafka, string converter = "org.apache.kafka.connect.storage.StringConverter", string flushMs = "1000")
     {
         var path = Path.Combine(dir, "worker.properties");
@@ -29,6 +30,7 @@ internal static class HostProcess
             offset.storage.file.filename={Path.Combine(dir, "connect.offsets")}
             offset.flush.interval.ms={flushMs}
             consumer.session.timeout.ms=10000
+            listeners=http://127.0.0.1:0
             """);
         return path;
     }

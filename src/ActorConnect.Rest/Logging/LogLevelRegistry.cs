@@ -45,9 +45,6 @@ public sealed class LogLevelRegistry
     /// <summary>The most verbose level any logger has, so Serilog does not build events that every logger drops.</summary>
     public LoggingLevelSwitch MinimumLevel { get; }
 
-    /// <summary>Raised after a change, with the new most verbose level (the host lowers Akka's own level with it).</summary>
-    public event Action<LogEventLevel>? Changed;
-
     /// <summary>Makes a Serilog configuration honour this registry.</summary>
     public LoggerConfiguration Apply(LoggerConfiguration configuration)
     {
@@ -139,7 +136,6 @@ public sealed class LogLevelRegistry
             MinimumLevel.MinimumLevel = _snapshot.Minimum;
         }
 
-        Changed?.Invoke(MinimumLevel.MinimumLevel);
         return affected;
     }
 

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ActorConnect.TestSupport;
+
+namespace ActorConnect.Host.Tests;
+
+/// <summary>The actorconnect command serves the REST API on <c>listeners</c>, logs the bound port, and stops it first on SIGTERM.</summary>
+[Collection("kafka")]
+public sealed partial class RestHostTests(KafkaFixture kafka)
+{
+    [Fact]
+    public async Task Standalone_serves_the_REST_API_on_the_logged_port_and_stops_cleanly()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("rest-host");
+        var topic = KafkaFixture.UniqueName("rest-host");
+        var input = dir.Combine("input.txt");
+        await File.WriteAllLinesAsync(input, ["a", "b"]);
+        var worker = HostProcess.WriteWorker(dir.Path, kafka);
+        var source = HostProcess.WriteConnector(dir.Path, "source.properties", ("name", topic), ("connector.class", "FileStreamSource"), ("file", input), ("topic", topic));
+
+        await using var host = HostProcess.Standalone(dir.Path, worker, source);
+        var line = await host.WaitForOutputAsync("REST API listening on", TimeSpan.FromSeconds(60));
+        var match = AdvertisedUrl().Match(line);
+        Assert.True(match.Success, line);
+        var port = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.NotEqual(0, port);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await Eventually.AssertAsync(async () =>
+        {
+            var status = JsonNode.Parse(await http.GetStringAsync($"/connectors/{topic}/status"))!;
+            Assert.Equal("RUNNING", status["tasks"]![0]!["state"]!.GetValue<string>());
+            Assert.Equal($"127.0.0.1:{port}", status["connector"]!["worker_id"]!.GetValue<string>());
+        }, TimeSpan.FromSeconds(60));
+        using var health = await http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+
+        Assert.Equal(0, await host.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(host.Lines, l => l.Contains("Stopping: REST server first", StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex(@"advertised as http://127\.0\.0\.1:(\d+)/")]
+    private static partial Regex AdvertisedUrl();
+}

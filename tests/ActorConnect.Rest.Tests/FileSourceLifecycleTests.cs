@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ActorConnect.TestSupport;
+using static ActorConnect.Rest.Tests.ConnectorsEndpointsTests;
+
+namespace ActorConnect.Rest.Tests;
+
+public sealed class LifecycleWorker : RestWorkerFixture;
+
+/// <summary>
+/// A Kafka Connect user's session, by REST only: create a FileStreamSource, pause, resume, stop, read and change the
+/// offsets, delete; the topic shows records flowing or not as each state says.
+/// </summary>
+[Collection("kafka")]
+public sealed class FileSourceLifecycleTests(KafkaFixture kafka, LifecycleWorker fixture) : RestTestBase<LifecycleWorker>(kafka, fixture), IClassFixture<LifecycleWorker>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Create_pause_resume_stop_offsets_delete()
+    {
+        var name = Unique("file-source");
+        var topic = Unique("rest-lifecycle");
+        var file = FileIn(name + ".txt");
+        await CreateTopicAsync(topic);
+        await File.WriteAllLinesAsync(file, ["one", "two", "three"]);
+
+        await Rest.CreateAsync(name, RestWorker.FileSource(file, topic));
+        var running = await Rest.WaitForStatusAsync(name, s => RestWorker.States(s) == "RUNNING [RUNNING]");
+        Assert.Equal(Rest.Rest.WorkerId, running["connector"]!["worker_id"]!.GetValue<string>());
+        Assert.Equal(["one", "two", "three"], await ValuesAsync(topic, 3));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Rest.PutAsync($"/connectors/{name}/pause")).Status);
+        await Rest.WaitForStatusAsync(name, s => RestWorker.States(s) == "PAUSED [PAUSED]");
+        await File.AppendAllLinesAsync(file, ["four", "five"]);
+        // The one bounded wait for an absence: a paused task must not read the new lines. No sleep: the consumer's
+        // own poll is the wait, and the RUNNING case below proves the same wait is long enough to see records.
+        Assert.Equal(3, (await ValuesAsync(topic, 5, TimeSpan.FromSeconds(2))).Count);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Rest.PutAsync($"/connectors/{name}/resume")).Status);
+        await Rest.WaitForStatusAsync(name, s => RestWorker.States(s) == "RUNNING [RUNNING]");
+        Assert.Equal(["one", "two", "three", "four", "five"], await ValuesAsync(topic, 5));
+
+        // Offsets cannot change while the connector runs.
+        AssertError(await Rest.DeleteAsync($"/connectors/{name}/offsets"), HttpStatusCode.BadRequest, "STOPPED");
+
+        var stopped = await Rest.PutAsync($"/connectors/{name}/stop");
+        Assert.True(stopped.Status == HttpStatusCode.NoContent, stopped.ToString());
+        await Rest.WaitForStatusAsync(name, s => s["connector"]!["state"]!.GetValue<string>() == "STOPPED" && s["tasks"]!.AsArray().Count == 0);
+
+        var length = new FileInfo(file).Length;
+        var offsets = await Rest.GetAsync($"/connectors/{name}/offsets");
+        Assert.Equal(HttpStatusCode.OK, offsets.Status);
+        var entry = Assert.Single(offsets.Json!["offsets"]!.AsArray())!;
+        Assert.Equal(Path.GetFullPath(file), Path.GetFullPath(entry["partition"]!["filename"]!.GetValue<string>()));
+        Assert.Equal(length, entry["offset"]!["position"]!.GetValue<long>());
+
+        var reset = await Rest.DeleteAsync($"/connectors/{name}/offsets");
+        Assert.True(reset.Status == HttpStatusCode.OK, reset.ToString());
+        Assert.Contains("reset successfully", reset.Json!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty((await Rest.GetAsync($"/connectors/{name}/offsets")).Json!["offsets"]!.AsArray());
+
+        // Reset offsets mean the file is read again from the start once the connector runs.
+        Assert.Equal(HttpStatusCode.Accepted, (await Rest.PutAsync($"/connectors/{name}/resume")).Status);
+        await Rest.WaitForStatusAsync(name, s => RestWorker.States(s) == "RUNNING [RUNNING]");
+        Assert.Equal(10, (await ValuesAsync(topic, 10)).Count);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{name}")).Status);
+        AssertError(await Rest.GetAsync($"/connectors/{name}/status"), HttpStatusCode.NotFound, name);
+    }
+
+    [Fact]
+    public async Task Patch_offsets_only_when_stopped_and_the_source_resumes_from_them()
+    {
+        var name = Unique("patch-offsets");
+        var topic = Unique("rest-offsets");
+        var file = FileIn(name + ".txt");
+        await CreateTopicAsync(topic);
+        await File.WriteAllTextAsync(file, "alpha\nbeta\ngamma\n", Encoding.UTF8);
+        await Rest.CreateAsync(name, RestWorker.FileSource(file, topic));
+        Assert.Equal(3, (await ValuesAsync(topic, 3)).Count);
+
+        var change = new JsonObject
+        {
+            ["offsets"] = new JsonArray(new JsonObject
+            {
+                ["partition"] = new JsonObject { ["filename"] = file },
+                ["offset"] = new JsonObject { ["position"] = "alpha\n".Length },
+            }),
+        };
+        AssertError(await Rest.PatchAsync($"/connectors/{name}/offsets", change), HttpStatusCode.BadRequest,
+            "Connectors must be in the STOPPED state before their offsets can be modified");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Rest.PutAsync($"/connectors/{name}/stop")).Status);
+        await Rest.WaitForStatusAsync(name, s => s["connector"]!["state"]!.GetValue<string>() == "STOPPED");
+        AssertError(await Rest.PatchAsync($"/connectors/{name}/offsets", new JsonObject { ["offsets"] = new JsonArray() }), HttpStatusCode.BadRequest, "offsets");
+
+        var altered = await Rest.PatchAsync($"/connectors/{name}/offsets", change);
+        Assert.True(altered.Status == HttpStatusCode.OK, altered.ToString());
+        Assert.Contains("altered successfully", altered.Json!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var entry = Assert.Single((await Rest.GetAsync($"/connectors/{name}/offsets")).Json!["offsets"]!.AsArray())!;
+        Assert.Equal("alpha\n".Length, entry["offset"]!["position"]!.GetValue<long>());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Rest.PutAsync($"/connectors/{name}/resume")).Status);
+        Assert.Equal(["alpha", "beta", "gamma", "beta", "gamma"], await ValuesAsync(topic, 5));
+        Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{name}")).Status);
+    }
+
+    [Fact]
+    public async Task Offsets_of_unknown_connector_are_404()
+    {
+        AssertError(await Rest.GetAsync("/connectors/nobody/offsets"), HttpStatusCode.NotFound, "nobody");
+        AssertError(await Rest.DeleteAsync("/connectors/nobody/offsets"), HttpStatusCode.NotFound, "nobody");
+    }
+
+    [Fact]
+    public async Task Topics_lists_the_topics_used_and_reset_forgets_them()
+    {
+        var name = Unique("topics");
+        var topic = Unique("rest-topics");
+        var file = FileIn(name + ".txt");
+        await CreateTopicAsync(topic);
+        await File.WriteAllLinesAsync(file, ["x"]);
+        await Rest.CreateAsync(name, RestWorker.FileSource(file, topic));
+        Assert.Single(await ValuesAsync(topic, 1));
+
+        await Eventually.AssertAsync(async () =>
+        {
+            var topics = await Rest.GetAsync($"/connectors/{name}/topics");
+            Assert.Equal(HttpStatusCode.OK, topics.Status);
+            Assert.Equal([name], topics.Json!.AsObject().Select(p => p.Key));
+            Assert.Equal([topic], topics.Json![name]!["topics"]!.AsArray().Select(t => t!.GetValue<string>()));
+        }, Wait);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Rest.PutAsync($"/connectors/{name}/topics/reset")).Status);
+        Assert.Empty((await Rest.GetAsync($"/connectors/{name}/topics")).Json![name]!["topics"]!.AsArray());
+        AssertError(await Rest.GetAsync("/connectors/nobody/topics"), HttpStatusCode.NotFound, "nobody");
+        Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{name}")).Status);
+    }
+
+    private async Task<List<string>> ValuesAsync(string topic, int expected, TimeSpan? timeout = null) =>
+        (await Kafka.ConsumeAllAsync(topic, expected, timeout ?? Wait)).Select(r => Encoding.UTF8.GetString(r.Message.Value ?? [])).ToList();
+}
