@@ -64,7 +64,18 @@ public sealed class StandaloneWorker : IAsyncDisposable
             throw;
         }
 
-        var worker = system.ActorOf(WorkerActor.Props(services), "worker");
+        IConfigBackingStore store;
+        try
+        {
+            store = new FileConfigBackingStore(config.ConfigStorageFile!);
+        }
+        catch when (ownsSystem)
+        {
+            system.Terminate().Wait(TimeSpan.FromSeconds(10));
+            throw;
+        }
+
+        var worker = system.ActorOf(WorkerActor.Props(services, store), "worker");
         return new StandaloneWorker(system, worker, services, ownsSystem);
     }
 
@@ -74,6 +85,22 @@ public sealed class StandaloneWorker : IAsyncDisposable
         var created = await Worker.Ask<ConnectorInfo>(new WorkerProtocol.CreateConnector(config), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         return created.Name;
     }
+
+    /// <summary>
+    /// Creates a connector or replaces its config (as <c>PUT /connectors/{name}/config</c>), keeping its stored target
+    /// state: how connector files given on the command line meet the connectors the config store brought back.
+    /// </summary>
+    public Task<WorkerProtocol.ConfigPut> PutConnectorConfigAsync(IReadOnlyDictionary<string, string> config) =>
+        Worker.Ask<WorkerProtocol.ConfigPut>(
+            new WorkerProtocol.PutConnectorConfig(config.GetValueOrDefault(ConnectorConfig.Name) ?? throw new Api.Errors.ConfigException("Missing required configuration \"name\" which has no default value."), config),
+            TimeSpan.FromSeconds(30));
+
+    /// <summary>Runs, pauses or stops a connector; returns once its tasks have followed.</summary>
+    public Task SetTargetStateAsync(string connector, TargetState state) =>
+        Worker.Ask<WorkerProtocol.TargetStateSet>(new WorkerProtocol.SetTargetState(connector, state), TimeSpan.FromSeconds(60));
+
+    /// <summary>Sends any <see cref="WorkerProtocol"/> request and returns its reply, or throws the failure it carries.</summary>
+    public Task<T> AskAsync<T>(object request, TimeSpan? timeout = null) => Worker.Ask<T>(request, timeout ?? TimeSpan.FromSeconds(30));
 
     public Task<ConnectorStatus> StatusAsync(string connector) =>
         Worker.Ask<ConnectorStatus>(new WorkerProtocol.GetConnectorStatus(connector), TimeSpan.FromSeconds(10));

@@ -4,8 +4,7 @@ namespace ActorConnect.Runtime.Storage;
 
 /// <summary>
 /// Standalone offsets in one JSON file (<c>offset.storage.file.filename</c>). Every write replaces the file
-/// atomically: a temp file is written and fsynced, then renamed over the old one, so a crash at any moment leaves
-/// either the old offsets or the new ones, never a torn file.
+/// atomically (<see cref="AtomicFile"/>), so a crash leaves either the old offsets or the new ones.
 /// </summary>
 public sealed class FileOffsetBackingStore : IOffsetBackingStore
 {
@@ -103,14 +102,6 @@ public sealed class FileOffsetBackingStore : IOffsetBackingStore
             });
         }
 
-        var temp = _path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, _path, overwrite: true);
+        AtomicFile.Write(_path, System.Text.Encoding.UTF8.GetBytes(array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
     }
 }

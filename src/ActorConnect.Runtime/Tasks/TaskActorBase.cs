@@ -13,6 +13,8 @@ namespace ActorConnect.Runtime.Tasks;
 /// </summary>
 public abstract class TaskActorBase : ReceiveActor, IWithTimers
 {
+    private readonly HashSet<string> _topicsUsed = new(StringComparer.Ordinal);
+
     private int _retryAttempt;
 
     protected TaskActorBase(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle)
@@ -92,6 +94,15 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
         Context.Parent.Tell(new TaskProtocol.StateChanged(Id, state, lastError));
 
     protected IConverter CreateConverter(bool isKey) => Services.CreateConverter(ConnectorConfig, isKey);
+
+    /// <summary>Reports a topic the first time this task uses it, for the connector's active topics.</summary>
+    protected void TopicUsed(string topic)
+    {
+        if (_topicsUsed.Add(topic))
+        {
+            Context.Parent.Tell(new TaskProtocol.TopicUsed(topic));
+        }
+    }
 
     /// <summary>The connector's <c>producer.override.*</c> / <c>consumer.override.*</c> keys, prefix removed.</summary>
     protected IReadOnlyDictionary<string, string> Overrides(string prefix, params string[] except) =>

@@ -39,4 +39,20 @@ public sealed record TaskServices(
 
         return PluginRegistry.CreateConverter(className, settings, isKey);
     }
+
+    /// <summary>
+    /// A sink connector's consumer settings: group <c>connect-&lt;name&gt;</c> (or <c>consumer.override.group.id</c>),
+    /// the worker's <c>consumer.*</c> keys, then the connector's <c>consumer.override.*</c> keys.
+    /// </summary>
+    public ConsumerSettings SinkConsumerSettings(string connector, IReadOnlyDictionary<string, string> connectorConfig, BrokerFeatures features)
+    {
+        const string prefix = "consumer.override.";
+        var groupId = connectorConfig.GetValueOrDefault(prefix + "group.id") ?? $"connect-{connector}";
+        return new ConsumerSettings(Worker.BootstrapServersValue, groupId)
+            .WithBrokerFeatures(features)
+            .WithProperties(Worker.ConsumerProperties)
+            .WithProperties(connectorConfig
+                .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) && kv.Key != prefix + "group.id")
+                .Select(kv => KeyValuePair.Create(kv.Key[prefix.Length..], kv.Value)));
+    }
 }

@@ -74,6 +74,11 @@ public sealed class SequenceSourceTask : SourceTask
             throw new InvalidOperationException($"boom from {_name} task {_index}");
         }
 
+        if (TestRegistry.FailingTasks.ContainsKey($"{_name}/{_index}"))
+        {
+            throw new InvalidOperationException($"task {_name}/{_index} is told to fail");
+        }
+
         if (_next >= _max)
         {
             _idle.Wait(20); // a real source waits a little for data; this one has no more to give
