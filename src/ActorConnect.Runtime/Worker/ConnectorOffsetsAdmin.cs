@@ -43,6 +43,7 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
             throw new BadRequestException("The offsets to be modified must not be empty: give at least one {\"partition\": {...}, \"offset\": {...}} entry.");
         }
 
+        offsets = offsets.Select(o => new ConnectorOffset(Plain(o.Partition)!, Plain(o.Offset))).ToList();
         bool handledByConnector;
         if (plugin.IsSource)
         {
@@ -90,6 +91,21 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
             : "The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets " +
               "externally, they will need to be manually reset in the system that the connector uses.";
     }
+
+    /// <summary>Values parsed from a REST body may still be JSON elements: make them the plain values connectors see.</summary>
+    private static IReadOnlyDictionary<string, object?>? Plain(IReadOnlyDictionary<string, object?>? map) =>
+        map?.ToDictionary(kv => kv.Key, kv => kv.Value is System.Text.Json.JsonElement e ? Plain(e) : kv.Value);
+
+    private static object? Plain(System.Text.Json.JsonElement e) => e.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.String => e.GetString(),
+        System.Text.Json.JsonValueKind.True => true,
+        System.Text.Json.JsonValueKind.False => false,
+        System.Text.Json.JsonValueKind.Number when e.TryGetInt64(out var l) => l,
+        System.Text.Json.JsonValueKind.Number => e.GetDouble(),
+        System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined => null,
+        _ => throw new BadRequestException($"Offset and partition values must be strings, numbers, booleans or null; got {e.GetRawText()}"),
+    };
 
     private static Connector Create(ConnectorPlugin plugin) => (Connector)Activator.CreateInstance(plugin.Type)!;
 
