@@ -13,31 +13,16 @@ namespace ActorConnect.Cluster.Storage;
 public sealed class KafkaOffsetBackingStore : IOffsetBackingStore, IDisposable
 {
     private readonly KafkaBasedLog _log;
-    private readonly object _lock = new();
-    private readonly Dictionary<string, (string Connector, JsonNode Partition, JsonNode? Offset)> _entries = new(StringComparer.Ordinal);
+    private readonly OffsetMap _map = new();
 
     public KafkaOffsetBackingStore(KafkaLogSettings settings) => _log = new KafkaBasedLog(settings, OnRecord);
 
     /// <summary>Reads the topic to its end; call before the first read.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default) => _log.StartAsync(cancellationToken);
 
-    public IReadOnlyDictionary<string, object?>? Read(string connector, IReadOnlyDictionary<string, object?> partition)
-    {
-        lock (_lock)
-        {
-            return _entries.TryGetValue(OffsetJson.Key(connector, partition), out var e) ? OffsetJson.FromNode(e.Offset) : null;
-        }
-    }
+    public IReadOnlyDictionary<string, object?>? Read(string connector, IReadOnlyDictionary<string, object?> partition) => _map.Read(connector, partition);
 
-    public IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)> ReadAll(string connector)
-    {
-        lock (_lock)
-        {
-            return _entries.Values.Where(e => e.Connector == connector)
-                .Select(e => (OffsetJson.FromNode(e.Partition)!, OffsetJson.FromNode(e.Offset)))
-                .ToList();
-        }
-    }
+    public IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)> ReadAll(string connector) => _map.ReadAll(connector);
 
     /// <summary>Writes every offset and returns once the brokers have them all (acks=all).</summary>
     public void Write(string connector, IReadOnlyCollection<KeyValuePair<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>> offsets)
@@ -49,12 +34,9 @@ public sealed class KafkaOffsetBackingStore : IOffsetBackingStore, IDisposable
             return _log.SendAsync(key, value);
         }).ToList();
         Task.WhenAll(sends).GetAwaiter().GetResult();
-        lock (_lock)
+        foreach (var (partition, offset) in offsets)
         {
-            foreach (var (partition, offset) in offsets)
-            {
-                Apply(connector, OffsetJson.ToNode(partition)!, OffsetJson.ToNode(offset));
-            }
+            _map.Set(connector, partition, offset);
         }
     }
 
@@ -80,23 +62,6 @@ public sealed class KafkaOffsetBackingStore : IOffsetBackingStore, IDisposable
             return;
         }
 
-        lock (_lock)
-        {
-            Apply(key[0]!.GetValue<string>(), partition, offset);
-        }
-    }
-
-    private void Apply(string connector, JsonNode partition, JsonNode? offset)
-    {
-        // Normalised (sorted fields): a Java worker may have written the same partition with its fields in another order.
-        var key = OffsetJson.Key(connector, OffsetJson.FromNode(partition)!);
-        if (offset is null)
-        {
-            _entries.Remove(key);
-        }
-        else
-        {
-            _entries[key] = (connector, partition.DeepClone(), offset.DeepClone());
-        }
+        _map.Set(key[0]!.GetValue<string>(), OffsetJson.FromNode(partition)!, OffsetJson.FromNode(offset));
     }
 }

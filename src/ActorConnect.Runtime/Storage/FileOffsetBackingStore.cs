@@ -9,8 +9,8 @@ namespace ActorConnect.Runtime.Storage;
 public sealed class FileOffsetBackingStore : IOffsetBackingStore
 {
     private readonly string _path;
-    private readonly object _lock = new();
-    private readonly Dictionary<string, (string Connector, JsonNode Partition, JsonNode? Offset)> _entries = new(StringComparer.Ordinal);
+    private readonly object _writeLock = new();
+    private readonly OffsetMap _map = new();
 
     public FileOffsetBackingStore(string path)
     {
@@ -19,39 +19,17 @@ public sealed class FileOffsetBackingStore : IOffsetBackingStore
         Load();
     }
 
-    public IReadOnlyDictionary<string, object?>? Read(string connector, IReadOnlyDictionary<string, object?> partition)
-    {
-        lock (_lock)
-        {
-            return _entries.TryGetValue(OffsetJson.Key(connector, partition), out var e) ? OffsetJson.FromNode(e.Offset) : null;
-        }
-    }
+    public IReadOnlyDictionary<string, object?>? Read(string connector, IReadOnlyDictionary<string, object?> partition) => _map.Read(connector, partition);
 
-    public IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)> ReadAll(string connector)
-    {
-        lock (_lock)
-        {
-            return _entries.Values.Where(e => e.Connector == connector)
-                .Select(e => (OffsetJson.FromNode(e.Partition)!, OffsetJson.FromNode(e.Offset)))
-                .ToList();
-        }
-    }
+    public IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)> ReadAll(string connector) => _map.ReadAll(connector);
 
     public void Write(string connector, IReadOnlyCollection<KeyValuePair<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>> offsets)
     {
-        lock (_lock)
+        lock (_writeLock)
         {
             foreach (var (partition, offset) in offsets)
             {
-                var key = OffsetJson.Key(connector, partition);
-                if (offset is null)
-                {
-                    _entries.Remove(key);
-                }
-                else
-                {
-                    _entries[key] = (connector, OffsetJson.ToNode(partition)!, OffsetJson.ToNode(offset));
-                }
+                _map.Set(connector, partition, offset);
             }
 
             Persist();
@@ -85,15 +63,14 @@ public sealed class FileOffsetBackingStore : IOffsetBackingStore
                 continue;
             }
 
-            var connector = key[0]!.GetValue<string>();
-            _entries[key.ToJsonString()] = (connector, key[1]!.DeepClone(), item!["value"]?.DeepClone());
+            _map.Set(key[0]!.GetValue<string>(), OffsetJson.FromNode(key[1])!, OffsetJson.FromNode(item!["value"]));
         }
     }
 
     private void Persist()
     {
         var array = new JsonArray();
-        foreach (var e in _entries.Values)
+        foreach (var e in _map.Snapshot())
         {
             array.Add(new JsonObject
             {
