@@ -69,6 +69,38 @@ public sealed class KafkaBackingStoreTests(KafkaFixture kafka)
         Assert.Equal(2, restarted.TaskConfigs("jdbc").Count);
     }
 
+    [Fact]
+    public async Task Statuses_are_the_same_on_every_worker_and_a_zombie_cannot_overwrite_a_newer_one()
+    {
+        var topic = KafkaFixture.UniqueName("connect-status");
+        await kafka.CreateTopicAsync(topic, 2);
+        using var a = new KafkaStatusBackingStore(Settings(topic));
+        using var b = new KafkaStatusBackingStore(Settings(topic));
+        await a.StartAsync();
+        await b.StartAsync();
+
+        await a.PutAsync(new StatusRecord("c", null, Runtime.Status.ConnectState.Running, "w1:8083", 1));
+        await a.PutAsync(new StatusRecord("c", 0, Runtime.Status.ConnectState.Running, "w1:8083", 2));
+        await a.PutAsync(new StatusRecord("c", 1, Runtime.Status.ConnectState.Failed, "w2:8083", 3, "java.lang.Boom: root cause\n...", 4, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)));
+        // Task 0 moved to w3 (generation 5); then its old instance on w1 writes late (generation 2).
+        await a.PutAsync(new StatusRecord("c", 0, Runtime.Status.ConnectState.Running, "w3:8083", 5));
+        await a.PutAsync(new StatusRecord("c", 0, Runtime.Status.ConnectState.Unassigned, "w1:8083", 2));
+
+        await b.ReadToEndAsync();
+        Assert.Equal("w1:8083", b.Connector("c")!.WorkerId);
+        var tasks = b.Tasks("c");
+        Assert.Equal(new[] { 0, 1 }, tasks.Select(t => t.Task!.Value));
+        Assert.Equal(("w3:8083", Runtime.Status.ConnectState.Running), (tasks[0].WorkerId, tasks[0].State));
+        Assert.Equal(4, tasks[1].RestartCount);
+        Assert.StartsWith("java.lang.Boom: root cause", tasks[1].Trace);
+        Assert.Equal(1_700_000_000_000, tasks[1].LastFailure!.Value.ToUnixTimeMilliseconds());
+
+        await b.DeleteAsync("c");
+        await a.ReadToEndAsync();
+        Assert.Null(a.Connector("c"));
+        Assert.Empty(a.Tasks("c"));
+    }
+
     private KafkaLogSettings Settings(string topic) =>
         new(kafka.BootstrapServers, topic, 1, 1) { BrokerFeatures = kafka.IsLegacyBroker ? BrokerFeatures.Legacy : BrokerFeatures.Modern };
 }
