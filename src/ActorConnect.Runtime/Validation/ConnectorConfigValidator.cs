@@ -222,7 +222,9 @@ public sealed class ConnectorConfigValidator
         config.TryGetValue(ConnectorConfig.Topics, out var topics);
         config.TryGetValue(ConnectorConfig.TopicsRegex, out var regex);
         config.TryGetValue(ConnectorConfig.DlqTopicName, out var dlq);
-        var hasTopics = !string.IsNullOrWhiteSpace(topics);
+        var list = (topics ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // Kafka counts "topics= , " as set and then subscribes to nothing; an empty list is no topics.
+        var hasTopics = list.Length > 0;
         var hasRegex = !string.IsNullOrWhiteSpace(regex);
         dlq = dlq?.Trim();
 
@@ -251,7 +253,6 @@ public sealed class ConnectorConfigValidator
             return;
         }
 
-        var list = (topics ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (hasTopics && list.Contains(dlq, StringComparer.Ordinal))
         {
             AddError(ConnectorConfig.Topics,
