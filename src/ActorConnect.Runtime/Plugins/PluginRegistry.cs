@@ -224,20 +224,39 @@ public sealed class PluginRegistry
             return;
         }
 
-        foreach (var type in types.Where(t => t is { IsAbstract: false, IsClass: true } && t.GetConstructor(Type.EmptyTypes) is not null))
+        foreach (var type in types.Where(t => t is { IsAbstract: false, IsClass: true }))
         {
-            if (typeof(Connector).IsAssignableFrom(type))
+            switch (KindOf(type))
             {
-                AddConnector(type);
+                case PluginKind.Source or PluginKind.Sink:
+                    AddConnector(type);
+                    break;
+                case PluginKind.Transformation:
+                    AddPlugin(type, PluginKind.Transformation, "Transformation");
+                    break;
+                case PluginKind.Predicate:
+                    AddPlugin(type, PluginKind.Predicate, "Predicate");
+                    break;
             }
-            else if (Implements(type, typeof(ITransformation<>)))
-            {
-                AddPlugin(type, PluginKind.Transformation, "Transformation");
-            }
-            else if (Implements(type, typeof(IPredicate<>)))
-            {
-                AddPlugin(type, PluginKind.Predicate, "Predicate");
-            }
+        }
+    }
+
+    /// <summary>What a type is as a plugin; null when it is none or cannot be created by name.</summary>
+    private static PluginKind? KindOf(Type type)
+    {
+        try
+        {
+            PluginKind? kind = typeof(SourceConnector).IsAssignableFrom(type) ? PluginKind.Source
+                : typeof(Connector).IsAssignableFrom(type) ? PluginKind.Sink
+                : Implements(type, typeof(ITransformation<>)) ? PluginKind.Transformation
+                : Implements(type, typeof(IPredicate<>)) ? PluginKind.Predicate
+                : null;
+            return kind is not null && type.GetConstructor(Type.EmptyTypes) is not null ? kind : null;
+        }
+        catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
+        {
+            // Every exported type of every host assembly is looked at; one whose dependencies are missing is no plugin.
+            return null;
         }
     }
 
@@ -293,9 +312,10 @@ public sealed class PluginRegistry
         {
             return ((Connector)Activator.CreateInstance(type)!).Version;
         }
-        catch (Exception e) when (e is TargetInvocationException or MemberAccessException or NotImplementedException)
+        catch (Exception)
         {
-            // A connector whose constructor or Version throws is still listed; Kafka shows "undefined" for it.
+            // Third-party code: whatever its constructor or Version throws, the connector is still listed, without a
+            // version, rather than failing the whole listing (Kafka shows "undefined").
             return null;
         }
     }

@@ -3,6 +3,7 @@ using ActorConnect.Api.Connector;
 using ActorConnect.Api.Errors;
 using ActorConnect.Converters;
 using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Config.Providers;
 using ActorConnect.Runtime.Errors;
 using ActorConnect.Runtime.Plugins;
 
@@ -29,7 +30,13 @@ public sealed class ConnectorConfigValidator
     /// Throws <see cref="NotFoundException"/> for an unknown plugin (naming the nearest known one) and
     /// <see cref="BadRequestException"/> when the config's <c>connector.class</c> names another connector.
     /// </summary>
-    public ConfigInfos Validate(string plugin, IReadOnlyDictionary<string, string> config)
+    /// <param name="plugin">The connector's alias or class name, from the request path.</param>
+    /// <param name="config">The config as given.</param>
+    /// <param name="providers">
+    /// When given, the config is validated as the connector will see it, its <c>${provider:path:key}</c> placeholders
+    /// resolved (as Kafka Connect does), but the result shows the placeholders, never the values they stand for.
+    /// </param>
+    public ConfigInfos Validate(string plugin, IReadOnlyDictionary<string, string> config, ConfigProviders? providers = null)
     {
         var connector = _plugins.TryResolve(plugin) ?? throw _plugins.UnknownConnector(plugin);
         if (config.TryGetValue(ConnectorConfig.ConnectorClass, out var included) && !string.IsNullOrWhiteSpace(included))
@@ -39,15 +46,48 @@ public sealed class ConnectorConfigValidator
                 throw new BadRequestException($"Included connector type {included} does not match request type {plugin}");
             }
 
-            return Validate(connector, config);
+            return Validate(connector, config, providers);
         }
 
         var withClass = new Dictionary<string, string>(config, StringComparer.Ordinal) { [ConnectorConfig.ConnectorClass] = plugin };
-        return Validate(connector, withClass);
+        return Validate(connector, withClass, providers);
     }
 
-    /// <summary>Validates <paramref name="config"/> against an already resolved connector plugin.</summary>
-    public ConfigInfos Validate(ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config)
+    /// <summary>Validates <paramref name="config"/> against an already resolved connector plugin; see <see cref="Validate(string, IReadOnlyDictionary{string, string}, ConfigProviders?)"/>.</summary>
+    public ConfigInfos Validate(ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config, ConfigProviders? providers = null) =>
+        Validate(plugin, config, providers?.Resolve(config) ?? config);
+
+    /// <summary>Validates the <paramref name="resolved"/> config, showing the <paramref name="raw"/> values where they differ.</summary>
+    internal ConfigInfos Validate(ConnectorPlugin plugin, IReadOnlyDictionary<string, string> raw, IReadOnlyDictionary<string, string> resolved)
+    {
+        var infos = ValidateResolved(plugin, resolved);
+        return ReferenceEquals(raw, resolved) ? infos : ShowPlaceholders(infos, raw, resolved);
+    }
+
+    /// <summary>
+    /// Puts the placeholders back where values came from a config provider: in the values shown and in the standard
+    /// "Invalid value X for configuration K" errors, so a validation result never carries a secret.
+    /// </summary>
+    private static ConfigInfos ShowPlaceholders(ConfigInfos infos, IReadOnlyDictionary<string, string> raw, IReadOnlyDictionary<string, string> resolved)
+    {
+        var changed = raw.Where(kv => resolved.TryGetValue(kv.Key, out var r) && r != kv.Value).ToDictionary(kv => kv.Key, kv => (Raw: kv.Value, Resolved: resolved[kv.Key]));
+        if (changed.Count == 0)
+        {
+            return infos;
+        }
+
+        string Unresolve(string error) => changed.Aggregate(error, (e, kv) =>
+            e.Replace($"Invalid value {kv.Value.Resolved} for configuration {kv.Key}:", $"Invalid value {kv.Value.Raw} for configuration {kv.Key}:", StringComparison.Ordinal));
+
+        var configs = infos.Configs.Select(c =>
+        {
+            var shown = changed.TryGetValue(c.Value.Name, out var values) && c.Definition.Type != "PASSWORD" ? values.Raw : c.Value.Value;
+            return c with { Value = c.Value with { Value = shown, Errors = c.Value.Errors.Select(Unresolve).ToList() } };
+        }).ToList();
+        return infos with { Configs = configs };
+    }
+
+    private ConfigInfos ValidateResolved(ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config)
     {
         var common = Enrich(ConnectorConfig.For(plugin.IsSource), config);
         var values = common.Validate(config).ToList();

@@ -21,8 +21,9 @@ public static class ConnectorValidator
 
     /// <summary>
     /// Validates the config as the connector will see it, its <c>${provider:path:key}</c> placeholders resolved by
-    /// <paramref name="providers"/> (as Kafka Connect validates the transformed config). The returned
-    /// <see cref="ConnectorConfig"/> holds the config as given, placeholders unresolved, whenever that parses.
+    /// <paramref name="providers"/> (as Kafka Connect validates the transformed config); the error shows placeholders,
+    /// not the values they stand for. The returned <see cref="ConnectorConfig"/> holds the config as given,
+    /// placeholders unresolved, whenever that parses.
     /// </summary>
     public static (ConnectorConfig Config, ConnectorPlugin Plugin) Validate(IReadOnlyDictionary<string, string> props, PluginRegistry plugins, ConfigProviders? providers)
     {
@@ -33,7 +34,7 @@ public static class ConnectorValidator
         }
 
         var plugin = plugins.Resolve(className);
-        var infos = new ConnectorConfigValidator(plugins).Validate(plugin, resolved);
+        var infos = new ConnectorConfigValidator(plugins).Validate(plugin, props, resolved);
         if (infos.ErrorCount > 0)
         {
             throw new ConfigException(Message(infos));

@@ -159,4 +159,25 @@ public sealed class ConfigProvidersTests
 
         Assert.Equal(props["topic"], config.Originals["topic"]);
     }
+
+    [Fact]
+    public void Validation_of_a_resolved_config_shows_placeholders_never_the_values()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("providers");
+        File.WriteAllText(Path.Combine(dir.Path, "topic"), "s3cret,x");
+        using var providers = ConfigProviders.FromWorkerProperties(Props(("config.providers", "dir"), ("config.providers.dir.class", "DirectoryConfigProvider")));
+        var placeholder = $"${{dir:{dir.Path}:topic}}";
+        var props = Props(("name", "src"), ("topic", placeholder));
+
+        var infos = new Runtime.Validation.ConnectorConfigValidator(ConnectorConfigValidatorTests.Registry).Validate("FileStreamSource", props, providers);
+
+        var topic = infos.Configs.Single(c => c.Definition.Name == "topic").Value;
+        Assert.Equal(placeholder, topic.Value);
+        Assert.StartsWith($"Invalid value {placeholder} for configuration topic:", Assert.Single(topic.Errors));
+        Assert.DoesNotContain(infos.Configs, c => (c.Value.Value ?? "").Contains("s3cret", StringComparison.Ordinal) || c.Value.Errors.Any(e => e.Contains("s3cret", StringComparison.Ordinal)));
+
+        var atCreate = Assert.Throws<ConfigException>(() => ConnectorValidator.Validate(
+            Props(("name", "src"), ("connector.class", "FileStreamSource"), ("topic", placeholder)), ConnectorConfigValidatorTests.Registry, providers));
+        Assert.DoesNotContain("s3cret", atCreate.Message, StringComparison.Ordinal);
+    }
 }
