@@ -56,9 +56,7 @@ public sealed class ConnectorConfig
         var errorOrder = 0;
         return def
             .Define(Key(Name, ConfigType.String, Importance.High, "Globally unique name to use for this connector.",
-                CommonGroup, ++order, ConfigWidth.Medium, "Connector name", NoDefault, ConfigValidators.Lambda(
-                    v => v is string s && (s.Length == 0 || s.Any(char.IsControl)) ? "Connector name must be non-empty and contain no control characters" : null,
-                    "non-empty string without ISO control characters")))
+                CommonGroup, ++order, ConfigWidth.Medium, "Connector name", NoDefault, ConfigValidators.Lambda(NameError, "non-empty string without ISO control characters")))
             .Define(Key(ConnectorClass, ConfigType.String, Importance.High,
                 "Name or alias of the class for this connector, for example FileStreamSource or org.apache.kafka.connect.file.FileStreamSourceConnector.",
                 CommonGroup, ++order, ConfigWidth.Long, "Connector class", NoDefault))
@@ -149,6 +147,15 @@ public sealed class ConnectorConfig
     private static IConfigValidator UniqueAliases(string kind) => ConfigValidators.Lambda(
         v => v is IReadOnlyList<string> aliases && aliases.Distinct(StringComparer.Ordinal).Count() < aliases.Count ? "Duplicate alias provided." : null,
         $"unique {kind} aliases");
+
+    // Kafka's NonEmptyStringWithoutControlChars, same words.
+    private static string? NameError(object? value) => value switch
+    {
+        string { Length: 0 } => "String may not be empty",
+        string s when s.Any(char.IsControl) =>
+            "String may not contain control sequences but had the following ASCII chars: " + string.Join(", ", s.Where(char.IsControl).Select(c => (int)c)),
+        _ => null,
+    };
 
     private static string? RegexError(object? value)
     {

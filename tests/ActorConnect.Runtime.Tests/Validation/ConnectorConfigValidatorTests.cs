@@ -91,10 +91,13 @@ public sealed class ConnectorConfigValidatorTests
     [InlineData("tasks.max", "many", "Invalid value many for configuration tasks.max: Not a number of type INT")]
     [InlineData("errors.tolerance", "some", "Invalid value some for configuration errors.tolerance: String must be one of: none, all")]
     [InlineData("value.converter", "com.example.AvroConverter", "Invalid value com.example.AvroConverter for configuration value.converter: Class com.example.AvroConverter could not be found.")]
+    [InlineData("name", "", "Invalid value  for configuration name: String may not be empty")]
+    [InlineData("name", "a\nb", "Invalid value a\nb for configuration name: String may not contain control sequences but had the following ASCII chars: 10")]
     [InlineData("topics.regex", "(unclosed", "Invalid value (unclosed for configuration topics.regex: not a valid regular expression")]
     public void A_bad_common_value_is_an_error_on_its_key(string key, string value, string error)
     {
-        var props = Props(("name", "sink"), ("topics", "t"), (key, value));
+        var props = Props(("name", "sink"), ("topics", "t"));
+        props[key] = value;
         if (key == "topics.regex")
         {
             props.Remove("topics");
