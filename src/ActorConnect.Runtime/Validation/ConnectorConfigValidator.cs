@@ -34,7 +34,8 @@ public sealed class ConnectorConfigValidator
     /// <param name="config">The config as given.</param>
     /// <param name="providers">
     /// When given, the config is validated as the connector will see it, its <c>${provider:path:key}</c> placeholders
-    /// resolved (as Kafka Connect does), but the result shows the placeholders, never the values they stand for.
+    /// resolved (as Kafka Connect does), but values and the standard "Invalid value" errors show the placeholders. A
+    /// connector's own error text is shown as the connector wrote it.
     /// </param>
     public ConfigInfos Validate(string plugin, IReadOnlyDictionary<string, string> config, ConfigProviders? providers = null)
     {
@@ -66,7 +67,8 @@ public sealed class ConnectorConfigValidator
 
     /// <summary>
     /// Puts the placeholders back where values came from a config provider: in the values shown and in the standard
-    /// "Invalid value X for configuration K" errors, so a validation result never carries a secret.
+    /// "Invalid value X for configuration K" errors (all the runtime's own value-quoting messages), so the result does
+    /// not carry what a provider returned unless a connector's own error text quotes it.
     /// </summary>
     private static ConfigInfos ShowPlaceholders(ConfigInfos infos, IReadOnlyDictionary<string, string> raw, IReadOnlyDictionary<string, string> resolved)
     {
