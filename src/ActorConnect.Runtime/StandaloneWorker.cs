@@ -55,7 +55,10 @@ public sealed class StandaloneWorker : IAsyncDisposable
                 settings,
                 new FileOffsetBackingStore(config.OffsetStorageFile ?? throw new Api.Errors.ConfigException($"Missing required configuration \"{WorkerConfig.OffsetStorageFileFilename}\" which has no default value.")),
                 new BrokerFeaturesCache(config.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", config.BootstrapServersValue, line), config.DeclaredBrokerFeatures),
-                PluginRegistry.CreateDefault(config.PluginPaths, pluginAssemblies));
+                PluginRegistry.CreateDefault(config.PluginPaths, pluginAssemblies))
+            {
+                Providers = Config.Providers.ConfigProviders.FromWorkerProperties(config.Originals, line => log.Warning(line)),
+            };
         }
         catch when (ownsSystem)
         {
@@ -120,6 +123,7 @@ public sealed class StandaloneWorker : IAsyncDisposable
         }
         finally
         {
+            Services.Providers.Dispose();
             if (_ownsSystem)
             {
                 await System.Terminate().ConfigureAwait(false);

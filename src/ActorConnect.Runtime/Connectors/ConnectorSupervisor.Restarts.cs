@@ -153,11 +153,11 @@ public sealed partial class ConnectorSupervisor
         StopConnectorInstance();
         try
         {
-            _instance = ConnectorInstance.Start(_plugin, _config, Self);
+            _instance = ConnectorInstance.Start(_plugin, _services.Providers.Resolve(_config), Self);
             _state = Paused ? ConnectState.Paused : ConnectState.Running;
             _trace = null;
             _log.Info("Connector {0} restarted", Name);
-            ApplyTaskConfigs(_instance.TaskConfigs(Name, _maxTasks));
+            ApplyTaskConfigs(GenerateTaskConfigs());
         }
         catch (Exception e)
         {

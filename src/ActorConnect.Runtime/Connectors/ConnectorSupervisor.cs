@@ -120,17 +120,24 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     {
         try
         {
-            _instance = ConnectorInstance.Start(_plugin, _config, Self);
+            _instance = ConnectorInstance.Start(_plugin, _services.Providers.Resolve(_config), Self);
             _state = Paused ? ConnectState.Paused : ConnectState.Running;
             _trace = null;
             _log.Info("Connector {0} started ({1})", Name, _plugin.Type.FullName);
-            StartTasks(_instance.TaskConfigs(Name, _maxTasks));
+            StartTasks(GenerateTaskConfigs());
         }
         catch (Exception e)
         {
             FailConnector(e);
         }
     }
+
+    /// <summary>
+    /// The connector's task configs with every resolved secret put back as its placeholder (Kafka Connect's reverse
+    /// transform), so what the supervisor keeps and the REST API shows never holds a secret.
+    /// </summary>
+    private IReadOnlyList<IReadOnlyDictionary<string, string>> GenerateTaskConfigs() =>
+        Config.Providers.ConfigProviders.ReverseTransform(_config, _instance!.TaskConfigs(Name, _maxTasks));
 
     private void StartTasks(IReadOnlyList<IReadOnlyDictionary<string, string>> configs)
     {
@@ -198,7 +205,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 
         try
         {
-            ApplyTaskConfigs(_instance.TaskConfigs(Name, _maxTasks));
+            ApplyTaskConfigs(GenerateTaskConfigs());
         }
         catch (Exception e)
         {

@@ -21,8 +21,10 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
     {
         Id = id;
         TaskType = taskType;
-        TaskConfig = taskConfig;
-        ConnectorConfig = connectorConfig;
+        // Secrets are resolved here, at task start, on the task's own thread: the supervisor and the REST API only
+        // ever hold the ${provider:...} placeholders. A placeholder that cannot be resolved fails this start.
+        TaskConfig = services.Providers.Resolve(taskConfig);
+        ConnectorConfig = services.Providers.Resolve(connectorConfig);
         Services = services;
         Handle = handle;
     }

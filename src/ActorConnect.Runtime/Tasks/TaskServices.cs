@@ -16,6 +16,9 @@ public sealed record TaskServices(
     BrokerFeaturesCache Broker,
     PluginRegistry Plugins)
 {
+    /// <summary>The worker's <c>config.providers</c>, which resolve <c>${provider:path:key}</c> placeholders at task start.</summary>
+    public Config.Providers.ConfigProviders Providers { get; init; } = Config.Providers.ConfigProviders.None;
+
     /// <summary>
     /// The key or value converter for a connector: its own <c>key.converter</c> when set, else the worker's; settings
     /// from the worker's <c>key.converter.*</c> overridden by the connector's.

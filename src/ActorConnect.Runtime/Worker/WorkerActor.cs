@@ -23,6 +23,7 @@ public sealed partial class WorkerActor : ReceiveActor
     private readonly TaskServices _services;
     private readonly IConfigBackingStore _store;
     private readonly ConnectorOffsetsAdmin _offsets;
+    private readonly Validation.ConnectorConfigValidator _validator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SortedDictionary<string, ConnectorEntry> _connectors = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, Action> _onStopped = new();
@@ -34,6 +35,7 @@ public sealed partial class WorkerActor : ReceiveActor
         _store = store;
         var log = _log;
         _offsets = new ConnectorOffsetsAdmin(services, line => log.Warning(line));
+        _validator = new Validation.ConnectorConfigValidator(services.Plugins);
 
         Receive<WorkerProtocol.CreateConnector>(OnCreate);
         Receive<WorkerProtocol.PutConnectorConfig>(OnPut);
@@ -75,6 +77,26 @@ public sealed partial class WorkerActor : ReceiveActor
                 e.OffsetsChanging = false;
             }
         });
+        // Validation may call a connector's validate(), which may do I/O: off the mailbox.
+        Receive<WorkerProtocol.ValidateConfig>(m =>
+        {
+            var providers = _services.Providers;
+            Task.Run(() => (object)_validator.Validate(m.Plugin, m.Config, providers))
+                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : Failure(t.Exception))
+                .PipeTo(Sender);
+        });
+        Receive<WorkerProtocol.ListPlugins>(m => Sender.Tell(_services.Plugins.ListPlugins(m.ConnectorsOnly)));
+        Receive<WorkerProtocol.GetPluginConfig>(m =>
+        {
+            try
+            {
+                Sender.Tell(_services.Plugins.PluginConfig(m.Plugin));
+            }
+            catch (ConnectException e)
+            {
+                Sender.Tell(Failure(e));
+            }
+        });
         Receive<WorkerProtocol.GetWorkerInfo>(_ => Sender.Tell(WorkerInfoReader.Read()));
         Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Instance));
         Receive<WorkerProtocol.Shutdown>(_ => OnShutdown());
@@ -95,7 +117,7 @@ public sealed partial class WorkerActor : ReceiveActor
         {
             try
             {
-                var (config, plugin) = ConnectorValidator.Validate(stored.Config, _services.Plugins);
+                var (config, plugin) = ConnectorValidator.Validate(stored.Config, _services.Plugins, _services.Providers);
                 var entry = new ConnectorEntry(stored.Name, stored.Config, plugin, config.MaxTasks, stored.TargetState);
                 _connectors[stored.Name] = entry;
                 Spawn(entry);
@@ -324,7 +346,8 @@ public sealed partial class WorkerActor : ReceiveActor
     {
         var plugins = _services.Plugins;
         var log = _log;
-        Task.Run(() => ConnectorValidator.Validate(config, plugins)).PipeTo(Self, Sender,
+        var providers = _services.Providers;
+        Task.Run(() => ConnectorValidator.Validate(config, plugins, providers)).PipeTo(Self, Sender,
             r => new Validated(r.Config, r.Plugin, then),
             e =>
             {

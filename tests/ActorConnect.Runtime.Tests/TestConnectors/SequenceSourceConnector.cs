@@ -64,6 +64,10 @@ public sealed class SequenceSourceTask : SourceTask
         var offset = Context.OffsetStorageReader.Offset(_partition);
         _next = offset?["seq"] is long seq ? seq + 1 : 0;
         TestRegistry.StartedTaskConfigs.GetOrAdd(_name, _ => new()).Enqueue($"{_index}/{props["task.count"]}");
+        if (props.TryGetValue("secret", out var secret))
+        {
+            TestRegistry.SecretsSeen[_name] = secret;
+        }
     }
 
     public override IReadOnlyList<SourceRecord>? Poll()
