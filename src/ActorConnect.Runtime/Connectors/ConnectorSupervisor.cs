@@ -36,6 +36,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     private bool _shuttingDown;
     private List<IActorRef>? _stopWaiters;
     private IReadOnlyList<IReadOnlyDictionary<string, string>>? _pendingConfigs;
+    private string? _lastStatus;
 
     public ConnectorSupervisor(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks, TargetState target)
     {
@@ -76,6 +77,27 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
             .WithDispatcher(services.Settings.ConnectorDispatcher);
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decide);
+
+    /// <summary>Every message may change the status; a listener hears each change once.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var handled = base.AroundReceive(receive, message);
+        if (_services.StatusListener is { } listener)
+        {
+            var status = BuildStatus();
+            var rendered = Render(status);
+            if (rendered != _lastStatus)
+            {
+                _lastStatus = rendered;
+                listener(status);
+            }
+        }
+
+        return handled;
+    }
+
+    private static string Render(ConnectorStatus s) =>
+        $"{s.State}|{s.Trace}|" + string.Join(";", s.Tasks.Select(t => $"{t.Id}:{t.State}:{t.RestartCount}:{t.LastError}:{t.Trace?.Length}"));
 
     protected override void PreStart()
     {

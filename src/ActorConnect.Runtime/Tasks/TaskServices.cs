@@ -20,6 +20,12 @@ public sealed record TaskServices(
     public Config.Providers.ConfigProviders Providers { get; init; } = Config.Providers.ConfigProviders.None;
 
     /// <summary>
+    /// Told every connector's status whenever it changes (connector or any task), on the supervisor's thread: how a
+    /// distributed worker writes statuses to its status topic. Must not block.
+    /// </summary>
+    public Action<Status.ConnectorStatus>? StatusListener { get; init; }
+
+    /// <summary>
     /// The key or value converter for a connector: its own <c>key.converter</c> when set, else the worker's; settings
     /// from the worker's <c>key.converter.*</c> overridden by the connector's.
     /// </summary>
