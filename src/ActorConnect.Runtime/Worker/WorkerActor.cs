@@ -104,7 +104,7 @@ public sealed partial class WorkerActor : ReceiveActor
     }
 
     public static Props Props(TaskServices services, IConfigBackingStore store) =>
-        Akka.Actor.Props.Create(() => new WorkerActor(services, store)).WithDispatcher(services.Settings.ConnectorDispatcher);
+        Akka.Actor.Props.Create(() => new WorkerActor(services, store)).WithDispatcher(services.Settings.WorkerDispatcher);
 
     // Connector failures are handled inside each supervisor; a supervisor that itself crashes is stopped, not restarted
     // with a half-known state, and shows up as gone.
@@ -357,15 +357,31 @@ public sealed partial class WorkerActor : ReceiveActor
             });
     }
 
-    private Task<ConnectorStatus> StatusOf(ConnectorEntry e) => e.Supervisor is { } s
-        ? s.Ask<ConnectorStatus>(ConnectorProtocol.GetStatus.Instance, QueryTimeout)
-        : Task.FromResult(new ConnectorStatus(
-            e.Name,
-            e.LoadError is not null ? ConnectState.Failed : e.Target == TargetState.Stopped ? ConnectState.Stopped : ConnectState.Unassigned,
-            _services.WorkerId,
-            e.Type,
-            e.LoadError is { } error ? FailureTrace.Render(error) : null,
-            []));
+    /// <summary>
+    /// A connector's status. A supervisor that does not answer (its connector blocked in start() or taskConfigs())
+    /// still gets an entry that says so, rather than failing the query for every connector.
+    /// </summary>
+    private Task<ConnectorStatus> StatusOf(ConnectorEntry e)
+    {
+        var (name, type, workerId) = (e.Name, e.Type, _services.WorkerId);
+        if (e.Supervisor is not { } s)
+        {
+            return Task.FromResult(new ConnectorStatus(
+                name,
+                e.LoadError is not null ? ConnectState.Failed : e.Target == TargetState.Stopped ? ConnectState.Stopped : ConnectState.Unassigned,
+                workerId,
+                type,
+                e.LoadError is { } error ? FailureTrace.Render(error) : null,
+                []));
+        }
+
+        return s.Ask<ConnectorStatus>(ConnectorProtocol.GetStatus.Instance, QueryTimeout).ContinueWith(t => t.IsCompletedSuccessfully
+            ? t.Result
+            : new ConnectorStatus(name, ConnectState.Unassigned, workerId, type,
+                $"The supervisor of connector {name} did not answer within {QueryTimeout.TotalSeconds:N0} s: the connector is probably blocked in start(), taskConfigs() or stop(). " +
+                "Its thread is its own, so other connectors and this worker are not affected; check the connector's logs, or delete it.",
+                []));
+    }
 
     private Task<IReadOnlyList<TaskInfo>> TaskConfigsOf(ConnectorEntry e) => e.Supervisor is { } s
         ? s.Ask<IReadOnlyList<TaskInfo>>(ConnectorProtocol.GetTaskConfigs.Instance, QueryTimeout)
