@@ -19,6 +19,9 @@ public sealed record RuntimeSettings(
     TimeSpan RetryMinBackoff,
     TimeSpan RetryMaxBackoff)
 {
+    /// <summary>The worker actor's own thread: nothing a connector does can starve the control plane (REST, status).</summary>
+    public string WorkerDispatcher { get; init; } = "actorconnect.worker-dispatcher";
+
     /// <summary>The embedded defaults from hocon/actorconnect.conf.</summary>
     public static Akka.Configuration.Config DefaultConfig()
     {

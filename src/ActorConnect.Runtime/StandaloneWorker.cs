@@ -55,7 +55,10 @@ public sealed class StandaloneWorker : IAsyncDisposable
                 settings,
                 new FileOffsetBackingStore(config.OffsetStorageFile ?? throw new Api.Errors.ConfigException($"Missing required configuration \"{WorkerConfig.OffsetStorageFileFilename}\" which has no default value.")),
                 new BrokerFeaturesCache(config.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", config.BootstrapServersValue, line), config.DeclaredBrokerFeatures),
-                PluginRegistry.CreateDefault(config.PluginPaths, pluginAssemblies));
+                PluginRegistry.CreateDefault(config.PluginPaths, pluginAssemblies))
+            {
+                Providers = Config.Providers.ConfigProviders.FromWorkerProperties(config.Originals, line => log.Warning(line)),
+            };
         }
         catch when (ownsSystem)
         {
@@ -64,7 +67,18 @@ public sealed class StandaloneWorker : IAsyncDisposable
             throw;
         }
 
-        var worker = system.ActorOf(WorkerActor.Props(services), "worker");
+        IConfigBackingStore store;
+        try
+        {
+            store = new FileConfigBackingStore(config.ConfigStorageFile!);
+        }
+        catch when (ownsSystem)
+        {
+            system.Terminate().Wait(TimeSpan.FromSeconds(10));
+            throw;
+        }
+
+        var worker = system.ActorOf(WorkerActor.Props(services, store), "worker");
         return new StandaloneWorker(system, worker, services, ownsSystem);
     }
 
@@ -74,6 +88,22 @@ public sealed class StandaloneWorker : IAsyncDisposable
         var created = await Worker.Ask<ConnectorInfo>(new WorkerProtocol.CreateConnector(config), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         return created.Name;
     }
+
+    /// <summary>
+    /// Creates a connector or replaces its config (as <c>PUT /connectors/{name}/config</c>), keeping its stored target
+    /// state: how connector files given on the command line meet the connectors the config store brought back.
+    /// </summary>
+    public Task<WorkerProtocol.ConfigPut> PutConnectorConfigAsync(IReadOnlyDictionary<string, string> config) =>
+        Worker.Ask<WorkerProtocol.ConfigPut>(
+            new WorkerProtocol.PutConnectorConfig(config.GetValueOrDefault(ConnectorConfig.Name) ?? throw new Api.Errors.ConfigException("Missing required configuration \"name\" which has no default value."), config),
+            TimeSpan.FromSeconds(30));
+
+    /// <summary>Runs, pauses or stops a connector; returns once its tasks have followed.</summary>
+    public Task SetTargetStateAsync(string connector, TargetState state) =>
+        Worker.Ask<WorkerProtocol.TargetStateSet>(new WorkerProtocol.SetTargetState(connector, state), TimeSpan.FromSeconds(60));
+
+    /// <summary>Sends any <see cref="WorkerProtocol"/> request and returns its reply, or throws the failure it carries.</summary>
+    public Task<T> AskAsync<T>(object request, TimeSpan? timeout = null) => Worker.Ask<T>(request, timeout ?? TimeSpan.FromSeconds(30));
 
     public Task<ConnectorStatus> StatusAsync(string connector) =>
         Worker.Ask<ConnectorStatus>(new WorkerProtocol.GetConnectorStatus(connector), TimeSpan.FromSeconds(10));
@@ -93,6 +123,7 @@ public sealed class StandaloneWorker : IAsyncDisposable
         }
         finally
         {
+            Services.Providers.Dispose();
             if (_ownsSystem)
             {
                 await System.Terminate().ConfigureAwait(false);

@@ -7,13 +7,16 @@ namespace ActorConnect.Runtime.Tests;
 /// <summary>An in-process standalone worker against the shared test broker, with a temp dir of its own.</summary>
 public sealed class WorkerHarness : IAsyncDisposable
 {
-    private WorkerHarness(StandaloneWorker worker, string dir)
+    private readonly Dictionary<string, string> _props;
+
+    private WorkerHarness(Dictionary<string, string> props, string dir)
     {
-        Worker = worker;
+        _props = props;
         Dir = dir;
+        Worker = StartWorker();
     }
 
-    public StandaloneWorker Worker { get; }
+    public StandaloneWorker Worker { get; private set; }
 
     public string Dir { get; }
 
@@ -38,8 +41,20 @@ public sealed class WorkerHarness : IAsyncDisposable
             props[k] = v;
         }
 
+        return new WorkerHarness(props, dir);
+    }
+
+    /// <summary>Stops the worker cleanly and starts a new one on the same files (offsets, connector configs).</summary>
+    public async Task RestartAsync()
+    {
+        await Worker.StopAsync();
+        Worker = StartWorker();
+    }
+
+    private StandaloneWorker StartWorker()
+    {
         var hocon = Akka.Configuration.ConfigurationFactory.ParseString("actorconnect.task-restart { min-backoff = 100ms, max-backoff = 500ms }");
-        return new WorkerHarness(StandaloneWorker.Start(WorkerConfig.ParseStandalone(props), hocon, "test-worker", typeof(WorkerHarness).Assembly), dir);
+        return StandaloneWorker.Start(WorkerConfig.ParseStandalone(_props), hocon, "test-worker", typeof(WorkerHarness).Assembly);
     }
 
     public Task<string> CreateAsync(params (string Key, string Value)[] config) =>

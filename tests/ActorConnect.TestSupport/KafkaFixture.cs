@@ -202,6 +202,16 @@ public sealed class KafkaFixture : IAsyncLifetime
             }
         });
 
+    /// <summary>The sum of the topic's high watermarks: how many records it holds (nothing is deleted in a test).</summary>
+    public Task<long> HighWatermarkAsync(string topic) =>
+        Task.Run(async () =>
+        {
+            var partitions = await WaitForPartitionsAsync(topic, minPartitions: 1, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            var config = Apply(new ConsumerConfig { GroupId = UniqueName("fixture-marks"), EnableAutoCommit = false });
+            using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler(QuietLog).Build();
+            return partitions.Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, new Partition(p)), TimeSpan.FromSeconds(10)).High.Value);
+        });
+
     /// <summary>
     /// Reads the topic from the beginning of every partition until <paramref name="expected"/> messages arrived or the
     /// timeout passed, and returns what it got (possibly fewer; the caller asserts). Uses a fresh group id and manual

@@ -109,27 +109,79 @@ public sealed class ConfigDef
         return new ParsedConfig(values, props);
     }
 
-    /// <summary>Validates every key, returning one <see cref="ConfigValue"/> per defined key with its errors.</summary>
+    /// <summary>
+    /// Validates every key, returning one <see cref="ConfigValue"/> per defined key with its errors. As in Kafka
+    /// Connect, the value reported is the parsed value rendered by <see cref="ConvertToString"/>: the default when the
+    /// key is unset, null when it is missing or does not parse, <c>[hidden]</c> for passwords.
+    /// </summary>
     public IReadOnlyList<ConfigValue> Validate(IReadOnlyDictionary<string, string> props)
     {
         var result = new List<ConfigValue>();
         foreach (var key in _keys.Values)
         {
-            props.TryGetValue(key.Name, out var raw);
-            var shown = key.Type == ConfigType.Password && raw is not null ? Password.Hidden : raw;
-            try
+            var errors = new List<string>();
+            object? value = null;
+            var parsed = true;
+            if (props.TryGetValue(key.Name, out var raw))
             {
-                ParseKey(key, props);
-                result.Add(new ConfigValue(key.Name, shown, Array.Empty<object>(), Array.Empty<string>()));
+                try
+                {
+                    value = ParseValue(key.Name, key.Type, raw);
+                }
+                catch (ConfigException e)
+                {
+                    parsed = false;
+                    errors.Add(key.Type == ConfigType.Password ? $"Invalid value {Password.Hidden} for configuration {key.Name}" : e.Message);
+                }
             }
-            catch (ConfigException e)
+            else if (key.HasDefault)
             {
-                result.Add(new ConfigValue(key.Name, shown, Array.Empty<object>(), new[] { e.Message }));
+                value = key.DefaultValue;
             }
+            else
+            {
+                parsed = false;
+                errors.Add($"Missing required configuration \"{key.Name}\" which has no default value.");
+            }
+
+            if (parsed)
+            {
+                try
+                {
+                    key.Validator?.EnsureValid(key.Name, value);
+                }
+                catch (ConfigException e)
+                {
+                    errors.Add(e.Message);
+                }
+            }
+
+            result.Add(new ConfigValue(key.Name, ConvertToString(value, key.Type), key.RecommendedValues, errors));
         }
 
         return result;
     }
+
+    /// <summary>
+    /// Renders a parsed value the way Kafka Connect's ConfigDef.convertToString does, so validation results and
+    /// defaults read the same as theirs: lists comma-joined, booleans lower case, doubles with a decimal point,
+    /// passwords <c>[hidden]</c>, null as null.
+    /// </summary>
+    public static string? ConvertToString(object? value, ConfigType type) => value switch
+    {
+        null => null,
+        Password => Password.Hidden,
+        _ when type == ConfigType.Password => Password.Hidden,
+        string s => s,
+        bool b => b ? "true" : "false",
+        double d => double.IsFinite(d) && d == Math.Floor(d) && Math.Abs(d) < 1e7
+            ? d.ToString("0.0", CultureInfo.InvariantCulture)
+            : d.ToString("R", CultureInfo.InvariantCulture),
+        Type t => t.FullName,
+        System.Collections.IEnumerable items => string.Join(",", items.Cast<object?>().Select(i => ConvertToString(i, ConfigType.String))),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
 
     /// <summary>Parses one string into the key type's .NET value, naming the key and the expected form on failure.</summary>
     public static object? ParseValue(string name, ConfigType type, string? raw)

@@ -28,11 +28,18 @@ public sealed record ConfigKey
     public string? DisplayName { get; init; }
     /// <summary>Keys whose values depend on this one.</summary>
     public IReadOnlyList<string> Dependents { get; init; } = Array.Empty<string>();
+    /// <summary>How wide a UI should make the input field for this key.</summary>
+    public ConfigWidth Width { get; init; } = ConfigWidth.None;
+    /// <summary>
+    /// Values a UI may offer for this key (for example the known converter classes); empty when any value of the
+    /// type will do. Validation reports them unchanged, it does not restrict the value to them.
+    /// </summary>
+    public IReadOnlyList<object> RecommendedValues { get; init; } = Array.Empty<object>();
 }
 
 /// <summary>The result of validating one key: its value and what is wrong with it.</summary>
 /// <param name="Name">The key.</param>
-/// <param name="Value">The value as given (secrets hidden by the caller when shown).</param>
+/// <param name="Value">The value as shown to users: for <see cref="ConfigDef.Validate"/> the parsed value (or default) rendered as Kafka Connect renders it, secrets hidden.</param>
 /// <param name="RecommendedValues">Values a UI may offer.</param>
 /// <param name="Errors">What is wrong; empty when valid.</param>
 /// <param name="Visible">Whether a UI should show the key.</param>

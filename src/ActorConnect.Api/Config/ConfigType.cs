@@ -34,6 +34,19 @@ public enum Importance
     Low,
 }
 
+/// <summary>How wide a UI should make a key's input field, named as Kafka Connect's ConfigDef.Width.</summary>
+public enum ConfigWidth
+{
+    /// <summary>No preference.</summary>
+    None,
+    /// <summary>A few characters (numbers, flags).</summary>
+    Short,
+    /// <summary>A name.</summary>
+    Medium,
+    /// <summary>A class name, a list or a path.</summary>
+    Long,
+}
+
 /// <summary>A secret config value; <see cref="ToString"/> hides it so it cannot leak into logs.</summary>
 /// <param name="Value">The secret.</param>
 public sealed record Password(string Value)

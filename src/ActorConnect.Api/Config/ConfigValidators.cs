@@ -93,7 +93,9 @@ public static class ConfigValidators
         {
             if (check(value) is { } error)
             {
-                throw new ConfigException(name, value, error);
+                // Lists read as Java prints them ("[a, b]"), as in Kafka's messages, not as a .NET type name.
+                var shown = value is IEnumerable<string> items ? "[" + string.Join(", ", items) + "]" : value;
+                throw new ConfigException(name, shown, error);
             }
         }
 

@@ -42,6 +42,14 @@ public abstract class Connector
 /// <summary>A connector that imports data from another system into Kafka; its tasks are <see cref="Source.SourceTask"/>s.</summary>
 public abstract class SourceConnector : Connector
 {
+    /// <summary>
+    /// Called when a user changes this connector's offsets (REST <c>PATCH</c> or <c>DELETE /connectors/{name}/offsets</c>)
+    /// while it is STOPPED, before the runtime stores them; a null offset resets its partition. Override it when the
+    /// connector also keeps offsets outside Kafka Connect's store, or to refuse offsets it cannot use by throwing
+    /// <see cref="Errors.ConnectException"/> with the reason.
+    /// </summary>
+    /// <returns>True when the connector handled its external offsets too; the default (false) says the runtime changed only its own.</returns>
+    public virtual bool AlterOffsets(IReadOnlyDictionary<string, string> connectorConfig, IReadOnlyDictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?> offsets) => false;
 }
 
 /// <summary>A connector that exports data from Kafka into another system; its tasks are <see cref="Sink.SinkTask"/>s.</summary>
@@ -52,4 +60,12 @@ public abstract class SinkConnector : Connector
 
     /// <summary>The key giving a regex of topics to consume.</summary>
     public const string TopicsRegexConfig = "topics.regex";
+
+    /// <summary>
+    /// Called when a user changes this connector's consumer offsets while it is STOPPED, before the runtime commits
+    /// them; keys are topic-partitions, a null value resets that partition. Override it when the sink also keeps
+    /// offsets in the target system.
+    /// </summary>
+    /// <returns>True when the connector handled its external offsets too; the default (false) says the runtime changed only the consumer group's.</returns>
+    public virtual bool AlterOffsets(IReadOnlyDictionary<string, string> connectorConfig, IReadOnlyDictionary<Sink.TopicPartition, long?> offsets) => false;
 }

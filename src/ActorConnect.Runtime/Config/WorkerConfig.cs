@@ -17,6 +17,9 @@ public sealed class WorkerConfig
     public const string OffsetFlushTimeoutMs = "offset.flush.timeout.ms";
     public const string TaskShutdownGracefulTimeoutMs = "task.shutdown.graceful.timeout.ms";
     public const string OffsetStorageFileFilename = "offset.storage.file.filename";
+    public const string ConfigStorageFileFilename = "config.storage.file.filename";
+    public const string TopicTrackingEnable = "topic.tracking.enable";
+    public const string TopicTrackingAllowReset = "topic.tracking.allow.reset";
     public const string PluginPath = "plugin.path";
     public const string Listeners = "listeners";
     public const string ApiVersionRequest = "api.version.request";
@@ -42,6 +45,13 @@ public sealed class WorkerConfig
             "How long a task may take to stop cleanly before it is abandoned (ms).", ConfigValidators.AtLeast(0), group: "Common")
         .Define(OffsetStorageFileFilename, ConfigType.String, null, Importance.High,
             "Standalone mode: the file source offsets are stored in. Required in standalone mode.", group: "Standalone")
+        .Define(ConfigStorageFileFilename, ConfigType.String, null, Importance.Medium,
+            "Standalone mode: the file connector configs and target states are kept in, so connectors created over REST come back " +
+            "after a restart. Default: the offsets file's name with .connectors.json appended.", group: "Standalone")
+        .Define(TopicTrackingEnable, ConfigType.Boolean, true, Importance.Low,
+            "Whether connectors' active topics are tracked (GET /connectors/{name}/topics).", group: "Common")
+        .Define(TopicTrackingAllowReset, ConfigType.Boolean, true, Importance.Low,
+            "Whether a connector's active topics may be reset (PUT /connectors/{name}/topics/reset).", group: "Common")
         .Define(PluginPath, ConfigType.List, "", Importance.Low,
             "Folders holding connector plugins: each sub-folder (or the folder itself) holding assemblies is loaded in its own load context.", group: "Common")
         .Define(Listeners, ConfigType.List, "http://:8083", Importance.Low,
@@ -88,6 +98,15 @@ public sealed class WorkerConfig
     public string? OffsetStorageFile => _parsed.GetString(OffsetStorageFileFilename);
 
     public IReadOnlyList<string> PluginPaths => _parsed.GetList(PluginPath);
+
+    /// <summary>Where standalone mode keeps connector configs: the key, else beside the offsets file.</summary>
+    public string? ConfigStorageFile => _parsed.GetString(ConfigStorageFileFilename) is { Length: > 0 } file
+        ? file
+        : OffsetStorageFile is { Length: > 0 } offsets ? offsets + ".connectors.json" : null;
+
+    public bool TopicTracking => _parsed.GetBoolean(TopicTrackingEnable);
+
+    public bool TopicTrackingReset => _parsed.GetBoolean(TopicTrackingAllowReset);
 
     /// <summary>
     /// The broker's features when the configuration states them (api.version.request=false), so the worker need not

@@ -1,4 +1,5 @@
 using ActorConnect.Runtime.Tasks;
+using ActorConnect.Runtime.Worker;
 
 namespace ActorConnect.Runtime.Connectors;
 
@@ -11,14 +12,14 @@ public static class ConnectorProtocol
         public static readonly GetStatus Instance = new();
     }
 
-    /// <summary>Query: reply with the task configurations now in use (<see cref="TaskConfigs"/>).</summary>
+    /// <summary>Query: reply with one task's <see cref="Status.ConnectorTaskStatus"/>, or a NotFoundException.</summary>
+    public sealed record GetTaskStatus(int Task);
+
+    /// <summary>Query: reply with the task configurations now in use, an <c>IReadOnlyList&lt;TaskInfo&gt;</c>.</summary>
     public sealed record GetTaskConfigs
     {
         public static readonly GetTaskConfigs Instance = new();
     }
-
-    /// <summary>Reply to <see cref="GetTaskConfigs"/>.</summary>
-    public sealed record TaskConfigs(IReadOnlyList<IReadOnlyDictionary<string, string>> Configs);
 
     /// <summary>Command: ask the connector for task configs again and re-create the tasks if they changed.</summary>
     public sealed record Reconfigure
@@ -29,11 +30,20 @@ public static class ConnectorProtocol
     /// <summary>Command: the connector raised an error through its context.</summary>
     public sealed record RaiseError(Exception Error);
 
-    /// <summary>Command: pause or resume every task.</summary>
-    public sealed record SetPaused(bool Paused);
+    /// <summary>Command: run, pause or stop; replies <see cref="TargetStateApplied"/> once every task has followed.</summary>
+    public sealed record SetTargetState(TargetState State);
+
+    /// <summary>Reply to <see cref="SetTargetState"/>.</summary>
+    public sealed record TargetStateApplied(TargetState State);
 
     /// <summary>Command: restart one task now (by hand), resetting its failure count.</summary>
     public sealed record RestartTask(int Task);
+
+    /// <summary>Command: restart the connector and maybe its tasks (KIP-745); replies <see cref="WorkerProtocol.RestartStarted"/>.</summary>
+    public sealed record Restart(bool IncludeTasks, bool OnlyFailed);
+
+    /// <summary>Supervisor to worker: a task used a topic for the first time since the connector started.</summary>
+    public sealed record TopicUsed(string Connector, string Topic);
 
     /// <summary>Command: stop every task cleanly, then the connector; the supervisor stops itself when done.</summary>
     public sealed record Shutdown

@@ -1,7 +1,7 @@
-using ActorConnect.Api.Connector;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Tasks;
+using ActorConnect.Runtime.Worker;
 using Akka.Actor;
 using Akka.Event;
 
@@ -13,12 +13,14 @@ namespace ActorConnect.Runtime.Connectors;
 /// the window, leave it FAILED with its root cause. A failing task never touches another connector: each connector
 /// has its own supervisor and the worker only escalates nothing.
 /// <code>
-///   Starting --started--> Running --Reconfigure(changed)--> Reconfiguring --all tasks stopped--> Running
+///   Starting --started--> Running/Paused --Reconfigure(changed)--> Reconfiguring --all tasks stopped--> Running
+///   Running/Paused --SetTargetState(Stopped)--> Stopping --all tasks stopped, connector.stop--> Stopped (no tasks)
+///   Stopped --SetTargetState(Started|Paused)--> Starting
 ///   any --Shutdown--> ShuttingDown --all tasks stopped--> (connector.stop, actor stops)
-///   Starting --start throws--> Failed (no tasks)
+///   Starting --start throws--> Failed (no tasks) --Restart--> Starting
 /// </code>
 /// </summary>
-public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
+public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 {
     private readonly IReadOnlyDictionary<string, string> _config;
     private readonly ConnectorPlugin _plugin;
@@ -27,31 +29,37 @@ public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<int, TaskSlot> _tasks = new();
     private readonly Dictionary<IActorRef, TaskSlot> _byActor = new();
-    private Connector? _connector;
+    private ConnectorInstance? _instance;
     private ConnectState _state = ConnectState.Unassigned;
+    private TargetState _target;
     private string? _trace;
-    private bool _paused;
     private bool _shuttingDown;
+    private List<IActorRef>? _stopWaiters;
     private IReadOnlyList<IReadOnlyDictionary<string, string>>? _pendingConfigs;
+    private string? _lastStatus;
 
-    public ConnectorSupervisor(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks)
+    public ConnectorSupervisor(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks, TargetState target)
     {
         Name = name;
         _config = config;
         _plugin = plugin;
         _services = services;
         _maxTasks = maxTasks;
+        _target = target;
 
         Receive<ConnectorProtocol.GetStatus>(_ => Sender.Tell(BuildStatus()));
-        Receive<ConnectorProtocol.GetTaskConfigs>(_ => Sender.Tell(new ConnectorProtocol.TaskConfigs(_tasks.Values.OrderBy(t => t.Id.Task).Select(t => t.Config).ToList())));
+        Receive<ConnectorProtocol.GetTaskStatus>(OnGetTaskStatus);
+        Receive<ConnectorProtocol.GetTaskConfigs>(_ => Sender.Tell(_tasks.Values.OrderBy(t => t.Id.Task).Select(t => new TaskInfo(t.Id, t.Config)).ToList()));
         Receive<TaskProtocol.StateChanged>(OnTaskStateChanged);
+        Receive<TaskProtocol.TopicUsed>(m => Context.Parent.Tell(new ConnectorProtocol.TopicUsed(Name, m.Topic)));
         Receive<ConnectorProtocol.TaskFailure>(OnTaskFailure);
         Receive<Terminated>(OnTerminated);
         Receive<ConnectorProtocol.RestartAfterBackoff>(OnRestartAfterBackoff);
         Receive<ConnectorProtocol.Reconfigure>(_ => Reconfigure());
         Receive<ConnectorProtocol.RaiseError>(m => FailConnector(m.Error));
-        Receive<ConnectorProtocol.SetPaused>(OnSetPaused);
+        Receive<ConnectorProtocol.SetTargetState>(OnSetTargetState);
         Receive<ConnectorProtocol.RestartTask>(OnRestartTask);
+        Receive<ConnectorProtocol.Restart>(OnRestart);
         Receive<ConnectorProtocol.Shutdown>(_ => BeginShutdown());
     }
 
@@ -59,27 +67,48 @@ public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks) =>
-        Akka.Actor.Props.Create(() => new ConnectorSupervisor(name, config, plugin, services, maxTasks))
+    private bool Paused => _target == TargetState.Paused;
+
+    /// <summary>True while every task is being stopped for a reason other than a failure: stopped tasks stay stopped.</summary>
+    private bool StoppingAll => _shuttingDown || _stopWaiters is not null || _pendingConfigs is not null;
+
+    public static Props Props(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks, TargetState target = TargetState.Started) =>
+        Akka.Actor.Props.Create(() => new ConnectorSupervisor(name, config, plugin, services, maxTasks, target))
             .WithDispatcher(services.Settings.ConnectorDispatcher);
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decide);
 
+    /// <summary>Every message may change the status; a listener hears each change once.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var handled = base.AroundReceive(receive, message);
+        if (_services.StatusListener is { } listener)
+        {
+            var status = BuildStatus();
+            var rendered = Render(status);
+            if (rendered != _lastStatus)
+            {
+                _lastStatus = rendered;
+                listener(status);
+            }
+        }
+
+        return handled;
+    }
+
+    private static string Render(ConnectorStatus s) =>
+        $"{s.State}|{s.Trace}|" + string.Join(";", s.Tasks.Select(t => $"{t.Id}:{t.State}:{t.RestartCount}:{t.LastError}:{t.Trace?.Length}"));
+
     protected override void PreStart()
     {
-        try
+        if (_target == TargetState.Stopped)
         {
-            _connector = (Connector)Activator.CreateInstance(_plugin.Type)!;
-            _connector.Initialize(new ConnectorContext(Self));
-            _connector.Start(_config);
-            _state = ConnectState.Running;
-            _log.Info("Connector {0} started ({1})", Name, _plugin.Type.FullName);
-            StartTasks(RequestTaskConfigs());
+            _state = ConnectState.Stopped;
+            _log.Info("Connector {0} is STOPPED: no tasks run until it is resumed", Name);
+            return;
         }
-        catch (Exception e)
-        {
-            FailConnector(e);
-        }
+
+        StartConnector();
     }
 
     protected override void PostStop()
@@ -101,36 +130,40 @@ public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
         {
             Self.Tell(new ConnectorProtocol.TaskFailure(tf.Id, tf.InnerException ?? tf));
         }
-        else
+        else if (_byActor.GetValueOrDefault(Sender) is { } slot)
         {
-            var slot = _byActor.GetValueOrDefault(Sender);
-            if (slot is not null)
-            {
-                Self.Tell(new ConnectorProtocol.TaskFailure(slot.Id, cause));
-            }
+            Self.Tell(new ConnectorProtocol.TaskFailure(slot.Id, cause));
         }
 
         return Directive.Stop;
     }
 
-    private IReadOnlyList<IReadOnlyDictionary<string, string>> RequestTaskConfigs()
+    private void StartConnector()
     {
-        var configs = _connector!.TaskConfigs(_maxTasks);
-        if (configs.Count > _maxTasks)
+        try
         {
-            throw new Api.Errors.ConnectException(
-                $"Connector {Name} generated {configs.Count} task configs, more than tasks.max={_maxTasks}. Raise tasks.max or fix the connector.");
+            _instance = ConnectorInstance.Start(_plugin, _services.Providers.Resolve(_config), Self);
+            _state = Paused ? ConnectState.Paused : ConnectState.Running;
+            _trace = null;
+            _log.Info("Connector {0} started ({1})", Name, _plugin.Type.FullName);
+            StartTasks(GenerateTaskConfigs());
         }
-
-        // Each task also sees the connector's own keys (converters, overrides), as Kafka Connect's task config does.
-        return configs.Select(c => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(c)
+        catch (Exception e)
         {
-            ["task.class"] = _connector.TaskType.FullName!,
-        }).ToList();
+            FailConnector(e);
+        }
     }
+
+    /// <summary>
+    /// The connector's task configs with every resolved secret put back as its placeholder (Kafka Connect's reverse
+    /// transform), so what the supervisor keeps and the REST API shows never holds a secret.
+    /// </summary>
+    private IReadOnlyList<IReadOnlyDictionary<string, string>> GenerateTaskConfigs() =>
+        Config.Providers.ConfigProviders.ReverseTransform(_config, _instance!.TaskConfigs(Name, _maxTasks));
 
     private void StartTasks(IReadOnlyList<IReadOnlyDictionary<string, string>> configs)
     {
+        _tasks.Clear();
         for (var i = 0; i < configs.Count; i++)
         {
             var slot = new TaskSlot(new ConnectorTaskId(Name, i), configs[i]);
@@ -146,7 +179,7 @@ public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
         slot.Generation++;
         slot.Handle = new TaskHandle();
         slot.PendingFailure = null;
-        var taskType = _connector!.TaskType;
+        var taskType = _instance!.TaskType;
         var props = _plugin.IsSource
             ? SourceTaskActor.Props(slot.Id, taskType, slot.Config, _config, _services, slot.Handle)
             : SinkTaskActor.Props(slot.Id, taskType, slot.Config, _config, _services, slot.Handle);
@@ -154,9 +187,21 @@ public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
         Context.Watch(child);
         slot.Actor = child;
         _byActor[child] = slot;
-        if (_paused)
+        if (Paused)
         {
             child.Tell(new TaskProtocol.SetPaused(true));
+        }
+    }
+
+    private void OnGetTaskStatus(ConnectorProtocol.GetTaskStatus m)
+    {
+        if (_tasks.TryGetValue(m.Task, out var slot))
+        {
+            Sender.Tell(slot.ToStatus(_services.WorkerId));
+        }
+        else
+        {
+            Sender.Tell(new Akka.Actor.Status.Failure(new Api.Errors.NotFoundException($"No status found for task {Name}-{m.Task}: connector {Name} has {_tasks.Count} task(s)")));
         }
     }
 
@@ -173,115 +218,34 @@ public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnTaskFailure(ConnectorProtocol.TaskFailure m)
-    {
-        if (_tasks.TryGetValue(m.Id.Task, out var slot))
-        {
-            slot.PendingFailure = m.Cause;
-            slot.Trace = FailureTrace.Render(m.Cause);
-            slot.State = ConnectState.Failed;
-            _log.Error(m.Cause, "Task {0} failed: {1}", m.Id, FailureTrace.RootCause(m.Cause).Message);
-        }
-    }
-
-    private void OnTerminated(Terminated t)
-    {
-        if (!_byActor.Remove(t.ActorRef, out var slot))
-        {
-            return;
-        }
-
-        slot.Actor = null;
-        if (_shuttingDown || _pendingConfigs is not null)
-        {
-            slot.State = ConnectState.Unassigned;
-            FinishIfAllStopped();
-            return;
-        }
-
-        if (slot.RestartRequested)
-        {
-            slot.RestartRequested = false;
-            SpawnTask(slot);
-            return;
-        }
-
-        if (slot.PendingFailure is null)
-        {
-            return;
-        }
-
-        var failures = slot.RecordFailure(DateTimeOffset.UtcNow, _services.Settings.RestartWithin);
-        if (failures > _services.Settings.RestartMaxFailures)
-        {
-            slot.State = ConnectState.Failed;
-            _log.Error("Task {0} failed {1} times within {2}; it stays FAILED until restarted (POST /connectors/{3}/tasks/{4}/restart). Root cause: {5}",
-                slot.Id, failures, _services.Settings.RestartWithin, Name, slot.Id.Task, FailureTrace.RootCause(slot.PendingFailure).Message);
-            return;
-        }
-
-        var delay = RuntimeSettings.Backoff(failures - 1, _services.Settings.RestartMinBackoff, _services.Settings.RestartMaxBackoff, _services.Settings.RestartRandomFactor);
-        slot.State = ConnectState.Restarting;
-        _log.Warning("Task {0} will restart in {1:N0} ms (failure {2} of at most {3} within {4})", slot.Id, delay.TotalMilliseconds, failures, _services.Settings.RestartMaxFailures, _services.Settings.RestartWithin);
-        Timers.StartSingleTimer($"restart-{slot.Id.Task}", new ConnectorProtocol.RestartAfterBackoff(slot.Id.Task, slot.Generation), delay);
-    }
-
-    private void OnRestartAfterBackoff(ConnectorProtocol.RestartAfterBackoff m)
-    {
-        if (!_shuttingDown && _pendingConfigs is null && _tasks.TryGetValue(m.Task, out var slot) && slot.Generation == m.Generation && slot.Actor is null)
-        {
-            slot.RestartCount++;
-            SpawnTask(slot);
-        }
-    }
-
-    private void OnRestartTask(ConnectorProtocol.RestartTask m)
-    {
-        if (!_tasks.TryGetValue(m.Task, out var slot))
-        {
-            Sender.Tell(new Akka.Actor.Status.Failure(new Api.Errors.NotFoundException($"Task {Name}-{m.Task} not found")));
-            return;
-        }
-
-        slot.ResetFailures();
-        slot.State = ConnectState.Restarting;
-        slot.RestartCount++;
-        if (slot.Actor is { } actor)
-        {
-            // The new incarnation starts only once the old one has stopped: never two copies of one task at once.
-            slot.RestartRequested = true;
-            slot.Handle?.SignalStop();
-            actor.Tell(TaskProtocol.Stop.Instance);
-        }
-        else
-        {
-            SpawnTask(slot);
-        }
-
-        Sender.Tell(new Akka.Actor.Status.Success(slot.Id));
-    }
-
     private void Reconfigure()
     {
-        if (_connector is null || _state != ConnectState.Running || _shuttingDown)
+        if (_instance is null || _state is not (ConnectState.Running or ConnectState.Paused) || StoppingAll)
         {
             return;
         }
 
-        IReadOnlyList<IReadOnlyDictionary<string, string>> configs;
         try
         {
-            configs = RequestTaskConfigs();
+            ApplyTaskConfigs(GenerateTaskConfigs());
         }
         catch (Exception e)
         {
             FailConnector(e);
+        }
+    }
+
+    private void ApplyTaskConfigs(IReadOnlyList<IReadOnlyDictionary<string, string>> configs)
+    {
+        var current = _tasks.Values.OrderBy(t => t.Id.Task).Select(t => t.Config).ToList();
+        if (_tasks.Count > 0 && ConnectorInstance.SameConfigs(current, configs))
+        {
             return;
         }
 
-        var current = _tasks.Values.OrderBy(t => t.Id.Task).Select(t => t.Config).ToList();
-        if (current.Count == configs.Count && current.Zip(configs).All(p => p.First.Count == p.Second.Count && !p.First.Except(p.Second).Any()))
+        if (_tasks.Values.All(t => t.Actor is null))
         {
+            StartTasks(configs);
             return;
         }
 
@@ -291,13 +255,58 @@ public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
         FinishIfAllStopped();
     }
 
-    private void OnSetPaused(ConnectorProtocol.SetPaused m)
+    private void OnSetTargetState(ConnectorProtocol.SetTargetState m)
     {
-        _paused = m.Paused;
-        _state = m.Paused ? ConnectState.Paused : ConnectState.Running;
-        foreach (var slot in _tasks.Values)
+        _target = m.State;
+        if (_shuttingDown)
         {
-            slot.Actor?.Tell(new TaskProtocol.SetPaused(m.Paused));
+            Sender.Tell(new ConnectorProtocol.TargetStateApplied(m.State));
+            return;
+        }
+
+        if (m.State == TargetState.Stopped)
+        {
+            BeginStop(Sender);
+            return;
+        }
+
+        if (_state == ConnectState.Stopped)
+        {
+            StartConnector();
+        }
+        else if (_stopWaiters is null)
+        {
+            if (_state != ConnectState.Failed)
+            {
+                _state = Paused ? ConnectState.Paused : ConnectState.Running;
+            }
+
+            foreach (var slot in _tasks.Values)
+            {
+                slot.Actor?.Tell(new TaskProtocol.SetPaused(Paused));
+            }
+        }
+
+        // While a stop is still under way, FinishIfAllStopped sees the new target and starts again.
+        Sender.Tell(new ConnectorProtocol.TargetStateApplied(m.State));
+    }
+
+    private void BeginStop(IActorRef requester)
+    {
+        if (_state == ConnectState.Stopped && _stopWaiters is null)
+        {
+            requester.Tell(new ConnectorProtocol.TargetStateApplied(TargetState.Stopped));
+            return;
+        }
+
+        var first = _stopWaiters is null;
+        (_stopWaiters ??= new List<IActorRef>()).Add(requester);
+        if (first)
+        {
+            Timers.CancelAll();
+            _pendingConfigs = null;
+            StopAllTasks();
+            FinishIfAllStopped();
         }
     }
 
@@ -332,10 +341,30 @@ public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
             return;
         }
 
+        if (_stopWaiters is { } waiters)
+        {
+            _stopWaiters = null;
+            StopConnectorInstance();
+            _tasks.Clear();
+            _state = ConnectState.Stopped;
+            _trace = null;
+            _log.Info("Connector {0} stopped: its tasks are shut down until it is resumed", Name);
+            foreach (var waiter in waiters)
+            {
+                waiter.Tell(new ConnectorProtocol.TargetStateApplied(TargetState.Stopped));
+            }
+
+            if (_target != TargetState.Stopped)
+            {
+                StartConnector();
+            }
+
+            return;
+        }
+
         if (_pendingConfigs is { } configs)
         {
             _pendingConfigs = null;
-            _tasks.Clear();
             StartTasks(configs);
         }
     }
@@ -349,15 +378,11 @@ public sealed class ConnectorSupervisor : ReceiveActor, IWithTimers
 
     private void StopConnectorInstance()
     {
-        var connector = _connector;
-        _connector = null;
-        try
+        var instance = _instance;
+        _instance = null;
+        if (instance?.Stop() is { } error)
         {
-            connector?.Stop();
-        }
-        catch (Exception e)
-        {
-            _log.Warning(e, "Connector {0} threw while stopping", Name);
+            _log.Warning(error, "Connector {0} threw while stopping", Name);
         }
     }
 

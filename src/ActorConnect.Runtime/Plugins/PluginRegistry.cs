@@ -1,8 +1,12 @@
 using System.Reflection;
+using ActorConnect.Api.Config;
 using ActorConnect.Api.Connector;
 using ActorConnect.Api.Errors;
 using ActorConnect.Api.Storage;
+using ActorConnect.Api.Transforms;
 using ActorConnect.Converters;
+using ActorConnect.Runtime.Validation;
+using ActorConnect.Runtime.Worker;
 
 namespace ActorConnect.Runtime.Plugins;
 
@@ -17,18 +21,28 @@ public sealed record ConnectorPlugin(Type Type, IReadOnlyList<string> Aliases, b
 }
 
 /// <summary>
-/// Finds connector plugins in the host's assemblies and in <c>plugin.path</c>, and resolves the names users write
-/// (full .NET name, simple name, name without "Connector", and the Kafka Connect class names a plugin declares in a
-/// public static <c>Aliases</c> property) so existing .properties files run unchanged.
+/// Finds connector, transformation and predicate plugins in the host's assemblies and in <c>plugin.path</c>, knows the
+/// bundled converters, and resolves the names users write (full .NET name, simple name, name without "Connector" /
+/// "Transformation" / "Predicate", and the Kafka Connect class names a plugin declares in a public static
+/// <c>Aliases</c> property) so existing .properties files run unchanged.
 /// </summary>
 public sealed class PluginRegistry
 {
     private readonly Dictionary<string, ConnectorPlugin> _byName = new(StringComparer.Ordinal);
     private readonly List<ConnectorPlugin> _plugins = new();
+    private readonly List<PluginDesc> _all = new();
 
     private PluginRegistry()
     {
+        foreach (var (type, kafkaName) in ConverterNames.KafkaNames)
+        {
+            _all.Add(new PluginDesc(type, PluginKind.Converter, kafkaName, [kafkaName, type.Name, type.FullName!], () => AssemblyVersion(type),
+                () => type.GetProperty("ConfigDef", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as ConfigDef ?? new ConfigDef()));
+        }
     }
+
+    /// <summary>Every plugin of every kind: connectors, converters, transformations and predicates.</summary>
+    public IReadOnlyList<PluginDesc> AllPlugins => _all;
 
     /// <summary>Every plugin found, once each.</summary>
     public IReadOnlyList<ConnectorPlugin> Plugins => _plugins;
@@ -103,19 +117,89 @@ public sealed class PluginRegistry
         }
     }
 
-    /// <summary>Resolves a <c>connector.class</c> value, or throws an error that lists the known names.</summary>
-    public ConnectorPlugin Resolve(string className)
+    /// <summary>
+    /// Resolves a <c>connector.class</c> value at create time, or throws a <see cref="ConfigException"/> (a bad
+    /// request, not a missing resource) with the same text as <see cref="UnknownConnector"/>.
+    /// </summary>
+    public ConnectorPlugin Resolve(string className) =>
+        TryResolve(className) ?? throw new ConfigException("connector.class", className, UnknownConnector(className).Message);
+
+    /// <summary>Resolves a <c>connector.class</c> value; null when nothing matches.</summary>
+    public ConnectorPlugin? TryResolve(string className) => _byName.GetValueOrDefault(className.Trim());
+
+    /// <summary>
+    /// The error for a connector name that matches nothing: Kafka Connect's wording, the nearest known name when one is
+    /// a plausible typo, and every available connector.
+    /// </summary>
+    public NotFoundException UnknownConnector(string className)
     {
-        if (_byName.TryGetValue(className.Trim(), out var plugin))
+        var connectors = _all.Where(p => p.Kind is PluginKind.Source or PluginKind.Sink).ToList();
+        return new NotFoundException($"Failed to find any class that implements Connector and which name matches {className}."
+            + Suggestion(className, connectors)
+            + $" Available connectors: {string.Join(", ", connectors.Select(p => p.ClassName).Order(StringComparer.Ordinal))}."
+            + " Check the spelling, or add the folder holding the plugin to plugin.path.");
+    }
+
+    /// <summary>Finds a plugin of one of <paramref name="kinds"/> (any kind when none given) by any of its names.</summary>
+    public PluginDesc? Find(string name, params PluginKind[] kinds)
+    {
+        var trimmed = name.Trim();
+        return _all.FirstOrDefault(p => (kinds.Length == 0 || kinds.Contains(p.Kind)) && p.Aliases.Contains(trimmed, StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// The plugins as <c>GET /connector-plugins</c> lists them, in Kafka Connect's order (sinks, sources, converters,
+    /// header converters, transformations, predicates; each sorted by class name). Only connectors when
+    /// <paramref name="connectorsOnly"/>.
+    /// </summary>
+    public IReadOnlyList<PluginInfo> ListPlugins(bool connectorsOnly)
+    {
+        PluginKind[] order = connectorsOnly
+            ? [PluginKind.Sink, PluginKind.Source]
+            : [PluginKind.Sink, PluginKind.Source, PluginKind.Converter, PluginKind.HeaderConverter, PluginKind.Transformation, PluginKind.Predicate];
+        return order.SelectMany(kind => _all.Where(p => p.Kind == kind).OrderBy(p => p.ClassName, StringComparer.Ordinal))
+            .Select(p => new PluginInfo(p.ClassName, p.KindName, p.Version()))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The config keys of any plugin, by alias or full name (<c>GET /connector-plugins/{plugin}/config</c>): for
+    /// connectors the runtime's common keys (sink or source) then the connector's own, a key of the connector
+    /// replacing a common key of the same name, as Kafka Connect does. Throws <see cref="NotFoundException"/>.
+    /// </summary>
+    public IReadOnlyList<ConfigKeyInfo> PluginConfig(string plugin)
+    {
+        var desc = Find(plugin) ?? throw new NotFoundException($"Unknown plugin {plugin}." + Suggestion(plugin, _all));
+        var keys = new List<ConfigKey>();
+        if (desc.Kind is PluginKind.Source or PluginKind.Sink)
         {
-            return plugin;
+            keys.AddRange(Config.ConnectorConfig.For(desc.Kind == PluginKind.Source).Keys);
         }
 
-        var known = string.Join(", ", _plugins.Select(p => p.ClassName).OrderBy(n => n, StringComparer.Ordinal));
-        throw new ConfigException("connector.class", className,
-            $"Failed to find any class that implements Connector and which name matches {className}. Available connectors are: [{known}]. " +
-            "Check the spelling, or add the folder holding the plugin to plugin.path.");
+        foreach (var key in desc.Config().Keys)
+        {
+            var existing = keys.FindIndex(k => k.Name == key.Name);
+            if (existing >= 0)
+            {
+                keys[existing] = key;
+            }
+            else
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys.Select(ConfigInfoRenderer.Key).ToList();
     }
+
+    private static string Suggestion(string name, IEnumerable<PluginDesc> candidates) =>
+        PluginSuggestions.Nearest(name, candidates) is { } near
+            ? $" Did you mean {PluginSuggestions.NearestAlias(name, near)} ({near.ClassName})?"
+            : string.Empty;
+
+    private static string? AssemblyVersion(Type type) =>
+        type.Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? type.Assembly.GetName().Version?.ToString();
 
     /// <summary>Creates a connector instance.</summary>
     public Connector CreateConnector(string className) => (Connector)Activator.CreateInstance(Resolve(className).Type)!;
@@ -140,30 +224,121 @@ public sealed class PluginRegistry
             return;
         }
 
-        foreach (var type in types.Where(t => t is { IsAbstract: false, IsClass: true } && typeof(Connector).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null))
+        foreach (var type in types.Where(t => t is { IsAbstract: false, IsClass: true }))
         {
-            if (_plugins.Any(p => p.Type == type))
+            switch (KindOf(type))
             {
-                continue;
-            }
-
-            var names = new List<string> { type.FullName!, type.Name };
-            if (type.Name.EndsWith("Connector", StringComparison.Ordinal))
-            {
-                names.Add(type.Name[..^"Connector".Length]);
-            }
-
-            if (type.GetProperty("Aliases", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is IEnumerable<string> aliases)
-            {
-                names.AddRange(aliases);
-            }
-
-            var plugin = new ConnectorPlugin(type, names.Distinct().ToArray(), typeof(SourceConnector).IsAssignableFrom(type));
-            _plugins.Add(plugin);
-            foreach (var name in plugin.Aliases)
-            {
-                _byName.TryAdd(name, plugin);
+                case PluginKind.Source or PluginKind.Sink:
+                    AddConnector(type);
+                    break;
+                case PluginKind.Transformation:
+                    AddPlugin(type, PluginKind.Transformation, "Transformation");
+                    break;
+                case PluginKind.Predicate:
+                    AddPlugin(type, PluginKind.Predicate, "Predicate");
+                    break;
             }
         }
     }
+
+    /// <summary>What a type is as a plugin; null when it is none or cannot be created by name.</summary>
+    private static PluginKind? KindOf(Type type)
+    {
+        try
+        {
+            PluginKind? kind = typeof(SourceConnector).IsAssignableFrom(type) ? PluginKind.Source
+                : typeof(Connector).IsAssignableFrom(type) ? PluginKind.Sink
+                : Implements(type, typeof(ITransformation<>)) ? PluginKind.Transformation
+                : Implements(type, typeof(IPredicate<>)) ? PluginKind.Predicate
+                : null;
+            return kind is not null && type.GetConstructor(Type.EmptyTypes) is not null ? kind : null;
+        }
+        catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
+        {
+            // Every exported type of every host assembly is looked at; one whose dependencies are missing is no plugin.
+            return null;
+        }
+    }
+
+    private void AddConnector(Type type)
+    {
+        if (_plugins.Any(p => p.Type == type))
+        {
+            return;
+        }
+
+        var plugin = new ConnectorPlugin(type, NamesOf(type, "Connector"), typeof(SourceConnector).IsAssignableFrom(type));
+        _plugins.Add(plugin);
+        foreach (var name in plugin.Aliases)
+        {
+            _byName.TryAdd(name, plugin);
+        }
+
+        _all.Add(new PluginDesc(type, plugin.IsSource ? PluginKind.Source : PluginKind.Sink, plugin.ClassName, plugin.Aliases,
+            () => ConnectorVersion(type), () => ((Connector)Activator.CreateInstance(type)!).Config()));
+    }
+
+    private void AddPlugin(Type type, PluginKind kind, string suffix)
+    {
+        if (_all.Any(p => p.Type == type))
+        {
+            return;
+        }
+
+        var names = NamesOf(type, suffix);
+        var className = names.FirstOrDefault(IsKafkaName) ?? type.FullName!;
+        _all.Add(new PluginDesc(type, kind, className, names, () => AssemblyVersion(type), () => ConfigOf(type)));
+    }
+
+    // Transformations and predicates are disposable and may hold resources once configured; an unconfigured instance
+    // made only to read its keys is disposed at once.
+    private static ConfigDef ConfigOf(Type type)
+    {
+        var instance = Activator.CreateInstance(type)!;
+        try
+        {
+            var config = type.GetMethod("Config", Type.EmptyTypes)?.Invoke(instance, null) as ConfigDef;
+            return config ?? new ConfigDef();
+        }
+        finally
+        {
+            (instance as IDisposable)?.Dispose();
+        }
+    }
+
+    private static string? ConnectorVersion(Type type)
+    {
+        try
+        {
+            return ((Connector)Activator.CreateInstance(type)!).Version;
+        }
+        catch (Exception)
+        {
+            // Third-party code: whatever its constructor or Version throws, the connector is still listed, without a
+            // version, rather than failing the whole listing (Kafka shows "undefined").
+            return null;
+        }
+    }
+
+    private static IReadOnlyList<string> NamesOf(Type type, string suffix)
+    {
+        var names = new List<string> { type.FullName!, type.Name };
+        if (type.Name.EndsWith(suffix, StringComparison.Ordinal) && type.Name.Length > suffix.Length)
+        {
+            names.Add(type.Name[..^suffix.Length]);
+        }
+
+        if (type.GetProperty("Aliases", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is IEnumerable<string> aliases)
+        {
+            names.AddRange(aliases);
+        }
+
+        return names.Distinct().ToArray();
+    }
+
+    private static bool IsKafkaName(string name) =>
+        name.StartsWith("org.apache", StringComparison.Ordinal) || name.StartsWith("io.confluent", StringComparison.Ordinal);
+
+    private static bool Implements(Type type, Type openInterface) =>
+        type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == openInterface);
 }

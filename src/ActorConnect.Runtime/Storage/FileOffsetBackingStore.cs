@@ -4,14 +4,13 @@ namespace ActorConnect.Runtime.Storage;
 
 /// <summary>
 /// Standalone offsets in one JSON file (<c>offset.storage.file.filename</c>). Every write replaces the file
-/// atomically: a temp file is written and fsynced, then renamed over the old one, so a crash at any moment leaves
-/// either the old offsets or the new ones, never a torn file.
+/// atomically (<see cref="AtomicFile"/>), so a crash leaves either the old offsets or the new ones.
 /// </summary>
 public sealed class FileOffsetBackingStore : IOffsetBackingStore
 {
     private readonly string _path;
-    private readonly object _lock = new();
-    private readonly Dictionary<string, (string Connector, JsonNode Partition, JsonNode? Offset)> _entries = new(StringComparer.Ordinal);
+    private readonly object _writeLock = new();
+    private readonly OffsetMap _map = new();
 
     public FileOffsetBackingStore(string path)
     {
@@ -20,39 +19,17 @@ public sealed class FileOffsetBackingStore : IOffsetBackingStore
         Load();
     }
 
-    public IReadOnlyDictionary<string, object?>? Read(string connector, IReadOnlyDictionary<string, object?> partition)
-    {
-        lock (_lock)
-        {
-            return _entries.TryGetValue(OffsetJson.Key(connector, partition), out var e) ? OffsetJson.FromNode(e.Offset) : null;
-        }
-    }
+    public IReadOnlyDictionary<string, object?>? Read(string connector, IReadOnlyDictionary<string, object?> partition) => _map.Read(connector, partition);
 
-    public IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)> ReadAll(string connector)
-    {
-        lock (_lock)
-        {
-            return _entries.Values.Where(e => e.Connector == connector)
-                .Select(e => (OffsetJson.FromNode(e.Partition)!, OffsetJson.FromNode(e.Offset)))
-                .ToList();
-        }
-    }
+    public IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)> ReadAll(string connector) => _map.ReadAll(connector);
 
     public void Write(string connector, IReadOnlyCollection<KeyValuePair<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>> offsets)
     {
-        lock (_lock)
+        lock (_writeLock)
         {
             foreach (var (partition, offset) in offsets)
             {
-                var key = OffsetJson.Key(connector, partition);
-                if (offset is null)
-                {
-                    _entries.Remove(key);
-                }
-                else
-                {
-                    _entries[key] = (connector, OffsetJson.ToNode(partition)!, OffsetJson.ToNode(offset));
-                }
+                _map.Set(connector, partition, offset);
             }
 
             Persist();
@@ -86,15 +63,14 @@ public sealed class FileOffsetBackingStore : IOffsetBackingStore
                 continue;
             }
 
-            var connector = key[0]!.GetValue<string>();
-            _entries[key.ToJsonString()] = (connector, key[1]!.DeepClone(), item!["value"]?.DeepClone());
+            _map.Set(key[0]!.GetValue<string>(), OffsetJson.FromNode(key[1])!, OffsetJson.FromNode(item!["value"]));
         }
     }
 
     private void Persist()
     {
         var array = new JsonArray();
-        foreach (var e in _entries.Values)
+        foreach (var e in _map.Snapshot())
         {
             array.Add(new JsonObject
             {
@@ -103,14 +79,6 @@ public sealed class FileOffsetBackingStore : IOffsetBackingStore
             });
         }
 
-        var temp = _path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, _path, overwrite: true);
+        AtomicFile.Write(_path, System.Text.Encoding.UTF8.GetBytes(array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })));
     }
 }

@@ -88,12 +88,9 @@ public sealed class SinkTaskActor : TaskActorBase
         _task.Initialize(_context);
         _task.Start(TaskConfig);
 
-        var settings = new ConsumerSettings(Services.Worker.BootstrapServersValue, ConnectorConfig.GetValueOrDefault("consumer.override.group.id") ?? $"connect-{Id.Connector}")
-            .WithBrokerFeatures(features)
+        var settings = Services.SinkConsumerSettings(Id.Connector, ConnectorConfig, features)
             .WithDispatcher(Services.Settings.ConsumerDispatcher)
-            .WithMaxBufferedRecords(Services.Settings.SinkMaxBufferedRecords)
-            .WithProperties(Services.Worker.ConsumerProperties)
-            .WithProperties(Overrides("consumer.override.", except: "consumer.override.group.id"));
+            .WithMaxBufferedRecords(Services.Settings.SinkMaxBufferedRecords);
         var subscription = regex is null ? Subscription.ForTopics(topics) : Subscription.ForPattern(regex);
         _listener = new SinkPartitionListener(Self, TimeSpan.FromMinutes(5));
         var maxBatch = Services.Settings.SinkMaxBatchRecords;
@@ -127,6 +124,7 @@ public sealed class SinkTaskActor : TaskActorBase
                 continue;
             }
 
+            TopicUsed(raw.Topic);
             records.Add(Convert(raw));
             _context.NextOffsets[tp] = raw.Offset + 1;
         }

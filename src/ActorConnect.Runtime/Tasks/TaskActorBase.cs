@@ -13,14 +13,18 @@ namespace ActorConnect.Runtime.Tasks;
 /// </summary>
 public abstract class TaskActorBase : ReceiveActor, IWithTimers
 {
+    private readonly HashSet<string> _topicsUsed = new(StringComparer.Ordinal);
+
     private int _retryAttempt;
 
     protected TaskActorBase(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle)
     {
         Id = id;
         TaskType = taskType;
-        TaskConfig = taskConfig;
-        ConnectorConfig = connectorConfig;
+        // Secrets are resolved here, at task start, on the task's own thread: the supervisor and the REST API only
+        // ever hold the ${provider:...} placeholders. A placeholder that cannot be resolved fails this start.
+        TaskConfig = services.Providers.Resolve(taskConfig);
+        ConnectorConfig = services.Providers.Resolve(connectorConfig);
         Services = services;
         Handle = handle;
     }
@@ -92,6 +96,15 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
         Context.Parent.Tell(new TaskProtocol.StateChanged(Id, state, lastError));
 
     protected IConverter CreateConverter(bool isKey) => Services.CreateConverter(ConnectorConfig, isKey);
+
+    /// <summary>Reports a topic the first time this task uses it, for the connector's active topics.</summary>
+    protected void TopicUsed(string topic)
+    {
+        if (_topicsUsed.Add(topic))
+        {
+            Context.Parent.Tell(new TaskProtocol.TopicUsed(topic));
+        }
+    }
 
     /// <summary>The connector's <c>producer.override.*</c> / <c>consumer.override.*</c> keys, prefix removed.</summary>
     protected IReadOnlyDictionary<string, string> Overrides(string prefix, params string[] except) =>

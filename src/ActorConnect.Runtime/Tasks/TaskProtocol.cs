@@ -14,6 +14,9 @@ public static class TaskProtocol
         public static readonly Stop Instance = new();
     }
 
+    /// <summary>Child to parent: the task wrote to or read from a topic it had not reported before.</summary>
+    public sealed record TopicUsed(string Topic);
+
     /// <summary>Parent to child: pause or resume processing.</summary>
     public sealed record SetPaused(bool Paused);
 

@@ -16,6 +16,15 @@ public sealed record TaskServices(
     BrokerFeaturesCache Broker,
     PluginRegistry Plugins)
 {
+    /// <summary>The worker's <c>config.providers</c>, which resolve <c>${provider:path:key}</c> placeholders at task start.</summary>
+    public Config.Providers.ConfigProviders Providers { get; init; } = Config.Providers.ConfigProviders.None;
+
+    /// <summary>
+    /// Told every connector's status whenever it changes (connector or any task), on the supervisor's thread: how a
+    /// distributed worker writes statuses to its status topic. Must not block.
+    /// </summary>
+    public Action<Status.ConnectorStatus>? StatusListener { get; init; }
+
     /// <summary>
     /// The key or value converter for a connector: its own <c>key.converter</c> when set, else the worker's; settings
     /// from the worker's <c>key.converter.*</c> overridden by the connector's.
@@ -38,5 +47,21 @@ public sealed record TaskServices(
         }
 
         return PluginRegistry.CreateConverter(className, settings, isKey);
+    }
+
+    /// <summary>
+    /// A sink connector's consumer settings: group <c>connect-&lt;name&gt;</c> (or <c>consumer.override.group.id</c>),
+    /// the worker's <c>consumer.*</c> keys, then the connector's <c>consumer.override.*</c> keys.
+    /// </summary>
+    public ConsumerSettings SinkConsumerSettings(string connector, IReadOnlyDictionary<string, string> connectorConfig, BrokerFeatures features)
+    {
+        const string prefix = "consumer.override.";
+        var groupId = connectorConfig.GetValueOrDefault(prefix + "group.id") ?? $"connect-{connector}";
+        return new ConsumerSettings(Worker.BootstrapServersValue, groupId)
+            .WithBrokerFeatures(features)
+            .WithProperties(Worker.ConsumerProperties)
+            .WithProperties(connectorConfig
+                .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) && kv.Key != prefix + "group.id")
+                .Select(kv => KeyValuePair.Create(kv.Key[prefix.Length..], kv.Value)));
     }
 }

@@ -1,32 +1,70 @@
-using ActorConnect.Api.Connector;
 using ActorConnect.Api.Errors;
 using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Config.Providers;
 using ActorConnect.Runtime.Plugins;
+using ActorConnect.Runtime.Validation;
 
 namespace ActorConnect.Runtime.Worker;
 
 /// <summary>
-/// Checks a connector config before anything starts: the common keys, the class, the sink topics and the
-/// connector's own ConfigDef. Every problem is listed in one error, each naming its key.
+/// Checks a connector config before anything starts, with the same rules as the validate endpoint
+/// (<see cref="ConnectorConfigValidator"/>): every problem is listed in one error with Kafka Connect's wording.
 /// </summary>
 public static class ConnectorValidator
 {
-    public static (ConnectorConfig Config, ConnectorPlugin Plugin) Validate(IReadOnlyDictionary<string, string> props, PluginRegistry plugins)
+    /// <summary>
+    /// Validates <paramref name="props"/>; throws <see cref="ConfigException"/> for an invalid config or an unknown
+    /// <c>connector.class</c> (naming the nearest known connector).
+    /// </summary>
+    public static (ConnectorConfig Config, ConnectorPlugin Plugin) Validate(IReadOnlyDictionary<string, string> props, PluginRegistry plugins) =>
+        Validate(props, plugins, null);
+
+    /// <summary>
+    /// Validates the config as the connector will see it, its <c>${provider:path:key}</c> placeholders resolved by
+    /// <paramref name="providers"/> (as Kafka Connect validates the transformed config); the error shows placeholders,
+    /// not the values they stand for. The returned <see cref="ConnectorConfig"/> holds the config as given,
+    /// placeholders unresolved, whenever that parses.
+    /// </summary>
+    public static (ConnectorConfig Config, ConnectorPlugin Plugin) Validate(IReadOnlyDictionary<string, string> props, PluginRegistry plugins, ConfigProviders? providers)
     {
-        var config = ConnectorConfig.Parse(props);
-        var plugin = plugins.Resolve(config.ClassName);
-        if (!plugin.IsSource)
+        var resolved = providers?.Resolve(props) ?? props;
+        if (!resolved.TryGetValue(ConnectorConfig.ConnectorClass, out var className) || string.IsNullOrWhiteSpace(className))
         {
-            config.SinkTopics();
+            throw new ConfigException($"Missing required configuration \"{ConnectorConfig.ConnectorClass}\" which has no default value.");
         }
 
-        var connector = (Connector)Activator.CreateInstance(plugin.Type)!;
-        var errors = connector.Validate(props).Where(v => v.Errors.Count > 0).SelectMany(v => v.Errors).ToList();
-        if (errors.Count > 0)
+        var plugin = plugins.Resolve(className);
+        var infos = new ConnectorConfigValidator(plugins).Validate(plugin, props, resolved);
+        if (infos.ErrorCount > 0)
         {
-            throw new ConfigException($"Connector configuration for {config.ConnectorName} is invalid and contains the following {errors.Count} error(s):\n" + string.Join("\n", errors));
+            throw new ConfigException(Message(infos));
         }
 
-        return (config, plugin);
+        return (ParseKeepingPlaceholders(props, resolved), plugin);
+    }
+
+    /// <summary>Kafka Connect's message for an invalid connector config, every error on its own line.</summary>
+    public static string Message(ConfigInfos infos) =>
+        $"Connector configuration is invalid and contains the following {infos.ErrorCount} error(s):\n"
+        + string.Concat(infos.Configs.SelectMany(c => c.Value.Errors).Select(e => e + "\n"))
+        + "You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`";
+
+    // The resolved config may hold secrets; a ConnectorConfig is logged and kept, so it gets them only when a common
+    // key itself (tasks.max) is a placeholder.
+    private static ConnectorConfig ParseKeepingPlaceholders(IReadOnlyDictionary<string, string> props, IReadOnlyDictionary<string, string> resolved)
+    {
+        if (ReferenceEquals(props, resolved))
+        {
+            return ConnectorConfig.Parse(props);
+        }
+
+        try
+        {
+            return ConnectorConfig.Parse(props);
+        }
+        catch (ConfigException)
+        {
+            return ConnectorConfig.Parse(resolved);
+        }
     }
 }

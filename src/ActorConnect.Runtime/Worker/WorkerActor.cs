@@ -1,6 +1,10 @@
 using ActorConnect.Api.Errors;
+using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Connectors;
+using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Tasks;
 using Akka.Actor;
 using Akka.Event;
@@ -8,113 +12,300 @@ using Akka.Event;
 namespace ActorConnect.Runtime.Worker;
 
 /// <summary>
-/// One per node: owns the connector supervisors of this node and answers for them. It validates a config before a
-/// supervisor exists, so a bad config is an error reply, not a failed actor; it never escalates a connector's
-/// failure, so one connector cannot take another down.
+/// One per node: owns the connector supervisors of this node, keeps what users asked for in the config store, and
+/// answers for them. A config is validated (off the mailbox: a connector's validate may do I/O) before a supervisor
+/// exists, so a bad config is an error reply, not a failed actor; it never escalates a connector's failure, so one
+/// connector cannot take another down. Changing one connector starts or stops only that connector's tasks.
 /// </summary>
-public sealed class WorkerActor : ReceiveActor
+public sealed partial class WorkerActor : ReceiveActor
 {
+    private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
     private readonly TaskServices _services;
+    private readonly IConfigBackingStore _store;
+    private readonly ConnectorOffsetsAdmin _offsets;
+    private readonly Validation.ConnectorConfigValidator _validator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, IActorRef> _connectors = new(StringComparer.Ordinal);
-    private readonly Dictionary<IActorRef, (string Name, List<IActorRef> Waiting)> _stopping = new();
+    private readonly SortedDictionary<string, ConnectorEntry> _connectors = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, Action> _onStopped = new();
     private IActorRef? _shutdownRequester;
 
-    public WorkerActor(TaskServices services)
+    public WorkerActor(TaskServices services, IConfigBackingStore store)
     {
         _services = services;
+        _store = store;
+        var log = _log;
+        _offsets = new ConnectorOffsetsAdmin(services, line => log.Warning(line));
+        _validator = new Validation.ConnectorConfigValidator(services.Plugins);
+
         Receive<WorkerProtocol.CreateConnector>(OnCreate);
+        Receive<WorkerProtocol.PutConnectorConfig>(OnPut);
+        Receive<WorkerProtocol.PatchConnectorConfig>(OnPatch);
+        Receive<Validated>(m => m.Then(m.Config, m.Plugin));
+        Receive<Rejected>(m => Sender.Tell(Failure(m.Cause)));
         Receive<WorkerProtocol.DeleteConnector>(OnDelete);
-        Receive<WorkerProtocol.SetTargetState>(m => WithConnector(m.Name, c =>
-        {
-            c.Tell(new ConnectorProtocol.SetPaused(m.State == TargetState.Paused));
-            Sender.Tell(new WorkerProtocol.TargetStateSet(m.Name, m.State));
-        }));
-        Receive<WorkerProtocol.RestartTask>(m => WithConnector(m.Name, c => c.Forward(new ConnectorProtocol.RestartTask(m.Task))));
-        Receive<WorkerProtocol.GetConnectorStatus>(m => WithConnector(m.Name, c => c.Forward(ConnectorProtocol.GetStatus.Instance)));
-        Receive<WorkerProtocol.ListConnectors>(_ => Sender.Tell(_connectors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList()));
+        Receive<WorkerProtocol.SetTargetState>(OnSetTargetState);
+        Receive<WorkerProtocol.RestartConnector>(m => WithSupervisor(m.Name, s => s.Forward(new ConnectorProtocol.Restart(m.IncludeTasks, m.OnlyFailed))));
+        Receive<WorkerProtocol.RestartTask>(m => WithSupervisor(m.Name, s => s.Forward(new ConnectorProtocol.RestartTask(m.Task))));
+        Receive<WorkerProtocol.GetConnectorStatus>(m => WithConnector(m.Name, e => StatusOf(e).PipeTo(Sender)));
+        Receive<WorkerProtocol.GetTaskStatus>(m => WithSupervisor(m.Name, s => s.Forward(new ConnectorProtocol.GetTaskStatus(m.Task))));
+        Receive<WorkerProtocol.GetConnectorInfo>(m => WithConnector(m.Name, e => InfoOf(e).PipeTo(Sender)));
+        Receive<WorkerProtocol.GetConnectorConfig>(m => WithConnector(m.Name, e => Sender.Tell(e.Config)));
+        Receive<WorkerProtocol.GetTaskConfigs>(m => WithConnector(m.Name, e => TaskConfigsOf(e).PipeTo(Sender)));
+        Receive<WorkerProtocol.ListConnectors>(_ => Sender.Tell(_connectors.Keys.ToList()));
         // Gathered off the mailbox: a connector busy in start() must not hold up the worker's other messages.
-        Receive<WorkerProtocol.GetAllStatus>(_ =>
-            Task.WhenAll(_connectors.Values.Select(c => c.Ask<ConnectorStatus>(ConnectorProtocol.GetStatus.Instance, TimeSpan.FromSeconds(10))))
-                .ContinueWith(t => t.IsCompletedSuccessfully
-                    ? (object)t.Result.OrderBy(s => s.Name, StringComparer.Ordinal).ToList()
-                    : new Akka.Actor.Status.Failure(t.Exception?.GetBaseException() ?? new TimeoutException("status query timed out")))
-                .PipeTo(Sender));
-        Receive<WorkerProtocol.Shutdown>(_ => OnShutdown());
+        Receive<WorkerProtocol.GetAllStatus>(_ => Task.WhenAll(_connectors.Values.Select(StatusOf))
+            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)t.Result.ToList() : Failure(t.Exception))
+            .PipeTo(Sender));
+        Receive<WorkerProtocol.GetActiveTopics>(m => WithConnector(m.Name, OnGetActiveTopics));
+        Receive<WorkerProtocol.ResetActiveTopics>(m => WithConnector(m.Name, OnResetActiveTopics));
+        Receive<ConnectorProtocol.TopicUsed>(m =>
+        {
+            if (_services.Worker.TopicTracking && _connectors.TryGetValue(m.Connector, out var e))
+            {
+                e.ActiveTopics.Add(m.Topic);
+            }
+        });
+        Receive<WorkerProtocol.GetOffsets>(m => WithConnector(m.Name, e => WithPlugin(e, p => _offsets.ReadAsync(e.Name, p, e.Config)
+            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)new WorkerProtocol.ConnectorOffsets(t.Result) : Failure(t.Exception))
+            .PipeTo(Sender))));
+        Receive<WorkerProtocol.AlterOffsets>(m => ChangeOffsets(m.Name, (e, p) => _offsets.AlterAsync(e.Name, p, e.Config, m.Offsets)));
+        Receive<WorkerProtocol.ResetOffsets>(m => ChangeOffsets(m.Name, (e, p) => _offsets.ResetAsync(e.Name, p, e.Config)));
+        Receive<OffsetsChangeDone>(m =>
+        {
+            if (_connectors.TryGetValue(m.Name, out var e))
+            {
+                e.OffsetsChanging = false;
+            }
+        });
+        // Validation may call a connector's validate(), which may do I/O: off the mailbox.
+        Receive<WorkerProtocol.ValidateConfig>(m =>
+        {
+            var providers = _services.Providers;
+            Task.Run(() => (object)_validator.Validate(m.Plugin, m.Config, providers))
+                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : Failure(t.Exception))
+                .PipeTo(Sender);
+        });
+        Receive<WorkerProtocol.ListPlugins>(m => Sender.Tell(_services.Plugins.ListPlugins(m.ConnectorsOnly)));
+        Receive<WorkerProtocol.GetPluginConfig>(m =>
+        {
+            try
+            {
+                Sender.Tell(_services.Plugins.PluginConfig(m.Plugin));
+            }
+            catch (ConnectException e)
+            {
+                Sender.Tell(Failure(e));
+            }
+        });
+        Receive<WorkerProtocol.GetWorkerInfo>(_ => Sender.Tell(WorkerInfoReader.Read()));
         Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Instance));
+        Receive<WorkerProtocol.Shutdown>(_ => OnShutdown());
         Receive<Terminated>(OnTerminated);
     }
 
-    public static Props Props(TaskServices services) => Akka.Actor.Props.Create(() => new WorkerActor(services));
+    public static Props Props(TaskServices services, IConfigBackingStore store) =>
+        Akka.Actor.Props.Create(() => new WorkerActor(services, store)).WithDispatcher(services.Settings.WorkerDispatcher);
 
     // Connector failures are handled inside each supervisor; a supervisor that itself crashes is stopped, not restarted
     // with a half-known state, and shows up as gone.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    private void OnCreate(WorkerProtocol.CreateConnector m)
+    /// <summary>Brings back every stored connector in its stored target state.</summary>
+    protected override void PreStart()
     {
-        try
+        foreach (var stored in _store.ReadAll())
         {
-            var (config, plugin) = ConnectorValidator.Validate(m.Config, _services.Plugins);
-            if (_connectors.ContainsKey(config.ConnectorName))
+            try
             {
-                throw new AlreadyExistsException($"Connector {config.ConnectorName} already exists");
+                var (config, plugin) = ConnectorValidator.Validate(stored.Config, _services.Plugins, _services.Providers);
+                var entry = new ConnectorEntry(stored.Name, stored.Config, plugin, config.MaxTasks, stored.TargetState);
+                _connectors[stored.Name] = entry;
+                Spawn(entry);
+                _log.Info("Connector {0} restored from the config store ({1})", stored.Name, stored.TargetState.ToString().ToUpperInvariant());
             }
-
-            var child = Context.ActorOf(
-                ConnectorSupervisor.Props(config.ConnectorName, m.Config, plugin, _services, config.MaxTasks),
-                "connector-" + Uri.EscapeDataString(config.ConnectorName));
-            Context.Watch(child);
-            _connectors[config.ConnectorName] = child;
-            _log.Info("Connector {0} created ({1})", config.ConnectorName, plugin.Type.FullName);
-            Sender.Tell(new ConnectorInfo(config.ConnectorName, m.Config, Array.Empty<ConnectorTaskId>(), plugin.IsSource ? "source" : "sink"));
-        }
-        catch (ConnectException e)
-        {
-            _log.Error("Connector config rejected: {0}", e.Message);
-            Sender.Tell(new Akka.Actor.Status.Failure(e));
+            catch (ConnectException e)
+            {
+                // Kept visible (FAILED, with the reason) so it can be fixed or deleted over REST rather than vanish.
+                _connectors[stored.Name] = new ConnectorEntry(stored.Name, stored.Config, null, 0, stored.TargetState) { LoadError = e };
+                _log.Error("Stored connector {0} cannot start: {1}", stored.Name, e.Message);
+            }
         }
     }
 
-    private void OnDelete(WorkerProtocol.DeleteConnector m) => WithConnector(m.Name, c =>
+    private void OnCreate(WorkerProtocol.CreateConnector m)
+    {
+        var name = m.Config.GetValueOrDefault(ConnectorConfig.Name);
+        if (name is not null && _connectors.ContainsKey(name))
+        {
+            Sender.Tell(Failure(new AlreadyExistsException($"Connector {name} already exists")));
+            return;
+        }
+
+        ValidateThen(m.Config, (config, plugin) =>
+        {
+            if (_connectors.ContainsKey(config.ConnectorName))
+            {
+                Sender.Tell(Failure(new AlreadyExistsException($"Connector {config.ConnectorName} already exists")));
+                return;
+            }
+
+            var entry = Store(new ConnectorEntry(config.ConnectorName, m.Config, plugin, config.MaxTasks, m.InitialState));
+            Spawn(entry);
+            _log.Info("Connector {0} created ({1}, {2})", entry.Name, plugin.Type.FullName, m.InitialState.ToString().ToUpperInvariant());
+            Sender.Tell(new ConnectorInfo(entry.Name, entry.Config, [], entry.Type));
+        });
+    }
+
+    private void OnPut(WorkerProtocol.PutConnectorConfig m)
+    {
+        if (m.Config.GetValueOrDefault(ConnectorConfig.Name) is { } named && named != m.Name)
+        {
+            Sender.Tell(Failure(new BadRequestException($"Connector name configuration ({named}) doesn't match connector name in the URL ({m.Name})")));
+            return;
+        }
+
+        var config = new Dictionary<string, string>(m.Config) { [ConnectorConfig.Name] = m.Name };
+        ValidateThen(config, (parsed, plugin) =>
+        {
+            var created = !_connectors.TryGetValue(m.Name, out var entry);
+            if (created)
+            {
+                entry = new ConnectorEntry(m.Name, config, plugin, parsed.MaxTasks, TargetState.Started);
+                Store(entry);
+                Spawn(entry);
+                _log.Info("Connector {0} created ({1})", m.Name, plugin.Type.FullName);
+            }
+            else
+            {
+                Replace(entry!, config, plugin, parsed.MaxTasks);
+            }
+
+            Sender.Tell(new WorkerProtocol.ConfigPut(created, new ConnectorInfo(m.Name, config, [], entry!.Type)));
+        });
+    }
+
+    private void OnPatch(WorkerProtocol.PatchConnectorConfig m) => WithConnector(m.Name, e =>
+    {
+        if (m.Patch.GetValueOrDefault(ConnectorConfig.Name) is { } named && named != m.Name)
+        {
+            Sender.Tell(Failure(new BadRequestException($"Connector name configuration ({named}) doesn't match connector name in the URL ({m.Name}); the name cannot be changed")));
+            return;
+        }
+
+        var config = new Dictionary<string, string>(e.Config);
+        foreach (var (key, value) in m.Patch)
+        {
+            if (value is null)
+            {
+                config.Remove(key);
+            }
+            else
+            {
+                config[key] = value;
+            }
+        }
+
+        ValidateThen(config, (parsed, plugin) =>
+        {
+            if (!_connectors.TryGetValue(m.Name, out var entry))
+            {
+                Sender.Tell(Failure(new NotFoundException($"Connector {m.Name} not found")));
+                return;
+            }
+
+            Replace(entry, config, plugin, parsed.MaxTasks);
+            Sender.Tell(new ConnectorInfo(m.Name, config, [], entry.Type));
+        });
+    });
+
+    /// <summary>New config for an existing connector: the old supervisor stops its tasks, then a new one starts them.</summary>
+    private void Replace(ConnectorEntry entry, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, int maxTasks)
+    {
+        // Without a supervisor and without a load error, an earlier replacement is still stopping: when it has
+        // stopped, RespawnIfCurrent starts the latest config.
+        var neverStarted = entry.Supervisor is null && entry.LoadError is not null;
+        entry.Config = config;
+        entry.Plugin = plugin;
+        entry.MaxTasks = maxTasks;
+        entry.LoadError = null;
+        Store(entry);
+        _log.Info("Connector {0} reconfigured: its tasks restart with the new config", entry.Name);
+        if (entry.Supervisor is { } old)
+        {
+            entry.Supervisor = null;
+            StopSupervisor(old, () => RespawnIfCurrent(entry));
+        }
+        else if (neverStarted)
+        {
+            Spawn(entry);
+        }
+    }
+
+    private void RespawnIfCurrent(ConnectorEntry entry)
+    {
+        if (_connectors.TryGetValue(entry.Name, out var current) && current == entry && entry.Supervisor is null && _shutdownRequester is null)
+        {
+            Spawn(entry);
+        }
+    }
+
+    private void OnDelete(WorkerProtocol.DeleteConnector m) => WithConnector(m.Name, e =>
     {
         _connectors.Remove(m.Name);
-        _stopping[c] = (m.Name, new List<IActorRef> { Sender });
-        c.Tell(ConnectorProtocol.Shutdown.Instance);
+        _store.Remove(m.Name);
+        var requester = Sender;
+        if (e.Supervisor is { } supervisor)
+        {
+            StopSupervisor(supervisor, () =>
+            {
+                requester.Tell(new WorkerProtocol.ConnectorDeleted(m.Name));
+                _log.Info("Connector {0} deleted", m.Name);
+            });
+        }
+        else
+        {
+            requester.Tell(new WorkerProtocol.ConnectorDeleted(m.Name));
+        }
+    });
+
+    private void OnSetTargetState(WorkerProtocol.SetTargetState m) => WithSupervisor(m.Name, s =>
+    {
+        var entry = _connectors[m.Name];
+        if (entry.OffsetsChanging && m.State != TargetState.Stopped)
+        {
+            Sender.Tell(Failure(new ConflictException($"The offsets of connector {m.Name} are being changed; resume it once that request has completed")));
+            return;
+        }
+
+        entry.Target = m.State;
+        Store(entry);
+        s.Ask<ConnectorProtocol.TargetStateApplied>(new ConnectorProtocol.SetTargetState(m.State), _services.Worker.TaskShutdownTimeout + QueryTimeout)
+            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)new WorkerProtocol.TargetStateSet(m.Name, m.State) : Failure(t.Exception))
+            .PipeTo(Sender);
     });
 
     private void OnShutdown()
     {
         _shutdownRequester = Sender;
-        foreach (var (name, c) in _connectors)
+        foreach (var e in _connectors.Values.Where(e => e.Supervisor is not null))
         {
-            _stopping[c] = (name, new List<IActorRef>());
-            c.Tell(ConnectorProtocol.Shutdown.Instance);
+            StopSupervisor(e.Supervisor!, () => _log.Info("Connector {0} stopped", e.Name));
+            e.Supervisor = null;
         }
 
-        _connectors.Clear();
         CompleteShutdownIfDone();
     }
 
     private void OnTerminated(Terminated t)
     {
-        if (_stopping.Remove(t.ActorRef, out var entry))
+        if (_onStopped.Remove(t.ActorRef, out var then))
         {
-            foreach (var waiter in entry.Waiting)
-            {
-                waiter.Tell(new WorkerProtocol.ConnectorDeleted(entry.Name));
-            }
-
-            _log.Info("Connector {0} stopped", entry.Name);
+            then();
         }
-        else
+        else if (_connectors.Values.FirstOrDefault(e => t.ActorRef.Equals(e.Supervisor)) is { } entry)
         {
-            var name = _connectors.FirstOrDefault(kv => kv.Value.Equals(t.ActorRef)).Key;
-            if (name is not null)
-            {
-                _connectors.Remove(name);
-                _log.Error("The supervisor of connector {0} stopped unexpectedly", name);
-            }
+            entry.Supervisor = null;
+            _log.Error("The supervisor of connector {0} stopped unexpectedly", entry.Name);
         }
 
         CompleteShutdownIfDone();
@@ -122,22 +313,134 @@ public sealed class WorkerActor : ReceiveActor
 
     private void CompleteShutdownIfDone()
     {
-        if (_shutdownRequester is not null && _stopping.Count == 0)
+        if (_shutdownRequester is not null && _onStopped.Count == 0)
         {
             _shutdownRequester.Tell(WorkerProtocol.ShutdownComplete.Instance);
             _shutdownRequester = null;
         }
     }
 
-    private void WithConnector(string name, Action<IActorRef> action)
+    private void Spawn(ConnectorEntry entry)
     {
-        if (_connectors.TryGetValue(name, out var c))
+        var child = Context.ActorOf(
+            ConnectorSupervisor.Props(entry.Name, entry.Config, entry.Plugin!, _services, entry.MaxTasks, entry.Target),
+            "connector-" + Uri.EscapeDataString(entry.Name) + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Context.Watch(child);
+        entry.Supervisor = child;
+    }
+
+    private void StopSupervisor(IActorRef supervisor, Action then)
+    {
+        _onStopped[supervisor] = then;
+        supervisor.Tell(ConnectorProtocol.Shutdown.Instance);
+    }
+
+    private ConnectorEntry Store(ConnectorEntry entry)
+    {
+        _store.Put(new StoredConnector(entry.Name, entry.Config, entry.Target));
+        _connectors[entry.Name] = entry;
+        return entry;
+    }
+
+    private void ValidateThen(IReadOnlyDictionary<string, string> config, Action<ConnectorConfig, ConnectorPlugin> then)
+    {
+        var plugins = _services.Plugins;
+        var log = _log;
+        var providers = _services.Providers;
+        Task.Run(() => ConnectorValidator.Validate(config, plugins, providers)).PipeTo(Self, Sender,
+            r => new Validated(r.Config, r.Plugin, then),
+            e =>
+            {
+                var cause = e is AggregateException { InnerException: { } inner } ? inner : e;
+                log.Warning("Connector config rejected: {0}", cause.Message);
+                return new Rejected(cause);
+            });
+    }
+
+    /// <summary>
+    /// A connector's status. A supervisor that does not answer (its connector blocked in start() or taskConfigs())
+    /// still gets an entry that says so, rather than failing the query for every connector.
+    /// </summary>
+    private Task<ConnectorStatus> StatusOf(ConnectorEntry e)
+    {
+        var (name, type, workerId) = (e.Name, e.Type, _services.WorkerId);
+        if (e.Supervisor is not { } s)
         {
-            action(c);
+            return Task.FromResult(new ConnectorStatus(
+                name,
+                e.LoadError is not null ? ConnectState.Failed : e.Target == TargetState.Stopped ? ConnectState.Stopped : ConnectState.Unassigned,
+                workerId,
+                type,
+                e.LoadError is { } error ? FailureTrace.Render(error) : null,
+                []));
+        }
+
+        return s.Ask<ConnectorStatus>(ConnectorProtocol.GetStatus.Instance, QueryTimeout).ContinueWith(t => t.IsCompletedSuccessfully
+            ? t.Result
+            : new ConnectorStatus(name, ConnectState.Unassigned, workerId, type,
+                $"The supervisor of connector {name} did not answer within {QueryTimeout.TotalSeconds:N0} s: the connector is probably blocked in start(), taskConfigs() or stop(). " +
+                "Its thread is its own, so other connectors and this worker are not affected; check the connector's logs, or delete it.",
+                []));
+    }
+
+    private Task<IReadOnlyList<TaskInfo>> TaskConfigsOf(ConnectorEntry e) => e.Supervisor is { } s
+        ? s.Ask<IReadOnlyList<TaskInfo>>(ConnectorProtocol.GetTaskConfigs.Instance, QueryTimeout)
+        : Task.FromResult<IReadOnlyList<TaskInfo>>([]);
+
+    private Task<ConnectorInfo> InfoOf(ConnectorEntry e)
+    {
+        var (name, config, type) = (e.Name, e.Config, e.Type);
+        return TaskConfigsOf(e).ContinueWith(t => new ConnectorInfo(name, config, t.Result.Select(i => i.Id).ToList(), type), TaskContinuationOptions.OnlyOnRanToCompletion);
+    }
+
+    private void WithConnector(string name, Action<ConnectorEntry> action)
+    {
+        if (_connectors.TryGetValue(name, out var e))
+        {
+            action(e);
         }
         else
         {
-            Sender.Tell(new Akka.Actor.Status.Failure(new NotFoundException($"Connector {name} not found")));
+            Sender.Tell(Failure(new NotFoundException($"Connector {name} not found")));
         }
     }
+
+    private void WithSupervisor(string name, Action<IActorRef> action) => WithConnector(name, e =>
+    {
+        if (e.Supervisor is { } s)
+        {
+            action(s);
+        }
+        else if (e.LoadError is { } error)
+        {
+            Sender.Tell(Failure(new ConflictException($"Connector {name} could not be started from the config store ({error.Message}); fix its config with PUT /connectors/{name}/config or delete it")));
+        }
+        else
+        {
+            Sender.Tell(Failure(new ConflictException($"Connector {name} is being reconfigured; try again in a moment")));
+        }
+    });
+
+    private void WithPlugin(ConnectorEntry e, Action<ConnectorPlugin> action)
+    {
+        if (e.Plugin is { } plugin)
+        {
+            action(plugin);
+        }
+        else
+        {
+            Sender.Tell(Failure(new ConflictException($"Connector {e.Name} could not be loaded ({e.LoadError?.Message}); fix or delete it first")));
+        }
+    }
+
+    private static Akka.Actor.Status.Failure Failure(Exception? e) =>
+        new(e is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerExceptions[0] : e ?? new TimeoutException("The request timed out"));
+
+    /// <summary>A config passed validation; <see cref="Then"/> continues the request on the mailbox.</summary>
+    private sealed record Validated(ConnectorConfig Config, ConnectorPlugin Plugin, Action<ConnectorConfig, ConnectorPlugin> Then);
+
+    /// <summary>A config failed validation: the requester (this message's sender) gets the reason.</summary>
+    private sealed record Rejected(Exception Cause);
+
+    private sealed record OffsetsChangeDone(string Name);
 }

@@ -64,6 +64,10 @@ public sealed class SequenceSourceTask : SourceTask
         var offset = Context.OffsetStorageReader.Offset(_partition);
         _next = offset?["seq"] is long seq ? seq + 1 : 0;
         TestRegistry.StartedTaskConfigs.GetOrAdd(_name, _ => new()).Enqueue($"{_index}/{props["task.count"]}");
+        if (props.TryGetValue("secret", out var secret))
+        {
+            TestRegistry.SecretsSeen[_name] = secret;
+        }
     }
 
     public override IReadOnlyList<SourceRecord>? Poll()
@@ -72,6 +76,11 @@ public sealed class SequenceSourceTask : SourceTask
         {
             TestRegistry.FailuresLeft[_name] = left - 1;
             throw new InvalidOperationException($"boom from {_name} task {_index}");
+        }
+
+        if (TestRegistry.FailingTasks.ContainsKey($"{_name}/{_index}"))
+        {
+            throw new InvalidOperationException($"task {_name}/{_index} is told to fail");
         }
 
         if (_next >= _max)

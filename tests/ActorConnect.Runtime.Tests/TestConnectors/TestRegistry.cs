@@ -11,6 +11,12 @@ public static class TestRegistry
     public static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> Received = new();
     public static readonly ConcurrentDictionary<string, int> FailuresLeft = new();
     public static readonly ConcurrentDictionary<string, int> DesiredTasks = new();
+
+    /// <summary>The value of a "secret" key as a task saw it at start (after config providers resolved it).</summary>
+    public static readonly ConcurrentDictionary<string, string> SecretsSeen = new();
+
+    /// <summary>"connector/task" entries whose poll() throws for as long as they are present.</summary>
+    public static readonly ConcurrentDictionary<string, bool> FailingTasks = new();
     public static readonly ConcurrentDictionary<string, ActorConnect.Api.Connector.IConnectorContext> Contexts = new();
     public static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> StartedTaskConfigs = new();
 
