@@ -77,8 +77,10 @@ internal static class StandaloneCommand
             {
                 try
                 {
-                    var name = await worker.CreateConnectorAsync(ConnectorFile.Load(file));
-                    Log.Information("Connector {Name} created from {File}", name, file.Name);
+                    // As Kafka Connect's standalone: create, or replace the config the config store brought back,
+                    // keeping the target state set over REST (a connector stopped by hand stays stopped).
+                    var put = await worker.PutConnectorConfigAsync(ConnectorFile.Load(file));
+                    Log.Information("Connector {Name} {Action} from {File}", put.Info.Name, put.Created ? "created" : "updated", file.Name);
                 }
                 catch (Exception e) when (e is ConnectException or FileNotFoundException or System.Text.Json.JsonException)
                 {

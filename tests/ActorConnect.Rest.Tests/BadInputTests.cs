@@ -18,7 +18,7 @@ public sealed class BadInputTests(KafkaFixture kafka, BadInputWorker fixture) : 
         { "config is a list", "POST /connectors", "{\"name\":\"x\",\"config\":[\"a\"]}", "application/json", 400, "wrong type" },
         { "nested config value", "PUT /connectors/x/config", "{\"connector.class\":{\"a\":1}}", "application/json", 400, "'connector.class'" },
         { "null body", "PUT /connectors/x/config", "null", "application/json", 400, "JSON object" },
-        { "empty body", "PUT /connectors/x/config", "", "application/json", 400, "missing" },
+        { "empty body", "PUT /connectors/x/config", "", "application/json", 400, "JSON object" },
         { "missing name", "POST /connectors", "{\"config\":{\"connector.class\":\"FileStreamSource\"}}", "application/json", 400, "name" },
         { "wrong content type", "POST /connectors", "name=x", "text/plain", 415, "Content-Type: application/json" },
         { "form post", "PUT /connectors/x/config", "a=b", "application/x-www-form-urlencoded", 415, "Content-Type: application/json" },
