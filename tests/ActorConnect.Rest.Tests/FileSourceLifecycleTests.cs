@@ -131,16 +131,7 @@ public sealed class FileSourceLifecycleTests(KafkaFixture kafka, LifecycleWorker
         });
         await Eventually.AssertAsync(() => File.Exists(sinkFile) && File.ReadAllText(sinkFile).Contains("hello", StringComparison.Ordinal), Wait, "the record reaches the sink file");
 
-        await Eventually.AssertAsync(async () =>
-        {
-            var topics = await Rest.GetAsync($"/connectors/{name}/topics");
-            Assert.Equal(HttpStatusCode.OK, topics.Status);
-            Assert.Equal([name], topics.Json!.AsObject().Select(p => p.Key));
-            Assert.Equal([topic], topics.Json![name]!["topics"]!.AsArray().Select(t => t!.GetValue<string>()));
-        }, Wait);
-
-        Assert.Equal(HttpStatusCode.Accepted, (await Rest.PutAsync($"/connectors/{name}/topics/reset")).Status);
-        Assert.Empty((await Rest.GetAsync($"/connectors/{name}/topics")).Json![name]!["topics"]!.AsArray());
+        await AssertTopicsThenResetAsync(name, topic);
         Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{name}")).Status);
     }
 
@@ -157,6 +148,14 @@ public sealed class FileSourceLifecycleTests(KafkaFixture kafka, LifecycleWorker
         await Rest.CreateAsync(name, RestWorker.FileSource(file, topic));
         Assert.Single(await ValuesAsync(topic, 1));
 
+        await AssertTopicsThenResetAsync(name, topic);
+        AssertError(await Rest.GetAsync("/connectors/nobody/topics"), HttpStatusCode.NotFound, "nobody");
+        Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{name}")).Status);
+    }
+
+    /// <summary>Waits until the connector's active topics are exactly <paramref name="topic"/>, then resets them and checks they are gone.</summary>
+    private async Task AssertTopicsThenResetAsync(string name, string topic)
+    {
         await Eventually.AssertAsync(async () =>
         {
             var topics = await Rest.GetAsync($"/connectors/{name}/topics");
@@ -167,8 +166,6 @@ public sealed class FileSourceLifecycleTests(KafkaFixture kafka, LifecycleWorker
 
         Assert.Equal(HttpStatusCode.Accepted, (await Rest.PutAsync($"/connectors/{name}/topics/reset")).Status);
         Assert.Empty((await Rest.GetAsync($"/connectors/{name}/topics")).Json![name]!["topics"]!.AsArray());
-        AssertError(await Rest.GetAsync("/connectors/nobody/topics"), HttpStatusCode.NotFound, "nobody");
-        Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{name}")).Status);
     }
 
     // Sorted: a topic the broker created on first use may have several partitions, and records without keys spread over them.
