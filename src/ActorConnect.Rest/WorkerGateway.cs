@@ -57,7 +57,4 @@ public sealed class WorkerGateway
             _ => throw new InvalidOperationException($"The worker answered '{what}' with an unexpected {reply?.GetType().Name ?? "null"}."),
         };
     }
-
-    /// <summary>Sends a command whose success reply carries nothing the REST API shows.</summary>
-    public Task CommandAsync(object message, string what) => AskAsync<object>(message, what);
 }
