@@ -27,6 +27,9 @@ sed -e "s#^bootstrap.servers=.*#bootstrap.servers=$bootstrap#" \
     config/worker.properties > "$DEMO/worker.properties"
 # The local broker is Kafka 0.9: say so, rather than have the worker ask a question 0.9 does not know.
 printf 'api.version.request=false\nbroker.version.fallback=0.9.0.1\n' >> "$DEMO/worker.properties"
+# Kafka Connect's REST API, on loopback only (DEMO_REST_PORT, default Kafka Connect's 8083).
+REST_PORT="${DEMO_REST_PORT:-8083}"
+printf 'listeners=http://127.0.0.1:%s\n' "$REST_PORT" >> "$DEMO/worker.properties"
 : > "$DEMO/test.txt"
 
 # The connector files use relative paths (file=test.txt, file=test.sink.txt), as Kafka's samples do: run in $DEMO.
@@ -44,6 +47,12 @@ for _ in $(seq 1 60); do
   [[ -f "$DEMO/test.sink.txt" ]] && (( $(wc -l < "$DEMO/test.sink.txt") >= LINES )) && break
   sleep 1
 done
+
+if command -v curl >/dev/null 2>&1; then
+  echo "demo: curl http://127.0.0.1:$REST_PORT/connectors?expand=status"
+  curl -s "http://127.0.0.1:$REST_PORT/connectors?expand=status" || echo "demo: the REST API did not answer"
+  echo
+fi
 
 kill -TERM "$HOST_PID"
 wait "$HOST_PID" || true
