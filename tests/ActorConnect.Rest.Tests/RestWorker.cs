@@ -46,7 +46,8 @@ public sealed class RestWorker : IAsyncDisposable
     /// <param name="kafka">The shared broker.</param>
     /// <param name="hocon">Akka settings added to the test defaults (quick task restarts).</param>
     /// <param name="listeners">The <c>listeners</c> value; <c>http://:0</c> works as well.</param>
-    public static async Task<RestWorker> StartAsync(KafkaFixture kafka, string hocon = "", string listeners = "http://127.0.0.1:0")
+    /// <param name="extra">More worker keys.</param>
+    public static async Task<RestWorker> StartAsync(KafkaFixture kafka, string hocon = "", string listeners = "http://127.0.0.1:0", IReadOnlyDictionary<string, string>? extra = null)
     {
         var dir = RepoPaths.NewTempDirectory("rest");
         var props = new Dictionary<string, string>
@@ -59,7 +60,7 @@ public sealed class RestWorker : IAsyncDisposable
             ["consumer.session.timeout.ms"] = "10000",
             ["listeners"] = listeners,
         };
-        foreach (var (k, v) in kafka.WorkerBrokerSettings())
+        foreach (var (k, v) in kafka.WorkerBrokerSettings().Concat(extra ?? new Dictionary<string, string>()))
         {
             props[k] = v;
         }
@@ -180,12 +181,15 @@ public class RestWorkerFixture : IAsyncLifetime
     /// <summary>Akka settings of this class's worker.</summary>
     protected virtual string Hocon => string.Empty;
 
+    /// <summary>Worker keys of this class's worker beyond the test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string> WorkerProperties => new Dictionary<string, string>();
+
     public async Task<RestWorker> GetAsync(KafkaFixture kafka)
     {
         await _gate.WaitAsync();
         try
         {
-            return _worker ??= await RestWorker.StartAsync(kafka, Hocon);
+            return _worker ??= await RestWorker.StartAsync(kafka, Hocon, extra: WorkerProperties);
         }
         finally
         {
