@@ -3,7 +3,6 @@ using ActorConnect.Api.Errors;
 using ActorConnect.Rest.Json;
 using ActorConnect.Runtime.Errors;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace ActorConnect.Rest;
 
@@ -125,12 +124,8 @@ public static class ErrorHandling
 
     private static string AllowedMethods(HttpContext context)
     {
+        // Routing's 405 answer lists the methods the path takes in the Allow header.
         var allow = context.Response.Headers.Allow.ToString();
-        if (string.IsNullOrEmpty(allow))
-        {
-            allow = context.Features.Get<IHttpResponseFeature>()?.Headers.Allow.ToString() ?? string.Empty;
-        }
-
         return string.IsNullOrEmpty(allow) ? "another method" : string.Join(" or ", allow.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
     }
 }
