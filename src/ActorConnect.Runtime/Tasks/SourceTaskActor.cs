@@ -183,6 +183,7 @@ public sealed class SourceTaskActor : TaskActorBase
         var writer = _channel!.Writer;
         foreach (var record in records)
         {
+            TopicUsed(record.Topic);
             var key = _keyConverter!.FromConnectData(record.Topic, record.Headers, record.KeySchema, record.Key);
             var value = _valueConverter!.FromConnectData(record.Topic, record.Headers, record.ValueSchema, record.Value);
             var message = new ProducerMessage<SourceRecord>(record.Topic, record.KafkaPartition, key, value, HeaderBytes.ToKafka(record.Headers), record.Timestamp, record);
