@@ -18,6 +18,9 @@ internal static class Consume
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
             SessionTimeoutMs = 10000, // a 0.9 broker caps it at group.max.session.timeout.ms (30 s by default)
+            // The ceiling is the bare client tuned as our consumer stage is: with librdkafka's default of 1 s it
+            // idles a second every time its prefetch queue fills, which would make the ceiling half as high.
+            FetchQueueBackoffMs = 20,
         }, bootstrap, legacy);
         if (options.TryGetValue("--set", out var extra))
         {

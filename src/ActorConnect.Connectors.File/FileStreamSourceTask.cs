@@ -209,7 +209,7 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
     }
 
     private SourceRecord NewRecord(string line, long position, DateTimeOffset timestamp) =>
-        new(_partition, new Dictionary<string, object?>(1) { [PositionField] = position }, _topic, null, null, null, ValueSchema, line, timestamp);
+        new(_partition, new PositionOffset(position), _topic, null, null, null, ValueSchema, line, timestamp);
 
     private void EnsureOpen()
     {

@@ -30,7 +30,7 @@ public sealed record ConsumerSettings
         // librdkafka prefetches up to 64 MB per consumer by default; the stage's own buffer already absorbs short
         // stalls, so a smaller prefetch keeps a worker with many sink tasks within a predictable memory bound.
         // (Not queued.min.messages: set low, it makes librdkafka back off fetch.queue.backoff.ms between fetches.)
-        ["queued.max.messages.kbytes"] = "16384",
+        ["queued.max.messages.kbytes"] = "4096",
         // When that bound is reached librdkafka waits this long before fetching again (default 1 s): a short wait
         // keeps a fast sink fed instead of idling for a second every time it catches up with the prefetch.
         ["fetch.queue.backoff.ms"] = "20",

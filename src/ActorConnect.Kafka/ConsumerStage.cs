@@ -7,32 +7,41 @@ using Error = Confluent.Kafka.Error;
 namespace ActorConnect.Kafka;
 
 /// <summary>
-/// Blueprint of <see cref="KafkaConsumerSource"/>: one librdkafka consumer per materialization, polled without blocking.
+/// Blueprint of <see cref="KafkaConsumerSource"/>: one record per element.
+/// </summary>
+internal sealed class ConsumerStage(ConsumerSettings settings, Subscription subscription, IPartitionListener? listener)
+    : ConsumerStage<ConsumedRecord>(settings, subscription, listener, buffer => buffer.Dequeue());
+
+/// <summary>
+/// One librdkafka consumer per materialization, polled without blocking; each element is what <c>take</c> removes
+/// from the stage's record buffer (one record, or a batch of them).
 /// </summary>
 /// <remarks>
 /// The logic polls with <c>Consume(0)</c> in a loop until its buffer is full or librdkafka has nothing, on demand and on
 /// a timer of <see cref="ConsumerSettings.PollInterval"/>. The timer runs even when the buffer is full: then every
 /// partition is paused and polling only serves rebalances and keeps the member within <c>max.poll.interval.ms</c>.
 /// Rebalance callbacks and errors are raised by librdkafka inside <c>Consume</c> and <c>Close</c>, so they too run
-/// on the stage's thread.
+/// on the stage's thread. The buffer bound counts records whatever the element is.
 /// </remarks>
-internal sealed class ConsumerStage : GraphStageWithMaterializedValue<SourceShape<ConsumedRecord>, IConsumerControl>
+internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape<TOut>, IConsumerControl>
 {
     private readonly ConsumerSettings _settings;
     private readonly Subscription _subscription;
     private readonly IPartitionListener? _listener;
+    private readonly Func<Queue<ConsumedRecord>, TOut> _take;
 
-    public ConsumerStage(ConsumerSettings settings, Subscription subscription, IPartitionListener? listener)
+    public ConsumerStage(ConsumerSettings settings, Subscription subscription, IPartitionListener? listener, Func<Queue<ConsumedRecord>, TOut> take)
     {
         _settings = settings;
         _subscription = subscription;
         _listener = listener;
-        Shape = new SourceShape<ConsumedRecord>(Out);
+        _take = take;
+        Shape = new SourceShape<TOut>(Out);
     }
 
-    public Outlet<ConsumedRecord> Out { get; } = new("kafka.consumer.out");
+    public Outlet<TOut> Out { get; } = new("kafka.consumer.out");
 
-    public override SourceShape<ConsumedRecord> Shape { get; }
+    public override SourceShape<TOut> Shape { get; }
 
     public override ILogicAndMaterializedValue<IConsumerControl> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
@@ -44,7 +53,7 @@ internal sealed class ConsumerStage : GraphStageWithMaterializedValue<SourceShap
     {
         private const string PollTimer = "poll";
 
-        private readonly ConsumerStage _stage;
+        private readonly ConsumerStage<TOut> _stage;
         private readonly ConsumerSettings _settings;
         private readonly ConsumerControl _control;
         private readonly Queue<ConsumedRecord> _buffer = new();
@@ -57,7 +66,7 @@ internal sealed class ConsumerStage : GraphStageWithMaterializedValue<SourceShap
         private int _generation;
         private bool _assignmentChanged;
 
-        public Logic(ConsumerStage stage, ConsumerControl control) : base(stage.Shape)
+        public Logic(ConsumerStage<TOut> stage, ConsumerControl control) : base(stage.Shape)
         {
             _stage = stage;
             _settings = stage._settings;
@@ -206,8 +215,19 @@ internal sealed class ConsumerStage : GraphStageWithMaterializedValue<SourceShap
         private void Emit()
         {
             if (_buffer.Count > 0 && IsAvailable(_stage.Out))
-                Push(_stage.Out, _buffer.Dequeue());
-            UpdatePauses();
+                Push(_stage.Out, _stage._take(_buffer));
+            // Per record only the buffer's level changes, and it can flip the pauses only around the bound: reconciling
+            // every partition's pause state for every record cost more than the record itself. Assignments, user
+            // pauses and resumes reconcile through UpdatePauses on their own paths (and on every poll tick).
+            if (_backpressured || _buffer.Count >= _settings.MaxBufferedRecords)
+            {
+                UpdatePauses();
+            }
+            else
+            {
+                _fullSinceTicks = -1;
+                _control.PublishBuffered(_buffer.Count);
+            }
         }
 
         /// <summary>Pause everything when the buffer is full, resume when it is half empty (hysteresis: no flapping).</summary>

@@ -38,8 +38,10 @@ public sealed record ProducerSettings
     public string BootstrapServers { get; init; }
 
     /// <summary>
-    /// At most this many messages are inside the flow between being pulled and their result being emitted.
+    /// At most this many messages are inside the flow between being produced and their result being emitted.
     /// When the bound is reached the flow stops pulling: this is how a slow broker slows the source task down.
+    /// With <see cref="KafkaProducerFlow.CreateBatched{TPass}"/> the oldest batch is always produced whole, so a single
+    /// batch larger than the bound still goes through.
     /// </summary>
     public int MaxInFlight { get; init; } = DefaultMaxInFlight;
 

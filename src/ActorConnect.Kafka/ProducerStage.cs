@@ -1,70 +1,69 @@
 using Akka.Event;
-using Error = Confluent.Kafka.Error;
 using Akka.Streams;
+using Error = Confluent.Kafka.Error;
 using Akka.Streams.Stage;
 using Confluent.Kafka;
 
 namespace ActorConnect.Kafka;
 
 /// <summary>
-/// Blueprint of <see cref="KafkaProducerFlow"/>: one librdkafka producer per materialization.
+/// Blueprint of <see cref="KafkaProducerFlow"/>: one librdkafka producer per materialization. Elements are batches of
+/// messages; each batch leaves as one <see cref="ProducerBatchResult{TPass}"/> once all its messages are reported.
 /// </summary>
 /// <remarks>
 /// Messages are handed to librdkafka with the callback form of <c>Produce</c> (one awaited task per message
-/// is several times slower). Delivery reports arrive on librdkafka's poll thread; they mark the pending entry
-/// and wake the stage through one async callback per burst, and the stage emits completed entries strictly
-/// from the head of its queue so results keep the input order.
+/// is several times slower). Delivery reports arrive on librdkafka's poll thread; they fill the batch's slot and only
+/// the last report of a batch wakes the stage (through one async callback per burst), so the stream does per-batch,
+/// not per-message, work. Batches are emitted strictly from the head of the queue, which keeps the input order.
+/// The in-flight bound counts messages: a message is produced only while fewer than MaxInFlight are between being
+/// produced and being emitted, except for the head batch, which always proceeds (a batch larger than the bound must
+/// not wait for itself); the next batch is pulled only when everything received has been produced.
 /// </remarks>
-internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<ProducerMessage<TPass>, ProducerResult<TPass>>>
+internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<ProducerMessage<TPass>>, ProducerBatchResult<TPass>>>
 {
     private readonly ProducerSettings _settings;
 
     public ProducerStage(ProducerSettings settings)
     {
         _settings = settings;
-        Shape = new FlowShape<ProducerMessage<TPass>, ProducerResult<TPass>>(In, Out);
+        Shape = new FlowShape<IReadOnlyList<ProducerMessage<TPass>>, ProducerBatchResult<TPass>>(In, Out);
     }
 
-    public Inlet<ProducerMessage<TPass>> In { get; } = new("kafka.producer.in");
+    public Inlet<IReadOnlyList<ProducerMessage<TPass>>> In { get; } = new("kafka.producer.in");
 
-    public Outlet<ProducerResult<TPass>> Out { get; } = new("kafka.producer.out");
+    public Outlet<ProducerBatchResult<TPass>> Out { get; } = new("kafka.producer.out");
 
-    public override FlowShape<ProducerMessage<TPass>, ProducerResult<TPass>> Shape { get; }
+    public override FlowShape<IReadOnlyList<ProducerMessage<TPass>>, ProducerBatchResult<TPass>> Shape { get; }
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("kafkaProducer");
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-    /// <summary>A message between Produce and the emission of its result; completed from the poll thread.</summary>
-    private sealed class Pending(ProducerMessage<TPass> message)
+    /// <summary>The delivery handler of one message: which slot of which batch its report fills.</summary>
+    private sealed class Slot(Logic logic, ProducerBatchResult<TPass> batch, int index)
     {
-        private TopicPartitionOffset? _offset;
-        private Error? _error;
-        private volatile bool _done;
-
-        public ProducerMessage<TPass> Message { get; } = message;
-
-        public bool IsDone => _done;
-
-        public void Complete(TopicPartitionOffset? offset, Error? error)
+        public void OnReport(DeliveryReport<byte[]?, byte[]?> report)
         {
-            _offset = offset;
-            _error = error;
-            _done = true;
+            var last = report.Error.IsError
+                ? batch.Failed(index, report.Error)
+                : batch.Delivered(index, report.Partition.Value, report.Offset.Value);
+            if (last)
+                logic.SignalBatchDone();
         }
-
-        public ProducerResult<TPass> ToResult() => new(Message, _offset, _error);
     }
 
     private sealed class Logic : InAndOutGraphStageLogic
     {
         private readonly ProducerStage<TPass> _stage;
         private readonly ProducerSettings _settings;
-        private readonly Queue<Pending> _queue = new();
-        private readonly Action _onDelivered;
+        private readonly Queue<ProducerBatchResult<TPass>> _queue = new();
+        private readonly Action _onBatchDone;
         private readonly Action<Error> _onFatalError;
         private IProducer<byte[]?, byte[]?>? _producer;
-        private int _deliverySignalled;
+        private ProducerBatchResult<TPass>? _producing;
+        private int _nextToProduce;
+        private int _inFlight;
+        private int _doneSignalled;
         private bool _upstreamFinished;
         private bool _warnedAboutStripping;
 
@@ -72,7 +71,7 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<ProducerMessag
         {
             _stage = stage;
             _settings = stage._settings;
-            _onDelivered = GetAsyncCallback(OnDelivered);
+            _onBatchDone = GetAsyncCallback(OnBatchDone);
             _onFatalError = GetAsyncCallback<Error>(error =>
                 FailStage(new KafkaException(error)));
             SetHandlers(stage.In, stage.Out, this);
@@ -110,9 +109,12 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<ProducerMessag
 
         public override void OnPush()
         {
-            var pending = new Pending(Grab(_stage.In));
-            _queue.Enqueue(pending);
-            Produce(pending);
+            var messages = Grab(_stage.In);
+            var batch = new ProducerBatchResult<TPass>(messages);
+            _queue.Enqueue(batch);
+            _producing = batch;
+            _nextToProduce = 0;
+            ProduceWhatFits();
             TryEmit();
         }
 
@@ -126,69 +128,92 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<ProducerMessag
                 CompleteStage();
         }
 
-        private void Produce(Pending pending)
+        /// <summary>Runs on librdkafka's poll thread.</summary>
+        public void SignalBatchDone()
         {
-            var source = pending.Message;
+            // One wake-up per burst of completed batches: the stage clears the flag before it looks at the queue.
+            if (Interlocked.Exchange(ref _doneSignalled, 1) == 0)
+                _onBatchDone();
+        }
+
+        private void OnBatchDone()
+        {
+            Interlocked.Exchange(ref _doneSignalled, 0);
+            TryEmit();
+        }
+
+        private void ProduceWhatFits()
+        {
+            var batch = _producing;
+            if (batch is null)
+                return;
+            var isHead = ReferenceEquals(_queue.Peek(), batch);
+            var messages = batch.Messages;
+            while (_nextToProduce < messages.Count && (isHead || _inFlight < _settings.MaxInFlight))
+            {
+                var index = _nextToProduce++;
+                _inFlight++;
+                if (!Produce(batch, index))
+                    return;
+            }
+            if (_nextToProduce == messages.Count)
+                _producing = null;
+        }
+
+        /// <summary>Hands one message to librdkafka; false when the stage failed.</summary>
+        private bool Produce(ProducerBatchResult<TPass> batch, int index)
+        {
+            var source = batch.Messages[index];
             var message = ToKafkaMessage(source);
+            Error error;
             try
             {
-                void OnReport(DeliveryReport<byte[]?, byte[]?> report) => OnDeliveryReport(pending, report);
+                var handler = new Slot(this, batch, index).OnReport;
                 if (source.Partition is { } partition)
-                    _producer!.Produce(new TopicPartition(source.Topic, new Partition(partition)), message, OnReport);
+                    _producer!.Produce(new TopicPartition(source.Topic, new Partition(partition)), message, handler);
                 else
-                    _producer!.Produce(source.Topic, message, OnReport);
+                    _producer!.Produce(source.Topic, message, handler);
+                return true;
             }
             catch (ProduceException<byte[]?, byte[]?> e)
             {
-                CompleteOrFail(pending, e.Error);
+                error = e.Error;
             }
             catch (KafkaException e)
             {
-                CompleteOrFail(pending, e.Error);
+                error = e.Error;
             }
             catch (ArgumentException e)
             {
-                pending.Complete(null, new Error(ErrorCode.Local_BadMsg, e.Message));
+                error = new Error(ErrorCode.Local_BadMsg, e.Message);
             }
-        }
-
-        private void CompleteOrFail(Pending pending, Error error)
-        {
             if (error.IsFatal)
+            {
                 FailStage(new KafkaException(error));
-            else
-                pending.Complete(null, error);
-        }
-
-        /// <summary>Runs on librdkafka's poll thread.</summary>
-        private void OnDeliveryReport(Pending pending, DeliveryReport<byte[]?, byte[]?> report)
-        {
-            if (report.Error.IsError)
-                pending.Complete(null, report.Error);
-            else
-                pending.Complete(report.TopicPartitionOffset, null);
-            // One wake-up per burst of reports: the stage clears the flag before it looks at the queue.
-            if (Interlocked.Exchange(ref _deliverySignalled, 1) == 0)
-                _onDelivered();
-        }
-
-        private void OnDelivered()
-        {
-            Interlocked.Exchange(ref _deliverySignalled, 0);
-            TryEmit();
+                return false;
+            }
+            // Refused before it reached librdkafka: it gets no report, so this is its report. The batch's last one
+            // needs no wake-up: the stage looks at the queue right after producing.
+            batch.Failed(index, error);
+            return true;
         }
 
         private void TryEmit()
         {
-            if (IsAvailable(_stage.Out) && _queue.Count > 0 && _queue.Peek().IsDone)
-                Push(_stage.Out, _queue.Dequeue().ToResult());
+            if (IsAvailable(_stage.Out) && _queue.Count > 0 && _queue.Peek().IsComplete)
+            {
+                var done = _queue.Dequeue();
+                _inFlight -= done.Count;
+                Push(_stage.Out, done);
+                ProduceWhatFits();
+            }
 
             if (_upstreamFinished)
             {
                 if (_queue.Count == 0)
                     CompleteStage();
             }
-            else if (_queue.Count < _settings.MaxInFlight && !HasBeenPulled(_stage.In))
+            else if (_producing is null && _inFlight < _settings.MaxInFlight && !HasBeenPulled(_stage.In))
             {
                 Pull(_stage.In);
             }

@@ -62,6 +62,41 @@ public sealed class KafkaProducerFlowTests(KafkaFixture kafka, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Batches_of_any_size_come_back_whole_and_in_order_even_beyond_the_in_flight_bound()
+    {
+        var topic = KafkaFixture.UniqueName("producer-batches");
+        await Kafka.CreateTopicAsync(topic, partitions: 3);
+        // Sizes around the bound of 50: empty, one message, exactly the bound, one batch larger than the bound.
+        int[] sizes = [3, 0, 1, 50, 120, 7, 49];
+        var batches = sizes.Select((size, b) => (IReadOnlyList<ProducerMessage<int>>)Enumerable.Range(sizes.Take(b).Sum(), size)
+            .Select(i => new ProducerMessage<int>(topic, null, null, Bytes($"v{i}"), null, null, i)).ToArray()).ToList();
+        var next = sizes.Sum();
+        var tooLarge = new ProducerMessage<int>(topic, null, null, new byte[2 * 1024 * 1024], null, null, next);
+        batches.Add([new ProducerMessage<int>(topic, 0, null, Bytes("a"), null, null, next + 1), tooLarge, new ProducerMessage<int>(topic, 2, null, Bytes("b"), null, null, next + 2)]);
+
+        var results = await Source.From(batches)
+            .Via(KafkaProducerFlow.CreateBatched<int>(ProducerSettings().WithMaxInFlight(50)))
+            .RunWith(Sink.Seq<ProducerBatchResult<int>>(), Materializer)
+            .WaitAsync(Patience);
+
+        Assert.Equal([.. sizes, 3], results.Select(r => r.Count));
+        Assert.Equal(Enumerable.Range(0, next + 3), results.SelectMany(r => r.Messages.Select(m => m.PassThrough)).Order());
+        Assert.Equal(Enumerable.Range(0, next), results.Take(sizes.Length).SelectMany(r => r.Messages.Select(m => m.PassThrough)));
+        Assert.All(results.Take(sizes.Length), r => Assert.True(r.AllDelivered));
+        var mixed = results[^1];
+        Assert.False(mixed.AllDelivered);
+        Assert.Equal([true, false, true], Enumerable.Range(0, 3).Select(mixed.IsDelivered));
+        Assert.Equal(ErrorCode.MsgSizeTooLarge, mixed.ErrorAt(1)!.Code);
+        Assert.Equal(2, mixed.OffsetAt(2)!.Partition.Value);
+        Assert.Null(mixed.OffsetAt(1));
+
+        var offsets = results.SelectMany(r => Enumerable.Range(0, r.Count).Where(r.IsDelivered).Select(i => (r.PartitionAt(i), r.KafkaOffsetAt(i)))).ToList();
+        Assert.Equal(next + 2, offsets.Distinct().Count());
+        var read = await Kafka.ConsumeAllAsync(topic, next + 2, Patience);
+        Assert.Equal(next + 2, read.Count);
+    }
+
+    [Fact]
     public async Task Messages_that_time_out_against_an_unreachable_broker_become_error_results()
     {
         using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -37,7 +37,7 @@ public sealed class SinkTaskActor : TaskActorBase
 
         Receive<StartTask>(_ => Guard(Start));
         Receive<SinkTaskProtocol.StreamInit>(_ => Sender.Tell(SinkTaskProtocol.StreamAck.Instance));
-        Receive<List<Kafka.ConsumedRecord>>(batch => Guard(() => OnBatch(batch)));
+        Receive<IReadOnlyList<Kafka.ConsumedRecord>>(batch => Guard(() => OnBatch(batch)));
         Receive<SinkTaskProtocol.RetryPut>(_ => Guard(RetryPut));
         Receive<SinkTaskProtocol.PartitionsAssigned>(m => Guard(() => OnAssigned(m)));
         Receive<SinkTaskProtocol.PartitionsRevoked>(m => Guard(() => OnRevoked(m)));
@@ -94,14 +94,9 @@ public sealed class SinkTaskActor : TaskActorBase
         var subscription = regex is null ? Subscription.ForTopics(topics) : Subscription.ForPattern(regex);
         _listener = new SinkPartitionListener(Self, TimeSpan.FromMinutes(5));
         var maxBatch = Services.Settings.SinkMaxBatchRecords;
-        _control = KafkaConsumerSource.Create(settings, subscription, _listener)
-            .Batch(maxBatch, r => new List<Kafka.ConsumedRecord> { r }, (list, r) =>
-            {
-                list.Add(r);
-                return list;
-            })
+        _control = KafkaConsumerBatchSource.Create(settings, subscription, _listener, maxBatch)
             .ToMaterialized(
-                Sink.ActorRefWithAck<List<Kafka.ConsumedRecord>>(Self, SinkTaskProtocol.StreamInit.Instance, SinkTaskProtocol.StreamAck.Instance,
+                Sink.ActorRefWithAck<IReadOnlyList<Kafka.ConsumedRecord>>(Self, SinkTaskProtocol.StreamInit.Instance, SinkTaskProtocol.StreamAck.Instance,
                     SinkTaskProtocol.StreamCompleted.Instance, e => new SinkTaskProtocol.StreamFailed(e)),
                 Keep.Left)
             .Run(Context.Materializer());
@@ -111,7 +106,7 @@ public sealed class SinkTaskActor : TaskActorBase
         Timers.StartPeriodicTimer("flush", TaskProtocol.FlushTick.Instance, Services.Worker.OffsetFlushInterval);
     }
 
-    private void OnBatch(List<Kafka.ConsumedRecord> batch)
+    private void OnBatch(IReadOnlyList<Kafka.ConsumedRecord> batch)
     {
         var records = new List<SinkRecord>(batch.Count);
         foreach (var raw in batch)

@@ -1,4 +1,5 @@
 using ActorConnect.Api.Source;
+using ActorConnect.Kafka;
 
 namespace ActorConnect.Runtime.Tasks;
 
@@ -21,38 +22,72 @@ internal sealed class SourceOffsetTracker
 
     public long InFlight => Interlocked.Read(ref _submitted) - Interlocked.Read(ref _settled);
 
-    public void Submitted() => Interlocked.Increment(ref _submitted);
+    public void Submitted(int count) => Interlocked.Add(ref _submitted, count);
 
-    /// <summary>Records an acknowledgement; the record is queued for CommitRecord only when the task wants those calls.</summary>
-    public void Acknowledged(SourceRecord record, Func<RecordMetadata>? metadata)
+    /// <summary>
+    /// Settles one batch of delivery results: the offsets of the records before the first failed one become committable
+    /// (and are queued for CommitRecord when <paramref name="queueForCommitRecord"/>), and a failure freezes everything
+    /// after it. Returns the index of the first record Kafka did not accept, or -1.
+    /// </summary>
+    public int Settle(ProducerBatchResult<SourceRecord> results, bool queueForCommitRecord)
     {
+        var failed = -1;
         lock (_lock)
         {
             if (Failure is null)
             {
-                if (record.SourcePartition is { } partition)
+                var messages = results.Messages;
+                IReadOnlyDictionary<string, object?>? runPartition = null;
+                IReadOnlyDictionary<string, object?>? runOffset = null;
+                for (var i = 0; i < results.Count; i++)
                 {
-                    _committable[partition] = record.SourceOffset;
+                    if (!results.IsDelivered(i))
+                    {
+                        failed = i;
+                        break;
+                    }
+
+                    var record = messages[i].PassThrough;
+                    if (queueForCommitRecord)
+                    {
+                        var written = messages[i];
+                        _acked.Enqueue((record, new RecordMetadata(written.Topic, results.PartitionAt(i), results.KafkaOffsetAt(i), null)));
+                    }
+
+                    // Hashing a partition map per record is most of this loop's cost: tasks reuse one map instance per
+                    // partition, so only the last offset of each run of the same instance is written.
+                    if (!ReferenceEquals(record.SourcePartition, runPartition))
+                    {
+                        Commit(runPartition, runOffset);
+                        runPartition = record.SourcePartition;
+                    }
+
+                    runOffset = record.SourceOffset;
                 }
 
-                if (metadata is not null)
-                {
-                    _acked.Enqueue((record, metadata()));
-                }
+                Commit(runPartition, runOffset);
             }
         }
 
-        Interlocked.Increment(ref _settled);
+        Interlocked.Add(ref _settled, results.Count);
+        return failed;
     }
 
+    private void Commit(IReadOnlyDictionary<string, object?>? partition, IReadOnlyDictionary<string, object?>? offset)
+    {
+        if (partition is not null)
+        {
+            _committable[partition] = offset;
+        }
+    }
+
+    /// <summary>Records the first delivery failure; nothing settled after it becomes committable.</summary>
     public void Failed(Exception error)
     {
         lock (_lock)
         {
             Failure ??= error;
         }
-
-        Interlocked.Increment(ref _settled);
     }
 
     /// <summary>Takes the offsets that became committable since the last call.</summary>

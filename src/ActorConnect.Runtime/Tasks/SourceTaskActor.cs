@@ -24,7 +24,7 @@ public sealed class SourceTaskActor : TaskActorBase
     private SourceTask? _task;
     private IConverter? _keyConverter;
     private IConverter? _valueConverter;
-    private Channel<ProducerMessage<SourceRecord>>? _channel;
+    private Channel<IReadOnlyList<ProducerMessage<SourceRecord>>>? _channel;
     private Task? _streamDone;
     private bool _paused;
     private bool _stopped;
@@ -104,27 +104,26 @@ public sealed class SourceTaskActor : TaskActorBase
             .WithMaxInFlight(Services.Settings.SourceMaxInFlight)
             .WithProperties(Services.Worker.ProducerProperties)
             .WithProperties(Overrides("producer.override."));
-        _channel = Channel.CreateBounded<ProducerMessage<SourceRecord>>(new BoundedChannelOptions(Services.Settings.SourceMaxInFlight)
+        // The stage bounds the records in flight; the channel adds at most two poll() batches in front of it, so
+        // the next poll overlaps with producing the previous one without a second, larger buffer.
+        _channel = Channel.CreateBounded<IReadOnlyList<ProducerMessage<SourceRecord>>>(new BoundedChannelOptions(2)
         {
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
         _streamDone = ChannelSource.FromReader(_channel.Reader)
-            .Via(KafkaProducerFlow.Create<SourceRecord>(settings))
-            .RunWith(Sink.ForEach<ProducerResult<SourceRecord>>(OnDelivery), Context.Materializer());
+            .Via(KafkaProducerFlow.CreateBatched<SourceRecord>(settings))
+            .RunWith(Sink.ForEach<ProducerBatchResult<SourceRecord>>(OnDelivery), Context.Materializer());
     }
 
-    private void OnDelivery(ProducerResult<SourceRecord> result)
+    private void OnDelivery(ProducerBatchResult<SourceRecord> results)
     {
-        if (result.IsDelivered && result.Offset is { } tpo)
-        {
-            _tracker.Acknowledged(result.Message.PassThrough, _wantsCommitRecord ? () => new RecordMetadata(tpo.Topic, tpo.Partition.Value, tpo.Offset.Value, null) : null);
-        }
-        else
+        var failed = _tracker.Settle(results, _wantsCommitRecord);
+        if (failed >= 0)
         {
             _tracker.Failed(new ConnectException(
-                $"Kafka did not accept a record of task {Id} for topic '{result.Message.Topic}': {result.Error?.Reason}. " +
+                $"Kafka did not accept a record of task {Id} for topic '{results.Messages[failed].Topic}': {results.ErrorAt(failed)?.Reason}. " +
                 "Offsets are stored only up to the record before it; the task restarts from there."));
         }
     }
@@ -180,29 +179,32 @@ public sealed class SourceTaskActor : TaskActorBase
 
     private void Send(IReadOnlyList<SourceRecord> records)
     {
-        var writer = _channel!.Writer;
-        foreach (var record in records)
+        var messages = new ProducerMessage<SourceRecord>[records.Count];
+        for (var i = 0; i < messages.Length; i++)
         {
+            var record = records[i];
             TopicUsed(record.Topic);
             var key = _keyConverter!.FromConnectData(record.Topic, record.Headers, record.KeySchema, record.Key);
             var value = _valueConverter!.FromConnectData(record.Topic, record.Headers, record.ValueSchema, record.Value);
-            var message = new ProducerMessage<SourceRecord>(record.Topic, record.KafkaPartition, key, value, HeaderBytes.ToKafka(record.Headers), record.Timestamp, record);
-            _tracker.Submitted();
-            while (!writer.TryWrite(message))
+            messages[i] = new ProducerMessage<SourceRecord>(record.Topic, record.KafkaPartition, key, value, HeaderBytes.ToKafka(record.Headers), record.Timestamp, record);
+        }
+
+        var writer = _channel!.Writer;
+        _tracker.Submitted(messages.Length);
+        while (!writer.TryWrite(messages))
+        {
+            // The producer stage is full: wait on this task's own thread, which is what slows poll() down.
+            try
             {
-                // The producer stage is full: wait on this task's own thread, which is what slows poll() down.
-                try
+                if (!writer.WaitToWriteAsync(Handle.Stopping).AsTask().GetAwaiter().GetResult())
                 {
-                    if (!writer.WaitToWriteAsync(Handle.Stopping).AsTask().GetAwaiter().GetResult())
-                    {
-                        throw new ConnectException($"The producer of task {Id} stopped while records were being sent");
-                    }
+                    throw new ConnectException($"The producer of task {Id} stopped while records were being sent");
                 }
-                catch (OperationCanceledException)
-                {
-                    // Stopping: the records not handed over are not acknowledged, so their offsets are not stored.
-                    return;
-                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: the records not handed over are not acknowledged, so their offsets are not stored.
+                return;
             }
         }
     }

@@ -14,6 +14,7 @@ namespace ActorConnect.Runtime.Tasks;
 public abstract class TaskActorBase : ReceiveActor, IWithTimers
 {
     private readonly HashSet<string> _topicsUsed = new(StringComparer.Ordinal);
+    private string? _lastTopic;
 
     private int _retryAttempt;
 
@@ -100,6 +101,13 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
     /// <summary>Reports a topic the first time this task uses it, for the connector's active topics.</summary>
     protected void TopicUsed(string topic)
     {
+        // Called per record: most records name the same string instance as the one before.
+        if (ReferenceEquals(topic, _lastTopic))
+        {
+            return;
+        }
+
+        _lastTopic = topic;
         if (_topicsUsed.Add(topic))
         {
             Context.Parent.Tell(new TaskProtocol.TopicUsed(topic));
