@@ -29,6 +29,8 @@ public sealed class BadInputTests(KafkaFixture kafka, BadInputWorker fixture) : 
         { "includeTasks=maybe", "POST /connectors/x/restart?includeTasks=maybe", null, "application/json", 400, "use true or false" },
         { "unknown plugin", "GET /connector-plugins/NoSuchConnector/config", null, "application/json", 404, "NoSuchConnector" },
         { "unknown plugin class", "POST /connectors", "{\"name\":\"p\",\"config\":{\"connector.class\":\"com.example.Missing\"}}", "application/json", 400, "com.example.Missing" },
+        { "misspelt plugin", "PUT /connector-plugins/FileStreamSorce/config/validate", "{\"connector.class\":\"FileStreamSorce\"}", "application/json", 404, "Did you mean FileStreamSource" },
+        { "misspelt connector.class", "POST /connectors", "{\"name\":\"p\",\"config\":{\"connector.class\":\"FileStreamSinc\",\"topics\":\"t\"}}", "application/json", 400, "Did you mean FileStreamSink" },
         { "offsets not an object", "PATCH /connectors/x/offsets", "{\"offsets\":[{\"partition\":{\"a\":[1]},\"offset\":null}]}", "application/json", 400, "'a'" },
         { "logger level missing", "PUT /admin/loggers/ActorConnect", "{}", "application/json", 400, "'level'" },
         { "logger scope unknown", "PUT /admin/loggers/ActorConnect?scope=galaxy", "{\"level\":\"INFO\"}", "application/json", 400, "scope" },
