@@ -28,6 +28,21 @@ internal static class StandaloneCommand
             .CreateLogger();
         try
         {
+            // Registered first: a SIGTERM or Ctrl-C that arrives while the worker is still starting is kept and
+            // honoured as a clean stop once it has started, instead of killing the process mid-start.
+            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+            {
+                ctx.Cancel = true;
+                stopping.TrySetResult();
+            });
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+            {
+                ctx.Cancel = true;
+                stopping.TrySetResult();
+            });
+            using var reg = cancellation.Register(() => stopping.TrySetResult());
+
             WorkerConfig config;
             RestOptions restOptions;
             try
@@ -60,18 +75,6 @@ internal static class StandaloneCommand
             rest.Attach(worker.Worker);
             Log.Information("ActorConnect standalone worker {WorkerId} started; Kafka at {Bootstrap}, offsets in {OffsetsFile}", rest.WorkerId, config.BootstrapServersValue, config.OffsetStorageFile);
 
-            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-            {
-                ctx.Cancel = true;
-                stopping.TrySetResult();
-            });
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
-            {
-                ctx.Cancel = true;
-                stopping.TrySetResult();
-            });
-            using var reg = cancellation.Register(() => stopping.TrySetResult());
 
             foreach (var file in connectorFiles)
             {

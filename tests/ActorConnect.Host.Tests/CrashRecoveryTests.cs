@@ -24,12 +24,21 @@ public sealed class CrashRecoveryTests(KafkaFixture kafka, ITestOutputHelper out
         var source = HostProcess.WriteConnector(dir, "source.properties", ("name", topic + "-source"), ("connector.class", "FileStreamSource"), ("file", input), ("topic", topic));
         var sink = HostProcess.WriteConnector(dir, "sink.properties", ("name", topic + "-sink"), ("connector.class", "FileStreamSink"), ("file", sinkFile), ("topics", topic));
 
+        var appended = lines / 2;
         await using (var first = HostProcess.Standalone(dir, worker, source, sink))
         {
             await Eventually.AssertAsync(() => HostProcess.ReadLinesShared(sinkFile).Length >= lines / 2 && File.Exists(Path.Combine(dir, "connect.offsets")),
                 TimeSpan.FromMinutes(2), "the first half reaches the sink and offsets are stored");
-            await File.AppendAllLinesAsync(input, expected.Skip(lines / 2));
-            await Eventually.AssertAsync(() => HostProcess.ReadLinesShared(sinkFile).Length >= lines * 6 / 10, TimeSpan.FromMinutes(2), "the second half is on its way");
+            // The second half is appended in chunks, each once the sink has nearly caught up, so the kill is sure to
+            // land mid-stream however fast the pipeline is; the rest is appended while no worker runs.
+            while (HostProcess.ReadLinesShared(sinkFile).Length < lines * 6 / 10)
+            {
+                await File.AppendAllLinesAsync(input, expected.Skip(appended).Take(2_000));
+                appended += 2_000;
+                var target = appended - 3_000;
+                await Eventually.AssertAsync(() => HostProcess.ReadLinesShared(sinkFile).Length >= target, TimeSpan.FromMinutes(2), "the sink keeps up with the appended lines");
+            }
+
             first.KillHard();
             await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
             output.WriteLine($"killed at {HostProcess.ReadLinesShared(sinkFile).Length} sink lines");
@@ -44,6 +53,7 @@ public sealed class CrashRecoveryTests(KafkaFixture kafka, ITestOutputHelper out
         var bound = (inTopic - storedPosition / lineBytes) + (sinkLinesAtKill - committed);
         output.WriteLine($"at the kill: {inTopic} records in the topic, source offset stored up to line {storedPosition / lineBytes}, sink committed {committed} of {sinkLinesAtKill} lines written; duplicate bound {bound}");
 
+        await File.AppendAllLinesAsync(input, expected.Skip(appended));
         await using (var second = HostProcess.Standalone(dir, worker, source, sink))
         {
             await Eventually.AssertAsync(
