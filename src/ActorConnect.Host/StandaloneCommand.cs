@@ -47,7 +47,7 @@ internal static class StandaloneCommand
             RestOptions restOptions;
             try
             {
-                config = WorkerConfig.ParseStandalone(JavaProperties.Load(workerFile.FullName));
+                config = WorkerConfig.ParseStandalone(WorkerPropertiesFile.Load(workerFile));
                 restOptions = RestOptions.FromWorkerProperties(config.Originals);
             }
             catch (Exception e) when (e is ConfigException or FileNotFoundException)
