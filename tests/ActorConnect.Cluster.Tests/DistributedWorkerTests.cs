@@ -1,0 +1,131 @@
+using ActorConnect.Cluster.Tests.TestConnectors;
+using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Worker;
+using ActorConnect.TestSupport;
+using Xunit.Abstractions;
+
+namespace ActorConnect.Cluster.Tests;
+
+/// <summary>Distributed workers in one process (separate ActorSystems on loopback), on the real broker.</summary>
+[Collection("kafka")]
+public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_connector_runs_once_its_status_is_the_same_on_every_node_and_a_graceful_leave_moves_it_without_gap()
+    {
+        await using var cluster = new ClusterHarness(kafka);
+        await cluster.CreateTopicsAsync();
+        var topic = KafkaFixture.UniqueName("verifiable");
+        await kafka.CreateTopicAsync(topic, 1);
+        await cluster.StartNodeAsync("node-a:8083");
+        var b = await cluster.StartNodeAsync("node-b:8083");
+        await cluster.StartNodeAsync("node-c:8083");
+        var name = KafkaFixture.UniqueName("seq");
+
+        var created = await b.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(name, topic, 2)));
+        Assert.Equal(("source", name), (created.Type, created.Name));
+        var host = await cluster.AwaitStateEverywhereAsync(name, ConnectState.Running, 2, Timeout);
+        output.WriteLine($"{name} runs on {host}");
+        await Eventually.AssertAsync(async () => Assert.Equal(2, (await b.AskAsync<ConnectorInfo>(new WorkerProtocol.GetConnectorInfo(name))).Tasks.Count), Timeout);
+        await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(topic) > 200, Timeout, "records flow");
+
+        var before = await kafka.HighWatermarkAsync(topic);
+        await cluster.NodeOf(host).StopAsync();
+        var newHost = await cluster.AwaitStateEverywhereAsync(name, ConnectState.Running, 2, Timeout, notOn: host);
+        output.WriteLine($"{name} moved from {host} to {newHost}");
+        await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(topic) > before + 200, Timeout, "records keep flowing after the move");
+
+        // Stopped here so the last records are flushed before the topic is read.
+        await cluster.Running.Single(n => n.Services.Tasks.WorkerId == newHost).AskAsync<WorkerProtocol.TargetStateSet>(new WorkerProtocol.SetTargetState(name, TargetState.Stopped));
+        var check = await SequenceCheck.ReadAsync(kafka, topic);
+        output.WriteLine(check.ToString());
+        Assert.Equal(2, check.MaxPerTask.Count);
+        Assert.All(check.Gaps.Values, Assert.Empty);
+        Assert.Equal(0, check.TotalDuplicates);
+        Assert.Equal(1, VerifiableSourceTask.MaxConcurrentInstances(name));
+    }
+
+    [Fact]
+    public async Task Deleting_a_connector_stops_it_on_its_node_and_forgets_its_status_everywhere()
+    {
+        await using var cluster = new ClusterHarness(kafka);
+        await cluster.CreateTopicsAsync();
+        var topic = KafkaFixture.UniqueName("verifiable");
+        await kafka.CreateTopicAsync(topic, 1);
+        var a = await cluster.StartNodeAsync("node-a:8083");
+        var b = await cluster.StartNodeAsync("node-b:8083");
+        var name = KafkaFixture.UniqueName("seq");
+        await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(name, topic, 1)));
+        await cluster.AwaitStateEverywhereAsync(name, ConnectState.Running, 1, Timeout);
+
+        await b.AskAsync<WorkerProtocol.ConnectorDeleted>(new WorkerProtocol.DeleteConnector(name));
+
+        var end = await kafka.HighWatermarkAsync(topic);
+        foreach (var node in cluster.Running)
+        {
+            await Eventually.AssertAsync(async () => Assert.DoesNotContain(name, await node.AskAsync<List<string>>(WorkerProtocol.ListConnectors.Instance)), Timeout);
+            await Assert.ThrowsAsync<Api.Errors.NotFoundException>(() => node.StatusAsync(name));
+        }
+
+        Assert.Null(a.Services.Statuses.Connector(name));
+        await Eventually.AssertAsync(() => b.Services.Statuses.Connector(name) is null && b.Services.Statuses.Tasks(name).Count == 0, Timeout, "statuses are gone");
+        // Nothing runs it any more: the topic stops growing (once the stop's last flush is in).
+        Assert.Equal(end, await kafka.HighWatermarkAsync(topic));
+    }
+
+    [Fact]
+    public async Task After_a_whole_cluster_stop_and_start_connectors_target_states_and_offsets_come_back()
+    {
+        var topic = KafkaFixture.UniqueName("verifiable");
+        await kafka.CreateTopicAsync(topic, 1);
+        await kafka.CreateTopicAsync(topic + "-p", 1);
+        await kafka.CreateTopicAsync(topic + "-s", 1);
+        var running = KafkaFixture.UniqueName("running");
+        var paused = KafkaFixture.UniqueName("paused");
+        var stopped = KafkaFixture.UniqueName("stopped");
+        var cluster = new ClusterHarness(kafka);
+        await cluster.CreateTopicsAsync();
+        IReadOnlyList<ConnectorOffset> offsetsBefore;
+        await using (cluster)
+        {
+            var a = await cluster.StartNodeAsync("node-a:8083");
+            await cluster.StartNodeAsync("node-b:8083");
+            await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(running, topic, 1)));
+            await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(paused, topic + "-p", 1), TargetState.Paused));
+            await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(stopped, topic + "-s", 1)));
+            await cluster.AwaitStateEverywhereAsync(running, ConnectState.Running, 1, Timeout);
+            await cluster.AwaitStateEverywhereAsync(paused, ConnectState.Paused, 1, Timeout);
+            await cluster.AwaitStateEverywhereAsync(stopped, ConnectState.Running, 1, Timeout);
+            await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(topic + "-s") > 50, Timeout, "the third connector wrote some records");
+            await a.AskAsync<WorkerProtocol.TargetStateSet>(new WorkerProtocol.SetTargetState(stopped, TargetState.Stopped));
+            offsetsBefore = (await a.AskAsync<WorkerProtocol.ConnectorOffsets>(new WorkerProtocol.GetOffsets(stopped))).Offsets;
+            Assert.Single(offsetsBefore);
+            await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(topic) > 100, Timeout, "the running connector wrote records");
+        }
+
+        var again = new ClusterHarness(kafka, cluster);
+        await using (again)
+        {
+            var c = await again.StartNodeAsync("node-c:8083");
+            await again.StartNodeAsync("node-d:8083");
+            Assert.Equal(new[] { paused, running, stopped }.OrderBy(n => n, StringComparer.Ordinal), await c.AskAsync<List<string>>(WorkerProtocol.ListConnectors.Instance));
+            var before = await kafka.HighWatermarkAsync(topic);
+            await again.AwaitStateEverywhereAsync(running, ConnectState.Running, 1, Timeout);
+            await again.AwaitStateEverywhereAsync(paused, ConnectState.Paused, 1, Timeout);
+            await again.AwaitStateEverywhereAsync(stopped, ConnectState.Stopped, 0, Timeout);
+            Assert.Equal(
+                offsetsBefore.Select(o => (o.Partition["task"], o.Offset!["seq"])),
+                (await c.AskAsync<WorkerProtocol.ConnectorOffsets>(new WorkerProtocol.GetOffsets(stopped))).Offsets.Select(o => (o.Partition["task"], o.Offset!["seq"])));
+            await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(topic) > before + 100, Timeout, "the running connector resumes");
+            await c.AskAsync<WorkerProtocol.TargetStateSet>(new WorkerProtocol.SetTargetState(running, TargetState.Stopped));
+        }
+
+        var check = await SequenceCheck.ReadAsync(kafka, topic);
+        output.WriteLine(check.ToString());
+        Assert.All(check.Gaps.Values, Assert.Empty);
+        Assert.Equal(0, check.TotalDuplicates);
+        Assert.Equal(0, await kafka.HighWatermarkAsync(topic + "-p"));
+    }
+}
