@@ -39,6 +39,7 @@ internal sealed class ConnectorEntity : ReceiveActor, IWithUnboundedStash, IWith
     private int _incarnation;
     private bool _busy = true;
     private bool _deleted;
+    private bool _gone;
     private bool _handingOff;
     private IReadOnlyList<int> _taskIds = [];
 
@@ -47,11 +48,20 @@ internal sealed class ConnectorEntity : ReceiveActor, IWithUnboundedStash, IWith
         _name = name;
         _cluster = cluster;
 
-        Receive<Refresh>(_ => WhenReady(() =>
+        Receive<Refresh>(_ =>
         {
-            _waiters.Add(Sender);
-            Load();
-        }));
+            if (_gone)
+            {
+                Sender.Tell(new Applied(_name, null));
+                return;
+            }
+
+            WhenReady(() =>
+            {
+                _waiters.Add(Sender);
+                Load();
+            });
+        });
         Receive<EnsureRunning>(_ => { });
         Receive<Loaded>(OnLoaded);
         Receive<LoadFailed>(m =>
@@ -74,9 +84,14 @@ internal sealed class ConnectorEntity : ReceiveActor, IWithUnboundedStash, IWith
         Receive<TaskConfigsNow>(OnTaskConfigs);
         Receive<StatusesDeleted>(_ =>
         {
+            // Requests that waited in the stash are answered too: a refresh learns it is gone, the rest that it is not running.
+            _gone = true;
+            _busy = false;
             ReplyWaiters();
+            Stash.UnstashAll();
             Context.Parent.Tell(new Passivate(Stop.Instance));
         });
+        Receive<ConnectorStatus>(_ => { });
         Receive<Stop>(_ => OnStop());
         Receive<Terminated>(OnTerminated);
     }
@@ -206,6 +221,9 @@ internal sealed class ConnectorEntity : ReceiveActor, IWithUnboundedStash, IWith
             ConnectorSupervisor.Props(_name, m.Stored!.Config, m.Plugin!, _cluster.Tasks, m.Config!.MaxTasks, m.Stored.TargetState),
             $"supervisor-{++_incarnation}");
         Context.Watch(_supervisor);
+        // A supervisor that starts STOPPED changes nothing and so says nothing: asking makes it report its status once,
+        // which replaces the one an earlier instance (maybe on another node) left in the topic.
+        _supervisor.Tell(ConnectorProtocol.GetStatus.Instance);
         _log.Info("Connector {0} runs on this node ({1}, generation {2})", _name, m.Stored.TargetState.ToString().ToUpperInvariant(), _generation);
     }
 
