@@ -138,6 +138,7 @@ public sealed class DistributedWorker : IAsyncDisposable
                 ClusterSingletonManagerSettings.Create(system)),
             ReconcilerName);
 
+        system.ActorOf(ClusterMembershipLog.Props(), "membership-log");
         var workerActor = system.ActorOf(ClusterWorkerActor.Props(services, region), "worker");
         return new DistributedWorker(system, services, region, workerActor, ownsSystem);
     }
