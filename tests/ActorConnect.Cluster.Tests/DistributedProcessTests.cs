@@ -93,9 +93,12 @@ public sealed class DistributedProcessTests(KafkaFixture kafka, ITestOutputHelpe
         }
         finally
         {
-            foreach (var process in nodes.Values)
+            foreach (var (id, process) in nodes)
             {
                 await process.DisposeAsync();
+                var log = Path.Combine(dir, $"{process.Name}.log");
+                await File.WriteAllLinesAsync(log, process.Lines);
+                output.WriteLine($"{id}: full output in {log}");
             }
         }
     }

@@ -11,8 +11,10 @@ namespace ActorConnect.Cluster.Sharding;
 /// A cluster singleton that keeps the running connectors equal to the config topic. Sharding alone starts an entity
 /// only when a message reaches it, so after a node is lost (or a shard is rebalanced) its connectors would stay
 /// stopped until someone asked for them: the reconciler sends every stored connector an
-/// <see cref="EnsureRunning"/> at every <see cref="ClusterSettings.ReconcileInterval"/> and at once when a member
-/// leaves or is removed. When a connector's config or target state changes in the topic (whoever wrote it), it tells
+/// <see cref="EnsureRunning"/> at every <see cref="ClusterSettings.ReconcileInterval"/>, and when a member is removed:
+/// at once (a graceful leave has handed its shards over already) and again just after the downing provider's
+/// removal margin, which the shard coordinator waits out before it gives a crashed node's shards to the survivors
+/// (the margin lets the downed side stop its connectors first, so none runs twice). When a connector's config or target state changes in the topic (whoever wrote it), it tells
 /// that entity to <see cref="Refresh"/>, which also stops the entity of a deleted connector.
 /// </summary>
 internal sealed class ConnectorReconciler : ReceiveActor, IWithTimers
@@ -31,7 +33,13 @@ internal sealed class ConnectorReconciler : ReceiveActor, IWithTimers
         _interval = interval;
         Receive<Tick>(_ => Reconcile());
         Receive<ConfigChanged>(m => OnChanged(m.Connector));
-        Receive<ClusterEvent.MemberRemoved>(_ => Reconcile());
+        Receive<ClusterEvent.MemberRemoved>(_ =>
+        {
+            Reconcile();
+            var margin = Akka.Cluster.Cluster.Get(Context.System).DowningProvider.DownRemovalMargin;
+            Timers.StartSingleTimer("after-removal-margin", Tick.Instance, margin + TimeSpan.FromMilliseconds(300));
+            Timers.StartSingleTimer("after-removal-margin-again", Tick.Instance, margin + TimeSpan.FromSeconds(1));
+        });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<Applied>(_ => { });
     }
