@@ -2,6 +2,7 @@ using ActorConnect.Cluster.Tests.TestConnectors;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
+using Akka.Actor;
 using Xunit.Abstractions;
 
 namespace ActorConnect.Cluster.Tests;
@@ -73,6 +74,71 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
         await Eventually.AssertAsync(() => b.Services.Statuses.Connector(name) is null && b.Services.Statuses.Tasks(name).Count == 0, Timeout, "statuses are gone");
         // Nothing runs it any more: the topic stops growing (once the stop's last flush is in).
         Assert.Equal(end, await kafka.HighWatermarkAsync(topic));
+    }
+
+    [Fact]
+    public async Task Creating_and_deleting_a_second_connector_never_restarts_the_first()
+    {
+        await using var cluster = new ClusterHarness(kafka);
+        await cluster.CreateTopicsAsync();
+        var topic = KafkaFixture.UniqueName("verifiable");
+        await kafka.CreateTopicAsync(topic, 1);
+        await kafka.CreateTopicAsync(topic + "-2", 1);
+        var a = await cluster.StartNodeAsync("node-a:8083");
+        var b = await cluster.StartNodeAsync("node-b:8083");
+        var first = KafkaFixture.UniqueName("first");
+        var second = KafkaFixture.UniqueName("second");
+        await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(first, topic, 2)));
+        await cluster.AwaitStateEverywhereAsync(first, ConnectState.Running, 2, Timeout);
+        Assert.Equal(2, VerifiableSourceTask.StartCount(first));
+
+        await b.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(second, topic + "-2", 3)));
+        await cluster.AwaitStateEverywhereAsync(second, ConnectState.Running, 3, Timeout);
+        await b.AskAsync<WorkerProtocol.ConnectorDeleted>(new WorkerProtocol.DeleteConnector(second));
+        await a.AskAsync<WorkerProtocol.TargetStateSet>(new WorkerProtocol.SetTargetState(first, TargetState.Stopped));
+
+        Assert.Equal(2, VerifiableSourceTask.StartCount(first));
+        Assert.Equal(3, VerifiableSourceTask.StartCount(second));
+        var check = await SequenceCheck.ReadAsync(kafka, topic);
+        output.WriteLine(check.ToString());
+        Assert.All(check.Gaps.Values, Assert.Empty);
+        Assert.Equal(0, check.TotalDuplicates);
+    }
+
+    [Fact]
+    public async Task A_host_with_its_own_cluster_ActorSystem_and_actors_runs_a_connector_inside_it()
+    {
+        await using var cluster = new ClusterHarness(kafka);
+        await cluster.CreateTopicsAsync();
+        var topic = KafkaFixture.UniqueName("verifiable");
+        await kafka.CreateTopicAsync(topic, 1);
+        var config = Config.DistributedConfig.Parse(cluster.Properties([]));
+        // The host's own system: its name, its settings, its actors; ActorConnect's defaults underneath.
+        var system = Akka.Actor.ActorSystem.Create("host-app", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+            .WithFallback(ClusterSettings.NodeConfig(config)));
+        try
+        {
+            var echo = system.ActorOf(Akka.Actor.Props.Create(() => new EchoActor()), "host-echo");
+            var cl = Akka.Cluster.Cluster.Get(system);
+            cl.Join(cl.SelfAddress);
+            await using var worker = await DistributedWorker.StartAsync(system, config, "embedded:8083", false, typeof(VerifiableSourceConnector).Assembly);
+            var name = KafkaFixture.UniqueName("embedded");
+            await worker.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(name, topic, 1)));
+            await Eventually.AssertAsync(async () => Assert.Equal(ConnectState.Running, (await worker.StatusAsync(name)).State), Timeout);
+            await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(topic) > 50, Timeout, "records flow");
+            Assert.Equal("still here", await echo.Ask<string>("still here", TimeSpan.FromSeconds(5)));
+            await worker.StopAsync();
+            Assert.False(system.WhenTerminated.IsCompleted);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    private sealed class EchoActor : Akka.Actor.ReceiveActor
+    {
+        public EchoActor() => Receive<string>(s => Sender.Tell(s));
     }
 
     [Fact]

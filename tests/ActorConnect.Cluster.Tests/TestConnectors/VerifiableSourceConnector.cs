@@ -39,6 +39,7 @@ public sealed class VerifiableSourceTask : SourceTask
 {
     private static readonly ConcurrentDictionary<string, int> LiveTasks = new();
     private static readonly ConcurrentDictionary<string, int> MaxLiveTasks = new();
+    private static readonly ConcurrentDictionary<string, int> Starts = new();
     private readonly ManualResetEventSlim _stopping = new();
     private string _key = "";
     private string _topic = "";
@@ -54,6 +55,10 @@ public sealed class VerifiableSourceTask : SourceTask
     public static int MaxConcurrentInstances(string connector) =>
         MaxLiveTasks.Where(kv => kv.Key.StartsWith(connector + "/", StringComparison.Ordinal)).Select(kv => kv.Value).DefaultIfEmpty(0).Max();
 
+    /// <summary>How many times any task of <paramref name="connector"/> was started, in every in-process node.</summary>
+    public static int StartCount(string connector) =>
+        Starts.Where(kv => kv.Key.StartsWith(connector + "/", StringComparison.Ordinal)).Sum(kv => kv.Value);
+
     public override void Start(IReadOnlyDictionary<string, string> props)
     {
         _index = int.Parse(props["task.index"]);
@@ -64,6 +69,7 @@ public sealed class VerifiableSourceTask : SourceTask
         _partition = new Dictionary<string, object?> { ["task"] = _index };
         var offset = Context.OffsetStorageReader.Offset(_partition);
         _next = offset?["seq"] is long seq ? seq + 1 : 0;
+        Starts.AddOrUpdate(_key, 1, (_, n) => n + 1);
         var live = LiveTasks.AddOrUpdate(_key, 1, (_, n) => n + 1);
         MaxLiveTasks.AddOrUpdate(_key, live, (_, n) => Math.Max(n, live));
     }
