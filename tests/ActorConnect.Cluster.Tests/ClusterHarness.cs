@@ -35,6 +35,22 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     public IReadOnlyList<DistributedWorker> Running => _nodes.Where(n => !n.System.WhenTerminated.IsCompleted).ToList();
 
+    /// <summary>A new cluster's harness with its internal topics created; no node runs yet.</summary>
+    public static async Task<ClusterHarness> CreateAsync(KafkaFixture kafka)
+    {
+        var harness = new ClusterHarness(kafka);
+        await harness.CreateTopicsAsync();
+        return harness;
+    }
+
+    /// <summary>A new one-partition topic for a verifiable source to write to.</summary>
+    public async Task<string> SourceTopicAsync(string suffix = "")
+    {
+        var topic = KafkaFixture.UniqueName("verifiable") + suffix;
+        await kafka.CreateTopicAsync(topic, 1);
+        return topic;
+    }
+
     /// <summary>A 0.9 broker cannot create topics through the admin API: the test creates them, as an operator would.</summary>
     public async Task CreateTopicsAsync()
     {

@@ -85,6 +85,6 @@ public sealed class DistributedConfigTests
         var hocon = ClusterSettings.NodeConfig(DistributedConfig.Parse(props), Akka.Configuration.ConfigurationFactory.ParseString("actorconnect.cluster.reconcile-interval = 9s"), env);
         Assert.Equal("keep-oldest", hocon.GetString("akka.cluster.split-brain-resolver.active-strategy"));
         Assert.Equal(TimeSpan.FromSeconds(5), ClusterSettings.Create(hocon).ReconcileInterval);
-        Assert.Equal("4s", hocon.GetString("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Equal("3s", hocon.GetString("akka.cluster.split-brain-resolver.stable-after"));
     }
 }

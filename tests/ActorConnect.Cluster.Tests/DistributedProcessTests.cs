@@ -21,10 +21,8 @@ public sealed class DistributedProcessTests(KafkaFixture kafka, ITestOutputHelpe
     public async Task A_SIGKILLed_node_is_downed_and_its_connector_runs_on_a_survivor_without_gap()
     {
         var dir = RepoPaths.NewTempDirectory("distributed");
-        var cluster = new ClusterHarness(kafka);
-        await cluster.CreateTopicsAsync();
-        var topic = KafkaFixture.UniqueName("verifiable");
-        await kafka.CreateTopicAsync(topic, 1);
+        var cluster = await ClusterHarness.CreateAsync(kafka);
+        var topic = await cluster.SourceTopicAsync();
         var plugins = PluginDirectory(dir);
         var ports = Enumerable.Range(0, 3).Select(_ => FreePort()).ToList();
         var seeds = ports.Select(p => $"127.0.0.1:{p}").ToList();

@@ -16,10 +16,8 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
     [Fact]
     public async Task A_connector_runs_once_its_status_is_the_same_on_every_node_and_a_graceful_leave_moves_it_without_gap()
     {
-        await using var cluster = new ClusterHarness(kafka);
-        await cluster.CreateTopicsAsync();
-        var topic = KafkaFixture.UniqueName("verifiable");
-        await kafka.CreateTopicAsync(topic, 1);
+        await using var cluster = await ClusterHarness.CreateAsync(kafka);
+        var topic = await cluster.SourceTopicAsync();
         await cluster.StartNodeAsync("node-a:8083");
         var b = await cluster.StartNodeAsync("node-b:8083");
         await cluster.StartNodeAsync("node-c:8083");
@@ -51,10 +49,8 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
     [Fact]
     public async Task Deleting_a_connector_stops_it_on_its_node_and_forgets_its_status_everywhere()
     {
-        await using var cluster = new ClusterHarness(kafka);
-        await cluster.CreateTopicsAsync();
-        var topic = KafkaFixture.UniqueName("verifiable");
-        await kafka.CreateTopicAsync(topic, 1);
+        await using var cluster = await ClusterHarness.CreateAsync(kafka);
+        var topic = await cluster.SourceTopicAsync();
         var a = await cluster.StartNodeAsync("node-a:8083");
         var b = await cluster.StartNodeAsync("node-b:8083");
         var name = KafkaFixture.UniqueName("seq");
@@ -77,13 +73,37 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Restarts_and_topic_queries_sent_to_any_node_reach_the_node_running_the_connector()
+    {
+        await using var cluster = await ClusterHarness.CreateAsync(kafka);
+        var topic = await cluster.SourceTopicAsync();
+        await cluster.StartNodeAsync("node-a:8083");
+        await cluster.StartNodeAsync("node-b:8083");
+        var name = KafkaFixture.UniqueName("seq");
+        await cluster.Running[0].AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(name, topic, 2)));
+        var host = await cluster.AwaitStateEverywhereAsync(name, ConnectState.Running, 2, Timeout);
+        var other = cluster.Running.First(n => n.Services.Tasks.WorkerId != host);
+
+        var restart = await other.AskAsync<WorkerProtocol.RestartStarted>(new WorkerProtocol.RestartConnector(name, IncludeTasks: true));
+        Assert.NotNull(restart.Plan);
+        Assert.All(restart.Plan!.Tasks, t => Assert.Equal((ConnectState.Restarting, host), (t.State, t.WorkerId)));
+        await cluster.AwaitStateEverywhereAsync(name, ConnectState.Running, 2, Timeout);
+        await Eventually.AssertAsync(() => Assert.Equal(2 + 2, VerifiableSourceTask.StartCount(name)), Timeout);
+        await other.AskAsync<object>(new WorkerProtocol.RestartTask(name, 1));
+        await Eventually.AssertAsync(() => Assert.Equal(2 + 2 + 1, VerifiableSourceTask.StartCount(name)), Timeout);
+
+        // The runtime tracks topics of sink tasks only (source tasks do not report theirs yet): the answer crosses nodes.
+        Assert.Equal(name, (await other.AskAsync<WorkerProtocol.ActiveTopics>(new WorkerProtocol.GetActiveTopics(name))).Name);
+        await Assert.ThrowsAsync<Api.Errors.NotFoundException>(() => other.AskAsync<ConnectorTaskStatus>(new WorkerProtocol.GetTaskStatus(name, 7)));
+        Assert.Equal(host, (await other.AskAsync<ConnectorTaskStatus>(new WorkerProtocol.GetTaskStatus(name, 1))).WorkerId);
+    }
+
+    [Fact]
     public async Task Creating_and_deleting_a_second_connector_never_restarts_the_first()
     {
-        await using var cluster = new ClusterHarness(kafka);
-        await cluster.CreateTopicsAsync();
-        var topic = KafkaFixture.UniqueName("verifiable");
-        await kafka.CreateTopicAsync(topic, 1);
-        await kafka.CreateTopicAsync(topic + "-2", 1);
+        await using var cluster = await ClusterHarness.CreateAsync(kafka);
+        var topic = await cluster.SourceTopicAsync();
+        var topic2 = await cluster.SourceTopicAsync();
         var a = await cluster.StartNodeAsync("node-a:8083");
         var b = await cluster.StartNodeAsync("node-b:8083");
         var first = KafkaFixture.UniqueName("first");
@@ -92,7 +112,7 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
         await cluster.AwaitStateEverywhereAsync(first, ConnectState.Running, 2, Timeout);
         Assert.Equal(2, VerifiableSourceTask.StartCount(first));
 
-        await b.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(second, topic + "-2", 3)));
+        await b.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(second, topic2, 3)));
         await cluster.AwaitStateEverywhereAsync(second, ConnectState.Running, 3, Timeout);
         await b.AskAsync<WorkerProtocol.ConnectorDeleted>(new WorkerProtocol.DeleteConnector(second));
         await a.AskAsync<WorkerProtocol.TargetStateSet>(new WorkerProtocol.SetTargetState(first, TargetState.Stopped));
@@ -108,10 +128,8 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
     [Fact]
     public async Task A_host_with_its_own_cluster_ActorSystem_and_actors_runs_a_connector_inside_it()
     {
-        await using var cluster = new ClusterHarness(kafka);
-        await cluster.CreateTopicsAsync();
-        var topic = KafkaFixture.UniqueName("verifiable");
-        await kafka.CreateTopicAsync(topic, 1);
+        await using var cluster = await ClusterHarness.CreateAsync(kafka);
+        var topic = await cluster.SourceTopicAsync();
         var config = Config.DistributedConfig.Parse(cluster.Properties([]));
         // The host's own system: its name, its settings, its actors; ActorConnect's defaults underneath.
         var system = Akka.Actor.ActorSystem.Create("host-app", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING")
@@ -144,27 +162,25 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
     [Fact]
     public async Task After_a_whole_cluster_stop_and_start_connectors_target_states_and_offsets_come_back()
     {
-        var topic = KafkaFixture.UniqueName("verifiable");
-        await kafka.CreateTopicAsync(topic, 1);
-        await kafka.CreateTopicAsync(topic + "-p", 1);
-        await kafka.CreateTopicAsync(topic + "-s", 1);
+        var cluster = await ClusterHarness.CreateAsync(kafka);
+        var topic = await cluster.SourceTopicAsync();
+        var pausedTopic = await cluster.SourceTopicAsync();
+        var stoppedTopic = await cluster.SourceTopicAsync();
         var running = KafkaFixture.UniqueName("running");
         var paused = KafkaFixture.UniqueName("paused");
         var stopped = KafkaFixture.UniqueName("stopped");
-        var cluster = new ClusterHarness(kafka);
-        await cluster.CreateTopicsAsync();
         IReadOnlyList<ConnectorOffset> offsetsBefore;
         await using (cluster)
         {
             var a = await cluster.StartNodeAsync("node-a:8083");
             await cluster.StartNodeAsync("node-b:8083");
             await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(running, topic, 1)));
-            await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(paused, topic + "-p", 1), TargetState.Paused));
-            await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(stopped, topic + "-s", 1)));
+            await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(paused, pausedTopic, 1), TargetState.Paused));
+            await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(stopped, stoppedTopic, 1)));
             await cluster.AwaitStateEverywhereAsync(running, ConnectState.Running, 1, Timeout);
             await cluster.AwaitStateEverywhereAsync(paused, ConnectState.Paused, 1, Timeout);
             await cluster.AwaitStateEverywhereAsync(stopped, ConnectState.Running, 1, Timeout);
-            await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(topic + "-s") > 50, Timeout, "the third connector wrote some records");
+            await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(stoppedTopic) > 50, Timeout, "the third connector wrote some records");
             await a.AskAsync<WorkerProtocol.TargetStateSet>(new WorkerProtocol.SetTargetState(stopped, TargetState.Stopped));
             offsetsBefore = (await a.AskAsync<WorkerProtocol.ConnectorOffsets>(new WorkerProtocol.GetOffsets(stopped))).Offsets;
             Assert.Single(offsetsBefore);
@@ -192,6 +208,6 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
         output.WriteLine(check.ToString());
         Assert.All(check.Gaps.Values, Assert.Empty);
         Assert.Equal(0, check.TotalDuplicates);
-        Assert.Equal(0, await kafka.HighWatermarkAsync(topic + "-p"));
+        Assert.Equal(0, await kafka.HighWatermarkAsync(pausedTopic));
     }
 }
