@@ -11,14 +11,17 @@ using Xunit.Abstractions;
 
 namespace ActorConnect.Cluster.Tests;
 
-/// <summary>Three <c>actorconnect distributed</c> processes on loopback; the one running the connector is SIGKILLed.</summary>
+/// <summary>
+/// Three <c>actorconnect distributed</c> processes on loopback: the one running the connector is SIGKILLed, then the
+/// next one gets SIGTERM.
+/// </summary>
 [Collection("kafka")]
 public sealed class DistributedProcessTests(KafkaFixture kafka, ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     [Fact]
-    public async Task A_SIGKILLed_node_is_downed_and_its_connector_runs_on_a_survivor_without_gap()
+    public async Task A_SIGKILLed_node_is_downed_and_its_connector_runs_on_a_survivor_without_gap_then_a_SIGTERM_moves_it_without_duplicate()
     {
         var dir = RepoPaths.NewTempDirectory("distributed");
         var cluster = await ClusterHarness.CreateAsync(kafka);
@@ -69,6 +72,19 @@ public sealed class DistributedProcessTests(KafkaFixture kafka, ITestOutputHelpe
             await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(topic) > before + 300, Timeout, "records keep flowing after the failover");
             Console.WriteLine($"[distributed] failover after SIGKILL: RUNNING on a survivor {clock.Elapsed.TotalSeconds:N1} s after the kill (informational)");
 
+            // The crash's duplicates are the first records the survivor sent: all in the topic by now.
+            var afterKill = await SequenceCheck.ReadAsync(kafka, topic);
+            Console.WriteLine($"[distributed] after SIGKILL: {afterKill}");
+            Assert.All(afterKill.Gaps.Values, Assert.Empty);
+
+            // A graceful bounce of the new host: the connector moves to the last node with no gap and no new duplicate.
+            before = await kafka.HighWatermarkAsync(topic);
+            Assert.Equal(0, await nodes[moved.WorkerId].StopGracefullyAsync(TimeSpan.FromSeconds(90)));
+            var last = await RunningOnAsync(statuses, name, notOn: moved.WorkerId);
+            Assert.NotEqual(first.WorkerId, last.WorkerId);
+            output.WriteLine($"{name} moved on SIGTERM to {last.WorkerId} (generation {last.Generation})");
+            await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(topic) > before + 300, Timeout, "records keep flowing after the graceful move");
+
             // Stopped through the config topic, so its last records are flushed before the topic is read.
             configs.Put(new StoredConnector(name, ClusterHarness.SourceConfig(name, topic, 2), TargetState.Stopped));
             await Eventually.AssertAsync(async () =>
@@ -79,9 +95,10 @@ public sealed class DistributedProcessTests(KafkaFixture kafka, ITestOutputHelpe
 
             var check = await SequenceCheck.ReadAsync(kafka, topic);
             output.WriteLine(check.ToString());
-            Console.WriteLine($"[distributed] after SIGKILL: {check}");
+            Console.WriteLine($"[distributed] after SIGKILL then SIGTERM: {check}");
             Assert.Equal(2, check.MaxPerTask.Count);
             Assert.All(check.Gaps.Values, Assert.Empty);
+            Assert.Equal(afterKill.TotalDuplicates, check.TotalDuplicates);
 
             foreach (var (id, process) in nodes.Where(n => !n.Value.HasExited))
             {

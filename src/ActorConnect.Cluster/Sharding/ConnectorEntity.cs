@@ -62,7 +62,15 @@ internal sealed class ConnectorEntity : ReceiveActor, IWithUnboundedStash, IWith
                 Load();
             });
         });
-        Receive<EnsureRunning>(_ => { });
+        Receive<EnsureRunning>(_ =>
+        {
+            // A supervisor that crashed left the entity without one: the reconciler's next look starts it again.
+            if (!_busy && _supervisor is null && _running is null && !_deleted && !_handingOff)
+            {
+                _busy = true;
+                Load();
+            }
+        });
         Receive<Loaded>(OnLoaded);
         Receive<LoadFailed>(m =>
         {
