@@ -24,7 +24,7 @@ namespace ActorConnect.Cluster.Sharding;
 /// </code>
 /// External requests that arrive while Busy wait in the stash, so changes apply one at a time in arrival order.
 /// </summary>
-internal sealed class ConnectorEntity : ReceiveActor, IWithUnboundedStash, IWithTimers
+internal sealed partial class ConnectorEntity : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
     private static readonly TimeSpan LoadRetry = TimeSpan.FromSeconds(1);
     private readonly string _name;
@@ -41,7 +41,6 @@ internal sealed class ConnectorEntity : ReceiveActor, IWithUnboundedStash, IWith
     private bool _deleted;
     private bool _gone;
     private bool _handingOff;
-    private IReadOnlyList<int> _taskIds = [];
 
     public ConnectorEntity(string name, ClusterServices cluster)
     {
@@ -282,57 +281,6 @@ internal sealed class ConnectorEntity : ReceiveActor, IWithUnboundedStash, IWith
         {
             Context.Stop(Self);
         }
-    }
-
-    private void OnStatusChanged(StatusChanged m)
-    {
-        if (_deleted || m.Status.Name != _name)
-        {
-            return;
-        }
-
-        WriteStatus(m.Status);
-        var ids = m.Status.Tasks.Select(t => t.Id).ToList();
-        if (!ids.SequenceEqual(_taskIds))
-        {
-            _taskIds = ids;
-            _supervisor?.Ask<IReadOnlyList<TaskInfo>>(ConnectorProtocol.GetTaskConfigs.Instance, _cluster.Settings.EntityAskTimeout)
-                .PipeTo(Self, success: tasks => new TaskConfigsNow(tasks), failure: _ => new TaskConfigsNow([]));
-        }
-    }
-
-    private void WriteStatus(ConnectorStatus status)
-    {
-        var statuses = _cluster.Statuses;
-        var writes = new List<Task> { statuses.PutAsync(new StatusRecord(_name, null, status.State, status.WorkerId, _generation, status.Trace)) };
-        writes.AddRange(status.Tasks.Select(t =>
-            statuses.PutAsync(new StatusRecord(_name, t.Id, t.State, t.WorkerId, _generation, t.Trace, t.RestartCount, t.LastFailure, t.LastError))));
-        var current = status.Tasks.Select(t => t.Id).ToHashSet();
-        writes.AddRange(statuses.Tasks(_name).Where(r => r.Task is { } id && !current.Contains(id)).Select(r => statuses.DeleteTaskAsync(_name, r.Task!.Value)));
-        var (log, name) = (_log, _name);
-        Task.WhenAll(writes).ContinueWith(t => log.Warning("Connector {0}: writing its status failed: {1}", name, t.Exception?.GetBaseException().Message),
-            TaskContinuationOptions.OnlyOnFaulted);
-    }
-
-    private void OnTaskConfigs(TaskConfigsNow m)
-    {
-        var configs = m.Tasks.OrderBy(t => t.Id.Task).Select(t => t.Config).ToList();
-        var (store, name, log) = (_cluster.Configs, _name, _log);
-        if (_deleted || ConnectorInstance.SameConfigs(store.TaskConfigs(name), configs))
-        {
-            return;
-        }
-
-        // Blocks until the config topic has them: off the mailbox.
-        Task.Run(() => store.PutTaskConfigs(name, configs))
-            .ContinueWith(t => log.Warning("Connector {0}: writing its task configs failed: {1}", name, t.Exception?.GetBaseException().Message),
-                TaskContinuationOptions.OnlyOnFaulted);
-    }
-
-    private void DeleteStatuses()
-    {
-        var name = _name;
-        _cluster.Statuses.DeleteAsync(name).PipeTo(Self, success: () => StatusesDeleted.Instance, failure: _ => StatusesDeleted.Instance);
     }
 
     private void WithSupervisor(Action<IActorRef> action)

@@ -68,8 +68,8 @@ public static class ConnectorEntityProtocol
     /// <summary>Internal: what the config topic holds for the connector, validated off the mailbox.</summary>
     internal sealed record Loaded(StoredConnector? Stored, Runtime.Config.ConnectorConfig? Config, Runtime.Plugins.ConnectorPlugin? Plugin, Exception? Error, long Generation);
 
-    /// <summary>Internal: the supervisor's task configs, to be written to the config topic if they changed.</summary>
-    internal sealed record TaskConfigsNow(IReadOnlyList<TaskInfo> Tasks);
+    /// <summary>Internal: the supervisor's task configs, to be written to the config topic if they changed; null when it did not answer.</summary>
+    internal sealed record TaskConfigsNow(IReadOnlyList<TaskInfo>? Tasks);
 
     /// <summary>
     /// Routes envelopes by connector name. The shard is a hash every node computes alike (string.GetHashCode differs
