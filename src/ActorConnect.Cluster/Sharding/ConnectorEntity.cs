@@ -170,6 +170,13 @@ internal sealed partial class ConnectorEntity : ReceiveActor, IWithUnboundedStas
             _generation = m.Generation;
         }
 
+        if (_handingOff)
+        {
+            // Leaving this node: whatever the topic says now, the next node applies it.
+            ReplyWaiters();
+            return;
+        }
+
         if (m.Stored is null)
         {
             _deleted = true;
