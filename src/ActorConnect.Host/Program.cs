@@ -17,5 +17,13 @@ standalone.SetAction((parse, cancellation) => StandaloneCommand.RunAsync(
     parse.GetValue(statusInterval),
     cancellation));
 
-var root = new RootCommand("ActorConnect: Kafka Connect's job, on Akka.NET actors.") { standalone };
+var distributedWorkerFile = new Argument<FileInfo>("worker.properties") { Description = "The worker configuration: Kafka Connect's distributed keys plus cluster.hostname, cluster.port and cluster.seed.nodes." };
+var distributedHocon = new Option<FileInfo?>("--hocon") { Description = "A HOCON file overriding the Akka settings of hocon/actorconnect.conf and hocon/cluster.conf." };
+var distributed = new Command("distributed", "Run a node of a distributed cluster, as Kafka Connect's connect-distributed: connectors placed by cluster sharding, state in Kafka topics.")
+{
+    distributedWorkerFile, distributedHocon,
+};
+distributed.SetAction((parse, cancellation) => DistributedCommand.RunAsync(parse.GetRequiredValue(distributedWorkerFile), parse.GetValue(distributedHocon), cancellation));
+
+var root = new RootCommand("ActorConnect: Kafka Connect's job, on Akka.NET actors.") { standalone, distributed };
 return await root.Parse(args).InvokeAsync();

@@ -49,6 +49,15 @@ public sealed class KafkaConfigBackingStore : IConfigBackingStore, IDisposable
         }
     }
 
+    /// <summary>One stored connector, or null when there is none by that name.</summary>
+    public StoredConnector? Read(string name)
+    {
+        lock (_lock)
+        {
+            return _configs.TryGetValue(name, out var config) ? new StoredConnector(name, config, _targets.GetValueOrDefault(name, TargetState.Started)) : null;
+        }
+    }
+
     /// <summary>The committed task configs of a connector (empty before its first commit).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string>> TaskConfigs(string connector)
     {

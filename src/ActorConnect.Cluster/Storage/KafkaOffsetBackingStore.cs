@@ -20,6 +20,12 @@ public sealed class KafkaOffsetBackingStore : IOffsetBackingStore, IDisposable
     /// <summary>Reads the topic to its end; call before the first read.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default) => _log.StartAsync(cancellationToken);
 
+    /// <summary>
+    /// Returns once every offset written by any worker before the call is in this store: a connector moved from
+    /// another node reads the offsets that node flushed while handing it over.
+    /// </summary>
+    public Task ReadToEndAsync(CancellationToken cancellationToken = default) => _log.ReadToEndAsync(cancellationToken);
+
     public IReadOnlyDictionary<string, object?>? Read(string connector, IReadOnlyDictionary<string, object?> partition) => _map.Read(connector, partition);
 
     public IReadOnlyList<(IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)> ReadAll(string connector) => _map.ReadAll(connector);

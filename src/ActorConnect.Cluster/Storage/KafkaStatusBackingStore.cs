@@ -59,6 +59,18 @@ public sealed class KafkaStatusBackingStore : IDisposable
         return Task.WhenAll(keys.Select(k => _log.SendAsync(Encoding.UTF8.GetBytes(k), null)));
     }
 
+    /// <summary>Forgets one task's status: the connector now has fewer tasks.</summary>
+    public Task DeleteTaskAsync(string connector, int task)
+    {
+        var key = new StatusRecord(connector, task, ConnectState.Unassigned, string.Empty, 0).Key;
+        lock (_lock)
+        {
+            _records.Remove(key);
+        }
+
+        return _log.SendAsync(Encoding.UTF8.GetBytes(key), null);
+    }
+
     /// <summary>The connector's own status, or null if none was written.</summary>
     public StatusRecord? Connector(string connector)
     {

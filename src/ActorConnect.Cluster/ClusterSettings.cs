@@ -1,0 +1,71 @@
+using ActorConnect.Cluster.Config;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace ActorConnect.Cluster;
+
+/// <summary>Distributed mode's own settings, read from the <c>actorconnect.cluster</c> HOCON section (defaults in hocon/cluster.conf).</summary>
+public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfShards, TimeSpan EntityAskTimeout)
+{
+    /// <summary>The embedded defaults from hocon/cluster.conf.</summary>
+    public static Akka.Configuration.Config DefaultConfig()
+    {
+        using var stream = typeof(ClusterSettings).Assembly.GetManifestResourceStream("cluster.conf")
+            ?? throw new InvalidOperationException("cluster.conf is not embedded in ActorConnect.Cluster");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    public static ClusterSettings Create(ActorSystem system) => Create(system.Settings.Config.WithFallback(DefaultConfig()));
+
+    public static ClusterSettings Create(Akka.Configuration.Config config)
+    {
+        var c = config.GetConfig("actorconnect.cluster");
+        return new ClusterSettings(c.GetTimeSpan("reconcile-interval"), c.GetInt("number-of-shards"), c.GetTimeSpan("entity-ask-timeout"));
+    }
+
+    /// <summary>
+    /// The HOCON of one node: its remoting address from the worker properties, over the environment's overrides
+    /// (<see cref="EnvironmentOverrides"/>), over <paramref name="overrides"/>, over hocon/cluster.conf, over the
+    /// runtime's hocon/actorconnect.conf.
+    /// </summary>
+    public static Akka.Configuration.Config NodeConfig(DistributedConfig config, Akka.Configuration.Config? overrides = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var address = ConfigurationFactory.ParseString(
+            $"akka.remote.dot-netty.tcp {{ hostname = {Quote(config.Hostname)}, port = {config.Port} }}");
+        var merged = address.WithFallback(EnvironmentOverrides(environment ?? CurrentEnvironment()));
+        if (overrides is not null && !overrides.IsEmpty)
+        {
+            merged = merged.WithFallback(overrides);
+        }
+
+        return merged
+            .WithFallback(DefaultConfig())
+            .WithFallback(Runtime.RuntimeSettings.DefaultConfig());
+    }
+
+    /// <summary>The Akka addresses of the seed nodes for an ActorSystem named <paramref name="systemName"/>.</summary>
+    public static IReadOnlyList<Address> SeedAddresses(DistributedConfig config, string systemName) =>
+        config.SeedNodes.Select(s => new Address("akka.tcp", systemName, s.Host, s.Port)).ToList();
+
+    /// <summary>
+    /// Settings from variables named <c>ACTORCONNECT__</c> + the HOCON path in capitals, <c>__</c> for each dot and
+    /// <c>_</c> for each dash: <c>ACTORCONNECT__AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__STABLE_AFTER=10s</c> sets
+    /// <c>akka.cluster.split-brain-resolver.stable-after</c>. The spelling works in shells and in compose files.
+    /// </summary>
+    public static Akka.Configuration.Config EnvironmentOverrides(IReadOnlyDictionary<string, string> environment)
+    {
+        const string prefix = "ACTORCONNECT__";
+        var lines = environment
+            .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) && kv.Key.Length > prefix.Length)
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => string.Join(".", kv.Key[prefix.Length..].ToLowerInvariant().Split("__").Select(part => part.Replace('_', '-'))) + " = " + Quote(kv.Value));
+        return ConfigurationFactory.ParseString(string.Join("\n", lines));
+    }
+
+    private static Dictionary<string, string> CurrentEnvironment() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => e.Value as string ?? string.Empty, StringComparer.Ordinal);
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

@@ -1,0 +1,184 @@
+using System.Reflection;
+using ActorConnect.Cluster.Config;
+using ActorConnect.Cluster.Sharding;
+using ActorConnect.Cluster.Storage;
+using ActorConnect.Cluster.Worker;
+using ActorConnect.Runtime;
+using ActorConnect.Runtime.Clients;
+using ActorConnect.Runtime.Plugins;
+using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Tasks;
+using ActorConnect.Runtime.Worker;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Event;
+
+namespace ActorConnect.Cluster;
+
+/// <summary>
+/// A distributed worker (Kafka Connect's connect-distributed): one node of an Akka cluster whose connectors are
+/// sharded entities, with configs, offsets and statuses in Kafka's compacted topics. Runs in its own ActorSystem or
+/// inside one the host already has (which must be configured as a cluster node with hocon/cluster.conf).
+/// </summary>
+public sealed class DistributedWorker : IAsyncDisposable
+{
+    /// <summary>The sharding type name of connector entities.</summary>
+    public const string ConnectorTypeName = "connector";
+
+    private const string ReconcilerName = "connector-reconciler";
+    private readonly bool _ownsSystem;
+    private int _stopped;
+
+    private DistributedWorker(ActorSystem system, ClusterServices services, IActorRef region, IActorRef worker, bool ownsSystem)
+    {
+        System = system;
+        Services = services;
+        Region = region;
+        Worker = worker;
+        _ownsSystem = ownsSystem;
+    }
+
+    public ActorSystem System { get; }
+
+    public ClusterServices Services { get; }
+
+    /// <summary>The shard region of connector entities on this node.</summary>
+    public IActorRef Region { get; }
+
+    /// <summary>The actor answering <see cref="WorkerProtocol"/> (the REST API's "worker").</summary>
+    public IActorRef Worker { get; }
+
+    /// <summary>This node's cluster address.</summary>
+    public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
+
+    /// <summary>
+    /// Starts a node in a new ActorSystem named <c>actorconnect</c> from hocon/actorconnect.conf, hocon/cluster.conf,
+    /// <paramref name="hocon"/> and the cluster keys of <paramref name="config"/>, and joins the seed nodes (or starts
+    /// a new cluster when there are none).
+    /// </summary>
+    /// <param name="config">The worker properties.</param>
+    /// <param name="hocon">Akka overrides.</param>
+    /// <param name="workerId">This node's advertised REST host:port (Kafka Connect's worker_id); default cluster.hostname and the listeners' port.</param>
+    /// <param name="pluginAssemblies">Assemblies holding connectors besides plugin.path's (tests, embedding).</param>
+    public static async Task<DistributedWorker> StartAsync(DistributedConfig config, Akka.Configuration.Config? hocon = null, string? workerId = null, params Assembly[] pluginAssemblies)
+    {
+        var system = ActorSystem.Create("actorconnect", ClusterSettings.NodeConfig(config, hocon));
+        try
+        {
+            var worker = await StartAsync(system, config, workerId, ownsSystem: true, pluginAssemblies).ConfigureAwait(false);
+            var seeds = ClusterSettings.SeedAddresses(config, system.Name);
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            cluster.JoinSeedNodes(seeds.Count > 0 ? seeds : [cluster.SelfAddress]);
+            return worker;
+        }
+        catch
+        {
+            // Stores that failed to start (a missing topic on an old broker) must not leave a half-started node.
+            await system.Terminate().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts the worker inside an existing cluster-enabled ActorSystem (embedding): the host decides how and when the
+    /// node joins its cluster. The system's config must include hocon/cluster.conf's settings
+    /// (<see cref="ClusterSettings.DefaultConfig"/>) and the runtime's (<see cref="RuntimeSettings.DefaultConfig"/>).
+    /// </summary>
+    public static async Task<DistributedWorker> StartAsync(ActorSystem system, DistributedConfig config, string? workerId = null, bool ownsSystem = false, params Assembly[] pluginAssemblies)
+    {
+        var log = system.Log;
+        var worker = config.Worker;
+        var broker = new BrokerFeaturesCache(worker.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", worker.BootstrapServersValue, line), worker.DeclaredBrokerFeatures);
+        var features = await broker.GetAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var configs = new KafkaConfigBackingStore(config.ConfigTopic(features));
+        var offsets = new KafkaOffsetBackingStore(config.OffsetTopic(features));
+        var statuses = new KafkaStatusBackingStore(config.StatusTopic(features));
+        try
+        {
+            await Task.WhenAll(configs.StartAsync(), offsets.StartAsync(), statuses.StartAsync()).ConfigureAwait(false);
+        }
+        catch
+        {
+            configs.Dispose();
+            offsets.Dispose();
+            statuses.Dispose();
+            throw;
+        }
+
+        var entities = new LocalEntities();
+        var tasks = new TaskServices(
+            workerId ?? $"{config.Hostname}:{config.RestPort}",
+            worker,
+            RuntimeSettings.Create(system),
+            offsets,
+            broker,
+            PluginRegistry.CreateDefault(worker.PluginPaths, pluginAssemblies))
+        {
+            Providers = Runtime.Config.Providers.ConfigProviders.FromWorkerProperties(worker.Originals, line => log.Warning(line)),
+            StatusListener = entities.OnStatus,
+        };
+        var settings = ClusterSettings.Create(system);
+        var services = new ClusterServices(tasks, configs, offsets, statuses, settings) { Entities = entities };
+
+        var sharding = ClusterSharding.Get(system);
+        var shardingSettings = ClusterShardingSettings.Create(system);
+        var region = await sharding.StartAsync(
+            ConnectorTypeName,
+            name => ConnectorEntity.Props(name, services),
+            shardingSettings,
+            new ConnectorEntityProtocol.MessageExtractor(settings.NumberOfShards),
+            ClusterSharding.Get(system).DefaultShardAllocationStrategy(shardingSettings),
+            ConnectorEntityProtocol.Stop.Instance).ConfigureAwait(false);
+
+        system.ActorOf(
+            ClusterSingletonManager.Props(
+                ConnectorReconciler.Props(configs, region, settings.ReconcileInterval),
+                PoisonPill.Instance,
+                ClusterSingletonManagerSettings.Create(system)),
+            ReconcilerName);
+
+        system.ActorOf(ClusterMembershipLog.Props(), "membership-log");
+        var workerActor = system.ActorOf(ClusterWorkerActor.Props(services, region), "worker");
+        return new DistributedWorker(system, services, region, workerActor, ownsSystem);
+    }
+
+    /// <summary>Sends any <see cref="WorkerProtocol"/> request and returns its reply, or throws the failure it carries.</summary>
+    public Task<T> AskAsync<T>(object request, TimeSpan? timeout = null) => Worker.Ask<T>(request, timeout ?? TimeSpan.FromSeconds(60));
+
+    public Task<ConnectorStatus> StatusAsync(string connector) => AskAsync<ConnectorStatus>(new WorkerProtocol.GetConnectorStatus(connector));
+
+    /// <summary>
+    /// Leaves the cluster gracefully: this node's connectors stop their tasks (offsets flushed) and start on the
+    /// other nodes, then the ActorSystem ends if this worker made it, and the stores close.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_ownsSystem)
+            {
+                // CoordinatedShutdown's phases: the shard region hands its shards over, the node leaves, the system ends.
+                await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
+            }
+            else
+            {
+                await AskAsync<WorkerProtocol.ShutdownComplete>(WorkerProtocol.Shutdown.Instance, TimeSpan.FromSeconds(90)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Services.Tasks.Providers.Dispose();
+            Services.Configs.Dispose();
+            Services.Offsets.Dispose();
+            Services.Statuses.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+}

@@ -1,0 +1,150 @@
+using ActorConnect.Cluster.Config;
+using ActorConnect.Cluster.Tests.TestConnectors;
+using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Worker;
+using ActorConnect.TestSupport;
+using Akka.Cluster;
+
+namespace ActorConnect.Cluster.Tests;
+
+/// <summary>
+/// Distributed workers in this test process, each in its own ActorSystem on a loopback port, all on one test's own
+/// group and internal topics: a small cluster to create connectors in, bounce and restart.
+/// </summary>
+internal sealed class ClusterHarness : IAsyncDisposable
+{
+    private readonly KafkaFixture kafka;
+    private readonly List<DistributedWorker> _nodes = new();
+    private readonly string _group;
+
+    /// <summary>A new cluster; with <paramref name="restartOf"/>, a cluster on the same group and topics (a whole-cluster restart).</summary>
+    public ClusterHarness(KafkaFixture kafka, ClusterHarness? restartOf = null)
+    {
+        this.kafka = kafka;
+        _group = restartOf?._group ?? KafkaFixture.UniqueName("connect-cluster");
+        ConfigTopic = restartOf?.ConfigTopic ?? KafkaFixture.UniqueName("connect-configs");
+        OffsetTopic = restartOf?.OffsetTopic ?? KafkaFixture.UniqueName("connect-offsets");
+        StatusTopic = restartOf?.StatusTopic ?? KafkaFixture.UniqueName("connect-status");
+    }
+
+    public string ConfigTopic { get; }
+
+    public string OffsetTopic { get; }
+
+    public string StatusTopic { get; }
+
+    public IReadOnlyList<DistributedWorker> Running => _nodes.Where(n => !n.System.WhenTerminated.IsCompleted).ToList();
+
+    /// <summary>A new cluster's harness with its internal topics created; no node runs yet.</summary>
+    public static async Task<ClusterHarness> CreateAsync(KafkaFixture kafka)
+    {
+        var harness = new ClusterHarness(kafka);
+        await harness.CreateTopicsAsync();
+        return harness;
+    }
+
+    /// <summary>A new one-partition topic for a verifiable source to write to.</summary>
+    public async Task<string> SourceTopicAsync(string suffix = "")
+    {
+        var topic = KafkaFixture.UniqueName("verifiable") + suffix;
+        await kafka.CreateTopicAsync(topic, 1);
+        return topic;
+    }
+
+    /// <summary>A 0.9 broker cannot create topics through the admin API: the test creates them, as an operator would.</summary>
+    public async Task CreateTopicsAsync()
+    {
+        await kafka.CreateTopicAsync(ConfigTopic, 1);
+        await kafka.CreateTopicAsync(OffsetTopic, 3);
+        await kafka.CreateTopicAsync(StatusTopic, 2);
+    }
+
+    public Dictionary<string, string> Properties(IEnumerable<string> seeds)
+    {
+        var props = new Dictionary<string, string>
+        {
+            ["bootstrap.servers"] = kafka.BootstrapServers,
+            ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter",
+            ["value.converter"] = "org.apache.kafka.connect.storage.StringConverter",
+            ["offset.flush.interval.ms"] = "500",
+            ["group.id"] = _group,
+            ["config.storage.topic"] = ConfigTopic,
+            ["offset.storage.topic"] = OffsetTopic,
+            ["status.storage.topic"] = StatusTopic,
+            ["cluster.hostname"] = "127.0.0.1",
+            ["cluster.port"] = "0",
+            ["cluster.seed.nodes"] = string.Join(",", seeds),
+        };
+        foreach (var (k, v) in kafka.WorkerBrokerSettings())
+        {
+            props[k] = v;
+        }
+
+        return props;
+    }
+
+    /// <summary>Starts a node that joins the running ones (or starts the cluster), and waits until every running node sees it Up.</summary>
+    public async Task<DistributedWorker> StartNodeAsync(string workerId)
+    {
+        var seeds = Running.Select(n => $"127.0.0.1:{n.Address.Port}").ToList();
+        var node = await DistributedWorker.StartAsync(DistributedConfig.Parse(Properties(seeds)), null, workerId, typeof(VerifiableSourceConnector).Assembly);
+        _nodes.Add(node);
+        var expected = Running.Count;
+        await Eventually.AssertAsync(
+            () => Running.All(n => Akka.Cluster.Cluster.Get(n.System).State.Members.Count(m => m.Status == MemberStatus.Up) == expected),
+            TimeSpan.FromSeconds(60), $"{expected} node(s) Up on every node");
+        return node;
+    }
+
+    public DistributedWorker NodeOf(string workerId) => Running.Single(n => n.Services.Tasks.WorkerId == workerId);
+
+    /// <summary>The connector's status as each running node answers it.</summary>
+    public async Task<IReadOnlyList<ConnectorStatus>> StatusFromEveryNodeAsync(string connector)
+    {
+        var statuses = new List<ConnectorStatus>();
+        foreach (var node in Running)
+        {
+            statuses.Add(await node.StatusAsync(connector));
+        }
+
+        return statuses;
+    }
+
+    /// <summary>Waits until every node reports the connector and its <paramref name="tasks"/> tasks in <paramref name="state"/>, on one worker; returns that worker.</summary>
+    public async Task<string> AwaitStateEverywhereAsync(string connector, ConnectState state, int tasks, TimeSpan timeout, string? notOn = null)
+    {
+        string? worker = null;
+        await Eventually.AssertAsync(async () =>
+        {
+            var statuses = await StatusFromEveryNodeAsync(connector);
+            var first = statuses[0];
+            Assert.All(statuses, s => Assert.Equal(Render(first), Render(s)));
+            Assert.Equal(state, first.State);
+            Assert.Equal(tasks, first.Tasks.Count);
+            Assert.All(first.Tasks, t => Assert.Equal((state, first.WorkerId), (t.State, t.WorkerId)));
+            Assert.NotEqual(notOn, first.WorkerId);
+            Assert.Contains(first.WorkerId, Running.Select(n => n.Services.Tasks.WorkerId));
+            worker = first.WorkerId;
+        }, timeout, TimeSpan.FromMilliseconds(200));
+        return worker!;
+    }
+
+    public static string Render(ConnectorStatus s) =>
+        $"{s.Name} {s.State} {s.WorkerId} {s.Type} " + string.Join(",", s.Tasks.Select(t => $"{t.Id}:{t.State}:{t.WorkerId}:{t.RestartCount}"));
+
+    public static Dictionary<string, string> SourceConfig(string name, string topic, int tasks) => new()
+    {
+        ["name"] = name,
+        ["connector.class"] = typeof(VerifiableSourceConnector).FullName!,
+        ["tasks.max"] = tasks.ToString(),
+        ["topic"] = topic,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Running)
+        {
+            await node.StopAsync();
+        }
+    }
+}

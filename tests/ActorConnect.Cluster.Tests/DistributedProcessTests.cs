@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using ActorConnect.Runtime.Storage;
+using ActorConnect.Runtime.Worker;
+using ActorConnect.TestSupport;
+using Xunit.Abstractions;
+
+namespace ActorConnect.Cluster.Tests;
+
+/// <summary>Real <c>actorconnect distributed</c> processes: nodes SIGKILLed and SIGTERMed under a running connector.</summary>
+[Collection("kafka")]
+public sealed class DistributedProcessTests(KafkaFixture kafka, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Bounced_in_turn_hard_then_graceful_the_connector_runs_on_a_survivor_with_no_gap_and_no_duplicate_after_graceful_bounces()
+    {
+        var hard = int.Parse(Environment.GetEnvironmentVariable("ACTORCONNECT_HARD_BOUNCES") ?? "2");
+        var graceful = int.Parse(Environment.GetEnvironmentVariable("ACTORCONNECT_GRACEFUL_BOUNCES") ?? "2");
+        await using var cluster = await ProcessCluster.StartAsync(kafka, output);
+        var topic = await cluster.Topics.SourceTopicAsync();
+        var name = KafkaFixture.UniqueName("seq");
+        var config = ClusterHarness.SourceConfig(name, topic, 2);
+        // The config topic is the truth: a connector written there runs, whoever wrote it.
+        cluster.Configs.Put(new StoredConnector(name, config, TargetState.Started));
+        var host = (await cluster.RunningOnAsync(name, 2, notOn: null)).WorkerId;
+        output.WriteLine($"{name} runs on {host}");
+        await RecordsFlowAsync(topic);
+
+        var failovers = new List<double>();
+        for (var i = 0; i < hard; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            cluster.Nodes[host].KillHard();
+            var moved = await cluster.RunningOnAsync(name, 2, notOn: host);
+            failovers.Add(clock.Elapsed.TotalSeconds);
+            output.WriteLine($"SIGKILL {i + 1}: {host} -> {moved.WorkerId} (generation {moved.Generation}) in {clock.Elapsed.TotalSeconds:N1} s");
+            await RecordsFlowAsync(topic);
+            await cluster.RestartNodeAsync(NodeOf(host));
+            host = moved.WorkerId;
+        }
+
+        // A crash's duplicates are the first records the survivor sent: all in the topic by now.
+        var afterHard = await SequenceCheck.ReadAsync(kafka, topic);
+        Console.WriteLine($"[distributed] after {hard} SIGKILL bounce(s): {afterHard}");
+        Assert.All(afterHard.Gaps.Values, Assert.Empty);
+
+        for (var i = 0; i < graceful; i++)
+        {
+            Assert.Equal(0, await cluster.Nodes[host].StopGracefullyAsync(TimeSpan.FromSeconds(90)));
+            var moved = await cluster.RunningOnAsync(name, 2, notOn: host);
+            output.WriteLine($"SIGTERM {i + 1}: {host} -> {moved.WorkerId} (generation {moved.Generation})");
+            await RecordsFlowAsync(topic);
+            await cluster.RestartNodeAsync(NodeOf(host));
+            host = moved.WorkerId;
+        }
+
+        // Stopped through the config topic, so its last records are flushed before the topic is read.
+        cluster.Configs.Put(new StoredConnector(name, config, TargetState.Stopped));
+        await cluster.AwaitStoppedAsync(name);
+        var check = await SequenceCheck.ReadAsync(kafka, topic);
+        var sorted = failovers.Order().ToList();
+        Console.WriteLine($"[distributed] after {graceful} more SIGTERM bounce(s): {check}");
+        if (sorted.Count > 0)
+        {
+            Console.WriteLine($"[distributed] SIGKILL to RUNNING on a survivor: median {sorted[sorted.Count / 2]:N1} s, worst {sorted[^1]:N1} s over {sorted.Count} (informational)");
+        }
+
+        Assert.Equal(2, check.MaxPerTask.Count);
+        Assert.All(check.Gaps.Values, Assert.Empty);
+        Assert.Equal(afterHard.TotalDuplicates, check.TotalDuplicates);
+        foreach (var process in cluster.Nodes.Values.Where(p => !p.HasExited))
+        {
+            Assert.Equal(0, await process.StopGracefullyAsync(TimeSpan.FromSeconds(90)));
+        }
+    }
+
+    private static int NodeOf(string workerId) => int.Parse(workerId[(workerId.LastIndexOf(':') + 1)..]) - 18180;
+
+    private async Task RecordsFlowAsync(string topic)
+    {
+        var before = await kafka.HighWatermarkAsync(topic);
+        await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(topic) > before + 300, ProcessCluster.Timeout, "records flow");
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using ActorConnect.Api.Config;
+using ActorConnect.Api.Connector;
+using ActorConnect.Api.Data;
+using ActorConnect.Api.Source;
+
+namespace ActorConnect.Cluster.Tests.TestConnectors;
+
+/// <summary>
+/// A verifiable source, as Kafka Connect's system tests use: each task emits "task:seq" records, seq counting up
+/// from one past its stored offset (offset = last sequence number), so a reader can count gaps and duplicates per
+/// task exactly. Slowed by <c>poll.delay.ms</c> so a test does not flood the broker. It also counts the live
+/// instances of each task across every in-process node, to prove a task never runs twice at once.
+/// </summary>
+public sealed class VerifiableSourceConnector : SourceConnector
+{
+    private IReadOnlyDictionary<string, string> _props = new Dictionary<string, string>();
+
+    public override string Version => "test";
+
+    public override Type TaskType => typeof(VerifiableSourceTask);
+
+    public override ConfigDef Config() => new ConfigDef()
+        .DefineRequired("topic", ConfigType.String, Importance.High, "Topic to write to.")
+        .Define("batch.size", ConfigType.Int, 10, Importance.Low, "Records per poll.")
+        .Define("poll.delay.ms", ConfigType.Int, 20, Importance.Low, "Pause before each poll.");
+
+    public override void Start(IReadOnlyDictionary<string, string> props) => _props = props;
+
+    public override IReadOnlyList<IReadOnlyDictionary<string, string>> TaskConfigs(int maxTasks) =>
+        Enumerable.Range(0, maxTasks).Select(i => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(_props) { ["task.index"] = i.ToString() }).ToList();
+
+    public override void Stop()
+    {
+    }
+}
+
+public sealed class VerifiableSourceTask : SourceTask
+{
+    private static readonly ConcurrentDictionary<string, int> LiveTasks = new();
+    private static readonly ConcurrentDictionary<string, int> MaxLiveTasks = new();
+    private static readonly ConcurrentDictionary<string, int> Starts = new();
+    private readonly ManualResetEventSlim _stopping = new();
+    private string _key = "";
+    private string _topic = "";
+    private int _index;
+    private int _batch;
+    private int _delayMs;
+    private long _next;
+    private Dictionary<string, object?> _partition = new();
+
+    public override string Version => "test";
+
+    /// <summary>The most instances of any one task of <paramref name="connector"/> that ever ran at the same time.</summary>
+    public static int MaxConcurrentInstances(string connector) =>
+        MaxLiveTasks.Where(kv => kv.Key.StartsWith(connector + "/", StringComparison.Ordinal)).Select(kv => kv.Value).DefaultIfEmpty(0).Max();
+
+    /// <summary>How many times any task of <paramref name="connector"/> was started, in every in-process node.</summary>
+    public static int StartCount(string connector) =>
+        Starts.Where(kv => kv.Key.StartsWith(connector + "/", StringComparison.Ordinal)).Sum(kv => kv.Value);
+
+    public override void Start(IReadOnlyDictionary<string, string> props)
+    {
+        _index = int.Parse(props["task.index"]);
+        _key = props["name"] + "/" + _index;
+        _topic = props["topic"];
+        _batch = int.Parse(props.GetValueOrDefault("batch.size", "10"));
+        _delayMs = int.Parse(props.GetValueOrDefault("poll.delay.ms", "20"));
+        _partition = new Dictionary<string, object?> { ["task"] = _index };
+        var offset = Context.OffsetStorageReader.Offset(_partition);
+        _next = offset?["seq"] is long seq ? seq + 1 : 0;
+        Starts.AddOrUpdate(_key, 1, (_, n) => n + 1);
+        var live = LiveTasks.AddOrUpdate(_key, 1, (_, n) => n + 1);
+        MaxLiveTasks.AddOrUpdate(_key, live, (_, n) => Math.Max(n, live));
+    }
+
+    public override IReadOnlyList<SourceRecord>? Poll()
+    {
+        if (_stopping.Wait(_delayMs))
+        {
+            return null;
+        }
+
+        var batch = new List<SourceRecord>(_batch);
+        for (var i = 0; i < _batch; i++, _next++)
+        {
+            batch.Add(new SourceRecord(_partition, new Dictionary<string, object?> { ["seq"] = _next }, _topic, null,
+                Schema.StringSchema, $"{_index}:{_next}", Schema.StringSchema, $"{_index}:{_next}"));
+        }
+
+        return batch;
+    }
+
+    public override void Stop()
+    {
+        if (!_stopping.IsSet)
+        {
+            _stopping.Set();
+            LiveTasks.AddOrUpdate(_key, 0, (_, n) => n - 1);
+        }
+    }
+}
