@@ -1,10 +1,7 @@
-using System.Runtime.InteropServices;
 using ActorConnect.Api.Errors;
 using ActorConnect.Cluster;
 using ActorConnect.Cluster.Config;
 using ActorConnect.Kafka;
-using ActorConnect.Runtime.Config;
-using Akka.Configuration;
 using Serilog;
 
 namespace ActorConnect.Host;
@@ -18,16 +15,14 @@ internal static class DistributedCommand
 {
     public static async Task<int> RunAsync(FileInfo workerFile, FileInfo? hoconFile, CancellationToken cancellation)
     {
-        Log.Logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
-            .CreateLogger();
+        var levels = HostRun.CreateLogging();
         try
         {
+            using var stop = new StopSignal(cancellation);
             DistributedConfig config;
             try
             {
-                config = DistributedConfig.Parse(JavaProperties.Load(workerFile.FullName));
+                config = DistributedConfig.Parse(WorkerPropertiesFile.Load(workerFile));
             }
             catch (Exception e) when (e is ConfigException or FileNotFoundException)
             {
@@ -35,23 +30,17 @@ internal static class DistributedCommand
                 return 2;
             }
 
-            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+            await using var rest = await HostRun.StartRestAsync(config.Worker.Originals, levels, cancellation);
+            if (rest is null)
             {
-                ctx.Cancel = true;
-                stopping.TrySetResult();
-            });
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
-            {
-                ctx.Cancel = true;
-                stopping.TrySetResult();
-            });
-            using var reg = cancellation.Register(() => stopping.TrySetResult());
+                return 2;
+            }
 
             DistributedWorker worker;
             try
             {
-                worker = await DistributedWorker.StartAsync(config, LoadHocon(hoconFile));
+                // As in Kafka Connect, a worker's id is its advertised REST address, the same in every node's status.
+                worker = await DistributedWorker.StartAsync(config, HostRun.LoadHocon(hoconFile), rest.WorkerId);
             }
             catch (KafkaLogTopicException e)
             {
@@ -59,18 +48,21 @@ internal static class DistributedCommand
                 return 2;
             }
 
+            rest.Attach(worker.Worker);
             Log.Information("ActorConnect distributed worker started: cluster address {Address}, worker id {WorkerId}, group {Group}, Kafka at {Bootstrap}",
                 worker.Address, worker.Services.Tasks.WorkerId, config.GroupIdValue, config.Worker.BootstrapServersValue);
 
             // The ActorSystem also ends without a signal when the Split Brain Resolver downs this node.
-            if (await Task.WhenAny(stopping.Task, worker.System.WhenTerminated) != stopping.Task)
+            if (await Task.WhenAny(stop.Stopping, worker.System.WhenTerminated) != stop.Stopping)
             {
                 Log.Error("This node was removed from the cluster (downed); its connectors run on the other nodes. Exiting");
+                await rest.StopAsync();
                 await worker.StopAsync();
                 return 1;
             }
 
-            Log.Information("Stopping: handing connectors over to the other nodes");
+            Log.Information("Stopping: REST server first, then handing connectors over to the other nodes");
+            await rest.StopAsync();
             await worker.StopAsync();
             Log.Information("Stopped cleanly");
             return 0;
@@ -79,17 +71,5 @@ internal static class DistributedCommand
         {
             await Log.CloseAndFlushAsync();
         }
-    }
-
-    private static Config LoadHocon(FileInfo? hoconFile)
-    {
-        var hostConf = Path.Combine(AppContext.BaseDirectory, "hocon", "host.conf");
-        var config = File.Exists(hostConf) ? ConfigurationFactory.ParseString(File.ReadAllText(hostConf)) : Config.Empty;
-        if (hoconFile is not null)
-        {
-            config = ConfigurationFactory.ParseString(File.ReadAllText(hoconFile.FullName)).WithFallback(config);
-        }
-
-        return config;
     }
 }

@@ -20,35 +20,15 @@ internal static class StandaloneCommand
 {
     public static async Task<int> RunAsync(FileInfo workerFile, FileInfo[] connectorFiles, FileInfo? hoconFile, int statusIntervalSeconds, CancellationToken cancellation)
     {
-        // ASP.NET Core logs every request at INFO; WARN keeps the worker's log about connectors, as Kafka Connect's
-        // log4j file quiets its chattier libraries. Both are listed (and changeable) under /admin/loggers.
-        var levels = new LogLevelRegistry("INFO", new Dictionary<string, string> { ["Microsoft.AspNetCore"] = "WARN", ["Microsoft.Hosting"] = "WARN" });
-        Log.Logger = levels.Apply(new LoggerConfiguration())
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
-            .CreateLogger();
+        var levels = HostRun.CreateLogging();
         try
         {
-            // Registered first: a SIGTERM or Ctrl-C that arrives while the worker is still starting is kept and
-            // honoured as a clean stop once it has started, instead of killing the process mid-start.
-            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-            {
-                ctx.Cancel = true;
-                stopping.TrySetResult();
-            });
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
-            {
-                ctx.Cancel = true;
-                stopping.TrySetResult();
-            });
-            using var reg = cancellation.Register(() => stopping.TrySetResult());
+            using var stop = new StopSignal(cancellation);
 
             WorkerConfig config;
-            RestOptions restOptions;
             try
             {
                 config = WorkerConfig.ParseStandalone(WorkerPropertiesFile.Load(workerFile));
-                restOptions = RestOptions.FromWorkerProperties(config.Originals);
             }
             catch (Exception e) when (e is ConfigException or FileNotFoundException)
             {
@@ -56,25 +36,16 @@ internal static class StandaloneCommand
                 return 2;
             }
 
-            // The server binds before the worker starts, as in Kafka Connect: the worker id is its advertised address.
-            await using var rest = RestServer.Create(restOptions, levels, new Serilog.Extensions.Logging.SerilogLoggerProvider(Log.Logger));
-            try
+            await using var rest = await HostRun.StartRestAsync(config.Originals, levels, cancellation);
+            if (rest is null)
             {
-                await rest.StartAsync(cancellation);
-            }
-            catch (IOException e)
-            {
-                Log.Fatal("Cannot start the REST server on {Listeners}: {Message}. Free the port or change the worker key 'listeners'.",
-                    string.Join(",", restOptions.Listeners), e.Message);
                 return 2;
             }
 
-            Log.Information("REST API listening on {Urls}, advertised as {Advertised}", string.Join(", ", rest.BoundUrls), rest.AdvertisedUrl);
-            var hocon = LoadHocon(hoconFile);
+            var hocon = HostRun.LoadHocon(hoconFile);
             await using var worker = StandaloneWorker.Start(config, hocon, rest.WorkerId);
             rest.Attach(worker.Worker);
             Log.Information("ActorConnect standalone worker {WorkerId} started; Kafka at {Bootstrap}, offsets in {OffsetsFile}", rest.WorkerId, config.BootstrapServersValue, config.OffsetStorageFile);
-
 
             foreach (var file in connectorFiles)
             {
@@ -95,14 +66,14 @@ internal static class StandaloneCommand
             if (statusIntervalSeconds > 0)
             {
                 using var timer = new PeriodicTimer(TimeSpan.FromSeconds(statusIntervalSeconds));
-                while (await Task.WhenAny(stopping.Task, timer.WaitForNextTickAsync().AsTask()) != stopping.Task)
+                while (await Task.WhenAny(stop.Stopping, timer.WaitForNextTickAsync().AsTask()) != stop.Stopping)
                 {
                     await PrintStatusAsync(worker);
                 }
             }
             else
             {
-                await stopping.Task;
+                await stop.Stopping;
             }
 
             Log.Information("Stopping: REST server first, then flushing offsets and stopping connectors");
@@ -117,18 +88,6 @@ internal static class StandaloneCommand
         {
             await Log.CloseAndFlushAsync();
         }
-    }
-
-    private static Config LoadHocon(FileInfo? hoconFile)
-    {
-        var hostConf = Path.Combine(AppContext.BaseDirectory, "hocon", "host.conf");
-        var config = File.Exists(hostConf) ? ConfigurationFactory.ParseString(File.ReadAllText(hostConf)) : Config.Empty;
-        if (hoconFile is not null)
-        {
-            config = ConfigurationFactory.ParseString(File.ReadAllText(hoconFile.FullName)).WithFallback(config);
-        }
-
-        return config;
     }
 
     private static async Task PrintStatusAsync(StandaloneWorker worker)

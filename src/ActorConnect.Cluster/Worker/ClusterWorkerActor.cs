@@ -21,13 +21,15 @@ namespace ActorConnect.Cluster.Worker;
 /// requests that need the running connector (restarts, target states, deletion) are answered when its entity has
 /// applied them.
 /// </summary>
-public sealed partial class ClusterWorkerActor : ReceiveActor
+public sealed partial class ClusterWorkerActor : ReceiveActor, IWithTimers
 {
     private readonly ClusterServices _cluster;
     private readonly IActorRef _region;
     private readonly ConnectorOffsetsAdmin _offsets;
     private readonly Runtime.Validation.ConnectorConfigValidator _validator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     // Names with a write to the config topic under way from this node: a second create of the same name is refused
     // before the first one's record is back from the topic.
@@ -98,6 +100,16 @@ public sealed partial class ClusterWorkerActor : ReceiveActor
             }
         });
         Receive<ConnectorEntityProtocol.Applied>(_ => { });
+        Receive<HandOffOverdue>(_ =>
+        {
+            if (_shutdownRequester is not null)
+            {
+                // A hand-off can hang (a shard re-allocated to this very region while it leaves); stopping the region
+                // stops its connectors here, and each source task still stores what Kafka acknowledged as it stops.
+                _log.Warning("The shard region did not hand its connectors over within {0}; stopping them here", EntityTimeout);
+                Context.Stop(_region);
+            }
+        });
     }
 
     public static Props Props(ClusterServices cluster, IActorRef region) =>
@@ -111,6 +123,12 @@ public sealed partial class ClusterWorkerActor : ReceiveActor
         _shutdownRequester = Sender;
         Context.Watch(_region);
         _region.Tell(GracefulShutdown.Instance);
+        Timers.StartSingleTimer("hand-off", HandOffOverdue.Instance, EntityTimeout);
+    }
+
+    private sealed record HandOffOverdue
+    {
+        public static readonly HandOffOverdue Instance = new();
     }
 
     private ConnectorStatus StatusOf(StoredConnector stored)

@@ -1,0 +1,105 @@
+using System.Runtime.InteropServices;
+using ActorConnect.Rest;
+using ActorConnect.Rest.Hosting;
+using ActorConnect.Rest.Logging;
+using Akka.Configuration;
+using Serilog;
+
+namespace ActorConnect.Host;
+
+/// <summary>What both commands do around their worker: logging, stop signals, HOCON, and the REST server.</summary>
+internal static class HostRun
+{
+    /// <summary>Sets up Serilog behind a level registry that <c>/admin/loggers</c> changes at run time.</summary>
+    public static LogLevelRegistry CreateLogging()
+    {
+        // ASP.NET Core logs every request at INFO; WARN keeps the worker's log about connectors, as Kafka Connect's
+        // log4j file quiets its chattier libraries. Both are listed (and changeable) under /admin/loggers.
+        var levels = new LogLevelRegistry("INFO", new Dictionary<string, string> { ["Microsoft.AspNetCore"] = "WARN", ["Microsoft.Hosting"] = "WARN" });
+        Log.Logger = levels.Apply(new LoggerConfiguration())
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
+            .CreateLogger();
+        return levels;
+    }
+
+    /// <summary>host.conf beside the executable, overridden by the --hocon file.</summary>
+    public static Config LoadHocon(FileInfo? hoconFile)
+    {
+        var hostConf = Path.Combine(AppContext.BaseDirectory, "hocon", "host.conf");
+        var config = File.Exists(hostConf) ? ConfigurationFactory.ParseString(File.ReadAllText(hostConf)) : Config.Empty;
+        if (hoconFile is not null)
+        {
+            config = ConfigurationFactory.ParseString(File.ReadAllText(hoconFile.FullName)).WithFallback(config);
+        }
+
+        return config;
+    }
+
+    /// <summary>
+    /// Binds the REST server before the worker starts, as Kafka Connect does: the worker id is its advertised address.
+    /// Null, with the reason logged, when a listener cannot be bound.
+    /// </summary>
+    public static async Task<RestServer?> StartRestAsync(IReadOnlyDictionary<string, string> workerProperties, LogLevelRegistry levels, CancellationToken cancellation)
+    {
+        RestOptions options;
+        try
+        {
+            options = RestOptions.FromWorkerProperties(workerProperties);
+        }
+        catch (Api.Errors.ConfigException e)
+        {
+            Log.Fatal("Cannot start: {Message}", e.Message);
+            return null;
+        }
+
+        var rest = RestServer.Create(options, levels, new Serilog.Extensions.Logging.SerilogLoggerProvider(Log.Logger));
+        try
+        {
+            await rest.StartAsync(cancellation);
+        }
+        catch (IOException e)
+        {
+            Log.Fatal("Cannot start the REST server on {Listeners}: {Message}. Free the port or change the worker key 'listeners'.",
+                string.Join(",", options.Listeners), e.Message);
+            await rest.DisposeAsync();
+            return null;
+        }
+
+        Log.Information("REST API listening on {Urls}, advertised as {Advertised}", string.Join(", ", rest.BoundUrls), rest.AdvertisedUrl);
+        return rest;
+    }
+}
+
+/// <summary>
+/// SIGTERM, SIGINT or cancellation, as one task. Registered first thing, so a signal that arrives while the worker is
+/// still starting is kept and honoured as a clean stop once it has started, instead of killing the process mid-start.
+/// </summary>
+internal sealed class StopSignal : IDisposable
+{
+    private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PosixSignalRegistration _sigterm;
+    private readonly PosixSignalRegistration _sigint;
+    private readonly CancellationTokenRegistration _cancellation;
+
+    public StopSignal(CancellationToken cancellation)
+    {
+        _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
+        _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
+        _cancellation = cancellation.Register(() => _stopping.TrySetResult());
+    }
+
+    public Task Stopping => _stopping.Task;
+
+    public void Dispose()
+    {
+        _sigterm.Dispose();
+        _sigint.Dispose();
+        _cancellation.Dispose();
+    }
+
+    private void Handle(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        _stopping.TrySetResult();
+    }
+}
