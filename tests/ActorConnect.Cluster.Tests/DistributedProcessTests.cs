@@ -25,6 +25,18 @@ public sealed class DistributedProcessTests(KafkaFixture kafka, ITestOutputHelpe
         output.WriteLine($"{name} runs on {host}");
         await RecordsFlowAsync(topic);
 
+        // Any node answers over REST, with the same status (Kafka Connect's shape) and the running node's worker_id.
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
+        {
+            for (var node = 0; node < 3; node++)
+            {
+                var status = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"http://{ProcessCluster.WorkerId(node)}/connectors/{name}/status"))!;
+                Assert.Equal("RUNNING", status["connector"]!["state"]!.GetValue<string>());
+                Assert.Equal(host, status["connector"]!["worker_id"]!.GetValue<string>());
+                Assert.Equal(2, status["tasks"]!.AsArray().Count);
+            }
+        }
+
         var failovers = new List<double>();
         for (var i = 0; i < hard; i++)
         {
