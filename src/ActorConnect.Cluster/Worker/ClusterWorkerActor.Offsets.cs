@@ -56,9 +56,7 @@ public sealed partial class ClusterWorkerActor
     {
         if (stored.TargetState != TargetState.Stopped)
         {
-            Sender.Tell(Failure(new BadRequestException(
-                "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a " +
-                $"'PUT' request to the '/connectors/{name}/stop' endpoint")));
+            Sender.Tell(Failure(ConnectorRequests.NotStopped(name)));
             return;
         }
 

@@ -44,9 +44,9 @@ public sealed partial class ClusterWorkerActor
 
     private void OnPut(WorkerProtocol.PutConnectorConfig m)
     {
-        if (m.Config.GetValueOrDefault(ConnectorConfig.Name) is { } named && named != m.Name)
+        if (ConnectorRequests.NameMismatch(m.Name, m.Config!) is { } mismatch)
         {
-            Sender.Tell(Failure(new BadRequestException($"Connector name configuration ({named}) doesn't match connector name in the URL ({m.Name})")));
+            Sender.Tell(Failure(mismatch));
             return;
         }
 
@@ -62,24 +62,13 @@ public sealed partial class ClusterWorkerActor
 
     private void OnPatch(WorkerProtocol.PatchConnectorConfig m) => WithConnector(m.Name, stored =>
     {
-        if (m.Patch.GetValueOrDefault(ConnectorConfig.Name) is { } named && named != m.Name)
+        if (ConnectorRequests.NameMismatch(m.Name, m.Patch, patch: true) is { } mismatch)
         {
-            Sender.Tell(Failure(new BadRequestException($"Connector name configuration ({named}) doesn't match connector name in the URL ({m.Name}); the name cannot be changed")));
+            Sender.Tell(Failure(mismatch));
             return;
         }
 
-        var config = new Dictionary<string, string>(stored.Config);
-        foreach (var (key, value) in m.Patch)
-        {
-            if (value is null)
-            {
-                config.Remove(key);
-            }
-            else
-            {
-                config[key] = value;
-            }
-        }
+        var config = ConnectorRequests.ApplyPatch(stored.Config, m.Patch);
 
         ValidateThen(config, (_, plugin) => WithConnector(m.Name, current =>
         {

@@ -41,9 +41,7 @@ public sealed partial class WorkerActor
     {
         if (e.Target != TargetState.Stopped || e.Supervisor is null)
         {
-            Sender.Tell(Failure(new BadRequestException(
-                "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a " +
-                $"'PUT' request to the '/connectors/{name}/stop' endpoint")));
+            Sender.Tell(Failure(ConnectorRequests.NotStopped(name)));
             return;
         }
 

@@ -158,9 +158,9 @@ public sealed partial class WorkerActor : ReceiveActor
 
     private void OnPut(WorkerProtocol.PutConnectorConfig m)
     {
-        if (m.Config.GetValueOrDefault(ConnectorConfig.Name) is { } named && named != m.Name)
+        if (ConnectorRequests.NameMismatch(m.Name, m.Config!) is { } mismatch)
         {
-            Sender.Tell(Failure(new BadRequestException($"Connector name configuration ({named}) doesn't match connector name in the URL ({m.Name})")));
+            Sender.Tell(Failure(mismatch));
             return;
         }
 
@@ -186,24 +186,13 @@ public sealed partial class WorkerActor : ReceiveActor
 
     private void OnPatch(WorkerProtocol.PatchConnectorConfig m) => WithConnector(m.Name, e =>
     {
-        if (m.Patch.GetValueOrDefault(ConnectorConfig.Name) is { } named && named != m.Name)
+        if (ConnectorRequests.NameMismatch(m.Name, m.Patch, patch: true) is { } mismatch)
         {
-            Sender.Tell(Failure(new BadRequestException($"Connector name configuration ({named}) doesn't match connector name in the URL ({m.Name}); the name cannot be changed")));
+            Sender.Tell(Failure(mismatch));
             return;
         }
 
-        var config = new Dictionary<string, string>(e.Config);
-        foreach (var (key, value) in m.Patch)
-        {
-            if (value is null)
-            {
-                config.Remove(key);
-            }
-            else
-            {
-                config[key] = value;
-            }
-        }
+        var config = ConnectorRequests.ApplyPatch(e.Config, m.Patch);
 
         ValidateThen(config, (parsed, plugin) =>
         {
@@ -355,82 +344,6 @@ public sealed partial class WorkerActor : ReceiveActor
                 log.Warning("Connector config rejected: {0}", cause.Message);
                 return new Rejected(cause);
             });
-    }
-
-    /// <summary>
-    /// A connector's status. A supervisor that does not answer (its connector blocked in start() or taskConfigs())
-    /// still gets an entry that says so, rather than failing the query for every connector.
-    /// </summary>
-    private Task<ConnectorStatus> StatusOf(ConnectorEntry e)
-    {
-        var (name, type, workerId) = (e.Name, e.Type, _services.WorkerId);
-        if (e.Supervisor is not { } s)
-        {
-            return Task.FromResult(new ConnectorStatus(
-                name,
-                e.LoadError is not null ? ConnectState.Failed : e.Target == TargetState.Stopped ? ConnectState.Stopped : ConnectState.Unassigned,
-                workerId,
-                type,
-                e.LoadError is { } error ? FailureTrace.Render(error) : null,
-                []));
-        }
-
-        return s.Ask<ConnectorStatus>(ConnectorProtocol.GetStatus.Instance, QueryTimeout).ContinueWith(t => t.IsCompletedSuccessfully
-            ? t.Result
-            : new ConnectorStatus(name, ConnectState.Unassigned, workerId, type,
-                $"The supervisor of connector {name} did not answer within {QueryTimeout.TotalSeconds:N0} s: the connector is probably blocked in start(), taskConfigs() or stop(). " +
-                "Its thread is its own, so other connectors and this worker are not affected; check the connector's logs, or delete it.",
-                []));
-    }
-
-    private Task<IReadOnlyList<TaskInfo>> TaskConfigsOf(ConnectorEntry e) => e.Supervisor is { } s
-        ? s.Ask<IReadOnlyList<TaskInfo>>(ConnectorProtocol.GetTaskConfigs.Instance, QueryTimeout)
-        : Task.FromResult<IReadOnlyList<TaskInfo>>([]);
-
-    private Task<ConnectorInfo> InfoOf(ConnectorEntry e)
-    {
-        var (name, config, type) = (e.Name, e.Config, e.Type);
-        return TaskConfigsOf(e).ContinueWith(t => new ConnectorInfo(name, config, t.Result.Select(i => i.Id).ToList(), type), TaskContinuationOptions.OnlyOnRanToCompletion);
-    }
-
-    private void WithConnector(string name, Action<ConnectorEntry> action)
-    {
-        if (_connectors.TryGetValue(name, out var e))
-        {
-            action(e);
-        }
-        else
-        {
-            Sender.Tell(Failure(new NotFoundException($"Connector {name} not found")));
-        }
-    }
-
-    private void WithSupervisor(string name, Action<IActorRef> action) => WithConnector(name, e =>
-    {
-        if (e.Supervisor is { } s)
-        {
-            action(s);
-        }
-        else if (e.LoadError is { } error)
-        {
-            Sender.Tell(Failure(new ConflictException($"Connector {name} could not be started from the config store ({error.Message}); fix its config with PUT /connectors/{name}/config or delete it")));
-        }
-        else
-        {
-            Sender.Tell(Failure(new ConflictException($"Connector {name} is being reconfigured; try again in a moment")));
-        }
-    });
-
-    private void WithPlugin(ConnectorEntry e, Action<ConnectorPlugin> action)
-    {
-        if (e.Plugin is { } plugin)
-        {
-            action(plugin);
-        }
-        else
-        {
-            Sender.Tell(Failure(new ConflictException($"Connector {e.Name} could not be loaded ({e.LoadError?.Message}); fix or delete it first")));
-        }
     }
 
     private static Akka.Actor.Status.Failure Failure(Exception? e) =>
