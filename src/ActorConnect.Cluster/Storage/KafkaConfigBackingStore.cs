@@ -69,13 +69,15 @@ public sealed class KafkaConfigBackingStore : IConfigBackingStore, IDisposable
 
     public void Put(StoredConnector connector)
     {
-        Send(ConnectorPrefix + connector.Name, Properties(connector.Config));
+        // Target state first, as Kafka Connect writes it: a worker that reads the new connector's config must already
+        // know whether it is to run, or a connector created PAUSED or STOPPED would run for a moment.
         var state = connector.TargetState.ToString().ToUpperInvariant();
         Send(TargetStatePrefix + connector.Name, new JsonObject
         {
             ["state"] = connector.TargetState == TargetState.Stopped ? "PAUSED" : state,
             ["state.v2"] = state,
         });
+        Send(ConnectorPrefix + connector.Name, Properties(connector.Config));
     }
 
     public void Remove(string name)
