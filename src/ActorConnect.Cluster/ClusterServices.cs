@@ -16,6 +16,12 @@ public sealed record ClusterServices(
 {
     /// <summary>The connector entities running on this node, by connector name: where the status listener sends each status.</summary>
     internal LocalEntities Entities { get; init; } = new();
+
+    /// <summary>This node's shard region of connector entities.</summary>
+    internal IActorRef ConnectorRegion(ActorSystem system) => Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(DistributedWorker.ConnectorTypeName);
+
+    /// <summary>This node's shard region of task entities.</summary>
+    internal IActorRef TaskRegion(ActorSystem system) => Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(DistributedWorker.TaskTypeName);
 }
 
 /// <summary>

@@ -26,6 +26,9 @@ public sealed class DistributedWorker : IAsyncDisposable
     /// <summary>The sharding type name of connector entities.</summary>
     public const string ConnectorTypeName = "connector";
 
+    /// <summary>The sharding type name of task entities.</summary>
+    public const string TaskTypeName = "task";
+
     private const string ReconcilerName = "connector-reconciler";
     private readonly bool _ownsSystem;
     private int _stopped;
@@ -131,9 +134,17 @@ public sealed class DistributedWorker : IAsyncDisposable
             ClusterSharding.Get(system).DefaultShardAllocationStrategy(shardingSettings),
             ConnectorEntityProtocol.Stop.Instance).ConfigureAwait(false);
 
+        var taskRegion = await sharding.StartAsync(
+            TaskTypeName,
+            id => TaskEntity.Props(id, services),
+            shardingSettings,
+            new TaskEntityProtocol.MessageExtractor(),
+            ClusterSharding.Get(system).DefaultShardAllocationStrategy(shardingSettings),
+            TaskEntityProtocol.Stop.Instance).ConfigureAwait(false);
+
         system.ActorOf(
             ClusterSingletonManager.Props(
-                ConnectorReconciler.Props(configs, region, settings.ReconcileInterval),
+                ConnectorReconciler.Props(services, region, taskRegion),
                 PoisonPill.Instance,
                 ClusterSingletonManagerSettings.Create(system)),
             ReconcilerName);

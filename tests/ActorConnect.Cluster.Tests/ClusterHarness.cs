@@ -110,7 +110,10 @@ internal sealed class ClusterHarness : IAsyncDisposable
         return statuses;
     }
 
-    /// <summary>Waits until every node reports the connector and its <paramref name="tasks"/> tasks in <paramref name="state"/>, on one worker; returns that worker.</summary>
+    /// <summary>
+    /// Waits until every node reports the connector and its <paramref name="tasks"/> tasks in <paramref name="state"/>,
+    /// each on a running worker (none on <paramref name="notOn"/>); returns the connector's worker.
+    /// </summary>
     public async Task<string> AwaitStateEverywhereAsync(string connector, ConnectState state, int tasks, TimeSpan timeout, string? notOn = null)
     {
         string? worker = null;
@@ -121,9 +124,13 @@ internal sealed class ClusterHarness : IAsyncDisposable
             Assert.All(statuses, s => Assert.Equal(Render(first), Render(s)));
             Assert.Equal(state, first.State);
             Assert.Equal(tasks, first.Tasks.Count);
-            Assert.All(first.Tasks, t => Assert.Equal((state, first.WorkerId), (t.State, t.WorkerId)));
-            Assert.NotEqual(notOn, first.WorkerId);
-            Assert.Contains(first.WorkerId, Running.Select(n => n.Services.Tasks.WorkerId));
+            var running = Running.Select(n => n.Services.Tasks.WorkerId).ToList();
+            Assert.All(first.Tasks, t => Assert.Equal(state, t.State));
+            Assert.All(first.Tasks.Select(t => t.WorkerId).Append(first.WorkerId), w =>
+            {
+                Assert.NotEqual(notOn, w);
+                Assert.Contains(w, running);
+            });
             worker = first.WorkerId;
         }, timeout, TimeSpan.FromMilliseconds(200));
         return worker!;

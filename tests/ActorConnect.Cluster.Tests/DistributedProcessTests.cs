@@ -11,43 +11,45 @@ namespace ActorConnect.Cluster.Tests;
 public sealed class DistributedProcessTests(KafkaFixture kafka, ITestOutputHelper output)
 {
     [Fact]
-    public async Task Bounced_in_turn_hard_then_graceful_the_connector_runs_on_a_survivor_with_no_gap_and_no_duplicate_after_graceful_bounces()
+    public async Task Workers_bounced_in_turn_hard_then_graceful_leave_every_task_running_on_survivors_with_no_gap_and_no_duplicate_after_graceful_bounces()
     {
         var hard = int.Parse(Environment.GetEnvironmentVariable("ACTORCONNECT_HARD_BOUNCES") ?? "2");
         var graceful = int.Parse(Environment.GetEnvironmentVariable("ACTORCONNECT_GRACEFUL_BOUNCES") ?? "2");
         await using var cluster = await ProcessCluster.StartAsync(kafka, output);
         var topic = await cluster.Topics.SourceTopicAsync();
         var name = KafkaFixture.UniqueName("seq");
-        var config = ClusterHarness.SourceConfig(name, topic, 2);
+        var config = ClusterHarness.SourceConfig(name, topic, 3);
         // The config topic is the truth: a connector written there runs, whoever wrote it.
         cluster.Configs.Put(new StoredConnector(name, config, TargetState.Started));
-        var host = (await cluster.RunningOnAsync(name, 2, notOn: null)).WorkerId;
-        output.WriteLine($"{name} runs on {host}");
+        var connector = await cluster.RunningOnAsync(name, 3, notOn: null);
+        output.WriteLine($"{name} runs on {connector.WorkerId}, its tasks on {string.Join(", ", cluster.Statuses.Tasks(name).Select(t => t.WorkerId))}");
         await RecordsFlowAsync(topic);
 
-        // Any node answers over REST, with the same status (Kafka Connect's shape) and the running node's worker_id.
+        // Any node answers over REST, with the same status (Kafka Connect's shape) and each running node's worker_id.
         using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
         {
             for (var node = 0; node < 3; node++)
             {
                 var status = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"http://{ProcessCluster.WorkerId(node)}/connectors/{name}/status"))!;
                 Assert.Equal("RUNNING", status["connector"]!["state"]!.GetValue<string>());
-                Assert.Equal(host, status["connector"]!["worker_id"]!.GetValue<string>());
-                Assert.Equal(2, status["tasks"]!.AsArray().Count);
+                Assert.Equal(connector.WorkerId, status["connector"]!["worker_id"]!.GetValue<string>());
+                Assert.Equal(3, status["tasks"]!.AsArray().Count);
+                Assert.All(status["tasks"]!.AsArray(), t => Assert.Contains(t!["worker_id"]!.GetValue<string>(), cluster.Nodes.Keys));
             }
         }
 
+        // Workers in turn, whatever they run: the connector, some tasks, or (after rebalancing) both.
         var failovers = new List<double>();
         for (var i = 0; i < hard; i++)
         {
+            var victim = ProcessCluster.WorkerId(i % 3);
             var clock = Stopwatch.StartNew();
-            cluster.Nodes[host].KillHard();
-            var moved = await cluster.RunningOnAsync(name, 2, notOn: host);
+            cluster.Nodes[victim].KillHard();
+            var moved = await cluster.RunningOnAsync(name, 3, notOn: victim);
             failovers.Add(clock.Elapsed.TotalSeconds);
-            output.WriteLine($"SIGKILL {i + 1}: {host} -> {moved.WorkerId} (generation {moved.Generation}) in {clock.Elapsed.TotalSeconds:N1} s");
+            output.WriteLine($"SIGKILL {i + 1}: {victim}; all RUNNING again in {clock.Elapsed.TotalSeconds:N1} s (connector on {moved.WorkerId}, generation {moved.Generation})");
             await RecordsFlowAsync(topic);
-            await cluster.RestartNodeAsync(NodeOf(host));
-            host = moved.WorkerId;
+            await cluster.RestartNodeAsync(i % 3);
         }
 
         // A crash's duplicates are the first records the survivor sent: all in the topic by now.
@@ -57,12 +59,12 @@ public sealed class DistributedProcessTests(KafkaFixture kafka, ITestOutputHelpe
 
         for (var i = 0; i < graceful; i++)
         {
-            Assert.Equal(0, await cluster.Nodes[host].StopGracefullyAsync(TimeSpan.FromSeconds(90)));
-            var moved = await cluster.RunningOnAsync(name, 2, notOn: host);
-            output.WriteLine($"SIGTERM {i + 1}: {host} -> {moved.WorkerId} (generation {moved.Generation})");
+            var victim = ProcessCluster.WorkerId((hard + i) % 3);
+            Assert.Equal(0, await cluster.Nodes[victim].StopGracefullyAsync(TimeSpan.FromSeconds(90)));
+            var moved = await cluster.RunningOnAsync(name, 3, notOn: victim);
+            output.WriteLine($"SIGTERM {i + 1}: {victim}; connector on {moved.WorkerId} (generation {moved.Generation})");
             await RecordsFlowAsync(topic);
-            await cluster.RestartNodeAsync(NodeOf(host));
-            host = moved.WorkerId;
+            await cluster.RestartNodeAsync((hard + i) % 3);
         }
 
         // Stopped through the config topic, so its last records are flushed before the topic is read.
@@ -73,10 +75,10 @@ public sealed class DistributedProcessTests(KafkaFixture kafka, ITestOutputHelpe
         Console.WriteLine($"[distributed] after {graceful} more SIGTERM bounce(s): {check}");
         if (sorted.Count > 0)
         {
-            Console.WriteLine($"[distributed] SIGKILL to RUNNING on a survivor: median {sorted[sorted.Count / 2]:N1} s, worst {sorted[^1]:N1} s over {sorted.Count} (informational)");
+            Console.WriteLine($"[distributed] SIGKILL to every task RUNNING on survivors: median {sorted[sorted.Count / 2]:N1} s, worst {sorted[^1]:N1} s over {sorted.Count} (informational)");
         }
 
-        Assert.Equal(2, check.MaxPerTask.Count);
+        Assert.Equal(3, check.MaxPerTask.Count);
         Assert.All(check.Gaps.Values, Assert.Empty);
         Assert.Equal(afterHard.TotalDuplicates, check.TotalDuplicates);
         foreach (var process in cluster.Nodes.Values.Where(p => !p.HasExited))
@@ -84,8 +86,6 @@ public sealed class DistributedProcessTests(KafkaFixture kafka, ITestOutputHelpe
             Assert.Equal(0, await process.StopGracefullyAsync(TimeSpan.FromSeconds(90)));
         }
     }
-
-    private static int NodeOf(string workerId) => int.Parse(workerId[(workerId.LastIndexOf(':') + 1)..]) - 18180;
 
     private async Task RecordsFlowAsync(string topic)
     {

@@ -73,7 +73,7 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
     }
 
     [Fact]
-    public async Task Restarts_and_topic_queries_sent_to_any_node_reach_the_node_running_the_connector()
+    public async Task Restarts_and_topic_queries_sent_to_any_node_reach_the_nodes_running_the_connector_and_its_tasks()
     {
         await using var cluster = await ClusterHarness.CreateAsync(kafka);
         var topic = await cluster.SourceTopicAsync();
@@ -86,7 +86,8 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
 
         var restart = await other.AskAsync<WorkerProtocol.RestartStarted>(new WorkerProtocol.RestartConnector(name, IncludeTasks: true));
         Assert.NotNull(restart.Plan);
-        Assert.All(restart.Plan!.Tasks, t => Assert.Equal((ConnectState.Restarting, host), (t.State, t.WorkerId)));
+        var workers = (await other.StatusAsync(name)).Tasks.ToDictionary(t => t.Id, t => t.WorkerId);
+        Assert.All(restart.Plan!.Tasks, t => Assert.Equal((ConnectState.Restarting, workers[t.Id]), (t.State, t.WorkerId)));
         await cluster.AwaitStateEverywhereAsync(name, ConnectState.Running, 2, Timeout);
         await Eventually.AssertAsync(() => Assert.Equal(2 + 2, VerifiableSourceTask.StartCount(name)), Timeout);
         await other.AskAsync<object>(new WorkerProtocol.RestartTask(name, 1));
@@ -95,7 +96,48 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
         // The runtime tracks topics of sink tasks only (source tasks do not report theirs yet): the answer crosses nodes.
         Assert.Equal(name, (await other.AskAsync<WorkerProtocol.ActiveTopics>(new WorkerProtocol.GetActiveTopics(name))).Name);
         await Assert.ThrowsAsync<Api.Errors.NotFoundException>(() => other.AskAsync<ConnectorTaskStatus>(new WorkerProtocol.GetTaskStatus(name, 7)));
-        Assert.Equal(host, (await other.AskAsync<ConnectorTaskStatus>(new WorkerProtocol.GetTaskStatus(name, 1))).WorkerId);
+        Assert.Contains((await other.AskAsync<ConnectorTaskStatus>(new WorkerProtocol.GetTaskStatus(name, 1))).WorkerId, cluster.Running.Select(n => n.Services.Tasks.WorkerId));
+    }
+
+    [Fact]
+    public async Task Tasks_spread_over_the_workers_and_stay_balanced_as_workers_leave_join_and_return()
+    {
+        await using var cluster = await ClusterHarness.CreateAsync(kafka);
+        var a = await cluster.StartNodeAsync("node-a:8083");
+        await cluster.StartNodeAsync("node-b:8083");
+        var c = await cluster.StartNodeAsync("node-c:8083");
+        var connectors = new[] { KafkaFixture.UniqueName("first"), KafkaFixture.UniqueName("second") };
+        foreach (var name in connectors)
+        {
+            await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(name, await cluster.SourceTopicAsync(), 3)));
+        }
+
+        await AwaitBalancedAsync(cluster, connectors, "3 workers");
+        await c.StopAsync();
+        await AwaitBalancedAsync(cluster, connectors, "node-c left");
+        await cluster.StartNodeAsync("node-d:8083");
+        await AwaitBalancedAsync(cluster, connectors, "node-d joined");
+        await cluster.StartNodeAsync("node-c:8083");
+        await AwaitBalancedAsync(cluster, connectors, "node-c returned");
+        Assert.All(connectors, name => Assert.Equal(1, VerifiableSourceTask.MaxConcurrentInstances(name)));
+    }
+
+    /// <summary>Every task RUNNING exactly once, on a running worker, and the task count per worker differing by at most one.</summary>
+    private async Task AwaitBalancedAsync(ClusterHarness cluster, IReadOnlyList<string> connectors, string when)
+    {
+        var workers = cluster.Running.Select(n => n.Services.Tasks.WorkerId).ToList();
+        IReadOnlyList<ConnectorTaskStatus> tasks = [];
+        await Eventually.AssertAsync(async () =>
+        {
+            tasks = (await Task.WhenAll(connectors.Select(n => cluster.Running[0].StatusAsync(n)))).SelectMany(s => s.Tasks).ToList();
+            Assert.Equal(3 * connectors.Count, tasks.Count);
+            Assert.All(tasks, t => Assert.Equal(ConnectState.Running, t.State));
+            Assert.All(tasks, t => Assert.Contains(t.WorkerId, workers));
+            var perWorker = workers.Select(w => tasks.Count(t => t.WorkerId == w)).ToList();
+            Assert.InRange(perWorker.Max() - perWorker.Min(), 0, 1);
+            Assert.All(connectors, n => Assert.All(Enumerable.Range(0, 3), t => Assert.Equal(1, VerifiableSourceTask.LiveInstances(n, t))));
+        }, Timeout, TimeSpan.FromMilliseconds(250));
+        output.WriteLine($"{when}: " + string.Join(", ", workers.Select(w => $"{w} runs {tasks.Count(t => t.WorkerId == w)}")));
     }
 
     [Fact]

@@ -88,7 +88,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
             var connector = Statuses.Connector(name);
             var records = Statuses.Tasks(name);
             if (connector is { State: ConnectState.Running } && connector.WorkerId != notOn && records.Count == tasks
-                && records.All(t => t.State == ConnectState.Running && t.WorkerId == connector.WorkerId))
+                && records.All(t => t.State == ConnectState.Running && t.WorkerId != notOn))
             {
                 found = connector;
                 return true;
@@ -103,8 +103,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public Task AwaitStoppedAsync(string name) => Eventually.AssertAsync(async () =>
     {
         await Statuses.ReadToEndAsync();
-        return Statuses.Connector(name)?.State == ConnectState.Stopped;
-    }, Timeout, $"{name} is STOPPED");
+        return Statuses.Connector(name)?.State == ConnectState.Stopped && Statuses.Tasks(name).Count == 0;
+    }, Timeout, $"{name} is STOPPED, with no task left");
 
     public async ValueTask DisposeAsync()
     {

@@ -38,9 +38,6 @@ public static class ConnectorEntityProtocol
     /// <summary>Command: KIP-745 restart; replies <see cref="WorkerProtocol.RestartStarted"/>.</summary>
     public sealed record Restart(bool IncludeTasks, bool OnlyFailed);
 
-    /// <summary>Command: restart one task by hand; replies <c>Status.Success</c>.</summary>
-    public sealed record RestartTask(int Task);
-
     /// <summary>Query: replies <see cref="WorkerProtocol.ActiveTopics"/> (the topics used since this entity started).</summary>
     public sealed record GetActiveTopics
     {
@@ -67,9 +64,6 @@ public static class ConnectorEntityProtocol
 
     /// <summary>Internal: what the config topic holds for the connector, validated off the mailbox.</summary>
     internal sealed record Loaded(StoredConnector? Stored, Runtime.Config.ConnectorConfig? Config, Runtime.Plugins.ConnectorPlugin? Plugin, Exception? Error, long Generation);
-
-    /// <summary>Internal: the supervisor's task configs, to be written to the config topic if they changed; null when it did not answer.</summary>
-    internal sealed record TaskConfigsNow(IReadOnlyList<TaskInfo>? Tasks);
 
     /// <summary>
     /// Routes envelopes by connector name. The shard is a hash every node computes alike (string.GetHashCode differs

@@ -35,6 +35,7 @@ public sealed partial class ClusterWorkerActor : ReceiveActor, IWithTimers
     // before the first one's record is back from the topic.
     private readonly HashSet<string> _writing = new(StringComparer.Ordinal);
     private readonly HashSet<string> _offsetsChanging = new(StringComparer.Ordinal);
+    private readonly HashSet<IActorRef> _handingOver = new();
     private IActorRef? _shutdownRequester;
 
     public ClusterWorkerActor(ClusterServices cluster, IActorRef region)
@@ -54,7 +55,7 @@ public sealed partial class ClusterWorkerActor : ReceiveActor, IWithTimers
         Receive<WorkerProtocol.DeleteConnector>(OnDelete);
         Receive<WorkerProtocol.SetTargetState>(OnSetTargetState);
         Receive<WorkerProtocol.RestartConnector>(m => WithConnector(m.Name, _ => AskEntity(m.Name, new ConnectorEntityProtocol.Restart(m.IncludeTasks, m.OnlyFailed))));
-        Receive<WorkerProtocol.RestartTask>(m => WithConnector(m.Name, _ => AskEntity(m.Name, new ConnectorEntityProtocol.RestartTask(m.Task))));
+        Receive<WorkerProtocol.RestartTask>(m => WithConnector(m.Name, s => OnRestartTask(s, m.Task)));
         Receive<WorkerProtocol.GetConnectorStatus>(m => WithConnector(m.Name, s => Sender.Tell(StatusOf(s))));
         Receive<WorkerProtocol.GetTaskStatus>(m => WithConnector(m.Name, s => OnGetTaskStatus(s, m.Task)));
         Receive<WorkerProtocol.GetConnectorInfo>(m => WithConnector(m.Name, s => Sender.Tell(InfoOf(s))));
@@ -93,7 +94,8 @@ public sealed partial class ClusterWorkerActor : ReceiveActor, IWithTimers
         Receive<WorkerProtocol.Shutdown>(_ => OnShutdown());
         Receive<Terminated>(t =>
         {
-            if (t.ActorRef.Equals(_region))
+            _handingOver.Remove(t.ActorRef);
+            if (_handingOver.Count == 0)
             {
                 _shutdownRequester?.Tell(WorkerProtocol.ShutdownComplete.Instance);
                 _shutdownRequester = null;
@@ -106,8 +108,11 @@ public sealed partial class ClusterWorkerActor : ReceiveActor, IWithTimers
             {
                 // A hand-off can hang (a shard re-allocated to this very region while it leaves); stopping the region
                 // stops its connectors here, and each source task still stores what Kafka acknowledged as it stops.
-                _log.Warning("The shard region did not hand its connectors over within {0}; stopping them here", EntityTimeout);
-                Context.Stop(_region);
+                _log.Warning("The shard regions did not hand their connectors and tasks over within {0}; stopping them here", EntityTimeout);
+                foreach (var region in _handingOver)
+                {
+                    Context.Stop(region);
+                }
             }
         });
     }
@@ -117,12 +122,17 @@ public sealed partial class ClusterWorkerActor : ReceiveActor, IWithTimers
 
     private TimeSpan EntityTimeout => _cluster.Settings.EntityAskTimeout + _cluster.Tasks.Worker.TaskShutdownTimeout;
 
-    /// <summary>This node's connectors hand over to the other nodes (tasks stopped, offsets flushed); replies once they have.</summary>
+    /// <summary>This node's connectors and tasks hand over to the other nodes (offsets flushed); replies once they have.</summary>
     private void OnShutdown()
     {
         _shutdownRequester = Sender;
-        Context.Watch(_region);
-        _region.Tell(GracefulShutdown.Instance);
+        foreach (var region in new[] { _region, _cluster.TaskRegion(Context.System) })
+        {
+            _handingOver.Add(region);
+            Context.Watch(region);
+            region.Tell(GracefulShutdown.Instance);
+        }
+
         Timers.StartSingleTimer("hand-off", HandOffOverdue.Instance, EntityTimeout);
     }
 
@@ -171,6 +181,21 @@ public sealed partial class ClusterWorkerActor : ReceiveActor, IWithTimers
     private void AskEntity(string name, object message)
     {
         _region.Ask<object>(new ConnectorEntityProtocol.Envelope(name, message), EntityTimeout)
+            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : Failure(t.Exception))
+            .PipeTo(Sender);
+    }
+
+    /// <summary>A task restarts on whichever node runs it: its own entity, reached through the task region.</summary>
+    private void OnRestartTask(StoredConnector stored, int task)
+    {
+        var count = _cluster.Configs.TaskConfigs(stored.Name).Count;
+        if (task < 0 || task >= count)
+        {
+            Sender.Tell(Failure(new NotFoundException($"Task {stored.Name}-{task} not found: connector {stored.Name} has {count} task(s)")));
+            return;
+        }
+
+        _cluster.TaskRegion(Context.System).Ask<object>(new TaskEntityProtocol.Envelope(stored.Name, task, TaskEntityProtocol.Restart.Instance), EntityTimeout)
             .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : Failure(t.Exception))
             .PipeTo(Sender);
     }

@@ -1,4 +1,3 @@
-using ActorConnect.Runtime.Tasks;
 using ActorConnect.Runtime.Worker;
 
 namespace ActorConnect.Runtime.Connectors;
@@ -51,9 +50,9 @@ public static class ConnectorProtocol
         public static readonly Shutdown Instance = new();
     }
 
-    /// <summary>Internal: a failed task's backoff is over.</summary>
-    internal sealed record RestartAfterBackoff(int Task, int Generation);
-
-    /// <summary>Internal: a task failure the decider saw, handled once the child has terminated.</summary>
-    internal sealed record TaskFailure(ConnectorTaskId Id, Exception Cause);
+    /// <summary>
+    /// Supervisor to parent, when the tasks run elsewhere (distributed mode): the connector's task configs now, on
+    /// start and whenever they change; empty when the connector is stopped.
+    /// </summary>
+    public sealed record TaskConfigsGenerated(string Connector, IReadOnlyList<IReadOnlyDictionary<string, string>> Configs);
 }

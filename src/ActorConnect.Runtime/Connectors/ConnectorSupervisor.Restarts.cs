@@ -1,108 +1,39 @@
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Worker;
-using ActorConnect.Runtime.Tasks;
 using Akka.Actor;
 using Akka.Event;
 
 namespace ActorConnect.Runtime.Connectors;
 
 /// <summary>
-/// The supervisor's restart decisions, kept together: a failed task restarts after exponential backoff with jitter
-/// until it fails too often within the window; a user restarts a task, or the connector and some of its tasks
-/// (Kafka Connect's KIP-745).
+/// Restarts asked for by a user, kept together: one task, or the connector and some of its tasks (Kafka Connect's
+/// KIP-745). Restarts after a failure are each task supervisor's own decision.
 /// </summary>
 public sealed partial class ConnectorSupervisor
 {
-    private void OnTaskFailure(ConnectorProtocol.TaskFailure m)
-    {
-        if (_tasks.TryGetValue(m.Id.Task, out var slot))
-        {
-            slot.PendingFailure = m.Cause;
-            slot.Trace = FailureTrace.Render(m.Cause);
-            slot.State = ConnectState.Failed;
-            _log.Error(m.Cause, "Task {0} failed: {1}", m.Id, FailureTrace.RootCause(m.Cause).Message);
-        }
-    }
-
-    private void OnTerminated(Terminated t)
-    {
-        if (!_byActor.Remove(t.ActorRef, out var slot))
-        {
-            return;
-        }
-
-        slot.Actor = null;
-        if (StoppingAll)
-        {
-            slot.State = ConnectState.Unassigned;
-            FinishIfAllStopped();
-            return;
-        }
-
-        if (slot.RestartRequested)
-        {
-            slot.RestartRequested = false;
-            SpawnTask(slot);
-            return;
-        }
-
-        if (slot.PendingFailure is null)
-        {
-            return;
-        }
-
-        var settings = _services.Settings;
-        var failures = slot.RecordFailure(DateTimeOffset.UtcNow, settings.RestartWithin);
-        if (failures > settings.RestartMaxFailures)
-        {
-            slot.State = ConnectState.Failed;
-            _log.Error("Task {0} failed {1} times within {2}; it stays FAILED until restarted (POST /connectors/{3}/tasks/{4}/restart). Root cause: {5}",
-                slot.Id, failures, settings.RestartWithin, Name, slot.Id.Task, FailureTrace.RootCause(slot.PendingFailure).Message);
-            return;
-        }
-
-        var delay = RuntimeSettings.Backoff(failures - 1, settings.RestartMinBackoff, settings.RestartMaxBackoff, settings.RestartRandomFactor);
-        slot.State = ConnectState.Restarting;
-        _log.Warning("Task {0} will restart in {1:N0} ms (failure {2} of at most {3} within {4})", slot.Id, delay.TotalMilliseconds, failures, settings.RestartMaxFailures, settings.RestartWithin);
-        Timers.StartSingleTimer($"restart-{slot.Id.Task}", new ConnectorProtocol.RestartAfterBackoff(slot.Id.Task, slot.Generation), delay);
-    }
-
-    private void OnRestartAfterBackoff(ConnectorProtocol.RestartAfterBackoff m)
-    {
-        if (!StoppingAll && _tasks.TryGetValue(m.Task, out var slot) && slot.Generation == m.Generation && slot.Actor is null)
-        {
-            slot.RestartCount++;
-            SpawnTask(slot);
-        }
-    }
-
     private void OnRestartTask(ConnectorProtocol.RestartTask m)
     {
-        if (!_tasks.TryGetValue(m.Task, out var slot))
+        if (!_tasks.TryGetValue(m.Task, out var task))
         {
             Sender.Tell(new Akka.Actor.Status.Failure(new Api.Errors.NotFoundException($"Task {Name}-{m.Task} not found: connector {Name} has {_tasks.Count} task(s)")));
             return;
         }
 
-        RestartTask(slot);
-        Sender.Tell(new Akka.Actor.Status.Success(slot.Id));
+        RestartTask(task);
+        Sender.Tell(new Akka.Actor.Status.Success(task.Id));
     }
 
-    private void RestartTask(TaskSlot slot)
+    private void RestartTask(LocalTask task)
     {
-        slot.ResetFailures();
-        slot.State = ConnectState.Restarting;
-        slot.RestartCount++;
-        if (slot.Actor is { } actor)
+        if (task.Supervisor is { } supervisor)
         {
-            // The new incarnation starts only once the old one has stopped: never two copies of one task at once.
-            slot.RestartRequested = true;
-            slot.Handle?.SignalStop();
-            actor.Tell(TaskProtocol.Stop.Instance);
+            // The task supervisor starts the new incarnation once the old one has stopped: never two copies at once.
+            supervisor.Tell(TaskSupervisorProtocol.Restart.Instance);
+            task.Status = task.Status with { State = ConnectState.Restarting };
         }
         else if (!StoppingAll)
         {
-            SpawnTask(slot);
+            SpawnTask(task);
         }
     }
 
@@ -127,7 +58,7 @@ public sealed partial class ConnectorSupervisor
 
         var restartConnector = !m.OnlyFailed || _state == ConnectState.Failed;
         var tasks = m.IncludeTasks
-            ? _tasks.Values.Where(t => !m.OnlyFailed || t.State == ConnectState.Failed).ToList()
+            ? _tasks.Values.Where(t => !m.OnlyFailed || t.Status.State == ConnectState.Failed).ToList()
             : [];
         var plan = BuildStatus();
         plan = plan with
@@ -142,9 +73,9 @@ public sealed partial class ConnectorSupervisor
             RestartConnectorInstance();
         }
 
-        foreach (var slot in tasks.Where(t => _tasks.TryGetValue(t.Id.Task, out var current) && current == t))
+        foreach (var task in tasks.Where(t => _tasks.TryGetValue(t.Id.Task, out var current) && current == t))
         {
-            RestartTask(slot);
+            RestartTask(task);
         }
     }
 

@@ -8,10 +8,11 @@ using Akka.Event;
 namespace ActorConnect.Runtime.Connectors;
 
 /// <summary>
-/// One per connector: starts the connector, asks it for task configs, spawns one task actor per config, and decides
-/// what happens when a task fails: restart with exponential backoff and jitter, or, after too many failures within
-/// the window, leave it FAILED with its root cause. A failing task never touches another connector: each connector
-/// has its own supervisor and the worker only escalates nothing.
+/// One per connector: starts the connector, asks it for task configs, and (with local tasks, as in standalone mode)
+/// spawns one <see cref="TaskSupervisor"/> per config, which runs the task and decides its restarts. In distributed
+/// mode the tasks are placed by cluster sharding instead: the supervisor then runs only the connector and tells its
+/// parent each new set of task configs (<see cref="ConnectorProtocol.TaskConfigsGenerated"/>). A failing task never
+/// touches another connector: each connector has its own supervisor and the worker only escalates nothing.
 /// <code>
 ///   Starting --started--> Running/Paused --Reconfigure(changed)--> Reconfiguring --all tasks stopped--> Running
 ///   Running/Paused --SetTargetState(Stopped)--> Stopping --all tasks stopped, connector.stop--> Stopped (no tasks)
@@ -26,9 +27,11 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     private readonly ConnectorPlugin _plugin;
     private readonly TaskServices _services;
     private readonly int _maxTasks;
+    private readonly bool _localTasks;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<int, TaskSlot> _tasks = new();
-    private readonly Dictionary<IActorRef, TaskSlot> _byActor = new();
+    private readonly Dictionary<int, LocalTask> _tasks = new();
+    private readonly Dictionary<IActorRef, LocalTask> _byActor = new();
+    private IReadOnlyList<IReadOnlyDictionary<string, string>> _taskConfigs = [];
     private ConnectorInstance? _instance;
     private ConnectState _state = ConnectState.Unassigned;
     private TargetState _target;
@@ -38,7 +41,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     private IReadOnlyList<IReadOnlyDictionary<string, string>>? _pendingConfigs;
     private string? _lastStatus;
 
-    public ConnectorSupervisor(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks, TargetState target)
+    public ConnectorSupervisor(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks, TargetState target, bool localTasks)
     {
         Name = name;
         _config = config;
@@ -46,15 +49,14 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         _services = services;
         _maxTasks = maxTasks;
         _target = target;
+        _localTasks = localTasks;
 
         Receive<ConnectorProtocol.GetStatus>(_ => Sender.Tell(BuildStatus()));
         Receive<ConnectorProtocol.GetTaskStatus>(OnGetTaskStatus);
-        Receive<ConnectorProtocol.GetTaskConfigs>(_ => Sender.Tell(_tasks.Values.OrderBy(t => t.Id.Task).Select(t => new TaskInfo(t.Id, t.Config)).ToList()));
-        Receive<TaskProtocol.StateChanged>(OnTaskStateChanged);
+        Receive<ConnectorProtocol.GetTaskConfigs>(_ => Sender.Tell(_taskConfigs.Select((c, i) => new TaskInfo(new ConnectorTaskId(Name, i), c)).ToList()));
+        Receive<TaskSupervisorProtocol.StatusChanged>(OnTaskStatusChanged);
         Receive<TaskProtocol.TopicUsed>(m => Context.Parent.Tell(new ConnectorProtocol.TopicUsed(Name, m.Topic)));
-        Receive<ConnectorProtocol.TaskFailure>(OnTaskFailure);
         Receive<Terminated>(OnTerminated);
-        Receive<ConnectorProtocol.RestartAfterBackoff>(OnRestartAfterBackoff);
         Receive<ConnectorProtocol.Reconfigure>(_ => Reconfigure());
         Receive<ConnectorProtocol.RaiseError>(m => FailConnector(m.Error));
         Receive<ConnectorProtocol.SetTargetState>(OnSetTargetState);
@@ -72,11 +74,20 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     /// <summary>True while every task is being stopped for a reason other than a failure: stopped tasks stay stopped.</summary>
     private bool StoppingAll => _shuttingDown || _stopWaiters is not null || _pendingConfigs is not null;
 
+    /// <summary>A supervisor that runs the connector and its tasks on this node (standalone mode).</summary>
     public static Props Props(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks, TargetState target = TargetState.Started) =>
-        Akka.Actor.Props.Create(() => new ConnectorSupervisor(name, config, plugin, services, maxTasks, target))
+        Props(name, config, plugin, services, maxTasks, target, localTasks: true);
+
+    /// <summary>
+    /// A supervisor; with <paramref name="localTasks"/> false it runs only the connector and reports its task configs
+    /// to its parent, which has the tasks run elsewhere (distributed mode).
+    /// </summary>
+    public static Props Props(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks, TargetState target, bool localTasks) =>
+        Akka.Actor.Props.Create(() => new ConnectorSupervisor(name, config, plugin, services, maxTasks, target, localTasks))
             .WithDispatcher(services.Settings.ConnectorDispatcher);
 
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(Decide);
+    // A task supervisor decides about its own task; one that crashes itself is stopped and started again.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     /// <summary>Every message may change the status; a listener hears each change once.</summary>
     protected override bool AroundReceive(Receive receive, object message)
@@ -105,38 +116,14 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         {
             _state = ConnectState.Stopped;
             _log.Info("Connector {0} is STOPPED: no tasks run until it is resumed", Name);
+            PublishTaskConfigs([]);
             return;
         }
 
         StartConnector();
     }
 
-    protected override void PostStop()
-    {
-        foreach (var slot in _tasks.Values)
-        {
-            slot.Handle?.SignalStop();
-        }
-
-        StopConnectorInstance();
-    }
-
-    private Directive Decide(Exception e)
-    {
-        // The decider runs while the failure is being handled; the bookkeeping happens as a message so it sees the
-        // child's Terminated in order.
-        var cause = e is ActorInitializationException { InnerException: { } inner } ? inner : e;
-        if (cause is TaskFailedException tf)
-        {
-            Self.Tell(new ConnectorProtocol.TaskFailure(tf.Id, tf.InnerException ?? tf));
-        }
-        else if (_byActor.GetValueOrDefault(Sender) is { } slot)
-        {
-            Self.Tell(new ConnectorProtocol.TaskFailure(slot.Id, cause));
-        }
-
-        return Directive.Stop;
-    }
+    protected override void PostStop() => StopConnectorInstance();
 
     private void StartConnector()
     {
@@ -163,41 +150,48 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 
     private void StartTasks(IReadOnlyList<IReadOnlyDictionary<string, string>> configs)
     {
+        PublishTaskConfigs(configs);
+        if (!_localTasks)
+        {
+            return;
+        }
+
         _tasks.Clear();
         for (var i = 0; i < configs.Count; i++)
         {
-            var slot = new TaskSlot(new ConnectorTaskId(Name, i), configs[i]);
-            _tasks[i] = slot;
-            SpawnTask(slot);
+            var task = new LocalTask(new ConnectorTaskId(Name, i), configs[i], _services.WorkerId);
+            _tasks[i] = task;
+            SpawnTask(task);
         }
 
         _log.Info("Connector {0}: {1} task(s) started", Name, configs.Count);
     }
 
-    private void SpawnTask(TaskSlot slot)
+    private void PublishTaskConfigs(IReadOnlyList<IReadOnlyDictionary<string, string>> configs)
     {
-        slot.Generation++;
-        slot.Handle = new TaskHandle();
-        slot.PendingFailure = null;
-        var taskType = _instance!.TaskType;
-        var props = _plugin.IsSource
-            ? SourceTaskActor.Props(slot.Id, taskType, slot.Config, _config, _services, slot.Handle)
-            : SinkTaskActor.Props(slot.Id, taskType, slot.Config, _config, _services, slot.Handle);
-        var child = Context.ActorOf(props, $"task-{slot.Id.Task}-{slot.Generation}");
-        Context.Watch(child);
-        slot.Actor = child;
-        _byActor[child] = slot;
-        if (Paused)
+        _taskConfigs = configs;
+        if (!_localTasks)
         {
-            child.Tell(new TaskProtocol.SetPaused(true));
+            Context.Parent.Tell(new ConnectorProtocol.TaskConfigsGenerated(Name, configs));
         }
+    }
+
+    private void SpawnTask(LocalTask task)
+    {
+        var taskType = _instance?.TaskType ?? TaskSupervisor.TaskTypeOf(_plugin, task.Config);
+        var child = Context.ActorOf(
+            TaskSupervisor.Props(task.Id, task.Config, _config, _plugin, taskType, _services, Paused),
+            $"task-{task.Id.Task}-{++task.Incarnation}");
+        Context.Watch(child);
+        task.Supervisor = child;
+        _byActor[child] = task;
     }
 
     private void OnGetTaskStatus(ConnectorProtocol.GetTaskStatus m)
     {
-        if (_tasks.TryGetValue(m.Task, out var slot))
+        if (_tasks.TryGetValue(m.Task, out var task))
         {
-            Sender.Tell(slot.ToStatus(_services.WorkerId));
+            Sender.Tell(task.Status);
         }
         else
         {
@@ -205,16 +199,31 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnTaskStateChanged(TaskProtocol.StateChanged m)
+    private void OnTaskStatusChanged(TaskSupervisorProtocol.StatusChanged m)
     {
-        if (_tasks.TryGetValue(m.Id.Task, out var slot) && Equals(slot.Actor, Sender))
+        if (_byActor.TryGetValue(Sender, out var task))
         {
-            slot.State = m.State;
-            slot.LastError = m.LastError;
-            if (m.State == ConnectState.Running && m.LastError is null)
-            {
-                slot.Trace = null;
-            }
+            task.Status = m.Status;
+        }
+    }
+
+    private void OnTerminated(Terminated t)
+    {
+        if (!_byActor.Remove(t.ActorRef, out var task))
+        {
+            return;
+        }
+
+        task.Supervisor = null;
+        if (StoppingAll)
+        {
+            task.Status = task.Status with { State = ConnectState.Unassigned };
+            FinishIfAllStopped();
+        }
+        else if (_tasks.TryGetValue(task.Id.Task, out var current) && current == task)
+        {
+            _log.Error("The supervisor of task {0} stopped unexpectedly; starting it again", task.Id);
+            SpawnTask(task);
         }
     }
 
@@ -237,19 +246,18 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 
     private void ApplyTaskConfigs(IReadOnlyList<IReadOnlyDictionary<string, string>> configs)
     {
-        var current = _tasks.Values.OrderBy(t => t.Id.Task).Select(t => t.Config).ToList();
-        if (_tasks.Count > 0 && ConnectorInstance.SameConfigs(current, configs))
+        if ((_taskConfigs.Count > 0 || !_localTasks) && ConnectorInstance.SameConfigs(_taskConfigs, configs))
         {
             return;
         }
 
-        if (_tasks.Values.All(t => t.Actor is null))
+        if (_tasks.Values.All(t => t.Supervisor is null))
         {
             StartTasks(configs);
             return;
         }
 
-        _log.Info("Connector {0} reconfigures its tasks: {1} -> {2}", Name, current.Count, configs.Count);
+        _log.Info("Connector {0} reconfigures its tasks: {1} -> {2}", Name, _taskConfigs.Count, configs.Count);
         _pendingConfigs = configs;
         StopAllTasks();
         FinishIfAllStopped();
@@ -281,9 +289,9 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
                 _state = Paused ? ConnectState.Paused : ConnectState.Running;
             }
 
-            foreach (var slot in _tasks.Values)
+            foreach (var task in _tasks.Values)
             {
-                slot.Actor?.Tell(new TaskProtocol.SetPaused(Paused));
+                task.Supervisor?.Tell(new TaskSupervisorProtocol.SetPaused(Paused));
             }
         }
 
@@ -320,16 +328,15 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 
     private void StopAllTasks()
     {
-        foreach (var slot in _tasks.Values.Where(s => s.Actor is not null))
+        foreach (var task in _tasks.Values)
         {
-            slot.Handle?.SignalStop();
-            slot.Actor!.Tell(TaskProtocol.Stop.Instance);
+            task.Supervisor?.Tell(TaskSupervisorProtocol.Stop.Instance);
         }
     }
 
     private void FinishIfAllStopped()
     {
-        if (_tasks.Values.Any(s => s.Actor is not null))
+        if (_tasks.Values.Any(s => s.Supervisor is not null))
         {
             return;
         }
@@ -346,6 +353,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
             _stopWaiters = null;
             StopConnectorInstance();
             _tasks.Clear();
+            PublishTaskConfigs([]);
             _state = ConnectState.Stopped;
             _trace = null;
             _log.Info("Connector {0} stopped: its tasks are shut down until it is resumed", Name);
@@ -392,5 +400,19 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         _services.WorkerId,
         _plugin.IsSource ? "source" : "sink",
         _trace,
-        _tasks.Values.OrderBy(t => t.Id.Task).Select(t => t.ToStatus(_services.WorkerId)).ToList());
+        _tasks.Values.OrderBy(t => t.Id.Task).Select(t => t.Status).ToList());
+
+    /// <summary>A local task as its connector supervisor sees it: its config, its task supervisor and its last status.</summary>
+    private sealed class LocalTask(ConnectorTaskId id, IReadOnlyDictionary<string, string> config, string workerId)
+    {
+        public ConnectorTaskId Id { get; } = id;
+
+        public IReadOnlyDictionary<string, string> Config { get; } = config;
+
+        public IActorRef? Supervisor { get; set; }
+
+        public int Incarnation { get; set; }
+
+        public ConnectorTaskStatus Status { get; set; } = new(id.Task, ConnectState.Unassigned, workerId);
+    }
 }

@@ -55,6 +55,9 @@ public sealed class VerifiableSourceTask : SourceTask
     public static int MaxConcurrentInstances(string connector) =>
         MaxLiveTasks.Where(kv => kv.Key.StartsWith(connector + "/", StringComparison.Ordinal)).Select(kv => kv.Value).DefaultIfEmpty(0).Max();
 
+    /// <summary>How many instances of task <paramref name="task"/> of <paramref name="connector"/> run now, in every in-process node.</summary>
+    public static int LiveInstances(string connector, int task) => LiveTasks.GetValueOrDefault(connector + "/" + task);
+
     /// <summary>How many times any task of <paramref name="connector"/> was started, in every in-process node.</summary>
     public static int StartCount(string connector) =>
         Starts.Where(kv => kv.Key.StartsWith(connector + "/", StringComparison.Ordinal)).Sum(kv => kv.Value);

@@ -1,0 +1,238 @@
+using ActorConnect.Runtime.Plugins;
+using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Tasks;
+using Akka.Actor;
+using Akka.Event;
+using static ActorConnect.Runtime.Connectors.TaskSupervisorProtocol;
+
+namespace ActorConnect.Runtime.Connectors;
+
+/// <summary>
+/// One per task: runs the task actor (on its own pinned thread) and decides what happens when it fails: restart after
+/// exponential backoff with jitter, or, after too many failures within the window, leave it FAILED with its root cause
+/// until restarted by hand. Its parent hears every status change. The same supervisor serves a connector's local tasks
+/// (standalone) and a task placed by cluster sharding (distributed), so a task fails and restarts alike in both.
+/// <code>
+///   Running --task fails--> Restarting --backoff--> Running
+///   Restarting --too many failures in the window--> Failed --Restart--> Running
+///   any --Stop--> task stopped (offsets flushed) --> supervisor stopped
+/// </code>
+/// A new incarnation of the task starts only once the previous one has stopped: never two copies at once.
+/// </summary>
+public sealed class TaskSupervisor : ReceiveActor, IWithTimers
+{
+    private readonly TaskSlot _slot;
+    private readonly IReadOnlyDictionary<string, string> _connectorConfig;
+    private readonly ConnectorPlugin _plugin;
+    private readonly Type _taskType;
+    private readonly TaskServices _services;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private bool _paused;
+    private bool _stopping;
+    private ConnectorTaskStatus? _reported;
+
+    public TaskSupervisor(ConnectorTaskId id, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, ConnectorPlugin plugin, Type taskType, TaskServices services, bool paused)
+    {
+        _slot = new TaskSlot(id, taskConfig);
+        _connectorConfig = connectorConfig;
+        _plugin = plugin;
+        _taskType = taskType;
+        _services = services;
+        _paused = paused;
+
+        Receive<TaskProtocol.StateChanged>(OnStateChanged);
+        Receive<TaskProtocol.TopicUsed>(m => Context.Parent.Forward(m));
+        Receive<TaskFailure>(OnTaskFailure);
+        Receive<Terminated>(OnTerminated);
+        Receive<RestartAfterBackoff>(OnRestartAfterBackoff);
+        Receive<SetPaused>(m =>
+        {
+            _paused = m.Paused;
+            _slot.Actor?.Tell(new TaskProtocol.SetPaused(m.Paused));
+        });
+        Receive<Restart>(_ =>
+        {
+            RestartByHand();
+            Sender.Tell(new Akka.Actor.Status.Success(_slot.Id));
+        });
+        Receive<GetStatus>(_ => Sender.Tell(Status));
+        Receive<Stop>(_ => BeginStop());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private ConnectorTaskStatus Status => _slot.ToStatus(_services.WorkerId);
+
+    public static Props Props(ConnectorTaskId id, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, ConnectorPlugin plugin, Type taskType, TaskServices services, bool paused) =>
+        Akka.Actor.Props.Create(() => new TaskSupervisor(id, taskConfig, connectorConfig, plugin, taskType, services, paused));
+
+    /// <summary>
+    /// The task class a task config names (<c>task.class</c>, written by the connector's supervisor), else the one the
+    /// connector declares: a task placed on another node needs no running connector to know it.
+    /// </summary>
+    public static Type TaskTypeOf(ConnectorPlugin plugin, IReadOnlyDictionary<string, string> taskConfig) =>
+        taskConfig.GetValueOrDefault("task.class") is { } name && plugin.Type.Assembly.GetType(name) is { } type
+            ? type
+            : ((Api.Connector.Connector)Activator.CreateInstance(plugin.Type)!).TaskType;
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
+    {
+        // The bookkeeping happens as a message, so it sees the task's Terminated in order.
+        var cause = e is ActorInitializationException { InnerException: { } inner } ? inner : e;
+        Self.Tell(new TaskFailure(cause is TaskFailedException tf ? tf.InnerException ?? tf : cause));
+        return Directive.Stop;
+    });
+
+    /// <summary>Every message may change the status; the parent hears each change once.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var handled = base.AroundReceive(receive, message);
+        var status = Status;
+        if (status != _reported)
+        {
+            _reported = status;
+            Context.Parent.Tell(new StatusChanged(status));
+        }
+
+        return handled;
+    }
+
+    protected override void PreStart() => Spawn();
+
+    protected override void PostStop() => _slot.Handle?.SignalStop();
+
+    private void Spawn()
+    {
+        _slot.Generation++;
+        _slot.Handle = new TaskHandle();
+        _slot.PendingFailure = null;
+        var props = _plugin.IsSource
+            ? SourceTaskActor.Props(_slot.Id, _taskType, _slot.Config, _connectorConfig, _services, _slot.Handle)
+            : SinkTaskActor.Props(_slot.Id, _taskType, _slot.Config, _connectorConfig, _services, _slot.Handle);
+        var child = Context.ActorOf(props, $"task-{_slot.Generation}");
+        Context.Watch(child);
+        _slot.Actor = child;
+        if (_paused)
+        {
+            child.Tell(new TaskProtocol.SetPaused(true));
+        }
+    }
+
+    private void OnStateChanged(TaskProtocol.StateChanged m)
+    {
+        if (!Equals(_slot.Actor, Sender))
+        {
+            return;
+        }
+
+        _slot.State = m.State;
+        _slot.LastError = m.LastError;
+        if (m.State == ConnectState.Running && m.LastError is null)
+        {
+            _slot.Trace = null;
+        }
+    }
+
+    private void OnTaskFailure(TaskFailure m)
+    {
+        _slot.PendingFailure = m.Cause;
+        _slot.Trace = FailureTrace.Render(m.Cause);
+        _slot.State = ConnectState.Failed;
+        _log.Error(m.Cause, "Task {0} failed: {1}", _slot.Id, FailureTrace.RootCause(m.Cause).Message);
+    }
+
+    private void OnTerminated(Terminated t)
+    {
+        if (!t.ActorRef.Equals(_slot.Actor))
+        {
+            return;
+        }
+
+        _slot.Actor = null;
+        if (_stopping)
+        {
+            _slot.State = ConnectState.Unassigned;
+            Context.Stop(Self);
+            return;
+        }
+
+        if (_slot.RestartRequested)
+        {
+            _slot.RestartRequested = false;
+            Spawn();
+            return;
+        }
+
+        if (_slot.PendingFailure is not { } failure)
+        {
+            return;
+        }
+
+        var settings = _services.Settings;
+        var failures = _slot.RecordFailure(DateTimeOffset.UtcNow, settings.RestartWithin);
+        if (failures > settings.RestartMaxFailures)
+        {
+            _slot.State = ConnectState.Failed;
+            _log.Error("Task {0} failed {1} times within {2}; it stays FAILED until restarted (POST /connectors/{3}/tasks/{4}/restart). Root cause: {5}",
+                _slot.Id, failures, settings.RestartWithin, _slot.Id.Connector, _slot.Id.Task, FailureTrace.RootCause(failure).Message);
+            return;
+        }
+
+        var delay = RuntimeSettings.Backoff(failures - 1, settings.RestartMinBackoff, settings.RestartMaxBackoff, settings.RestartRandomFactor);
+        _slot.State = ConnectState.Restarting;
+        _log.Warning("Task {0} will restart in {1:N0} ms (failure {2} of at most {3} within {4})", _slot.Id, delay.TotalMilliseconds, failures, settings.RestartMaxFailures, settings.RestartWithin);
+        Timers.StartSingleTimer("restart", new RestartAfterBackoff(_slot.Generation), delay);
+    }
+
+    private void OnRestartAfterBackoff(RestartAfterBackoff m)
+    {
+        if (!_stopping && _slot.Generation == m.Generation && _slot.Actor is null)
+        {
+            _slot.RestartCount++;
+            Spawn();
+        }
+    }
+
+    private void RestartByHand()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        Timers.Cancel("restart");
+        _slot.ResetFailures();
+        _slot.State = ConnectState.Restarting;
+        _slot.RestartCount++;
+        if (_slot.Actor is { } actor)
+        {
+            _slot.RestartRequested = true;
+            _slot.Handle?.SignalStop();
+            actor.Tell(TaskProtocol.Stop.Instance);
+        }
+        else
+        {
+            Spawn();
+        }
+    }
+
+    private void BeginStop()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _stopping = true;
+        Timers.CancelAll();
+        if (_slot.Actor is { } actor)
+        {
+            _slot.Handle?.SignalStop();
+            actor.Tell(TaskProtocol.Stop.Instance);
+        }
+        else
+        {
+            Context.Stop(Self);
+        }
+    }
+}
