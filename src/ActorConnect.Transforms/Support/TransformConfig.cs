@@ -1,0 +1,48 @@
+using ActorConnect.Api.Config;
+using ActorConnect.Api.Errors;
+
+namespace ActorConnect.Transforms.Support;
+
+/// <summary>Keys and validators several transforms share, worded as Kafka's.</summary>
+internal static class TransformConfig
+{
+    public const string ReplaceNullWithDefault = "replace.null.with.default";
+
+    private const string ReplaceNullWithDefaultDoc =
+        "Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.";
+
+    /// <summary>Adds <c>replace.null.with.default</c> (boolean, default true), which most field transforms have.</summary>
+    public static ConfigDef DefineReplaceNullWithDefault(this ConfigDef def) =>
+        def.Define(ReplaceNullWithDefault, ConfigType.Boolean, true, Importance.Medium, ReplaceNullWithDefaultDoc);
+
+    /// <summary>Kafka's NonEmptyListValidator.</summary>
+    public static IConfigValidator NonEmptyList() =>
+        ConfigValidators.Lambda(v => v is IReadOnlyList<string> { Count: > 0 } ? null : "Empty list", "non-empty list");
+
+    /// <summary>Kafka's RegexValidator: the value must compile.</summary>
+    public static IConfigValidator ValidRegex() =>
+        ConfigValidators.Lambda(v => v is string s ? JavaRegex.Problem(s) is { } p ? "Invalid regex: " + p : null : null, "valid regex");
+
+    /// <summary>
+    /// A validator that runs the transform's own parser of a list value, so validation and Configure report the same
+    /// problem; the parser's message is kept, prefixed with the key and value.
+    /// </summary>
+    public static IConfigValidator Parses(Action<IReadOnlyList<string>> parse, string description) =>
+        ConfigValidators.Lambda(v =>
+        {
+            try
+            {
+                parse(v as IReadOnlyList<string> ?? []);
+                return null;
+            }
+            catch (ConfigException e)
+            {
+                return e.Message;
+            }
+        }, description);
+
+    /// <summary>One of <paramref name="allowed"/>, in any case, returned as written in the list.</summary>
+    public static string Canonical(string key, string value, params string[] allowed) =>
+        allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ConfigException(key, value, $"String must be one of: {string.Join(", ", allowed)}");
+}
