@@ -23,7 +23,7 @@ public abstract class Cast : KeyOrValueTransformation
         .DefineRequired("spec", ConfigType.List, Importance.High,
             "List of fields and the type to cast them to of the form field1:type,field2:type to cast fields of Maps or Structs. A single type to cast the entire value. "
             + "Valid types are int8, int16, int32, int64, float32, float64, boolean, and string. Note that binary fields can only be cast to string.",
-            TransformConfig.Parses(spec => ParseSpec(spec), "list of colon-delimited pairs, e.g. <code>foo:bar,abc:xyz</code>"))
+            TransformConfig.Parses((key, spec) => ParseSpec(key, spec), "list of colon-delimited pairs, e.g. <code>foo:bar,abc:xyz</code>"))
         .DefineReplaceNullWithDefault();
 
     private readonly SchemaCache _schemas = new();
@@ -37,7 +37,7 @@ public abstract class Cast : KeyOrValueTransformation
     /// <inheritdoc />
     protected override void Configure(ParsedConfig config)
     {
-        (_casts, _wholeValue) = ParseSpec(config.GetList("spec"));
+        (_casts, _wholeValue) = ParseSpec("spec", config.GetList("spec"));
         _replaceNullWithDefault = config.GetBoolean(TransformConfig.ReplaceNullWithDefault);
     }
 
@@ -153,11 +153,11 @@ public abstract class Cast : KeyOrValueTransformation
         return CastConversions.To(target, value);
     }
 
-    internal static (Dictionary<string, SchemaType> Casts, SchemaType? WholeValue) ParseSpec(IReadOnlyList<string> spec)
+    internal static (Dictionary<string, SchemaType> Casts, SchemaType? WholeValue) ParseSpec(string key, IReadOnlyList<string> spec)
     {
         if (spec.Count == 0)
         {
-            throw new ConfigException("spec", "[]", "Must specify at least one field to cast.");
+            throw new ConfigException(key, "[]", "Must specify at least one field to cast.");
         }
 
         var casts = new Dictionary<string, SchemaType>();
@@ -167,10 +167,10 @@ public abstract class Cast : KeyOrValueTransformation
             var parts = mapping.Split(':');
             if (parts.Length > 2)
             {
-                throw new ConfigException("spec", Shown(spec), $"Invalid cast mapping: {mapping}");
+                throw new ConfigException(key, Shown(spec), $"Invalid cast mapping: {mapping}");
             }
 
-            var type = OutputType(spec, parts[^1].Trim());
+            var type = OutputType(key, spec, parts[^1].Trim());
             if (parts.Length == 1)
             {
                 wholeValue = type;
@@ -183,22 +183,22 @@ public abstract class Cast : KeyOrValueTransformation
 
         if (wholeValue is not null && spec.Count > 1)
         {
-            throw new ConfigException("spec", Shown(spec), "Cast transformations that specify a type to cast the entire value to may only specify a single cast in their spec");
+            throw new ConfigException(key, Shown(spec), "Cast transformations that specify a type to cast the entire value to may only specify a single cast in their spec");
         }
 
         return (casts, wholeValue);
     }
 
-    private static SchemaType OutputType(IReadOnlyList<string> spec, string name)
+    private static SchemaType OutputType(string key, IReadOnlyList<string> spec, string name)
     {
         if (name.Length == 0 || !name.All(char.IsAsciiLetterOrDigit) || char.IsAsciiDigit(name[0]) || !Enum.TryParse<SchemaType>(name, ignoreCase: true, out var type))
         {
-            throw new ConfigException("spec", Shown(spec), $"Invalid type found in casting spec: {name}");
+            throw new ConfigException(key, Shown(spec), $"Invalid type found in casting spec: {name}");
         }
 
         return OutputTypes.Contains(type)
             ? type
-            : throw new ConfigException("spec", Shown(spec), $"Cast transformation does not support casting to {Upper(type)}; supported types are {Names(OutputTypes)}");
+            : throw new ConfigException(key, Shown(spec), $"Cast transformation does not support casting to {Upper(type)}; supported types are {Names(OutputTypes)}");
     }
 
     private static string Shown(IReadOnlyList<string> spec) => "[" + string.Join(", ", spec) + "]";

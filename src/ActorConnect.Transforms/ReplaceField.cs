@@ -18,7 +18,7 @@ public abstract class ReplaceField : KeyOrValueTransformation
         .Define("exclude", ConfigType.List, "", Importance.Medium, "Fields to exclude. This takes precedence over the fields to include.")
         .Define("include", ConfigType.List, "", Importance.Medium, "Fields to include. If specified, only these fields will be used.")
         .Define("renames", ConfigType.List, "", Importance.Medium, "Field rename mappings.",
-            TransformConfig.Parses(m => ParseRenames(m), "list of colon-delimited pairs, e.g. <code>foo:bar,abc:xyz</code>"))
+            TransformConfig.Parses((key, m) => ParseRenames(key, m), "list of colon-delimited pairs, e.g. <code>foo:bar,abc:xyz</code>"))
         .DefineReplaceNullWithDefault()
         .Define("blacklist", ConfigType.List, null, Importance.Low, "Deprecated. Use exclude instead.")
         .Define("whitelist", ConfigType.List, null, Importance.Low, "Deprecated. Use include instead.");
@@ -38,7 +38,7 @@ public abstract class ReplaceField : KeyOrValueTransformation
     {
         _exclude = [.. ListOrDeprecated(config, "exclude", "blacklist")];
         _include = [.. ListOrDeprecated(config, "include", "whitelist")];
-        _renames = ParseRenames(config.GetList("renames"));
+        _renames = ParseRenames("renames", config.GetList("renames"));
         _reverseRenames = _renames.ToDictionary(kv => kv.Value, kv => kv.Key);
         _replaceNullWithDefault = config.GetBoolean(TransformConfig.ReplaceNullWithDefault);
     }
@@ -51,7 +51,7 @@ public abstract class ReplaceField : KeyOrValueTransformation
         var value => ApplySchemaless(record, Requirements.RequireMap(value, Purpose)),
     };
 
-    internal static Dictionary<string, string> ParseRenames(IReadOnlyList<string> mappings)
+    internal static Dictionary<string, string> ParseRenames(string key, IReadOnlyList<string> mappings)
     {
         var renames = new Dictionary<string, string>();
         foreach (var mapping in mappings)
@@ -59,7 +59,7 @@ public abstract class ReplaceField : KeyOrValueTransformation
             var parts = mapping.Split(':');
             if (parts.Length != 2)
             {
-                throw new ConfigException("renames", "[" + string.Join(", ", mappings) + "]", $"Invalid rename mapping: {mapping}");
+                throw new ConfigException(key, "[" + string.Join(", ", mappings) + "]", $"Invalid rename mapping: {mapping}");
             }
 
             renames[parts[0]] = parts[1];

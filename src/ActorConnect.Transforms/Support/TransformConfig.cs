@@ -25,18 +25,19 @@ internal static class TransformConfig
 
     /// <summary>
     /// A validator that runs the transform's own parser of a list value, so validation and Configure report the same
-    /// problem, in the parser's words (which name the key).
+    /// problem, in the parser's words; the key is passed in because the runtime validates it under its
+    /// <c>transforms.X.</c> prefix.
     /// </summary>
-    public static IConfigValidator Parses(Action<IReadOnlyList<string>> parse, string description) => new ParsingValidator(parse, description);
+    public static IConfigValidator Parses(Action<string, IReadOnlyList<string>> parse, string description) => new ParsingValidator(parse, description);
 
     /// <summary>One of <paramref name="allowed"/>, in any case, returned as written in the list.</summary>
     public static string Canonical(string key, string value, params string[] allowed) =>
         allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase))
         ?? throw new ConfigException(key, value, $"String must be one of: {string.Join(", ", allowed)}");
 
-    private sealed class ParsingValidator(Action<IReadOnlyList<string>> parse, string description) : IConfigValidator
+    private sealed class ParsingValidator(Action<string, IReadOnlyList<string>> parse, string description) : IConfigValidator
     {
-        public void EnsureValid(string name, object? value) => parse(value as IReadOnlyList<string> ?? []);
+        public void EnsureValid(string name, object? value) => parse(name, value as IReadOnlyList<string> ?? []);
 
         public string Describe() => description;
     }
