@@ -108,6 +108,59 @@ public class CastTests
     }
 
     [Fact]
+    public void Logical_values_cast_to_their_physical_numbers_kafka_example()
+    {
+        var schema = SchemaBuilder.Struct()
+            .Field("date_to_int32", LogicalTypes.Date().Build()).Field("timestamp_to_int64", LogicalTypes.Timestamp().Build())
+            .Field("time_to_int64", LogicalTypes.Time().Build()).Field("decimal_to_int32", LogicalTypes.Decimal(0).Build())
+            .Field("null_timestamp_to_int32", LogicalTypes.Timestamp().Optional().Build()).Build();
+        var value = new Struct(schema).Put("date_to_int32", DateTime.UnixEpoch.AddDays(1)).Put("timestamp_to_int64", DateTime.UnixEpoch)
+            .Put("time_to_int64", DateTime.UnixEpoch.AddMilliseconds(1)).Put("decimal_to_int32", (decimal)int.MaxValue + 1);
+        var transform = Make(false, ("spec", "date_to_int32:int32,timestamp_to_int64:int64,time_to_int64:int64,decimal_to_int32:int32,null_timestamp_to_int32:int32"));
+
+        var result = transform.Apply(Value(schema, value))!;
+
+        var s = (Struct)result.Value!;
+        Assert.Equal(1, s.Get("date_to_int32"));
+        Assert.Equal(0L, s.Get("timestamp_to_int64"));
+        Assert.Equal(1L, s.Get("time_to_int64"));
+        Assert.Equal(int.MinValue, s.Get("decimal_to_int32"));
+        Assert.Null(s.Get("null_timestamp_to_int32"));
+        Assert.Equal(SchemaType.Int32, result.ValueSchema!.Field("null_timestamp_to_int32")!.Schema.Type);
+    }
+
+    [Fact]
+    public void A_whole_value_default_is_cast_too()
+    {
+        var result = Make(false, ("spec", "int32")).Apply(Value(SchemaBuilder.Float32().DefaultValue(-42.125f).Build(), 42.125f))!;
+
+        Assert.Equal(42, result.Value);
+        Assert.Equal(-42, result.ValueSchema!.DefaultValue);
+    }
+
+    [Theory]
+    [InlineData("true", "10")]
+    [InlineData("false", null)]
+    public void A_null_field_with_a_default_follows_replace_null_with_default(string replace, string? expected)
+    {
+        var schema = SchemaBuilder.Struct().Field("magic", SchemaBuilder.Int32().Optional().DefaultValue(10).Build()).Build();
+        var transform = Make(false, ("spec", "magic:string"), ("replace.null.with.default", replace));
+
+        var result = transform.Apply(Value(schema, new Struct(schema).Put("magic", null)))!;
+
+        Assert.Equal(SchemaType.String, result.ValueSchema!.Field("magic")!.Schema.Type);
+        Assert.Equal(expected, ((Struct)result.Value!).GetWithoutDefault("magic"));
+    }
+
+    [Fact]
+    public void A_null_value_passes_unchanged()
+    {
+        var record = Sink(Schema.StringSchema, "key", Schema.StringSchema, null);
+
+        Assert.Same(record, Make(false, ("spec", "foo:int64")).Apply(record));
+    }
+
+    [Fact]
     public void Unsupported_inputs_and_values_out_of_range_are_refused()
     {
         var array = SchemaBuilder.Array(Schema.Int32Schema).Build();

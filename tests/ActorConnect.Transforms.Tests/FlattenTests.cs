@@ -65,6 +65,35 @@ public class FlattenTests
     }
 
     [Fact]
+    public void Flat_values_with_null_fields_are_unchanged()
+    {
+        var schema = SchemaBuilder.Struct().Field("firstNull", Schema.OptionalStringSchema).Field("firstNonNull", Schema.OptionalStringSchema).Build();
+        var value = new Struct(schema).Put("firstNonNull", "nonNull");
+        var map = Map(("firstNull", null), ("firstNonNull", "nonNull"), ("thirdNull", null));
+
+        Assert.Equal(value, Make(false).Apply(Value(schema, value))!.Value);
+        Assert.Equal(map, (IDictionary<string, object?>)Make(false).Apply(Value(null, map))!.Value!);
+    }
+
+    [Fact]
+    public void A_null_optional_nested_struct_gives_null_fields()
+    {
+        var inner = SchemaBuilder.Struct().Optional().Field("opt_int32", Schema.OptionalInt32Schema).Build();
+        var schema = SchemaBuilder.Struct().Field("B", inner).Build();
+
+        var result = Make(false).Apply(Value(schema, new Struct(schema).Put("B", null)))!;
+
+        Assert.Null(((Struct)result.Value!).Get("B.opt_int32"));
+    }
+
+    [Fact]
+    public void The_top_level_must_be_a_struct_or_a_map()
+    {
+        Assert.Throws<DataException>(() => Make(false).Apply(Value(Schema.Int32Schema, 42)));
+        Assert.Throws<DataException>(() => Make(false).Apply(Value(null, 42)));
+    }
+
+    [Fact]
     public void A_map_inside_a_struct_is_refused_naming_the_field()
     {
         var schema = SchemaBuilder.Struct().Field("m", SchemaBuilder.Map(Schema.StringSchema, Schema.StringSchema).Build()).Build();
