@@ -12,12 +12,15 @@ public class PredicatesTests
     [InlineData("my-prefix-.*", "other-my-prefix-topic", false)]
     [InlineData("foo", "foobar", false)]
     [InlineData("foo|bar", "bar", true)]
+    [InlineData("\\Qmy.topic\\E-.*", "my.topic-1", true)]
+    [InlineData("\\Qmy.topic\\E-.*", "myxtopic-1", false)]
     public void TopicNameMatches_matches_the_whole_topic(string pattern, string topic, bool expected)
     {
         var predicate = ConfiguredPredicate<TopicNameMatches>(("pattern", pattern));
 
         Assert.Equal(expected, predicate.Test(Sink(null, null, null, null, topic: topic)));
         Assert.Equal(expected, predicate.Test(Source(null, null, null, null, topic: topic)));
+        Assert.Equal($"TopicNameMatches{{pattern={pattern}}}", predicate.ToString());
     }
 
     [Fact]

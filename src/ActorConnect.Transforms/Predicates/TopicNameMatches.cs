@@ -19,6 +19,7 @@ public sealed class TopicNameMatches : Predicate
             }, "non-empty string, valid regex"));
 
     private Regex? _pattern;
+    private string _patternText = string.Empty;
 
     /// <summary>The names Kafka Connect configs use.</summary>
     public static IReadOnlyList<string> Aliases { get; } = KafkaNames.Predicate("TopicNameMatches");
@@ -29,7 +30,7 @@ public sealed class TopicNameMatches : Predicate
     /// <inheritdoc />
     protected override void Configure(ParsedConfig config)
     {
-        var pattern = config.GetString("pattern")!;
+        var pattern = _patternText = config.GetString("pattern")!;
         try
         {
             _pattern = JavaRegex.WholeMatch(pattern);
@@ -44,5 +45,5 @@ public sealed class TopicNameMatches : Predicate
     public override bool Test(ConnectRecord record) => record.Topic is not null && _pattern!.IsMatch(record.Topic);
 
     /// <inheritdoc />
-    public override string ToString() => $"TopicNameMatches{{pattern={_pattern}}}";
+    public override string ToString() => $"TopicNameMatches{{pattern={_patternText}}}";
 }

@@ -11,20 +11,57 @@ internal static class JavaRegex
 {
     /// <summary>A regex that matches only the whole input, as Java's <c>Matcher.matches()</c>.</summary>
     public static Regex WholeMatch(string pattern) =>
-        new(@"\A(?:" + pattern + @")\z", RegexOptions.CultureInvariant);
+        new(@"\A(?:" + Translate(pattern) + @")\z", RegexOptions.CultureInvariant);
 
     /// <summary>Why the pattern does not compile, or null when it does.</summary>
     public static string? Problem(string pattern)
     {
         try
         {
-            _ = new Regex(pattern, RegexOptions.CultureInvariant);
+            _ = new Regex(Translate(pattern), RegexOptions.CultureInvariant);
             return null;
         }
         catch (ArgumentException e)
         {
             return e.Message;
         }
+    }
+
+    /// <summary>Java's quoting <c>\Q...\E</c>, which .NET lacks, as escaped text; the rest is the same in both.</summary>
+    public static string Translate(string pattern)
+    {
+        var net = new StringBuilder(pattern.Length);
+        var i = 0;
+        while (i < pattern.Length)
+        {
+            var start = pattern.IndexOf(@"\Q", i, StringComparison.Ordinal);
+            if (start < 0 || IsEscaped(pattern, start))
+            {
+                net.Append(pattern, i, (start < 0 ? pattern.Length : start + 2) - i);
+                i = start < 0 ? pattern.Length : start + 2;
+                continue;
+            }
+
+            net.Append(pattern, i, start - i);
+            var end = pattern.IndexOf(@"\E", start + 2, StringComparison.Ordinal);
+            var quoted = end < 0 ? pattern[(start + 2)..] : pattern[(start + 2)..end];
+            net.Append(Regex.Escape(quoted));
+            i = end < 0 ? pattern.Length : end + 2;
+        }
+
+        return net.ToString();
+    }
+
+    // A backslash before \Q escapes it when the run of backslashes in front is odd.
+    private static bool IsEscaped(string pattern, int at)
+    {
+        var count = 0;
+        for (var j = at - 1; j >= 0 && pattern[j] == '\\'; j--)
+        {
+            count++;
+        }
+
+        return count % 2 == 1;
     }
 
     /// <summary>
