@@ -10,7 +10,8 @@ namespace ActorConnect.Transforms;
 /// <summary>
 /// Kafka's MaskField: replaces the listed fields with their type's "null" (0, false, empty string, empty list or
 /// map, the epoch), or with <c>replacement</c> converted to the field's type (numbers and strings only). The schema
-/// is unchanged; null fields stay null.
+/// is unchanged; null fields stay null. A tombstone passes unchanged (Kafka's fails on it: a record with nothing to
+/// mask is no error).
 /// </summary>
 public abstract class MaskField : KeyOrValueTransformation
 {
@@ -41,6 +42,11 @@ public abstract class MaskField : KeyOrValueTransformation
     /// <inheritdoc />
     protected override ConnectRecord? Transform(ConnectRecord record)
     {
+        if (OperatingValue(record) is null)
+        {
+            return record;
+        }
+
         if (OperatingSchema(record) is null)
         {
             var map = Requirements.RequireMap(OperatingValue(record), Purpose);

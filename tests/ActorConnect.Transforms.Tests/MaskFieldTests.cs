@@ -114,4 +114,12 @@ public class MaskFieldTests
         Assert.Equal("Invalid value  for configuration replacement: String must be non-empty",
             Assert.Throws<ConfigException>(() => Make(false, ("fields", "a"), ("replacement", ""))).Message);
     }
+
+    [Fact]
+    public void A_tombstone_passes_unchanged()
+    {
+        var record = Value(Schema, null);
+
+        Assert.Same(record, Make(false, ("fields", "int")).Apply(record));
+    }
 }

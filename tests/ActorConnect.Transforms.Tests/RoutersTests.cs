@@ -21,6 +21,20 @@ public class RoutersTests
         Assert.Equal("logs_2017-01-03T06:30_test", transform.Apply(Source(null, null, null, null, topic: "test"))!.Topic);
     }
 
+    [Theory]
+    [InlineData("yyyy.MM.dd G 'at' HH:mm:ss", "2017.01.03 AD at 06:30:01")]
+    [InlineData("EEE, MMM d, ''yy", "Tue, Jan 3, '17")]
+    [InlineData("hh 'o''clock' a", "06 o'clock AM")]
+    [InlineData("yyyyy.MMMMM.dd hh:mm aaa", "02017.January.03 06:30 AM")]
+    [InlineData("yyyy-MM-dd'T'HH:mm:ss.SSSZ", "2017-01-03T06:30:01.864+0000")]
+    [InlineData("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", "2017-01-03T06:30:01.864Z")]
+    public void TimestampRouter_formats_as_java_simple_date_format_in_utc(string pattern, string expected)
+    {
+        var transform = Configured<TimestampRouter>(("topic.format", "${timestamp}"), ("timestamp.format", pattern));
+
+        Assert.Equal(expected, transform.Apply(Sink(null, null, null, null))!.Topic);
+    }
+
     [Fact]
     public void TimestampRouter_needs_a_timestamp()
     {

@@ -6,8 +6,9 @@ namespace ActorConnect.Transforms.Support;
 /// <summary>
 /// A <c>java.text.SimpleDateFormat</c> pattern (what <c>format</c> and <c>timestamp.format</c> hold) run in UTC, as
 /// Kafka's transforms set it. The pattern is translated once to a .NET custom format. Letters with no .NET
-/// counterpart (day in year <c>D</c>, week <c>w</c>/<c>W</c>, <c>F</c>, <c>u</c>) are refused at configuration;
-/// zones print as UTC does in Java (<c>z</c> UTC, <c>Z</c> +0000, <c>X</c> Z).
+/// counterpart (day in year <c>D</c>, week <c>w</c>/<c>W</c>, <c>F</c>, <c>u</c>, hours <c>k</c>/<c>K</c>) are
+/// refused at configuration rather than approximated; the week year <c>Y</c> is read as the year <c>y</c> (they differ
+/// only around New Year); zones print as UTC does in Java (<c>z</c> UTC, <c>Z</c> +0000, <c>X</c> Z).
 /// </summary>
 internal sealed class JavaDateFormat
 {
@@ -67,14 +68,14 @@ internal sealed class JavaDateFormat
         'y' or 'Y' => run == 2 ? "yy" : new string('y', Math.Max(run, 4)),
         'M' or 'L' => new string('M', Math.Min(run, 4)),
         'd' => run >= 2 ? "dd" : "d",
-        'H' or 'k' => run >= 2 ? "HH" : "H",
-        'h' or 'K' => run >= 2 ? "hh" : "h",
+        'H' => run >= 2 ? "HH" : "H",
+        'h' => run >= 2 ? "hh" : "h",
         'm' => run >= 2 ? "mm" : "m",
         's' => run >= 2 ? "ss" : "s",
         'S' => "fff",
         'E' => run >= 4 ? "dddd" : "ddd",
         'a' => "tt",
-        'G' => "gg",
+        'G' => Escaped("AD"),
         'z' => Escaped("UTC"),
         'Z' => Escaped("+0000"),
         'X' => Escaped("Z"),
