@@ -43,9 +43,10 @@ public abstract class Flatten : KeyOrValueTransformation
             return NewRecord(record, null, flat);
         }
 
+        var original = Requirements.RequireStruct(value, Purpose);
         var updatedSchema = _schemas.GetOrAdd(schema, BuildSchema);
         var updated = new Struct(updatedSchema);
-        FlattenStruct(Requirements.RequireStruct(value, Purpose), string.Empty, updated);
+        FlattenStruct(original, string.Empty, updated);
         return NewRecord(record, updatedSchema, updated);
     }
 

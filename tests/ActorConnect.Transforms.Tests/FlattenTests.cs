@@ -89,8 +89,8 @@ public class FlattenTests
     [Fact]
     public void The_top_level_must_be_a_struct_or_a_map()
     {
-        Assert.Throws<DataException>(() => Make(false).Apply(Value(Schema.Int32Schema, 42)));
-        Assert.Throws<DataException>(() => Make(false).Apply(Value(null, 42)));
+        Assert.Equal("Only Struct objects supported for [flattening], found: System.Int32", Assert.Throws<DataException>(() => Make(false).Apply(Value(Schema.Int32Schema, 42))).Message);
+        Assert.Equal("Only Map objects supported in absence of schema for [flattening], found: System.Int32", Assert.Throws<DataException>(() => Make(false).Apply(Value(null, 42))).Message);
     }
 
     [Fact]
