@@ -109,7 +109,7 @@ public sealed class PluginRegistry
     /// </summary>
     private static IEnumerable<Assembly> BundledConnectorAssemblies()
     {
-        foreach (var dll in Directory.GetFiles(AppContext.BaseDirectory, "ActorConnect.Connectors.*.dll"))
+        foreach (var dll in Directory.GetFiles(AppContext.BaseDirectory, "ActorConnect.Connectors.*.dll").Concat(Directory.GetFiles(AppContext.BaseDirectory, "ActorConnect.Transforms.dll")))
         {
             var name = AssemblyName.GetAssemblyName(dll);
             yield return AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name.Name)
