@@ -43,11 +43,11 @@ internal sealed class ClusterHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>A new one-partition topic for a verifiable source to write to.</summary>
-    public async Task<string> SourceTopicAsync(string suffix = "")
+    /// <summary>A new topic (one partition unless told) for a verifiable source to write to.</summary>
+    public async Task<string> SourceTopicAsync(string suffix = "", int partitions = 1)
     {
         var topic = KafkaFixture.UniqueName("verifiable") + suffix;
-        await kafka.CreateTopicAsync(topic, 1);
+        await kafka.CreateTopicAsync(topic, partitions);
         return topic;
     }
 
@@ -145,6 +145,15 @@ internal sealed class ClusterHarness : IAsyncDisposable
         ["connector.class"] = typeof(VerifiableSourceConnector).FullName!,
         ["tasks.max"] = tasks.ToString(),
         ["topic"] = topic,
+    };
+
+    public static Dictionary<string, string> SinkConfig(string name, string topic, int tasks, string outputDir) => new()
+    {
+        ["name"] = name,
+        ["connector.class"] = typeof(VerifiableSinkConnector).FullName!,
+        ["tasks.max"] = tasks.ToString(),
+        ["topics"] = topic,
+        ["output.dir"] = outputDir,
     };
 
     public async ValueTask DisposeAsync()

@@ -2,32 +2,70 @@ using ActorConnect.TestSupport;
 
 namespace ActorConnect.Cluster.Tests;
 
-/// <summary>What the verifiable source's tasks delivered: per task, the sequence numbers missing below its maximum and the duplicates.</summary>
+/// <summary>What the verifiable source's tasks delivered (to the topic, or through the verifiable sink): per source task, the sequence numbers missing below its maximum and the duplicates.</summary>
 internal sealed record SequenceCheck(IReadOnlyDictionary<int, long> MaxPerTask, IReadOnlyDictionary<int, IReadOnlyList<long>> Gaps, IReadOnlyDictionary<int, int> Duplicates)
 {
+    private readonly IReadOnlyDictionary<int, HashSet<long>> _present = new Dictionary<int, HashSet<long>>();
+
     public int TotalDuplicates => Duplicates.Values.Sum();
 
+    /// <summary>What the topic holds.</summary>
     public static async Task<SequenceCheck> ReadAsync(KafkaFixture kafka, string topic)
     {
-        var end = await kafka.HighWatermarkAsync(topic);
-        var records = await kafka.ConsumeAllAsync(topic, (int)end, TimeSpan.FromSeconds(60));
+        var records = await kafka.ConsumeSnapshotAsync(topic, TimeSpan.FromSeconds(60));
+        return Of(records.Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value!)));
+    }
+
+    /// <summary>What the verifiable sink's tasks of <paramref name="connector"/> wrote under <paramref name="dir"/>.</summary>
+    public static SequenceCheck ReadSink(string dir, string connector) =>
+        Of(Directory.GetFiles(dir, $"{connector}-*.received").SelectMany(CompleteLines));
+
+    /// <summary>The lines of a file a task may be writing now: a last line without its newline is not complete yet.</summary>
+    private static IEnumerable<string> CompleteLines(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var lines = new StreamReader(stream).ReadToEnd().Split('\n');
+        return lines[..^1].Where(l => l.Length > 0).ToList();
+    }
+
+    private static SequenceCheck Of(IEnumerable<string> values)
+    {
         var seen = new Dictionary<int, List<long>>();
-        foreach (var r in records)
+        foreach (var value in values)
         {
-            var parts = System.Text.Encoding.UTF8.GetString(r.Message.Value!).Split(':');
+            var parts = value.Split(':');
             var task = int.Parse(parts[0]);
             (seen.TryGetValue(task, out var list) ? list : seen[task] = new()).Add(long.Parse(parts[1]));
         }
 
-        var max = seen.ToDictionary(kv => kv.Key, kv => kv.Value.Max());
+        return new SequenceCheck(seen);
+    }
+
+    private SequenceCheck(Dictionary<int, List<long>> seen)
+        : this(Max(seen), GapsOf(seen), DuplicatesOf(seen))
+    {
+        _present = seen.ToDictionary(kv => kv.Key, kv => kv.Value.ToHashSet());
+    }
+
+    /// <summary>True when this holds every sequence number that <paramref name="other"/> holds up to its maxima (a sink caught up with a topic).</summary>
+    public bool Covers(SequenceCheck other) =>
+        other.MaxPerTask.All(kv => _present.TryGetValue(kv.Key, out var present) && Enumerable.Range(0, (int)kv.Value + 1).All(i => present.Contains(i)));
+
+    private static Dictionary<int, long> Max(Dictionary<int, List<long>> seen) => seen.ToDictionary(kv => kv.Key, kv => kv.Value.Max());
+
+    private static Dictionary<int, IReadOnlyList<long>> GapsOf(Dictionary<int, List<long>> seen)
+    {
+        var max = Max(seen);
         var gaps = seen.ToDictionary(kv => kv.Key, kv =>
         {
             var present = kv.Value.ToHashSet();
             return (IReadOnlyList<long>)Enumerable.Range(0, (int)max[kv.Key] + 1).Select(i => (long)i).Where(i => !present.Contains(i)).ToList();
         });
-        var duplicates = seen.ToDictionary(kv => kv.Key, kv => kv.Value.Count - kv.Value.Distinct().Count());
-        return new SequenceCheck(max, gaps, duplicates);
+        return gaps;
     }
+
+    private static Dictionary<int, int> DuplicatesOf(Dictionary<int, List<long>> seen) =>
+        seen.ToDictionary(kv => kv.Key, kv => kv.Value.Count - kv.Value.Distinct().Count());
 
     public override string ToString() =>
         string.Join("; ", MaxPerTask.OrderBy(kv => kv.Key).Select(kv => $"task {kv.Key}: max {kv.Value}, gaps {Gaps[kv.Key].Count}, duplicates {Duplicates[kv.Key]}"));

@@ -257,6 +257,51 @@ public sealed class KafkaFixture : IAsyncLifetime
             return results;
         });
 
+    /// <summary>
+    /// Reads every partition from its beginning up to its high watermark as it is at the call: a snapshot of the topic
+    /// while writers keep writing (reading a total count instead could take newer records of one partition in place of
+    /// older ones of another).
+    /// </summary>
+    public Task<List<ConsumeResult<byte[]?, byte[]?>>> ConsumeSnapshotAsync(string topic, TimeSpan timeout) =>
+        Task.Run(async () =>
+        {
+            var sw = Stopwatch.StartNew();
+            var partitions = await WaitForPartitionsAsync(topic, minPartitions: 1, timeout).ConfigureAwait(false);
+            var config = Apply(new ConsumerConfig { GroupId = UniqueName("fixture-snapshot"), EnableAutoCommit = false, AutoOffsetReset = AutoOffsetReset.Earliest });
+            using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler(QuietLog).Build();
+            var ends = partitions.ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, new Partition(p)), TimeSpan.FromSeconds(10)).High.Value);
+            var results = new List<ConsumeResult<byte[]?, byte[]?>>();
+            var open = ends.Where(kv => kv.Value > 0).Select(kv => kv.Key).ToHashSet();
+            consumer.Assign(open.Select(p => new TopicPartitionOffset(topic, new Partition(p), Offset.Beginning)));
+            try
+            {
+                while (open.Count > 0 && sw.Elapsed < timeout)
+                {
+                    if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is not { IsPartitionEOF: false } result)
+                    {
+                        continue;
+                    }
+
+                    var partition = result.Partition.Value;
+                    if (result.Offset.Value < ends[partition])
+                    {
+                        results.Add(result);
+                    }
+
+                    if (result.Offset.Value >= ends[partition] - 1)
+                    {
+                        open.Remove(partition);
+                    }
+                }
+            }
+            finally
+            {
+                consumer.Close();
+            }
+
+            return open.Count == 0 ? results : throw new TimeoutException($"Reading {topic} up to its high watermarks took longer than {timeout}");
+        });
+
     /// <summary>Polls metadata until the topic has at least <paramref name="minPartitions"/> partitions, all with a leader.</summary>
     private async Task<IReadOnlyList<int>> WaitForPartitionsAsync(string topic, int minPartitions, TimeSpan timeout)
     {

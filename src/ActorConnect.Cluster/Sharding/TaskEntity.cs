@@ -82,11 +82,12 @@ internal sealed class TaskEntity : FollowingEntity
 
     protected override object Applied() => new Applied(_id.Connector, _id.Task, Supervisor is not null && !_leaving);
 
-    /// <summary>Reads the task's configs from the config topic (and the status topic, for the generation).</summary>
+    /// <summary>Reads the task's configs from the config topic (the status topic for the generation, the offsets topic to its end).</summary>
     protected override async Task<object> ReadAsync()
     {
         var (id, cluster) = (_id, _cluster);
-        await Task.WhenAll(cluster.Configs.ReadToEndAsync(), cluster.Statuses.ReadToEndAsync()).ConfigureAwait(false);
+        // The offsets too: a task that moved resumes from what its previous node flushed as it stopped.
+        await Task.WhenAll(cluster.Configs.ReadToEndAsync(), cluster.Statuses.ReadToEndAsync(), cluster.Offsets.ReadToEndAsync()).ConfigureAwait(false);
         var generation = 1 + (cluster.Statuses.Tasks(id.Connector).FirstOrDefault(t => t.Task == id.Task)?.Generation ?? 0);
         var stored = cluster.Configs.Read(id.Connector);
         var taskConfigs = cluster.Configs.TaskConfigs(id.Connector);

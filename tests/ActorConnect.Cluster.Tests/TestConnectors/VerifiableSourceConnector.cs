@@ -23,7 +23,8 @@ public sealed class VerifiableSourceConnector : SourceConnector
     public override ConfigDef Config() => new ConfigDef()
         .DefineRequired("topic", ConfigType.String, Importance.High, "Topic to write to.")
         .Define("batch.size", ConfigType.Int, 10, Importance.Low, "Records per poll.")
-        .Define("poll.delay.ms", ConfigType.Int, 20, Importance.Low, "Pause before each poll.");
+        .Define("poll.delay.ms", ConfigType.Int, 20, Importance.Low, "Pause before each poll.")
+        .Define("topic.partitions", ConfigType.Int, 0, Importance.Low, "When set, task i writes to partition i modulo this, so each task's records stay in order in one partition.");
 
     public override void Start(IReadOnlyDictionary<string, string> props) => _props = props;
 
@@ -46,6 +47,7 @@ public sealed class VerifiableSourceTask : SourceTask
     private int _index;
     private int _batch;
     private int _delayMs;
+    private int? _kafkaPartition;
     private long _next;
     private Dictionary<string, object?> _partition = new();
 
@@ -69,6 +71,7 @@ public sealed class VerifiableSourceTask : SourceTask
         _topic = props["topic"];
         _batch = int.Parse(props.GetValueOrDefault("batch.size", "10"));
         _delayMs = int.Parse(props.GetValueOrDefault("poll.delay.ms", "20"));
+        _kafkaPartition = int.Parse(props.GetValueOrDefault("topic.partitions", "0")) is > 0 and var partitions ? _index % partitions : null;
         _partition = new Dictionary<string, object?> { ["task"] = _index };
         var offset = Context.OffsetStorageReader.Offset(_partition);
         _next = offset?["seq"] is long seq ? seq + 1 : 0;
@@ -87,7 +90,7 @@ public sealed class VerifiableSourceTask : SourceTask
         var batch = new List<SourceRecord>(_batch);
         for (var i = 0; i < _batch; i++, _next++)
         {
-            batch.Add(new SourceRecord(_partition, new Dictionary<string, object?> { ["seq"] = _next }, _topic, null,
+            batch.Add(new SourceRecord(_partition, new Dictionary<string, object?> { ["seq"] = _next }, _topic, _kafkaPartition,
                 Schema.StringSchema, $"{_index}:{_next}", Schema.StringSchema, $"{_index}:{_next}"));
         }
 
