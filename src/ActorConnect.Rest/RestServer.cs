@@ -104,7 +104,10 @@ public sealed class RestServer : IAsyncDisposable
         app.MapOffsetsEndpoints();
         app.MapPluginsEndpoints();
         app.MapLoggersEndpoints();
-        return new RestServer(app, options, gateway, bound);
+        RestServer? server = null;
+        app.MapMetricsEndpoints(() => server!.WorkerId);
+        server = new RestServer(app, options, gateway, bound);
+        return server;
     }
 
     /// <summary>Binds every listener; throws IOException when a port is taken.</summary>
