@@ -20,7 +20,8 @@ public sealed class ToleranceExceededException(ProcessingContext context, bool t
             ? " Check key.converter/value.converter (and their schemas.enable) against what the topic holds."
             : string.Empty;
         var advice = tolerable ? " errors.tolerance=all skips such records; errors.deadletterqueue.topic.name keeps them." : string.Empty;
+        var error = c.Error.Message.TrimEnd();
         return $"{prefix}: {c.Stage.KafkaName()} with class '{c.ExecutingClass.FullName}' failed on {c.DescribeRecord()}{attempts}: " +
-               $"{c.Error.Message}{hint}{advice}";
+               $"{error}{(error.EndsWith('.') ? string.Empty : ".")}{hint}{advice}";
     }
 }

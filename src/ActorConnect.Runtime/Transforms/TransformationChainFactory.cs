@@ -1,4 +1,5 @@
 using System.Reflection;
+using ActorConnect.Api.Config;
 using ActorConnect.Api.Data;
 using ActorConnect.Api.Errors;
 using ActorConnect.Api.Transforms;
@@ -81,7 +82,7 @@ public static class TransformationChainFactory
         var (type, instance) = Instantiate<TRecord>(config, plugins, prefix, PluginKind.Transformation, typeof(ITransformation<>));
         try
         {
-            var apply = (Func<TRecord, TRecord?>)Adapt<TRecord>(AdaptTransformationMethod, typeof(ITransformation<>), type, instance, alias, PluginConfig(config, prefix));
+            var apply = (Func<TRecord, TRecord?>)Adapt<TRecord>(AdaptTransformationMethod, typeof(ITransformation<>), type, instance, prefix, PluginConfig(config, prefix));
             if (predicateAlias is null)
             {
                 return new TransformationStage<TRecord>(alias, type, apply, (IDisposable)instance, null, null, null, false);
@@ -91,7 +92,7 @@ public static class TransformationChainFactory
             var (predicateType, predicate) = Instantiate<TRecord>(config, plugins, predicatePrefix, PluginKind.Predicate, typeof(IPredicate<>));
             try
             {
-                var test = (Func<TRecord, bool>)Adapt<TRecord>(AdaptPredicateMethod, typeof(IPredicate<>), predicateType, predicate, predicateAlias, PluginConfig(config, predicatePrefix));
+                var test = (Func<TRecord, bool>)Adapt<TRecord>(AdaptPredicateMethod, typeof(IPredicate<>), predicateType, predicate, predicatePrefix, PluginConfig(config, predicatePrefix));
                 return new TransformationStage<TRecord>(alias, type, apply, (IDisposable)instance, predicateAlias, test, (IDisposable)predicate, negate);
             }
             catch
@@ -142,12 +143,12 @@ public static class TransformationChainFactory
         return (type, Activator.CreateInstance(type)!);
     }
 
-    private static Delegate Adapt<TRecord>(MethodInfo adapter, Type spi, Type type, object instance, string alias, IReadOnlyDictionary<string, string> configs)
+    private static Delegate Adapt<TRecord>(MethodInfo adapter, Type spi, Type type, object instance, string prefix, IReadOnlyDictionary<string, string> configs)
     {
         var handled = RecordTypeOf(type, spi, typeof(TRecord))!;
         try
         {
-            return (Delegate)adapter.MakeGenericMethod(typeof(TRecord), handled).Invoke(null, [instance, alias, configs])!;
+            return (Delegate)adapter.MakeGenericMethod(typeof(TRecord), handled).Invoke(null, [instance, prefix, configs])!;
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
@@ -156,12 +157,12 @@ public static class TransformationChainFactory
         }
     }
 
-    private static Func<TRecord, TRecord?> AdaptTransformation<TRecord, TIn>(object instance, string alias, IReadOnlyDictionary<string, string> configs)
+    private static Func<TRecord, TRecord?> AdaptTransformation<TRecord, TIn>(object instance, string prefix, IReadOnlyDictionary<string, string> configs)
         where TIn : ConnectRecord
         where TRecord : TIn
     {
         var transformation = (ITransformation<TIn>)instance;
-        Configure(alias, () => transformation.Configure(configs));
+        Configure(prefix, transformation.Config(), () => transformation.Configure(configs), configs);
         if (transformation is ITransformation<TRecord> exact)
         {
             return exact.Apply;
@@ -172,30 +173,40 @@ public static class TransformationChainFactory
             null => null,
             TRecord same => same,
             var other => throw new DataException(
-                $"Transformation '{alias}' ({instance.GetType().FullName}) returned a {other.GetType().Name} where a {typeof(TRecord).Name} was expected; " +
+                $"Transformation {prefix}type ({instance.GetType().FullName}) returned a {other.GetType().Name} where a {typeof(TRecord).Name} was expected; " +
                 "transforms must keep the record's kind (use a with expression on the record they are given)."),
         };
     }
 
-    private static Func<TRecord, bool> AdaptPredicate<TRecord, TIn>(object instance, string alias, IReadOnlyDictionary<string, string> configs)
+    private static Func<TRecord, bool> AdaptPredicate<TRecord, TIn>(object instance, string prefix, IReadOnlyDictionary<string, string> configs)
         where TIn : ConnectRecord
         where TRecord : TIn
     {
         var predicate = (IPredicate<TIn>)instance;
-        Configure(alias, () => predicate.Configure(configs));
+        Configure(prefix, predicate.Config(), () => predicate.Configure(configs), configs);
         return record => predicate.Test(record);
     }
 
-    private static void Configure(string alias, Action configure)
+    /// <summary>
+    /// Checks the plugin's keys against its own definition first, so a missing or wrong key is reported with its full
+    /// name (<c>transforms.A.field</c>) whatever the plugin's Configure would have thrown; then configures it.
+    /// </summary>
+    private static void Configure(string prefix, ConfigDef definition, Action configure, IReadOnlyDictionary<string, string> configs)
     {
+        var problems = definition.Validate(configs).SelectMany(v => v.Errors.Select(e => $"{prefix}{v.Name}: {e}")).ToList();
+        if (problems.Count > 0)
+        {
+            throw new ConfigException($"Invalid configuration for {prefix}*: {string.Join("; ", problems)}");
+        }
+
         try
         {
             configure();
         }
         catch (ConfigException e)
         {
-            // The plugin names its own key; the alias says which of the connector's plugins it is.
-            throw new ConfigException($"Invalid configuration for '{alias}': {e.Message}");
+            // The plugin names its own key; the prefix says which of the connector's plugins it is.
+            throw new ConfigException($"Invalid configuration for {prefix}*: {e.Message}");
         }
     }
 
