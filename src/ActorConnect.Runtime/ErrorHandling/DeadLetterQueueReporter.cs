@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using ActorConnect.Api.Errors;
@@ -15,8 +14,9 @@ namespace ActorConnect.Runtime.ErrorHandling;
 /// own, the original key, value and headers unchanged, plus the <c>__connect.errors.*</c> context headers when
 /// <c>errors.deadletterqueue.context.headers.enable=true</c>. A broker that cannot store headers gets the record
 /// and its context in a <see cref="DeadLetterEnvelope"/> instead (said once in the log). The task calls
-/// <see cref="Flush"/> before it commits offsets, so a record's offset is never committed before its dead-letter
-/// copy is acknowledged; a copy Kafka refused fails the task there rather than being lost quietly.
+/// <see cref="Flush"/> before it commits offsets, so a record's offset is never committed while its dead-letter copy
+/// is still on its way. A copy Kafka refuses (too large, not authorised) is logged as an error naming the record: failing
+/// the task instead would stop, at every restart, a pipeline that was told to tolerate the record.
 /// </summary>
 public sealed class DeadLetterQueueReporter : IErrorReporter
 {
@@ -43,7 +43,6 @@ public sealed class DeadLetterQueueReporter : IErrorReporter
     private readonly Func<SourceRecord, RawRecord>? _serializeSource;
     private readonly ILoggingAdapter _log;
     private readonly IProducer<byte[]?, byte[]?> _producer;
-    private readonly ConcurrentQueue<string> _failures = new();
     private long _sent;
     private long _flushed;
 
@@ -123,7 +122,7 @@ public sealed class DeadLetterQueueReporter : IErrorReporter
             {
                 if (report.Error.IsError)
                 {
-                    Fail(report.Error.Reason);
+                    Refused(context, report.Error.Reason);
                     done.TrySetException(new ConnectException($"Could not write a record to the dead letter queue topic '{_topic}': {report.Error.Reason}"));
                 }
                 else
@@ -134,47 +133,41 @@ public sealed class DeadLetterQueueReporter : IErrorReporter
         }
         catch (KafkaException e)
         {
-            Fail(e.Error.Reason);
+            Refused(context, e.Error.Reason);
             done.TrySetException(e);
         }
 
         return done.Task;
     }
 
-    private void Fail(string reason)
-    {
-        _failures.Enqueue(reason);
-        _log.Error("Task {0}: could not write a record to the dead letter queue topic '{1}': {2}", _id, _topic, reason);
-    }
+    private void Refused(ProcessingContext context, string reason) =>
+        // Not the error's message: a converter's may quote the record, which errors.log.include.messages may forbid.
+        _log.Error("Task {0}: Kafka refused to write {1} to the dead letter queue topic '{2}': {3}. The record had failed at {4} with {5}",
+            _id, context.DescribeRecord(), _topic, reason, context.Stage.KafkaName(), context.Error.GetType().FullName);
 
     /// <summary>
-    /// Waits until every record reported so far is acknowledged; throws when one was refused or the wait timed out,
-    /// so offsets past them are not committed. Cheap when nothing was reported since the last call.
+    /// Waits until every record reported so far has its answer from Kafka; false when some are still unanswered after
+    /// <paramref name="timeout"/> (the caller then leaves the offsets they stand for uncommitted for now). Cheap when
+    /// nothing was reported since the last call.
     /// </summary>
-    public void Flush(TimeSpan timeout)
+    public bool Flush(TimeSpan timeout)
     {
         var sent = Interlocked.Read(ref _sent);
-        if (sent != _flushed)
+        if (sent == _flushed)
         {
-            var left = _producer.Flush(timeout);
-            if (left > 0)
-            {
-                throw new ConnectException(
-                    $"{left} record(s) sent to the dead letter queue topic '{_topic}' were not acknowledged within {timeout.TotalMilliseconds:N0} ms; " +
-                    "the offsets of the records they stand for are not committed");
-            }
-
-            _flushed = sent;
+            return true;
         }
 
-        if (!_failures.IsEmpty)
+        var left = _producer.Flush(timeout);
+        if (left > 0)
         {
-            var count = _failures.Count;
-            _failures.TryPeek(out var first);
-            throw new ConnectException(
-                $"{count} record(s) could not be written to the dead letter queue topic '{_topic}' (first error: {first}); " +
-                "their offsets are not committed, so they are processed again after the task restarts");
+            _log.Warning("Task {0}: {1} record(s) sent to the dead letter queue topic '{2}' are not acknowledged after {3:N0} ms; " +
+                         "the offsets of the records they stand for are not committed yet", _id, left, _topic, timeout.TotalMilliseconds);
+            return false;
         }
+
+        _flushed = sent;
+        return true;
     }
 
     /// <summary>The <c>__connect.errors.*</c> headers for a failure, as Kafka Connect writes them, plus the source coordinates.</summary>

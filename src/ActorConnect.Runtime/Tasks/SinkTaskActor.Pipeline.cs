@@ -114,8 +114,8 @@ public sealed partial class SinkTaskActor
         }
     }
 
-    /// <summary>Dead-letter copies must be acknowledged before the offsets of the records they stand for are committed.</summary>
-    private void FlushDeadLetters() => _deadLetters?.Flush(Services.Worker.OffsetFlushTimeout);
+    /// <summary>Dead-letter copies must be answered by Kafka before the offsets of the records they stand for are committed.</summary>
+    private bool FlushDeadLetters() => _deadLetters?.Flush(Services.Worker.OffsetFlushTimeout) ?? true;
 
     private void DisposePipeline()
     {

@@ -236,9 +236,8 @@ public sealed partial class SinkTaskActor : TaskActorBase
     {
         var partitions = m.Partitions.Select(SinkTaskProtocol.ToApi).Where(_context!.IsAssigned).ToList();
         IReadOnlyList<Confluent.Kafka.TopicPartitionOffset>? toCommit = null;
-        if (!m.Lost && partitions.Count > 0)
+        if (!m.Lost && partitions.Count > 0 && FlushDeadLetters())
         {
-            FlushDeadLetters();
             var current = _currentOffsets.Where(kv => partitions.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
             var safe = current.Count > 0 ? _task!.PreCommit(current) : current;
             toCommit = safe.Select(kv => new Confluent.Kafka.TopicPartitionOffset(kv.Key.Topic, kv.Key.Partition, kv.Value)).ToList();
@@ -270,7 +269,11 @@ public sealed partial class SinkTaskActor : TaskActorBase
             return;
         }
 
-        FlushDeadLetters();
+        if (!FlushDeadLetters())
+        {
+            return;
+        }
+
         var safe = _task.PreCommit(new Dictionary<TopicPartition, long>(_currentOffsets));
         if (safe.Count == 0)
         {
@@ -289,7 +292,11 @@ public sealed partial class SinkTaskActor : TaskActorBase
     /// <summary>Commits the current offsets now and waits for the commit (dead-letter copies acknowledged first).</summary>
     private void CommitNow(string what)
     {
-        FlushDeadLetters();
+        if (!FlushDeadLetters())
+        {
+            return;
+        }
+
         var current = new Dictionary<TopicPartition, long>(_currentOffsets);
         if (current.Count == 0)
         {

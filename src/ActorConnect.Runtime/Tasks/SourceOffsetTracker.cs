@@ -138,6 +138,18 @@ internal sealed class SourceOffsetTracker
         }
     }
 
+    /// <summary>Puts back offsets taken but not stored; a partition that became committable again since keeps its newer offset.</summary>
+    public void Restore(IEnumerable<KeyValuePair<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>> offsets)
+    {
+        lock (_lock)
+        {
+            foreach (var (partition, offset) in offsets)
+            {
+                _committable.TryAdd(partition, offset);
+            }
+        }
+    }
+
     /// <summary>Takes the acknowledged records whose CommitRecord is due.</summary>
     public List<(SourceRecord Record, RecordMetadata? Metadata)> TakeAcked()
     {

@@ -102,7 +102,8 @@ public sealed partial class SourceTaskActor
         }
     }
 
-    private void FlushDeadLetters() => _deadLetters?.Flush(Services.Worker.OffsetFlushTimeout);
+    /// <summary>Dead-letter copies must be answered by Kafka before the offsets of the records they stand for are stored.</summary>
+    private bool FlushDeadLetters() => _deadLetters?.Flush(Services.Worker.OffsetFlushTimeout) ?? true;
 
     private void DisposePipeline()
     {

@@ -264,8 +264,14 @@ public sealed partial class SourceTaskActor : TaskActorBase
         var committable = _tracker.TakeCommittable();
         if (committable.Count > 0)
         {
-            // A skipped record's dead-letter copy must be in Kafka before its offset is stored.
-            FlushDeadLetters();
+            // A skipped record's dead-letter copy must be answered before its offset is stored; if it is not yet,
+            // the offsets wait for the next flush.
+            if (!FlushDeadLetters())
+            {
+                _tracker.Restore(committable);
+                return;
+            }
+
             Services.OffsetStore.Write(Id.Connector, committable);
             _task?.Commit();
         }
