@@ -20,6 +20,9 @@ public sealed class SinkCollector
     /// <summary>The offsets of every batch put() was called with, including the ones it refused.</summary>
     public ConcurrentQueue<long[]> Batches { get; } = new();
 
+    /// <summary>The consumer's assignment generation at each put() call: unchanged while the consumer keeps its group.</summary>
+    public ConcurrentQueue<int> Generations { get; } = new();
+
     /// <summary>Records handed to the errant record reporter.</summary>
     public ConcurrentQueue<long> Reported { get; } = new();
 
@@ -82,6 +85,11 @@ public sealed class CollectingSinkTask : SinkTask
         }
 
         _collector.Batches.Enqueue(records.Select(r => r.KafkaOffset).ToArray());
+        if (Context is Runtime.Tasks.SinkTaskContext { Control: { } control })
+        {
+            _collector.Generations.Enqueue(control.AssignmentGeneration);
+        }
+
         if (Interlocked.Decrement(ref _collector.RetriableFailuresLeft) >= 0)
         {
             Context.Timeout(10);

@@ -28,6 +28,7 @@ public sealed class SinkPutErrorTests(KafkaFixture kafka)
         Assert.True(batches.Count >= 4, $"{batches.Count} put() calls");
         Assert.All(batches.Take(4), b => Assert.Equal(batches[0], b));
         Assert.Equal(Enumerable.Range(0, records).Select(i => (long)i), collector.Records.Select(r => r.Offset));
+        Assert.Single(collector.Generations.Distinct()); // the consumer never lost its partitions while the batch waited
         Assert.Equal(false, collector.HadReporter); // no dead-letter queue and no error log: no errant record reporter, as in Kafka Connect
 
         var status = await worker.Worker.StatusAsync(topic);
