@@ -8,7 +8,7 @@ namespace ActorConnect.Runtime.ErrorHandling;
 /// <summary>Creates the dead-letter topic when it does not exist, as Kafka Connect does (one partition).</summary>
 internal static class DeadLetterTopic
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Makes sure the topic exists. A broker older than 0.10 has no CreateTopics request, so there the topic is left to
@@ -35,7 +35,9 @@ internal static class DeadLetterTopic
         try
         {
             using var admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
-            var metadata = admin.GetMetadata(topic, Timeout);
+            // All topics, not just this one: asking a producer-type client about one topic may auto-create it with the
+            // broker's default partition count.
+            var metadata = admin.GetMetadata(Timeout);
             if (metadata.Topics.Any(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError))
             {
                 return;
