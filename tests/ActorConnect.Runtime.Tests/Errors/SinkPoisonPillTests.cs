@@ -25,6 +25,7 @@ public sealed class SinkPoisonPillTests(KafkaFixture kafka)
         var topic = await ProduceAsync("pill-all");
         var dlq = KafkaFixture.UniqueName("pill-dlq");
         await using var worker = WorkerHarness.Start(kafka);
+        var errorLog = ErrorLogProbe.Attach(worker.Worker.System);
         await worker.CreateAsync(Config(topic,
             ("errors.tolerance", "all"),
             ("errors.deadletterqueue.topic.name", dlq),
@@ -64,6 +65,11 @@ public sealed class SinkPoisonPillTests(KafkaFixture kafka)
 
         var status = await worker.Worker.StatusAsync(topic);
         Assert.True(status.Tasks is [{ State: ConnectState.Running, RestartCount: 0 }], WorkerHarness.Describe(status));
+
+        // errors.log.enable with include.messages: one line naming the task, stage, class, record and its content.
+        var logged = Assert.Single(errorLog, l => l.StartsWith("Error encountered in task", StringComparison.Ordinal));
+        Assert.StartsWith($"Error encountered in task {topic}-0 while performing VALUE_CONVERTER operation with class '{typeof(JsonConverter).FullName}' " +
+                          $"on the record at topic '{topic}' partition {PillPartition} offset {PillOffset}, with record = {{key=pill, value={Encoding.UTF8.GetString(Pill)}", logged);
     }
 
     [Fact]
