@@ -125,3 +125,27 @@ public sealed class ValueStartsWithPredicate : IPredicate<ConnectRecord>
 
     public void Dispose() => Disposed.Enqueue(_prefix);
 }
+
+/// <summary>Pads the value whose text is <c>value</c> to <c>size</c> characters: a record too large for a small <c>message.max.bytes</c>.</summary>
+public sealed class PadValueTransformation : ITransformation<ConnectRecord>
+{
+    private string _value = "";
+    private int _size;
+
+    public ConfigDef Config() => new ConfigDef()
+        .DefineRequired("value", ConfigType.String, Importance.High, "The value to pad.")
+        .DefineRequired("size", ConfigType.Int, Importance.High, "The padded length.");
+
+    public void Configure(IReadOnlyDictionary<string, string> configs)
+    {
+        _value = configs["value"];
+        _size = int.Parse(configs["size"], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public ConnectRecord? Apply(ConnectRecord record) =>
+        record.Value?.ToString() == _value ? record with { Value = _value.PadRight(_size, '.') } : record;
+
+    public void Dispose()
+    {
+    }
+}
