@@ -29,7 +29,7 @@ public sealed class DroppedRecordTests(KafkaFixture kafka)
         var kept = Enumerable.Range(0, 1000).Select(i => $"0:{i}").Where(v => v.StartsWith("0:5", StringComparison.Ordinal)).ToList();
         // Record 999 is dropped: its offset is stored only because dropped records count.
         await Eventually.AssertAsync(
-            () => worker.Worker.Services.OffsetStore.Read(topic, new Dictionary<string, object?> { ["task"] = 0 })?["seq"] is { } seq && Convert.ToInt64(seq) == 999,
+            () => StoredOffsets.Seq(worker, topic) == 999,
             TimeSpan.FromMinutes(1), "the offset of the last, dropped, record is stored");
         Assert.Equal(kept.Count, await kafka.HighWatermarkAsync(topic));
         var written = await kafka.ConsumeAllAsync(topic, kept.Count, TimeSpan.FromSeconds(30));

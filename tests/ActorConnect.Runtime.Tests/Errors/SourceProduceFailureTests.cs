@@ -24,7 +24,7 @@ public sealed class SourceProduceFailureTests(KafkaFixture kafka)
         var errorLog = ErrorLogProbe.Attach(worker.Worker.System);
         await worker.CreateAsync(Config(topic, ("errors.tolerance", "all"), ("errors.log.enable", "true")));
 
-        await Eventually.AssertAsync(() => StoredSeq(worker, topic) == Records - 1, TimeSpan.FromMinutes(1), "the offsets pass the refused record");
+        await Eventually.AssertAsync(() => StoredOffsets.Seq(worker, topic) == Records - 1, TimeSpan.FromMinutes(1), "the offsets pass the refused record");
         Assert.Equal(Records - 1, await kafka.HighWatermarkAsync(topic));
         var written = await kafka.ConsumeAllAsync(topic, Records - 1, TimeSpan.FromSeconds(30));
         Assert.DoesNotContain($"0:{Big}", written.Select(r => Encoding.UTF8.GetString(r.Message.Value!)));
@@ -43,11 +43,8 @@ public sealed class SourceProduceFailureTests(KafkaFixture kafka)
 
         var status = await worker.WaitForAsync(topic, s => s.Tasks is [{ State: ConnectState.Failed }], TimeSpan.FromMinutes(3));
         Assert.Contains($"Kafka did not accept a record of task {topic}-0", status.Tasks[0].Trace);
-        Assert.True(StoredSeq(worker, topic) is null or < Big, $"stored {StoredSeq(worker, topic)}");
+        Assert.True(StoredOffsets.Seq(worker, topic) is null or < Big, $"stored {StoredOffsets.Seq(worker, topic)}");
     }
-
-    private static long? StoredSeq(WorkerHarness worker, string connector) =>
-        worker.Worker.Services.OffsetStore.Read(connector, new Dictionary<string, object?> { ["task"] = 0 })?["seq"] is { } seq ? Convert.ToInt64(seq) : null;
 
     private static (string, string)[] Config(string topic, params (string, string)[] extra) =>
     [

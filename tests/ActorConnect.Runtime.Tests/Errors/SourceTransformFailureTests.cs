@@ -17,7 +17,6 @@ public sealed class SourceTransformFailureTests(KafkaFixture kafka)
 {
     private const int Records = 10_000;
     private const int Bad = 4321;
-    private static readonly Dictionary<string, object?> SourcePartition = new() { ["task"] = 0 };
 
     [Fact]
     public async Task With_tolerance_all_9999_records_reach_the_topic_and_the_failed_one_goes_to_the_dead_letter_queue_with_its_source_offset()
@@ -49,7 +48,7 @@ public sealed class SourceTransformFailureTests(KafkaFixture kafka)
         Assert.Equal("{\"task\":0}", letter["source.partition"]);
         Assert.Equal($"{{\"seq\":{Bad}}}", letter["source.offset"]);
 
-        await Eventually.AssertAsync(() => StoredSeq(worker, topic) == Records - 1, TimeSpan.FromSeconds(30), "the last offset is stored");
+        await Eventually.AssertAsync(() => StoredOffsets.Seq(worker, topic) == Records - 1, TimeSpan.FromSeconds(30), "the last offset is stored");
         var status = await worker.Worker.StatusAsync(topic);
         Assert.True(status.Tasks is [{ State: ConnectState.Running, RestartCount: 0 }], WorkerHarness.Describe(status));
     }
@@ -70,14 +69,11 @@ public sealed class SourceTransformFailureTests(KafkaFixture kafka)
 
         // Every record before the failed one, once each: the offsets stored before failing made every restart resume
         // at the failed record.
-        Assert.Equal(Bad - 1, StoredSeq(worker, topic));
+        Assert.Equal(Bad - 1, StoredOffsets.Seq(worker, topic));
         Assert.Equal(Bad, await kafka.HighWatermarkAsync(topic));
         var written = await kafka.ConsumeAllAsync(topic, Bad, TimeSpan.FromSeconds(30));
         Assert.Equal(Enumerable.Range(0, Bad).Select(i => $"0:{i}"), written.Select(r => Encoding.UTF8.GetString(r.Message.Value!)).OrderBy(v => int.Parse(v[2..])));
     }
-
-    private static long? StoredSeq(WorkerHarness worker, string connector) =>
-        worker.Worker.Services.OffsetStore.Read(connector, SourcePartition)?["seq"] is { } seq ? Convert.ToInt64(seq) : null;
 
     private static (string, string)[] Config(string topic, params (string, string)[] extra) =>
     [
