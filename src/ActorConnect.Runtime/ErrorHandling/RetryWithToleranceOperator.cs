@@ -111,7 +111,8 @@ public sealed class RetryWithToleranceOperator : IDisposable
             }
         }
 
-        var context = new ProcessingContext(stage, executingClass, error, attempts)         {
+        var context = new ProcessingContext(stage, executingClass, error, attempts)
+        {
             Raw = CurrentConsumed is { } consumed ? RawRecord.From(consumed) : null,
             Source = CurrentSource,
         };
@@ -121,7 +122,7 @@ public sealed class RetryWithToleranceOperator : IDisposable
     }
 
     /// <summary>
-    /// Counts and reports a failed operation; returns when the reports will be durable. Throws
+    /// Counts and reports a failed operation; the task returned completes when the reports are durable. Throws
     /// <see cref="ToleranceExceededException"/> after reporting when the failure may not be skipped:
     /// <paramref name="tolerable"/> false, or <c>errors.tolerance=none</c>.
     /// </summary>
