@@ -27,13 +27,21 @@ public interface ISinkTaskContext
     /// <summary>Asks for <see cref="SinkTask.PreCommit"/> and an offset commit as soon as possible.</summary>
     void RequestCommit();
 
-    /// <summary>Reports records the task could not write, to the dead-letter queue when configured; null when the runtime has none.</summary>
+    /// <summary>
+    /// Reports records the task could not write to the connector's error handling (dead-letter queue, error log), as
+    /// Kafka Connect's <c>errantRecordReporter()</c>; null when the connector configures neither
+    /// (<c>errors.deadletterqueue.topic.name</c>, <c>errors.log.enable</c>), so a task can fall back to failing.
+    /// </summary>
     IErrantRecordReporter? ErrantRecordReporter { get; }
 }
 
 /// <summary>Lets a sink task hand a record it could not write to the runtime's error handling instead of failing.</summary>
 public interface IErrantRecordReporter
 {
-    /// <summary>Reports the record; the task completes when the report is durable.</summary>
+    /// <summary>
+    /// Reports the record with the error that kept it from being written. The task completes when the report is durable
+    /// (the dead-letter copy acknowledged); the runtime also waits for it before committing the record's offset.
+    /// Throws when <c>errors.tolerance=none</c>: the task then fails, as it would have without the reporter.
+    /// </summary>
     Task Report(SinkRecord record, Exception error);
 }

@@ -2,8 +2,9 @@ using ActorConnect.Api.Errors;
 using ActorConnect.Api.Sink;
 using ActorConnect.Api.Storage;
 using ActorConnect.Kafka;
-using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.ErrorHandling;
 using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Transforms;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
@@ -16,9 +17,11 @@ namespace ActorConnect.Runtime.Tasks;
 /// batches through an acknowledging sink: the next batch comes only after put() returned, so a slow put backs up into
 /// the consumer stage, which pauses fetching at its bound and keeps polling, and never falls out of its group.
 /// Every <c>offset.flush.interval.ms</c> it asks preCommit() for safe offsets and commits them; on revocation it does
-/// the same synchronously before close(), as Kafka Connect's WorkerSinkTask.
+/// the same synchronously before close(), as Kafka Connect's WorkerSinkTask. Each record is converted and transformed
+/// under the connector's error handling (SinkTaskActor.Pipeline.cs); a RetriableException from put() pauses the
+/// partitions and delivers the same batch again after a backoff.
 /// </summary>
-public sealed class SinkTaskActor : TaskActorBase
+public sealed partial class SinkTaskActor : TaskActorBase
 {
     private readonly Dictionary<TopicPartition, long> _currentOffsets = new();
     private Dictionary<TopicPartition, long> _committed = new();
@@ -28,7 +31,9 @@ public sealed class SinkTaskActor : TaskActorBase
     private IConsumerControl? _control;
     private IConverter? _keyConverter;
     private IConverter? _valueConverter;
-    private (IActorRef Stream, List<SinkRecord> Records)? _retry;
+    private (IActorRef Stream, List<SinkRecord> Records, Dictionary<TopicPartition, long> Consumed)? _retry;
+    private bool _pausedForRetry;
+    private bool _paused;
     private bool _stopped;
 
     public SinkTaskActor(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle)
@@ -62,6 +67,7 @@ public sealed class SinkTaskActor : TaskActorBase
         if (!_stopped)
         {
             Handle.CallStop();
+            DisposePipeline();
         }
 
         _control?.StopAsync();
@@ -82,9 +88,10 @@ public sealed class SinkTaskActor : TaskActorBase
 
         _keyConverter = CreateConverter(isKey: true);
         _valueConverter = CreateConverter(isKey: false);
+        StartPipeline(features);
         _task = (SinkTask)Activator.CreateInstance(TaskType)!;
         Handle.Register(_task);
-        _context = new SinkTaskContext(TaskConfig, () => Self.Tell(TaskProtocol.FlushTick.Instance));
+        _context = new SinkTaskContext(TaskConfig, () => Self.Tell(TaskProtocol.FlushTick.Instance), CreateErrantRecordReporter());
         _task.Initialize(_context);
         _task.Start(TaskConfig);
 
@@ -109,6 +116,10 @@ public sealed class SinkTaskActor : TaskActorBase
     private void OnBatch(IReadOnlyList<Kafka.ConsumedRecord> batch)
     {
         var records = new List<SinkRecord>(batch.Count);
+        // The next offset of every partition this batch moves on, records dropped or skipped included: once put()
+        // returns they all count as consumed.
+        var consumed = new Dictionary<TopicPartition, long>();
+        BeginBatch();
         foreach (var raw in batch)
         {
             var tp = new TopicPartition(raw.Topic, raw.Partition);
@@ -120,14 +131,30 @@ public sealed class SinkTaskActor : TaskActorBase
             }
 
             TopicUsed(raw.Topic);
-            records.Add(Convert(raw));
             _context.NextOffsets[tp] = raw.Offset + 1;
+            SinkRecord? record;
+            try
+            {
+                record = ConvertAndTransform(raw);
+            }
+            catch (ToleranceExceededException)
+            {
+                CommitBeforeFailing(records, consumed);
+                throw;
+            }
+
+            consumed[tp] = raw.Offset + 1;
+            if (record is not null)
+            {
+                records.Add(record);
+            }
         }
 
-        Put(Sender, records);
+        EndBatch();
+        Put(Sender, records, consumed);
     }
 
-    private void Put(IActorRef stream, List<SinkRecord> records)
+    private void Put(IActorRef stream, List<SinkRecord> records, Dictionary<TopicPartition, long> consumed)
     {
         if (records.Count > 0)
         {
@@ -137,19 +164,22 @@ public sealed class SinkTaskActor : TaskActorBase
             }
             catch (RetriableException e)
             {
-                // Same batch again later; the stream waits for our ack meanwhile, so nothing new is fetched past the bound.
-                _retry = (stream, records);
+                // Same batch again later; the stream waits for our ack meanwhile, and the paused partitions fetch
+                // nothing more, while the consumer keeps polling and so keeps its place in the group.
+                _retry = (stream, records, consumed);
+                PauseForRetry();
                 RetryLater(SinkTaskProtocol.RetryPut.Instance, $"put failed with a retriable error, redelivering {records.Count} records: {e.Message}",
                     _context!.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
                 return;
             }
-
-            foreach (var r in records)
-            {
-                _currentOffsets[r.OriginalTopicPartition] = r.OriginalKafkaOffset + 1;
-            }
         }
 
+        foreach (var (tp, offset) in consumed)
+        {
+            _currentOffsets[tp] = offset;
+        }
+
+        ResumeAfterRetry();
         RetrySucceeded();
 
         stream.Tell(SinkTaskProtocol.StreamAck.Instance);
@@ -160,33 +190,29 @@ public sealed class SinkTaskActor : TaskActorBase
         if (_retry is { } retry)
         {
             _retry = null;
-            Put(retry.Stream, retry.Records);
+            Put(retry.Stream, retry.Records, retry.Consumed);
         }
     }
 
-    private SinkRecord Convert(Kafka.ConsumedRecord raw)
+    private void PauseForRetry()
     {
-        var headers = HeaderBytes.FromKafka(raw.Headers);
-        Api.Data.SchemaAndValue key, value;
-        try
+        if (!_pausedForRetry && _control is not null)
         {
-            key = _keyConverter!.ToConnectData(raw.Topic, headers, raw.Key);
-            value = _valueConverter!.ToConnectData(raw.Topic, headers, raw.Value);
+            _pausedForRetry = true;
+            _control.Pause(_context!.Assignment.Select(SinkTaskProtocol.ToKafka).ToList());
         }
-        catch (Exception e)
-        {
-            throw new DataException(
-                $"Could not convert the record at topic '{raw.Topic}' partition {raw.Partition} offset {raw.Offset} for task {Id}: {e.Message} " +
-                "Check key.converter/value.converter (and their schemas.enable) against what the topic holds.", e);
-        }
+    }
 
-        var timestampType = raw.TimestampType switch
+    private void ResumeAfterRetry()
+    {
+        if (_pausedForRetry)
         {
-            Confluent.Kafka.TimestampType.CreateTime => Api.Sink.TimestampType.CreateTime,
-            Confluent.Kafka.TimestampType.LogAppendTime => Api.Sink.TimestampType.LogAppendTime,
-            _ => Api.Sink.TimestampType.NoTimestampType,
-        };
-        return new SinkRecord(raw.Topic, raw.Partition, key.Schema, key.Value, value.Schema, value.Value, raw.Offset, raw.Timestamp, timestampType, headers);
+            _pausedForRetry = false;
+            if (!_paused)
+            {
+                _control?.Resume(_context!.NotPausedByTask.Select(SinkTaskProtocol.ToKafka).ToList());
+            }
+        }
     }
 
     private void OnAssigned(SinkTaskProtocol.PartitionsAssigned m)
@@ -210,7 +236,7 @@ public sealed class SinkTaskActor : TaskActorBase
     {
         var partitions = m.Partitions.Select(SinkTaskProtocol.ToApi).Where(_context!.IsAssigned).ToList();
         IReadOnlyList<Confluent.Kafka.TopicPartitionOffset>? toCommit = null;
-        if (!m.Lost && partitions.Count > 0)
+        if (!m.Lost && partitions.Count > 0 && FlushDeadLetters())
         {
             var current = _currentOffsets.Where(kv => partitions.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
             var safe = current.Count > 0 ? _task!.PreCommit(current) : current;
@@ -243,6 +269,11 @@ public sealed class SinkTaskActor : TaskActorBase
             return;
         }
 
+        if (!FlushDeadLetters())
+        {
+            return;
+        }
+
         var safe = _task.PreCommit(new Dictionary<TopicPartition, long>(_currentOffsets));
         if (safe.Count == 0)
         {
@@ -258,18 +289,41 @@ public sealed class SinkTaskActor : TaskActorBase
             .PipeTo(self);
     }
 
+    /// <summary>Commits the current offsets now and waits for the commit (dead-letter copies acknowledged first).</summary>
+    private void CommitNow(string what)
+    {
+        if (!FlushDeadLetters())
+        {
+            return;
+        }
+
+        var current = new Dictionary<TopicPartition, long>(_currentOffsets);
+        if (current.Count == 0)
+        {
+            return;
+        }
+
+        var safe = _task!.PreCommit(current);
+        if (safe.Count > 0 && !_control!.CommitAsync(safe.Select(kv => new Confluent.Kafka.TopicPartitionOffset(kv.Key.Topic, kv.Key.Partition, kv.Value)))
+                .Wait(Services.Worker.OffsetFlushTimeout))
+        {
+            Log.Warning("Task {0}: the {1} offset commit did not finish within offset.flush.timeout.ms; the last records may be redelivered", Id, what);
+        }
+    }
+
     private void SetPaused(bool paused)
     {
+        _paused = paused;
         if (_control is not null && _context is not null)
         {
-            var all = _context.Assignment.Select(SinkTaskProtocol.ToKafka).ToList();
             if (paused)
             {
-                _control.Pause(all);
+                _control.Pause(_context.Assignment.Select(SinkTaskProtocol.ToKafka).ToList());
             }
-            else
+            else if (!_pausedForRetry)
             {
-                _control.Resume(all);
+                // Partitions the task paused itself stay paused; a batch waiting for redelivery resumes them after.
+                _control.Resume(_context.NotPausedByTask.Select(SinkTaskProtocol.ToKafka).ToList());
             }
         }
 
@@ -282,23 +336,14 @@ public sealed class SinkTaskActor : TaskActorBase
         if (_task is not null && _control is not null)
         {
             // Final commit first, while the consumer thread is free to run it; then close, then stop the consumer.
-            var current = new Dictionary<TopicPartition, long>(_currentOffsets);
-            if (current.Count > 0)
-            {
-                var safe = _task.PreCommit(current);
-                if (safe.Count > 0 && !_control.CommitAsync(safe.Select(kv => new Confluent.Kafka.TopicPartitionOffset(kv.Key.Topic, kv.Key.Partition, kv.Value)))
-                        .Wait(Services.Worker.OffsetFlushTimeout))
-                {
-                    Log.Warning("Task {0}: the final offset commit did not finish within offset.flush.timeout.ms; the last records may be redelivered", Id);
-                }
-            }
-
+            CommitNow("final");
             _listener!.Close();
             _task.Close(_context!.Assignment.ToList());
             _control.StopAsync().Wait(Services.Worker.TaskShutdownTimeout);
         }
 
         Handle.CallStop();
+        DisposePipeline();
         _stopped = true;
         Log.Info("Task {0} stopped", Id);
         Context.Stop(Self);

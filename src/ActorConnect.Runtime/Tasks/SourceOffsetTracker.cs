@@ -27,9 +27,12 @@ internal sealed class SourceOffsetTracker
     /// <summary>
     /// Settles one batch of delivery results: the offsets of the records before the first failed one become committable
     /// (and are queued for CommitRecord when <paramref name="queueForCommitRecord"/>), and a failure freezes everything
-    /// after it. Returns the index of the first record Kafka did not accept, or -1.
+    /// after it. With <paramref name="onTolerated"/>, failed deliveries are tolerated instead: each is handed to it (under
+    /// the lock, before its offset becomes committable, so whatever it starts is ordered before the offset's storing)
+    /// and settles as if written. Records the batch skipped (<see cref="SourceBatch"/>) settle in their poll position.
+    /// Returns the index of the first record Kafka did not accept and that was not tolerated, or -1.
     /// </summary>
-    public int Settle(ProducerBatchResult<SourceRecord> results, bool queueForCommitRecord)
+    public int Settle(ProducerBatchResult<SourceRecord> results, bool queueForCommitRecord, Action<int>? onTolerated = null)
     {
         var failed = -1;
         lock (_lock)
@@ -37,40 +40,74 @@ internal sealed class SourceOffsetTracker
             if (Failure is null)
             {
                 var messages = results.Messages;
-                IReadOnlyDictionary<string, object?>? runPartition = null;
-                IReadOnlyDictionary<string, object?>? runOffset = null;
+                var skipped = (messages as SourceBatch)?.Skipped ?? [];
+                var nextSkipped = 0;
+                var run = new Run();
                 for (var i = 0; i < results.Count; i++)
                 {
-                    if (!results.IsDelivered(i))
+                    for (; nextSkipped < skipped.Count && skipped[nextSkipped].Position <= i; nextSkipped++)
                     {
-                        failed = i;
-                        break;
+                        Settled(ref run, skipped[nextSkipped].Record, null, queueForCommitRecord);
                     }
 
                     var record = messages[i].PassThrough;
-                    if (queueForCommitRecord)
+                    if (!results.IsDelivered(i))
                     {
-                        var written = messages[i];
-                        _acked.Enqueue((record, new RecordMetadata(written.Topic, results.PartitionAt(i), results.KafkaOffsetAt(i), null)));
+                        if (onTolerated is null)
+                        {
+                            failed = i;
+                            break;
+                        }
+
+                        onTolerated(i);
+                        Settled(ref run, record, null, queueForCommitRecord);
+                        continue;
                     }
 
-                    // Hashing a partition map per record is most of this loop's cost: tasks reuse one map instance per
-                    // partition, so only the last offset of each run of the same instance is written.
-                    if (!ReferenceEquals(record.SourcePartition, runPartition))
-                    {
-                        Commit(runPartition, runOffset);
-                        runPartition = record.SourcePartition;
-                    }
-
-                    runOffset = record.SourceOffset;
+                    var written = messages[i];
+                    Settled(ref run, record, queueForCommitRecord ? new RecordMetadata(written.Topic, results.PartitionAt(i), results.KafkaOffsetAt(i), null) : null,
+                        queueForCommitRecord);
                 }
 
-                Commit(runPartition, runOffset);
+                if (failed < 0)
+                {
+                    for (; nextSkipped < skipped.Count; nextSkipped++)
+                    {
+                        Settled(ref run, skipped[nextSkipped].Record, null, queueForCommitRecord);
+                    }
+                }
+
+                Commit(run.Partition, run.Offset);
             }
         }
 
         Interlocked.Add(ref _settled, results.Count);
         return failed;
+    }
+
+    /// <summary>The source partition whose offset is pending, and its latest offset.</summary>
+    private struct Run
+    {
+        public IReadOnlyDictionary<string, object?>? Partition;
+        public IReadOnlyDictionary<string, object?>? Offset;
+    }
+
+    private void Settled(ref Run run, SourceRecord record, RecordMetadata? metadata, bool queueForCommitRecord)
+    {
+        if (queueForCommitRecord)
+        {
+            _acked.Enqueue((record, metadata));
+        }
+
+        // Hashing a partition map per record is most of this loop's cost: tasks reuse one map instance per
+        // partition, so only the last offset of each run of the same instance is written.
+        if (!ReferenceEquals(record.SourcePartition, run.Partition))
+        {
+            Commit(run.Partition, run.Offset);
+            run.Partition = record.SourcePartition;
+        }
+
+        run.Offset = record.SourceOffset;
     }
 
     private void Commit(IReadOnlyDictionary<string, object?>? partition, IReadOnlyDictionary<string, object?>? offset)
@@ -98,6 +135,18 @@ internal sealed class SourceOffsetTracker
             var result = _committable.ToList();
             _committable.Clear();
             return result;
+        }
+    }
+
+    /// <summary>Puts back offsets taken but not stored; a partition that became committable again since keeps its newer offset.</summary>
+    public void Restore(IEnumerable<KeyValuePair<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>> offsets)
+    {
+        lock (_lock)
+        {
+            foreach (var (partition, offset) in offsets)
+            {
+                _committable.TryAdd(partition, offset);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using ActorConnect.Api.Errors;
 using ActorConnect.Api.Source;
 using ActorConnect.Api.Storage;
 using ActorConnect.Kafka;
+using ActorConnect.Runtime.ErrorHandling;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Storage;
 using Akka.Actor;
@@ -16,9 +17,10 @@ namespace ActorConnect.Runtime.Tasks;
 /// Runs one source task on its own pinned thread: poll, convert, hand to the producer stage, and every
 /// <c>offset.flush.interval.ms</c> store the offsets Kafka acknowledged (with every record before them) and call
 /// commit(). The producer stage's bounded buffer is the backpressure: when Kafka is slow the write below waits, so
-/// the next poll waits too. Any unexpected exception leaves as <see cref="TaskFailedException"/> for the supervisor.
+/// the next poll waits too. Each polled record is transformed and converted under the connector's error handling
+/// (SourceTaskActor.Pipeline.cs). Any unexpected exception leaves as <see cref="TaskFailedException"/> for the supervisor.
 /// </summary>
-public sealed class SourceTaskActor : TaskActorBase
+public sealed partial class SourceTaskActor : TaskActorBase
 {
     private readonly SourceOffsetTracker _tracker = new();
     private SourceTask? _task;
@@ -67,6 +69,8 @@ public sealed class SourceTaskActor : TaskActorBase
         {
             Log.Warning(e, "Task {0}: could not store offsets while stopping after a failure", Id);
         }
+
+        DisposePipeline();
     }
 
     private void Start()
@@ -83,6 +87,7 @@ public sealed class SourceTaskActor : TaskActorBase
 
         _keyConverter = CreateConverter(isKey: true);
         _valueConverter = CreateConverter(isKey: false);
+        StartPipeline(features);
         StartProducerStream(features);
 
         _task = (SourceTask)Activator.CreateInstance(TaskType)!;
@@ -119,7 +124,10 @@ public sealed class SourceTaskActor : TaskActorBase
 
     private void OnDelivery(ProducerBatchResult<SourceRecord> results)
     {
-        var failed = _tracker.Settle(results, _wantsCommitRecord);
+        var errors = _errors;
+        var failed = errors is { Settings.TolerateAll: true }
+            ? _tracker.Settle(results, _wantsCommitRecord, i => ProduceFailed(errors, results, i))
+            : _tracker.Settle(results, _wantsCommitRecord);
         if (failed >= 0)
         {
             _tracker.Failed(new ConnectException(
@@ -179,19 +187,45 @@ public sealed class SourceTaskActor : TaskActorBase
 
     private void Send(IReadOnlyList<SourceRecord> records)
     {
-        var messages = new ProducerMessage<SourceRecord>[records.Count];
-        for (var i = 0; i < messages.Length; i++)
+        var batch = new SourceBatch(records.Count);
+        foreach (var record in records)
         {
-            var record = records[i];
-            TopicUsed(record.Topic);
-            var key = _keyConverter!.FromConnectData(record.Topic, record.Headers, record.KeySchema, record.Key);
-            var value = _valueConverter!.FromConnectData(record.Topic, record.Headers, record.ValueSchema, record.Value);
-            messages[i] = new ProducerMessage<SourceRecord>(record.Topic, record.KafkaPartition, key, value, HeaderBytes.ToKafka(record.Headers), record.Timestamp, record);
+            ProducerMessage<SourceRecord>? message;
+            try
+            {
+                message = TransformAndConvert(record);
+            }
+            catch (ToleranceExceededException)
+            {
+                Write(batch);
+                StoreBeforeFailing();
+                throw;
+            }
+
+            if (message is null)
+            {
+                batch.Skip(record);
+            }
+            else
+            {
+                batch.Add(message);
+            }
+        }
+
+        EndBatch();
+        Write(batch);
+    }
+
+    private void Write(SourceBatch batch)
+    {
+        if (batch.IsEmpty)
+        {
+            return;
         }
 
         var writer = _channel!.Writer;
-        _tracker.Submitted(messages.Length);
-        while (!writer.TryWrite(messages))
+        _tracker.Submitted(batch.Count);
+        while (!writer.TryWrite(batch))
         {
             // The producer stage is full: wait on this task's own thread, which is what slows poll() down.
             try
@@ -230,6 +264,14 @@ public sealed class SourceTaskActor : TaskActorBase
         var committable = _tracker.TakeCommittable();
         if (committable.Count > 0)
         {
+            // A skipped record's dead-letter copy must be answered before its offset is stored; if it is not yet,
+            // the offsets wait for the next flush.
+            if (!FlushDeadLetters())
+            {
+                _tracker.Restore(committable);
+                return;
+            }
+
             Services.OffsetStore.Write(Id.Connector, committable);
             _task?.Commit();
         }
@@ -274,6 +316,7 @@ public sealed class SourceTaskActor : TaskActorBase
 
         Flush(final: true);
         Handle.CallStop();
+        DisposePipeline();
         _stopped = true;
         Log.Info("Task {0} stopped", Id);
         Context.Stop(Self);

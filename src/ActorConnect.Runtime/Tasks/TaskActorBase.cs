@@ -1,6 +1,10 @@
+using ActorConnect.Api.Data;
+using ActorConnect.Api.Source;
 using ActorConnect.Api.Storage;
 using ActorConnect.Kafka;
+using ActorConnect.Runtime.ErrorHandling;
 using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Transforms;
 using Akka.Actor;
 using Akka.Event;
 
@@ -97,6 +101,61 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
         Context.Parent.Tell(new TaskProtocol.StateChanged(Id, state, lastError));
 
     protected IConverter CreateConverter(bool isKey) => Services.CreateConverter(ConnectorConfig, isKey);
+
+    /// <summary>The connector's <c>transforms</c> for this task's record type; the task disposes it when it stops.</summary>
+    protected TransformationChain<TRecord> CreateTransformationChain<TRecord>()
+        where TRecord : ConnectRecord =>
+        TransformationChainFactory.Create<TRecord>(ConnectorConfig, Services.Plugins);
+
+    /// <summary>
+    /// The task's error handling from the connector's <c>errors.*</c> keys: the log reporter, and the dead-letter queue
+    /// (its topic made sure of, a producer of its own) when a topic is named. <paramref name="serializeSource"/> turns
+    /// a source task's failed record into bytes for the queue.
+    /// </summary>
+    protected RetryWithToleranceOperator CreateErrorHandling(BrokerFeatures features, Func<SourceRecord, RawRecord>? serializeSource, out DeadLetterQueueReporter? deadLetters)
+    {
+        var settings = ErrorHandlingSettings.From(ConnectorConfig);
+        var reporters = new List<IErrorReporter>();
+        if (settings.LogEnable)
+        {
+            reporters.Add(new LogReporter(Id, settings.LogIncludeMessages, Log));
+        }
+
+        deadLetters = null;
+        if (settings.DlqTopic is { } topic)
+        {
+            var bootstrap = Services.Worker.BootstrapServersValue;
+            var producer = new ProducerSettings(bootstrap)
+                .WithBrokerFeatures(features)
+                .WithProperties(Services.Worker.ProducerProperties)
+                .WithProperties(Overrides("producer.override."));
+            DeadLetterTopic.Ensure(bootstrap, producer.Properties.Where(kv => !kv.Key.StartsWith("dotnet.", StringComparison.Ordinal)), features, topic,
+                settings.DlqReplicationFactor, Log);
+            deadLetters = new DeadLetterQueueReporter(Id, topic, settings.DlqContextHeaders, producer.BuildConfig(), features, serializeSource, Log);
+            reporters.Add(deadLetters);
+        }
+
+        var parent = Context.Parent;
+        var id = Id;
+        return new RetryWithToleranceOperator(settings, reporters, Log, Handle.Stopping,
+            reason => parent.Tell(new TaskProtocol.StateChanged(id, ConnectState.Running, reason)));
+    }
+
+    /// <summary>Disposes what the runtime built around the connector's task (transforms, error reporters); a failure is logged.</summary>
+    protected void DisposeQuietly(params IDisposable?[] resources)
+    {
+        foreach (var resource in resources)
+        {
+            try
+            {
+                resource?.Dispose();
+            }
+            catch (Exception e)
+            {
+                Log.Warning(e, "Task {0}: disposing {1} failed: {2}", Id, resource!.GetType().Name, e.Message);
+            }
+        }
+    }
 
     /// <summary>Reports a topic the first time this task uses it, for the connector's active topics.</summary>
     protected void TopicUsed(string topic)
