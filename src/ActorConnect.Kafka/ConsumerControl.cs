@@ -19,6 +19,7 @@ internal sealed class ConsumerControl : IConsumerControl
     private bool _stopped;
     private volatile IReadOnlyList<TopicPartition> _assignment = [];
     private volatile Error? _lastError;
+    private volatile IReadOnlyDictionary<TopicPartition, long> _lag = new Dictionary<TopicPartition, long>();
     private int _generation;
     private int _buffered;
     private int _peakBuffered;
@@ -32,6 +33,8 @@ internal sealed class ConsumerControl : IConsumerControl
     public int PeakBufferedCount => Volatile.Read(ref _peakBuffered);
 
     public Error? LastError => _lastError;
+
+    public IReadOnlyDictionary<TopicPartition, long> Lag => _lag;
 
     public Task IsShutdown => _shutdown.Task;
 
@@ -85,6 +88,8 @@ internal sealed class ConsumerControl : IConsumerControl
     }
 
     internal void PublishError(Error? error) => _lastError = error;
+
+    internal void PublishLag(IReadOnlyDictionary<TopicPartition, long> lag) => _lag = lag;
 
     /// <summary>The stage is gone: fail the queued commands and complete <see cref="IsShutdown"/>.</summary>
     internal void MarkStopped(Exception? failure)

@@ -63,6 +63,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         private Exception? _failure;
         private bool _backpressured;
         private long _fullSinceTicks = -1;
+        private long _lagPublishedTicks;
         private int _generation;
         private bool _assignmentChanged;
 
@@ -179,6 +180,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
                     Accept(result);
                 }
                 ReportSeekErrors(_partitions.ApplySeeks(consumer));
+                PublishLag(consumer);
             }
             catch (KafkaException e) when (!e.Error.IsFatal)
             {
@@ -191,6 +193,25 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
                 return;
             }
             Emit();
+        }
+
+        /// <summary>About once a second: each assigned partition's high watermark (from the last fetch) minus the position.</summary>
+        private void PublishLag(IConsumer<byte[]?, byte[]?> consumer)
+        {
+            var now = Environment.TickCount64;
+            if (now - _lagPublishedTicks < 1000)
+                return;
+            _lagPublishedTicks = now;
+            var lag = new Dictionary<TopicPartition, long>();
+            foreach (var tp in consumer.Assignment)
+            {
+                var high = consumer.GetWatermarkOffsets(tp).High;
+                var position = consumer.Position(tp);
+                if (high.IsSpecial || position.IsSpecial)
+                    continue;
+                lag[tp] = Math.Max(0, high.Value - position.Value);
+            }
+            _control.PublishLag(lag);
         }
 
         /// <summary>Buffers a record, unless its partition should not be fetched right now: then it is fetched again later.</summary>

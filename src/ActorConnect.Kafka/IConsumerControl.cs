@@ -35,6 +35,12 @@ public interface IConsumerControl
     Error? LastError { get; }
 
     /// <summary>
+    /// Consumer lag per assigned partition: the partition's high watermark (as the last fetch saw it) minus the
+    /// consumer's position, refreshed about once a second by the stage. Partitions not fetched yet are absent.
+    /// </summary>
+    IReadOnlyDictionary<TopicPartition, long> Lag { get; }
+
+    /// <summary>
     /// Commits the given offsets (the next offset to read per partition, as Kafka does) synchronously on the
     /// stage's thread. Completes when the broker acknowledged, faults with the <see cref="KafkaException"/> otherwise.
     /// </summary>

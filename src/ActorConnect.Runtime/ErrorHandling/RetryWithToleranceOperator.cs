@@ -26,11 +26,13 @@ public sealed class RetryWithToleranceOperator : IDisposable
     private readonly CancellationToken _stopping;
     private readonly ILoggingAdapter _log;
     private readonly Action<string?>? _onRetrying;
+    private readonly Action<bool>? _onFailed;
     private long _totalFailures;
 
     public RetryWithToleranceOperator(ErrorHandlingSettings settings, IReadOnlyList<IErrorReporter> reporters, ILoggingAdapter log,
-        CancellationToken stopping = default, Action<string?>? onRetrying = null)
+        CancellationToken stopping = default, Action<string?>? onRetrying = null, Action<bool>? onFailed = null)
     {
+        _onFailed = onFailed;
         _settings = settings;
         _reporters = reporters;
         _log = log;
@@ -129,8 +131,10 @@ public sealed class RetryWithToleranceOperator : IDisposable
     public Task Failed(ProcessingContext context, bool tolerable = true)
     {
         Interlocked.Increment(ref _totalFailures);
+        var skipped = tolerable && _settings.TolerateAll;
+        _onFailed?.Invoke(skipped);
         var reported = Report(context);
-        if (!tolerable || !_settings.TolerateAll)
+        if (!skipped)
         {
             throw new ToleranceExceededException(context, tolerable);
         }

@@ -24,6 +24,7 @@ public sealed class TaskMetrics : IDisposable
     private readonly MetricWindow _commitSuccess = new();
     private readonly MetricWindow _commitTime = new();
     private readonly ConcurrentDictionary<(string Topic, int Partition), byte> _lagSeries = new();
+    private volatile bool _disposed;
 
     static TaskMetrics() => Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
     {
@@ -42,6 +43,11 @@ public sealed class TaskMetrics : IDisposable
     /// <summary>A source task's poll() returned <paramref name="records"/> records after <paramref name="elapsed"/>.</summary>
     public void Polled(int records, TimeSpan elapsed)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         SourceRecordPollTotal.WithLabels(_labels).Inc(records);
         _polled.Record(records);
         _pollTime.Record(elapsed.TotalMilliseconds);
@@ -51,6 +57,11 @@ public sealed class TaskMetrics : IDisposable
     /// <summary>Kafka acknowledged <paramref name="records"/> records of a source task.</summary>
     public void Written(int records)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         SourceRecordWriteTotal.WithLabels(_labels).Inc(records);
         _written.Record(records);
     }
@@ -58,6 +69,11 @@ public sealed class TaskMetrics : IDisposable
     /// <summary>A sink task's consumer delivered <paramref name="records"/> records.</summary>
     public void Read(int records)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         SinkRecordReadTotal.WithLabels(_labels).Inc(records);
         _read.Record(records);
     }
@@ -65,6 +81,11 @@ public sealed class TaskMetrics : IDisposable
     /// <summary>A sink task's put() took <paramref name="records"/> records in <paramref name="elapsed"/>.</summary>
     public void Sent(int records, TimeSpan elapsed)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         SinkRecordSendTotal.WithLabels(_labels).Inc(records);
         _sent.Record(records);
         _putTime.Record(elapsed.TotalMilliseconds);
@@ -74,6 +95,11 @@ public sealed class TaskMetrics : IDisposable
     /// <summary>An offset commit (source offsets stored, or sink offsets committed) ended.</summary>
     public void OffsetCommitted(bool success, TimeSpan elapsed)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         (success ? OffsetCommitCompletionTotal : OffsetCommitSkipTotal).WithLabels(_labels).Inc();
         _commitSuccess.Record(success ? 1 : 0);
         _commitTime.Record(elapsed.TotalMilliseconds);
@@ -82,6 +108,11 @@ public sealed class TaskMetrics : IDisposable
     /// <summary>A record failed in some stage; <paramref name="skipped"/> when tolerated and dropped.</summary>
     public void RecordFailed(bool skipped)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         TotalRecordErrors.WithLabels(_labels).Inc();
         if (skipped)
         {
@@ -90,12 +121,22 @@ public sealed class TaskMetrics : IDisposable
     }
 
     /// <summary>A record was written to (or failed to reach) the dead letter queue.</summary>
-    public void DeadLettered(bool success) =>
-        (success ? DeadLetterQueueProduceRequests : DeadLetterQueueProduceFailures).WithLabels(_labels).Inc();
+    public void DeadLettered(bool success)
+    {
+        if (!_disposed)
+        {
+            (success ? DeadLetterQueueProduceRequests : DeadLetterQueueProduceFailures).WithLabels(_labels).Inc();
+        }
+    }
 
     /// <summary>The consumer lag of one of a sink task's partitions.</summary>
     public void Lag(string topic, int partition, long records)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _lagSeries[(topic, partition)] = 0;
         RecordsLag.WithLabels(_labels[0], _labels[1], topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(records);
     }
@@ -111,6 +152,7 @@ public sealed class TaskMetrics : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         if (!Live.TryRemove(this, out _))
         {
             return;

@@ -119,7 +119,7 @@ public sealed partial class SinkTaskActor
 
     private void DisposePipeline()
     {
-        DisposeQuietly(_chain, _errors);
+        DisposeQuietly(_chain, _errors, Metrics);
         _chain = TransformationChain<SinkRecord>.Empty;
         _errors = null;
         _deadLetters = null;

@@ -46,9 +46,21 @@ public sealed partial class SinkTaskActor : TaskActorBase
         Receive<SinkTaskProtocol.RetryPut>(_ => Guard(RetryPut));
         Receive<SinkTaskProtocol.PartitionsAssigned>(m => Guard(() => OnAssigned(m)));
         Receive<SinkTaskProtocol.PartitionsRevoked>(m => Guard(() => OnRevoked(m)));
-        Receive<TaskProtocol.FlushTick>(_ => Guard(Commit));
-        Receive<SinkTaskProtocol.CommitDone>(m => _committed = new Dictionary<TopicPartition, long>(m.Offsets));
-        Receive<SinkTaskProtocol.CommitFailed>(m => Log.Warning("Task {0}: offset commit failed, will retry at the next flush: {1}", Id, m.Cause.Message));
+        Receive<TaskProtocol.FlushTick>(_ => Guard(() =>
+        {
+            Commit();
+            PublishLag();
+        }));
+        Receive<SinkTaskProtocol.CommitDone>(m =>
+        {
+            _committed = new Dictionary<TopicPartition, long>(m.Offsets);
+            Metrics.OffsetCommitted(true, m.Elapsed);
+        });
+        Receive<SinkTaskProtocol.CommitFailed>(m =>
+        {
+            Metrics.OffsetCommitted(false, m.Elapsed);
+            Log.Warning("Task {0}: offset commit failed, will retry at the next flush: {1}", Id, m.Cause.Message);
+        });
         Receive<SinkTaskProtocol.StreamFailed>(m => Guard(() => throw new ConnectException($"The Kafka consumer of task {Id} failed: {m.Cause.Message}", m.Cause)));
         Receive<SinkTaskProtocol.StreamCompleted>(_ => { });
         Receive<TaskProtocol.SetPaused>(m => Guard(() => SetPaused(m.Paused)));
@@ -119,6 +131,7 @@ public sealed partial class SinkTaskActor : TaskActorBase
         // The next offset of every partition this batch moves on, records dropped or skipped included: once put()
         // returns they all count as consumed.
         var consumed = new Dictionary<TopicPartition, long>();
+        Metrics.Read(batch.Count);
         BeginBatch();
         foreach (var raw in batch)
         {
@@ -158,9 +171,11 @@ public sealed partial class SinkTaskActor : TaskActorBase
     {
         if (records.Count > 0)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 _task!.Put(records);
+                Metrics.Sent(records.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             catch (RetriableException e)
             {
@@ -253,6 +268,7 @@ public sealed partial class SinkTaskActor : TaskActorBase
         {
             _currentOffsets.Remove(tp);
             _committed.Remove(tp);
+            Metrics.PartitionRevoked(tp.Topic, tp.Partition);
         }
 
         if (!m.Lost)
@@ -282,11 +298,26 @@ public sealed partial class SinkTaskActor : TaskActorBase
 
         var snapshot = new Dictionary<TopicPartition, long>(safe);
         var self = Self;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _control.CommitAsync(snapshot.Select(kv => new Confluent.Kafka.TopicPartitionOffset(kv.Key.Topic, kv.Key.Partition, kv.Value)))
             .ContinueWith(t => t.IsCompletedSuccessfully
-                ? (object)new SinkTaskProtocol.CommitDone(snapshot)
-                : new SinkTaskProtocol.CommitFailed(t.Exception?.GetBaseException() ?? new TaskCanceledException()))
+                ? (object)new SinkTaskProtocol.CommitDone(snapshot, System.Diagnostics.Stopwatch.GetElapsedTime(started))
+                : new SinkTaskProtocol.CommitFailed(t.Exception?.GetBaseException() ?? new TaskCanceledException(), System.Diagnostics.Stopwatch.GetElapsedTime(started)))
             .PipeTo(self);
+    }
+
+    /// <summary>The consumer's lag per assigned partition, as the stage last measured it.</summary>
+    private void PublishLag()
+    {
+        if (_control is null)
+        {
+            return;
+        }
+
+        foreach (var (tp, lag) in _control.Lag)
+        {
+            Metrics.Lag(tp.Topic, tp.Partition.Value, lag);
+        }
     }
 
     /// <summary>Commits the current offsets now and waits for the commit (dead-letter copies acknowledged first).</summary>

@@ -40,9 +40,9 @@ internal static class SinkTaskProtocol
         public static readonly RetryPut Instance = new();
     }
 
-    public sealed record CommitDone(IReadOnlyDictionary<Api.Sink.TopicPartition, long> Offsets);
+    public sealed record CommitDone(IReadOnlyDictionary<Api.Sink.TopicPartition, long> Offsets, TimeSpan Elapsed);
 
-    public sealed record CommitFailed(Exception Cause);
+    public sealed record CommitFailed(Exception Cause, TimeSpan Elapsed);
 
     public static Api.Sink.TopicPartition ToApi(Confluent.Kafka.TopicPartition tp) => new(tp.Topic, tp.Partition.Value);
 

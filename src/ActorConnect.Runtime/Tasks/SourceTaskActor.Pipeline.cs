@@ -107,7 +107,7 @@ public sealed partial class SourceTaskActor
 
     private void DisposePipeline()
     {
-        DisposeQuietly(_chain, _errors);
+        DisposeQuietly(_chain, _errors, Metrics);
         _chain = TransformationChain<SourceRecord>.Empty;
         _errors = null;
         _deadLetters = null;

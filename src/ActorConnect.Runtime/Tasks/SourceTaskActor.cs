@@ -125,6 +125,16 @@ public sealed partial class SourceTaskActor : TaskActorBase
     private void OnDelivery(ProducerBatchResult<SourceRecord> results)
     {
         var errors = _errors;
+        var written = 0;
+        for (var i = 0; i < results.Messages.Count; i++)
+        {
+            if (results.ErrorAt(i) is null)
+            {
+                written++;
+            }
+        }
+
+        Metrics.Written(written);
         var failed = errors is { Settings.TolerateAll: true }
             ? _tracker.Settle(results, _wantsCommitRecord, i => ProduceFailed(errors, results, i))
             : _tracker.Settle(results, _wantsCommitRecord);
@@ -150,6 +160,7 @@ public sealed partial class SourceTaskActor : TaskActorBase
 
         CommitAcknowledged();
         IReadOnlyList<SourceRecord>? records;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             records = _task.Poll();
@@ -165,6 +176,7 @@ public sealed partial class SourceTaskActor : TaskActorBase
         ReportWarning();
         if (records is { Count: > 0 })
         {
+            Metrics.Polled(records.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             Send(records);
         }
 
@@ -272,7 +284,18 @@ public sealed partial class SourceTaskActor : TaskActorBase
                 return;
             }
 
-            Services.OffsetStore.Write(Id.Connector, committable);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                Services.OffsetStore.Write(Id.Connector, committable);
+            }
+            catch
+            {
+                Metrics.OffsetCommitted(false, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                throw;
+            }
+
+            Metrics.OffsetCommitted(true, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             _task?.Commit();
         }
     }

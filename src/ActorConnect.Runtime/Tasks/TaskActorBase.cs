@@ -32,6 +32,7 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
         ConnectorConfig = services.Providers.Resolve(connectorConfig);
         Services = services;
         Handle = handle;
+        Metrics = new Metrics.TaskMetrics(id);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -45,6 +46,9 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
     protected IReadOnlyDictionary<string, string> ConnectorConfig { get; }
 
     protected TaskServices Services { get; }
+
+    /// <summary>The task's metrics (Kafka Connect's names), removed when the task stops.</summary>
+    protected Metrics.TaskMetrics Metrics { get; }
 
     protected TaskHandle Handle { get; }
 
@@ -132,13 +136,14 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
             DeadLetterTopic.Ensure(bootstrap, producer.Properties.Where(kv => !kv.Key.StartsWith("dotnet.", StringComparison.Ordinal)), features, topic,
                 settings.DlqReplicationFactor, Log);
             deadLetters = new DeadLetterQueueReporter(Id, topic, settings.DlqContextHeaders, producer.BuildConfig(), features, serializeSource, Log);
-            reporters.Add(deadLetters);
+            reporters.Add(new CountingReporter(deadLetters, Metrics.DeadLettered));
         }
 
         var parent = Context.Parent;
         var id = Id;
+        var metrics = Metrics;
         return new RetryWithToleranceOperator(settings, reporters, Log, Handle.Stopping,
-            reason => parent.Tell(new TaskProtocol.StateChanged(id, ConnectState.Running, reason)));
+            reason => parent.Tell(new TaskProtocol.StateChanged(id, ConnectState.Running, reason)), metrics.RecordFailed);
     }
 
     /// <summary>Disposes what the runtime built around the connector's task (transforms, error reporters); a failure is logged.</summary>

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ActorConnect.TestSupport;
+
+namespace ActorConnect.Rest.Tests;
+
+public sealed class MetricsWorker : RestWorkerFixture;
+
+/// <summary><c>GET /metrics</c> reports what a known run did, under Kafka Connect's metric names.</summary>
+[Collection("kafka")]
+public sealed class MetricsEndpointTests(KafkaFixture kafka, MetricsWorker fixture) : RestTestBase<MetricsWorker>(kafka, fixture), IClassFixture<MetricsWorker>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Ten_thousand_lines_in_and_out_show_as_ten_thousand_polled_written_read_and_sent()
+    {
+        var source = Unique("metrics-source");
+        var sink = Unique("metrics-sink");
+        var topic = Unique("metrics");
+        var input = FileIn(source + ".txt");
+        var output = FileIn(sink + ".txt");
+        await CreateTopicAsync(topic);
+        await File.WriteAllLinesAsync(input, Enumerable.Range(0, 10_000).Select(i => $"line {i}"));
+
+        await Rest.CreateAsync(source, RestWorker.FileSource(input, topic));
+        await Rest.CreateAsync(sink, new JsonObject
+        {
+            ["connector.class"] = "FileStreamSink",
+            ["tasks.max"] = "1",
+            ["file"] = output,
+            ["topics"] = topic,
+        });
+        await Eventually.AssertAsync(() => File.Exists(output) && File.ReadLines(output).Count() == 10_000, Wait, "the sink file holds every line");
+
+        // Totals count as the records go; the sink's lag reaches 0 once the consumer has fetched to the end.
+        string text = "";
+        await Eventually.AssertAsync(async () =>
+        {
+            var reply = await Rest.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, reply.Status);
+            Assert.StartsWith("text/plain", reply.ContentHeaders!.ContentType!.ToString(), StringComparison.Ordinal);
+            text = reply.Body;
+            Assert.Equal(10_000, Value(text, "kafka_connect_source_task_metrics_source_record_poll_total", source));
+            Assert.Equal(10_000, Value(text, "kafka_connect_source_task_metrics_source_record_write_total", source));
+            Assert.Equal(10_000, Value(text, "kafka_connect_sink_task_metrics_sink_record_read_total", sink));
+            Assert.Equal(10_000, Value(text, "kafka_connect_sink_task_metrics_sink_record_send_total", sink));
+            Assert.Equal(0, Value(text, "kafka_connect_sink_task_metrics_records_lag", sink, $"topic=\"{topic}\",partition=\"0\""));
+        }, Wait, TimeSpan.FromMilliseconds(500));
+
+        Assert.True(Value(text, "kafka_connect_source_task_metrics_source_record_poll_rate", source) > 0);
+        Assert.True(Value(text, "kafka_connect_connector_task_metrics_batch_size_avg", sink) > 0);
+        Assert.Equal(2, Value(text, "kafka_connect_connect_worker_metrics_task_count", null));
+        Assert.Equal(1, Value(text, "kafka_connect_connect_worker_metrics_connector_task_count", null, $"connector=\"{source}\",state=\"running\""));
+        Assert.Equal(0, Value(text, "kafka_connect_connect_worker_metrics_connector_task_count", null, $"connector=\"{source}\",state=\"failed\""));
+        Assert.Equal(0, Value(text, "kafka_connect_task_error_metrics_total_record_errors", sink, allowMissing: true));
+
+        // A deleted connector's series go with its tasks.
+        Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{source}")).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{sink}")).Status);
+        var after = (await Rest.GetAsync("/metrics")).Body;
+        Assert.DoesNotContain($"connector=\"{source}\",task=", after, StringComparison.Ordinal);
+        Assert.Equal(0, Value(after, "kafka_connect_connect_worker_metrics_task_count", null));
+    }
+
+    /// <summary>The value of one series: <paramref name="connector"/> and task 0, or the given labels.</summary>
+    private static double Value(string text, string name, string? connector, string? labels = null, bool allowMissing = false)
+    {
+        var wanted = labels ?? (connector is null ? null : $"connector=\"{connector}\",task=\"0\"");
+        if (connector is not null && labels is not null)
+        {
+            wanted = $"connector=\"{connector}\",task=\"0\",{labels}";
+        }
+
+        var pattern = wanted is null ? $"^{Regex.Escape(name)} (\\S+)$" : $"^{Regex.Escape(name)}\\{{{Regex.Escape(wanted)}\\}} (\\S+)$";
+        var match = Regex.Match(text, pattern, RegexOptions.Multiline);
+        if (!match.Success)
+        {
+            return allowMissing ? 0 : throw new Xunit.Sdk.XunitException($"No series {name}{{{wanted}}} in /metrics");
+        }
+
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+}
