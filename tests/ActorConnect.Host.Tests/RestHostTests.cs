@@ -5,7 +5,10 @@ using ActorConnect.TestSupport;
 
 namespace ActorConnect.Host.Tests;
 
-/// <summary>The actorconnect command serves the REST API on <c>listeners</c>, logs the bound port, and stops it first on SIGTERM.</summary>
+/// <summary>
+/// The actorconnect command serves the REST API on <c>listeners</c>, logs the bound port, stamps each line of a
+/// connector or task with its name, and stops the REST server first on SIGTERM.
+/// </summary>
 [Collection("kafka")]
 public sealed partial class RestHostTests(KafkaFixture kafka)
 {
@@ -38,6 +41,11 @@ public sealed partial class RestHostTests(KafkaFixture kafka)
 
         Assert.Equal(0, await host.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains(host.Lines, l => l.Contains("Stopping: REST server first", StringComparison.Ordinal));
+        // Every line the task's actors write names the connector and the task, as Kafka Connect's connector.context.
+        var taskLines = host.Lines.Where(l => l.Contains($"Task {topic}-0", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(taskLines);
+        Assert.All(taskLines, l => Assert.Contains($"[{topic}|task-0] ", l, StringComparison.Ordinal));
+        Assert.Contains(host.Lines, l => l.Contains($"[{topic}|worker] Connector {topic} started", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"advertised as http://127\.0\.0\.1:(\d+)/")]

@@ -28,7 +28,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     private readonly TaskServices _services;
     private readonly int _maxTasks;
     private readonly bool _localTasks;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILoggingAdapter _log;
     private readonly Dictionary<int, LocalTask> _tasks = new();
     private readonly Dictionary<IActorRef, LocalTask> _byActor = new();
     private IReadOnlyList<IReadOnlyDictionary<string, string>> _taskConfigs = [];
@@ -44,6 +44,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     public ConnectorSupervisor(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks, TargetState target, bool localTasks)
     {
         Name = name;
+        _log = Logging.ConnectLogging.ForConnector(Context, name);
         _config = config;
         _plugin = plugin;
         _services = services;

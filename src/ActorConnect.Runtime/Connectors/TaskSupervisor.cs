@@ -26,7 +26,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
     private readonly ConnectorPlugin _plugin;
     private readonly Type _taskType;
     private readonly TaskServices _services;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILoggingAdapter _log;
     private bool _paused;
     private bool _stopping;
     private ConnectorTaskStatus? _reported;
@@ -34,6 +34,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
     public TaskSupervisor(ConnectorTaskId id, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, ConnectorPlugin plugin, Type taskType, TaskServices services, bool paused)
     {
         _slot = new TaskSlot(id, taskConfig);
+        _log = Logging.ConnectLogging.ForTask(Context, id);
         _connectorConfig = connectorConfig;
         _plugin = plugin;
         _taskType = taskType;

@@ -33,6 +33,7 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
         Services = services;
         Handle = handle;
         Metrics = new Metrics.TaskMetrics(id);
+        Log = Logging.ConnectLogging.ForTask(Context, id);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -52,7 +53,7 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
 
     protected TaskHandle Handle { get; }
 
-    protected ILoggingAdapter Log { get; } = Context.GetLogger();
+    protected ILoggingAdapter Log { get; }
 
     /// <summary>True while a retriable problem is being waited out.</summary>
     protected bool IsRetrying => _retryAttempt > 0;

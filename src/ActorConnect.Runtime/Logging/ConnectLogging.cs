@@ -1,0 +1,27 @@
+using ActorConnect.Runtime.Tasks;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorConnect.Runtime.Logging;
+
+/// <summary>
+/// Loggers that stamp every line with the connector and task it comes from, as Kafka Connect's
+/// <c>connector.context</c> MDC does: the properties <c>Connector</c>, <c>Task</c> and <c>ConnectorContext</c>
+/// (<c>[name|task-0] </c>, <c>[name|worker] </c> for the connector itself), which the host's log template prints and
+/// structured sinks keep as fields. Akka's context properties reach Serilog through Akka.Logger.Serilog; other loggers write the lines as before.
+/// </summary>
+public static class ConnectLogging
+{
+    /// <summary>A logger for the actors that run task <paramref name="id"/>.</summary>
+    public static ILoggingAdapter ForTask(IActorContext context, ConnectorTaskId id) =>
+        context.GetLogger()
+            .WithContext("Connector", id.Connector)
+            .WithContext("Task", id.Task)
+            .WithContext("ConnectorContext", $"[{id.Connector}|task-{id.Task}] ");
+
+    /// <summary>A logger for the actor that runs connector <paramref name="name"/> itself.</summary>
+    public static ILoggingAdapter ForConnector(IActorContext context, string name) =>
+        context.GetLogger()
+            .WithContext("Connector", name)
+            .WithContext("ConnectorContext", $"[{name}|worker] ");
+}
