@@ -1,0 +1,178 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ActorConnect.Rest.Tests;
+using ActorConnect.Rest.Tests.TestConnectors;
+using ActorConnect.TestSupport;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace ActorConnect.Console.Tests;
+
+/// <summary>
+/// The web console in a real headless Chromium against a real standalone worker and REST server on loopback: what an
+/// operator sees and what the buttons do, checked in the page, through the REST API, and in screenshots.
+/// </summary>
+[Collection("kafka")]
+public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture worker, BrowserFixture browser, ITestOutputHelper output)
+    : RestTestBase<ConsoleTests.WorkerFixture>(kafka, worker), IClassFixture<ConsoleTests.WorkerFixture>, IClassFixture<BrowserFixture>
+{
+    private readonly List<string> _pageErrors = [];
+
+    [Fact]
+    public async Task Failed_task_shows_its_root_cause_and_the_restart_button_brings_it_back()
+    {
+        var (name, markers) = await CreateFailOnDemandAsync();
+        var marker = Path.Combine(markers, "fail-0");
+        await File.WriteAllTextAsync(marker, "");
+        await Rest.WaitForStatusAsync(name, s => RestWorker.States(s) == "RUNNING [FAILED]");
+        var page = await OpenConsoleAsync();
+
+        var connector = Connector(page, name);
+        var task = Task0(connector);
+        await Expect(task.GetByTestId("task-state")).ToHaveTextAsync("FAILED");
+        var rootCause = task.GetByTestId("task-root-cause");
+        await Expect(rootCause).ToContainTextAsync("Marker fail-0 exists: failing on demand");
+        // Only the first line up front; the whole trace is one click away.
+        Assert.DoesNotContain("\n", await rootCause.InnerTextAsync(), StringComparison.Ordinal);
+        await Expect(connector.GetByTestId("connector-message")).ToContainTextAsync("1 of 1 task(s) FAILED");
+        var trace = task.GetByTestId("task-trace").Locator("pre");
+        await Expect(trace).ToBeHiddenAsync();
+        await task.GetByTestId("task-trace").Locator("summary").ClickAsync();
+        await Expect(trace).ToBeVisibleAsync();
+        Assert.Contains("Marker fail-0 exists", await trace.InnerTextAsync(), StringComparison.Ordinal);
+        var restart = task.GetByRole(AriaRole.Button, new() { Name = $"Restart task 0 of {name}" });
+        await Screenshots.TakeAsync(page, output, "failed-task", connector.GetByTestId("connector-name"), task.GetByTestId("task-state"), rootCause, trace, restart);
+
+        var starts = FailOnDemandSourceConnector.StartsOf(name, 0);
+        File.Delete(marker);
+        await restart.ClickAsync();
+
+        await Expect(task.GetByTestId("task-state")).ToHaveTextAsync("RUNNING");
+        await Expect(task.GetByTestId("task-root-cause")).ToHaveCountAsync(0);
+        Assert.Equal(starts + 1, FailOnDemandSourceConnector.StartsOf(name, 0));
+        Assert.Equal("RUNNING [RUNNING]", RestWorker.States((await Rest.GetAsync($"/connectors/{name}/status")).Json!));
+        await Screenshots.TakeAsync(page, output, "restarted-task", connector.GetByTestId("connector-state"), task.GetByTestId("task-state"), restart);
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task Pause_and_resume_buttons_change_the_state()
+    {
+        var (name, _) = await CreateFailOnDemandAsync();
+        var page = await OpenConsoleAsync();
+        var connector = Connector(page, name);
+        var task = Task0(connector);
+        await Expect(connector.GetByTestId("connector-state")).ToHaveTextAsync("RUNNING");
+        await Expect(connector.GetByTestId("connector-type")).ToHaveTextAsync("source");
+        await Expect(connector.GetByTestId("connector-worker")).ToHaveTextAsync(Rest.Rest.WorkerId);
+        await Expect(task.GetByTestId("task-worker")).ToHaveTextAsync(Rest.Rest.WorkerId);
+        // This connector produces nothing, so its rates are unreported or 0, and a source has no lag: all show "—".
+        await Expect(task.GetByTestId("task-rate-in")).ToHaveTextAsync("\u2014");
+        await Expect(task.GetByTestId("task-lag")).ToHaveTextAsync("\u2014");
+
+        await connector.GetByRole(AriaRole.Button, new() { Name = $"Pause connector {name}" }).ClickAsync();
+        await Expect(connector.GetByTestId("connector-state")).ToHaveTextAsync("PAUSED");
+        await Expect(task.GetByTestId("task-state")).ToHaveTextAsync("PAUSED");
+        Assert.Equal("PAUSED [PAUSED]", RestWorker.States((await Rest.GetAsync($"/connectors/{name}/status")).Json!));
+        var resume = connector.GetByRole(AriaRole.Button, new() { Name = $"Resume connector {name}" });
+        await Expect(connector.GetByRole(AriaRole.Button, new() { Name = $"Pause connector {name}" })).ToBeDisabledAsync();
+        await Screenshots.TakeAsync(page, output, "paused-connector", connector.GetByTestId("connector-state"), task.GetByTestId("task-state"), resume);
+
+        await resume.ClickAsync();
+        await Expect(connector.GetByTestId("connector-state")).ToHaveTextAsync("RUNNING");
+        await Expect(task.GetByTestId("task-state")).ToHaveTextAsync("RUNNING");
+        await Rest.WaitForStatusAsync(name, s => RestWorker.States(s) == "RUNNING [RUNNING]");
+
+        await connector.GetByRole(AriaRole.Button, new() { Name = $"Restart connector {name}" }).ClickAsync();
+        await Expect(page.GetByTestId("action-result")).ToHaveTextAsync($"Restart {name}: requested");
+        await Expect(connector.GetByTestId("connector-state")).ToHaveTextAsync("RUNNING");
+        await Screenshots.TakeAsync(page, output, "resumed-connector", connector.GetByTestId("connector-state"), task.GetByTestId("task-state"), page.GetByTestId("action-result"));
+        AssertNoPageErrors();
+    }
+
+    [Fact]
+    public async Task Console_files_are_served_with_their_types_and_unknown_ones_are_404()
+    {
+        foreach (var path in new[] { "/ui", "/ui/" })
+        {
+            var page = await Rest.GetAsync(path);
+            Assert.True(page.Status == HttpStatusCode.OK, page.ToString());
+            Assert.Equal("text/html", page.ContentHeaders!.ContentType!.MediaType);
+            Assert.Contains("/ui/console.js", page.Body, StringComparison.Ordinal);
+            Assert.Contains("default-src 'self'", string.Join(";", page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("text/javascript", (await Rest.GetAsync("/ui/console.js")).ContentHeaders!.ContentType!.MediaType);
+        Assert.Equal("text/css", (await Rest.GetAsync("/ui/console.css")).ContentHeaders!.ContentType!.MediaType);
+        Assert.Equal("image/svg+xml", (await Rest.GetAsync("/ui/favicon.svg")).ContentHeaders!.ContentType!.MediaType);
+        var missing = await Rest.GetAsync("/ui/nothing.js");
+        Assert.Equal(HttpStatusCode.NotFound, missing.Status);
+        Assert.Contains("nothing.js", missing.Json!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private async Task<(string Name, string Markers)> CreateFailOnDemandAsync()
+    {
+        var name = Unique("console");
+        var markers = Path.Combine(Rest.Dir, name);
+        Directory.CreateDirectory(markers);
+        await Rest.CreateAsync(name, new JsonObject
+        {
+            ["connector.class"] = typeof(FailOnDemandSourceConnector).FullName,
+            ["tasks.max"] = "1",
+            ["marker.dir"] = markers,
+            ["topic"] = Unique("unused"),
+        });
+        await Rest.WaitForStatusAsync(name, s => RestWorker.States(s) == "RUNNING [RUNNING]");
+        return (name, markers);
+    }
+
+    private async Task<IPage> OpenConsoleAsync()
+    {
+        var page = await browser.NewPageAsync();
+        page.PageError += (_, error) => RecordPageError(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                RecordPageError($"{message.Text} ({message.Location})");
+            }
+        };
+        var response = await page.GotoAsync(new Uri(Rest.Http.BaseAddress!, "/ui").ToString());
+        Assert.Equal(200, response!.Status);
+        await Expect(page.GetByTestId("refreshed")).ToContainTextAsync("Updated");
+        AssertNoPageErrors();
+        return page;
+    }
+
+    // Playwright raises page events on its own threads.
+    private void RecordPageError(string error)
+    {
+        lock (_pageErrors)
+        {
+            _pageErrors.Add(error);
+        }
+    }
+
+    // A script error would leave a page that looks plausible but never refreshes, and a missing file shows as one too.
+    private void AssertNoPageErrors()
+    {
+        lock (_pageErrors)
+        {
+            Assert.True(_pageErrors.Count == 0, string.Join("\n", _pageErrors));
+        }
+    }
+
+    /// <summary>
+    /// A worker whose tasks are not restarted automatically: a failed task stays FAILED, so only the console's button
+    /// can have brought it back.
+    /// </summary>
+    public sealed class WorkerFixture : RestWorkerFixture
+    {
+        protected override string Hocon => "actorconnect.task-restart.max-failures = 0";
+    }
+
+    private static ILocator Connector(IPage page, string name) => page.Locator($"[data-testid=connector][data-connector='{name}']");
+
+    private static ILocator Task0(ILocator connector) => connector.Locator("[data-testid=task][data-task='0']");
+}
