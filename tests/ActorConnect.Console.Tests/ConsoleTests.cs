@@ -53,7 +53,7 @@ public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture 
         Assert.Equal(starts + 1, FailOnDemandSourceConnector.StartsOf(name, 0));
         Assert.Equal("RUNNING [RUNNING]", RestWorker.States((await Rest.GetAsync($"/connectors/{name}/status")).Json!));
         await Screenshots.TakeAsync(page, output, "restarted-task", connector.GetByTestId("connector-state"), task.GetByTestId("task-state"), restart);
-        AssertNoPageErrors();
+        await FinishAsync(page);
     }
 
     [Fact]
@@ -88,7 +88,35 @@ public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture 
         await Expect(page.GetByTestId("action-result")).ToHaveTextAsync($"Restart {name}: requested");
         await Expect(connector.GetByTestId("connector-state")).ToHaveTextAsync("RUNNING");
         await Screenshots.TakeAsync(page, output, "resumed-connector", connector.GetByTestId("connector-state"), task.GetByTestId("task-state"), page.GetByTestId("action-result"));
-        AssertNoPageErrors();
+        await FinishAsync(page);
+    }
+
+    [Fact]
+    public async Task Rates_and_lag_are_read_from_the_metrics_endpoint()
+    {
+        var (name, _) = await CreateFailOnDemandAsync();
+        // The real /metrics with this task's figures appended: the page must find them among everything else there.
+        var figures = $$"""
+            kafka_connect_source_task_metrics_source_record_poll_rate{connector="{{name}}",task="0"} 2.5
+            kafka_connect_source_task_metrics_source_record_write_rate{connector="{{name}}",task="0"} 1234.4
+            kafka_connect_sink_task_metrics_records_lag{connector="{{name}}",task="0",topic="t",partition="0"} 7
+            kafka_connect_sink_task_metrics_records_lag{connector="{{name}}",task="0",topic="t",partition="1"} 35
+
+            """;
+        var page = await OpenConsoleAsync(p => p.RouteAsync("**/metrics", async route =>
+        {
+            var real = await route.FetchAsync();
+            Assert.Equal(200, real.Status);
+            await route.FulfillAsync(new RouteFulfillOptions { Response = real, Body = await real.TextAsync() + figures });
+        }));
+        var task = Task0(Connector(page, name));
+
+        await Expect(task.GetByTestId("task-rate-in")).ToHaveTextAsync("2.5");
+        await Expect(task.GetByTestId("task-rate-out")).ToHaveTextAsync("1,234");
+        await Expect(task.GetByTestId("task-lag")).ToHaveTextAsync("42");
+        await Expect(task.GetByTestId("task-lag")).ToHaveAttributeAsync("title", "t-0: 7\nt-1: 35");
+        await Screenshots.TakeAsync(page, output, "rates-and-lag", task.GetByTestId("task-rate-in"), task.GetByTestId("task-rate-out"), task.GetByTestId("task-lag"));
+        await FinishAsync(page);
     }
 
     [Fact]
@@ -127,9 +155,15 @@ public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture 
         return (name, markers);
     }
 
-    private async Task<IPage> OpenConsoleAsync()
+    /// <param name="prepare">Runs before the page is loaded (e.g. to route requests).</param>
+    private async Task<IPage> OpenConsoleAsync(Func<IPage, Task>? prepare = null)
     {
         var page = await browser.NewPageAsync();
+        if (prepare is not null)
+        {
+            await prepare(page);
+        }
+
         page.PageError += (_, error) => RecordPageError(error);
         page.Console += (_, message) =>
         {
@@ -143,6 +177,13 @@ public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture 
         await Expect(page.GetByTestId("refreshed")).ToContainTextAsync("Updated");
         AssertNoPageErrors();
         return page;
+    }
+
+    /// <summary>Checks the page logged no error in the whole test, and closes it so it stops polling the worker.</summary>
+    private async Task FinishAsync(IPage page)
+    {
+        AssertNoPageErrors();
+        await page.Context.CloseAsync();
     }
 
     // Playwright raises page events on its own threads.

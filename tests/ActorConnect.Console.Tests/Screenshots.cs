@@ -23,7 +23,8 @@ public static class Screenshots
         var viewport = page.ViewportSize ?? throw new InvalidOperationException("The page has no fixed viewport");
         if (shown.Length > 0)
         {
-            await shown[0].ScrollIntoViewIfNeededAsync();
+            // Aligned to the top, so the elements below the first (the rest of its connector) fit in the viewport too.
+            await shown[0].EvaluateAsync("e => e.scrollIntoView({ block: 'start' })");
         }
 
         Directory.CreateDirectory(Folder);

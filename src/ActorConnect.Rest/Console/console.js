@@ -90,9 +90,9 @@
     return el('button', { type: 'button', 'aria-label': ariaLabel, 'data-testid': testId, disabled, onclick }, label);
   }
 
-  function taskRow(name, type, task, metrics) {
+  function taskRow(name, task, metrics) {
     const m = metrics[`${name}/${task.id}`] ?? { lag: [] };
-    const lag = type === 'sink' && m.lag.length
+    const lag = m.lag.length
       ? el('td', { class: 'num', 'data-testid': 'task-lag', title: m.lag.map(p => `${p.topic}-${p.partition}: ${p.value}`).join('\n'), text: m.lag.reduce((sum, p) => sum + p.value, 0).toLocaleString('en') })
       : el('td', { class: 'num', 'data-testid': 'task-lag', text: NONE });
     const path = `/connectors/${encodeURIComponent(name)}/tasks/${task.id}`;
@@ -139,7 +139,7 @@
           el('th', { scope: 'col', title: 'records in the task\'s partitions beyond its position (sinks)', text: 'Lag' }),
           el('th', { scope: 'col', text: 'Error' }),
           el('th', { scope: 'col', text: 'Actions' }))),
-        el('tbody', {}, [...status.tasks].sort((a, b) => a.id - b.id).map(t => taskRow(name, type, t, metrics)))));
+        el('tbody', {}, [...status.tasks].sort((a, b) => a.id - b.id).map(t => taskRow(name, t, metrics)))));
   }
 
   function render(connectors, metrics) {
