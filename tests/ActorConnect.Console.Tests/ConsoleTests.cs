@@ -42,7 +42,10 @@ public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture 
         await Expect(trace).ToBeVisibleAsync();
         Assert.Contains("Marker fail-0 exists", await trace.InnerTextAsync(), StringComparison.Ordinal);
         var restart = task.GetByRole(AriaRole.Button, new() { Name = $"Restart task 0 of {name}" });
-        await Screenshots.TakeAsync(page, output, "failed-task", connector.GetByTestId("connector-name"), task.GetByTestId("task-state"), rootCause, trace, restart);
+        var shot = await Screenshots.TakeAsync(page, output, "failed-task", connector.GetByTestId("connector-name"), task.GetByTestId("task-state"), rootCause, trace, restart);
+        // Prominent means in red: the root cause's text is drawn in a dark red the rest of the page does not use.
+        Assert.Contains(shot.Region((await rootCause.BoundingBoxAsync())!), IsStrongRed);
+        Assert.DoesNotContain(shot.Region((await connector.GetByTestId("connector-name").BoundingBoxAsync())!), IsStrongRed);
 
         var starts = FailOnDemandSourceConnector.StartsOf(name, 0);
         File.Delete(marker);
@@ -212,6 +215,8 @@ public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture 
     {
         protected override string Hocon => "actorconnect.task-restart.max-failures = 0";
     }
+
+    private static bool IsStrongRed(int rgb) => (rgb >> 16) - ((rgb >> 8) & 0xFF) > 100;
 
     private static ILocator Connector(IPage page, string name) => page.Locator($"[data-testid=connector][data-connector='{name}']");
 
