@@ -42,7 +42,7 @@ public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture 
         await Expect(trace).ToBeVisibleAsync();
         Assert.Contains("Marker fail-0 exists", await trace.InnerTextAsync(), StringComparison.Ordinal);
         var restart = task.GetByRole(AriaRole.Button, new() { Name = $"Restart task 0 of {name}" });
-        var shot = await Screenshots.TakeAsync(page, output, "failed-task", connector.GetByTestId("connector-name"), task.GetByTestId("task-state"), rootCause, trace, restart);
+        var shot = await Screenshots.TakeAsync(page, output.WriteLine, "failed-task", connector.GetByTestId("connector-name"), task.GetByTestId("task-state"), rootCause, trace, restart);
         // Prominent means in red: the root cause's text is drawn in a dark red the rest of the page does not use.
         Assert.Contains(shot.Region((await rootCause.BoundingBoxAsync())!), IsStrongRed);
         Assert.DoesNotContain(shot.Region((await connector.GetByTestId("connector-name").BoundingBoxAsync())!), IsStrongRed);
@@ -55,7 +55,7 @@ public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture 
         await Expect(task.GetByTestId("task-root-cause")).ToHaveCountAsync(0);
         Assert.Equal(starts + 1, FailOnDemandSourceConnector.StartsOf(name, 0));
         Assert.Equal("RUNNING [RUNNING]", RestWorker.States((await Rest.GetAsync($"/connectors/{name}/status")).Json!));
-        await Screenshots.TakeAsync(page, output, "restarted-task", connector.GetByTestId("connector-state"), task.GetByTestId("task-state"), restart);
+        await Screenshots.TakeAsync(page, output.WriteLine, "restarted-task", connector.GetByTestId("connector-state"), task.GetByTestId("task-state"), restart);
         await FinishAsync(page);
     }
 
@@ -80,7 +80,7 @@ public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture 
         Assert.Equal("PAUSED [PAUSED]", RestWorker.States((await Rest.GetAsync($"/connectors/{name}/status")).Json!));
         var resume = connector.GetByRole(AriaRole.Button, new() { Name = $"Resume connector {name}" });
         await Expect(connector.GetByRole(AriaRole.Button, new() { Name = $"Pause connector {name}" })).ToBeDisabledAsync();
-        await Screenshots.TakeAsync(page, output, "paused-connector", connector.GetByTestId("connector-state"), task.GetByTestId("task-state"), resume);
+        await Screenshots.TakeAsync(page, output.WriteLine, "paused-connector", connector.GetByTestId("connector-state"), task.GetByTestId("task-state"), resume);
 
         await resume.ClickAsync();
         await Expect(connector.GetByTestId("connector-state")).ToHaveTextAsync("RUNNING");
@@ -90,7 +90,7 @@ public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture 
         await connector.GetByRole(AriaRole.Button, new() { Name = $"Restart connector {name}" }).ClickAsync();
         await Expect(page.GetByTestId("action-result")).ToHaveTextAsync($"Restart {name}: requested");
         await Expect(connector.GetByTestId("connector-state")).ToHaveTextAsync("RUNNING");
-        await Screenshots.TakeAsync(page, output, "resumed-connector", connector.GetByTestId("connector-state"), task.GetByTestId("task-state"), page.GetByTestId("action-result"));
+        await Screenshots.TakeAsync(page, output.WriteLine, "resumed-connector", connector.GetByTestId("connector-state"), task.GetByTestId("task-state"), page.GetByTestId("action-result"));
         await FinishAsync(page);
     }
 
@@ -118,7 +118,7 @@ public sealed class ConsoleTests(KafkaFixture kafka, ConsoleTests.WorkerFixture 
         await Expect(task.GetByTestId("task-rate-out")).ToHaveTextAsync("1,234");
         await Expect(task.GetByTestId("task-lag")).ToHaveTextAsync("42");
         await Expect(task.GetByTestId("task-lag")).ToHaveAttributeAsync("title", "t-0: 7\nt-1: 35");
-        await Screenshots.TakeAsync(page, output, "rates-and-lag", task.GetByTestId("task-rate-in"), task.GetByTestId("task-rate-out"), task.GetByTestId("task-lag"));
+        await Screenshots.TakeAsync(page, output.WriteLine, "rates-and-lag", task.GetByTestId("task-rate-in"), task.GetByTestId("task-rate-out"), task.GetByTestId("task-lag"));
         await FinishAsync(page);
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Xunit.Abstractions;
 
 namespace ActorConnect.Console.Tests;
 
@@ -14,10 +13,14 @@ public static class Screenshots
     public static string Folder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     /// <returns>The screenshot's pixels, for checks of a test's own.</returns>
-    public static async Task<PngPixels> TakeAsync(IPage page, ITestOutputHelper output, string name, params ILocator[] shown)
+    /// <param name="page">The page, with a fixed viewport.</param>
+    /// <param name="print">Where the screenshot's path is printed.</param>
+    /// <param name="name">The file's name before its time stamp.</param>
+    /// <param name="shown">The elements the screenshot must show; the first is scrolled to the top.</param>
+    public static async Task<PngPixels> TakeAsync(IPage page, Action<string> print, string name, params ILocator[] shown)
     {
         ArgumentNullException.ThrowIfNull(page);
-        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(print);
         ArgumentNullException.ThrowIfNull(shown);
         var viewport = page.ViewportSize ?? throw new InvalidOperationException("The page has no fixed viewport");
         if (shown.Length > 0)
@@ -46,7 +49,7 @@ public static class Screenshots
             Assert.True(pixels.Region(box).Distinct().Skip(1).Any(), $"{element} at ({box.X},{box.Y}) {box.Width}x{box.Height} is blank in screenshot {name}");
         }
 
-        output.WriteLine($"screenshot {name}: {path}");
+        print($"screenshot {name}: {path}");
         return pixels;
     }
 }
