@@ -9,6 +9,15 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 KAFKA_LOCAL="$REPO/scripts/kafka-local.sh"
 
+# The web console's tests drive Debian's chromium through Playwright (Playwright's own browser download is not
+# reachable); install it once. A fresh machine may have no package lists yet, hence the update on a miss.
+if [[ ! -x /usr/bin/chromium ]]; then
+  apt_get=(env DEBIAN_FRONTEND=noninteractive apt-get)
+  if ((EUID != 0)); then apt_get=(sudo "${apt_get[@]}"); fi
+  echo "test.sh: installing chromium for the console tests"
+  "${apt_get[@]}" install -y chromium || { "${apt_get[@]}" update && "${apt_get[@]}" install -y chromium; }
+fi
+
 bash "$KAFKA_LOCAL" install
 
 STARTED_BROKER=0

@@ -104,6 +104,7 @@ public sealed class RestServer : IAsyncDisposable
         app.MapOffsetsEndpoints();
         app.MapPluginsEndpoints();
         app.MapLoggersEndpoints();
+        app.MapConsoleEndpoints();
         RestServer? server = null;
         app.MapMetricsEndpoints(() => server!.WorkerId);
         server = new RestServer(app, options, gateway, bound);
