@@ -36,6 +36,7 @@ internal static class DistributedCommand
                 return 2;
             }
 
+            using var tracing = HostRun.StartTracing(config.Worker);
             DistributedWorker worker;
             try
             {

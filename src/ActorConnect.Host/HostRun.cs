@@ -3,6 +3,8 @@ using ActorConnect.Rest;
 using ActorConnect.Rest.Hosting;
 using ActorConnect.Rest.Logging;
 using Akka.Configuration;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Serilog;
 
 namespace ActorConnect.Host;
@@ -20,6 +22,28 @@ internal static class HostRun
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {ConnectorContext}{Message:lj}{NewLine}{Exception}", standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
             .CreateLogger();
         return levels;
+    }
+
+    /// <summary>
+    /// Starts exporting the tasks' traces when <c>tracing.exporter</c> asks for it; null (nothing recorded) when off.
+    /// Dispose it after the worker stops, so the last spans are exported.
+    /// </summary>
+    public static IDisposable? StartTracing(Runtime.Config.WorkerConfig config)
+    {
+        if (config.Tracing.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var builder = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+            .ConfigureResource(r => r.AddService("actorconnect"))
+            .AddSource(Runtime.Metrics.TaskTracing.SourceName);
+        builder = config.Tracing.Equals("otlp", StringComparison.OrdinalIgnoreCase)
+            ? builder.AddOtlpExporter(o => o.Endpoint = new Uri(config.TracingEndpoint))
+            : builder.AddConsoleExporter();
+        Log.Information("Tracing the tasks' poll, put and offset commits with OpenTelemetry ({Exporter}{Endpoint})",
+            config.Tracing, config.Tracing.Equals("otlp", StringComparison.OrdinalIgnoreCase) ? " to " + config.TracingEndpoint : "");
+        return builder.Build();
     }
 
     /// <summary>host.conf beside the executable, overridden by the --hocon file.</summary>

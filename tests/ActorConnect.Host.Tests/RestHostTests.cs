@@ -48,6 +48,26 @@ public sealed partial class RestHostTests(KafkaFixture kafka)
         Assert.Contains(host.Lines, l => l.Contains($"[{topic}|worker] Connector {topic} started", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Tracing_to_the_console_shows_poll_spans_of_the_task_with_its_connector_task_and_records()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("tracing-host");
+        var topic = KafkaFixture.UniqueName("tracing-host");
+        var input = dir.Combine("input.txt");
+        await File.WriteAllLinesAsync(input, ["a", "b", "c"]);
+        var worker = HostProcess.WriteWorker(dir.Path, kafka);
+        await File.AppendAllTextAsync(worker, "\ntracing.exporter=console\n");
+        var source = HostProcess.WriteConnector(dir.Path, "source.properties", ("name", topic), ("connector.class", "FileStreamSource"), ("file", input), ("topic", topic));
+
+        await using var host = HostProcess.Standalone(dir.Path, worker, source);
+        await host.WaitForOutputAsync("Tracing the tasks' poll, put and offset commits with OpenTelemetry (console)", TimeSpan.FromSeconds(60));
+        // The console exporter writes each span as a block of lines; the poll that read the file carries 3 records.
+        await host.WaitForOutputAsync(l => l.Contains("connect.records: 3", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        Assert.Contains(host.Lines, l => l.Contains("Activity.DisplayName:", StringComparison.Ordinal) && l.Contains("poll", StringComparison.Ordinal));
+        Assert.Contains(host.Lines, l => l.Contains($"connect.connector: {topic}", StringComparison.Ordinal));
+        Assert.Equal(0, await host.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
+    }
+
     [GeneratedRegex(@"advertised as http://127\.0\.0\.1:(\d+)/")]
     private static partial Regex AdvertisedUrl();
 }

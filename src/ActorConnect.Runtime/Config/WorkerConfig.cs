@@ -19,6 +19,8 @@ public sealed class WorkerConfig
     public const string OffsetStorageFileFilename = "offset.storage.file.filename";
     public const string ConfigStorageFileFilename = "config.storage.file.filename";
     public const string TopicTrackingEnable = "topic.tracking.enable";
+    public const string TracingExporter = "tracing.exporter";
+    public const string TracingOtlpEndpoint = "tracing.otlp.endpoint";
     public const string TopicTrackingAllowReset = "topic.tracking.allow.reset";
     public const string PluginPath = "plugin.path";
     public const string Listeners = "listeners";
@@ -52,6 +54,11 @@ public sealed class WorkerConfig
             "Whether connectors' active topics are tracked (GET /connectors/{name}/topics).", group: "Common")
         .Define(TopicTrackingAllowReset, ConfigType.Boolean, true, Importance.Low,
             "Whether a connector's active topics may be reset (PUT /connectors/{name}/topics/reset).", group: "Common")
+        .Define(TracingExporter, ConfigType.String, "none", Importance.Low,
+            "OpenTelemetry traces of the tasks' poll, put and offset-commit batches: none (off), console (to standard output), " +
+            "or otlp (to tracing.otlp.endpoint).", ConfigValidators.ValidString("none", "console", "otlp"), group: "Common")
+        .Define(TracingOtlpEndpoint, ConfigType.String, "http://localhost:4317", Importance.Low,
+            "Where traces go when tracing.exporter=otlp (OTLP over gRPC).", group: "Common")
         .Define(PluginPath, ConfigType.List, "", Importance.Low,
             "Folders holding connector plugins: each sub-folder (or the folder itself) holding assemblies is loaded in its own load context.", group: "Common")
         .Define(Listeners, ConfigType.List, "http://:8083", Importance.Low,
@@ -105,6 +112,11 @@ public sealed class WorkerConfig
         : OffsetStorageFile is { Length: > 0 } offsets ? offsets + ".connectors.json" : null;
 
     public bool TopicTracking => _parsed.GetBoolean(TopicTrackingEnable);
+
+    /// <summary>none, console or otlp.</summary>
+    public string Tracing => _parsed.GetString(TracingExporter) ?? "none";
+
+    public string TracingEndpoint => _parsed.GetString(TracingOtlpEndpoint) ?? "http://localhost:4317";
 
     public bool TopicTrackingReset => _parsed.GetBoolean(TopicTrackingAllowReset);
 

@@ -1,3 +1,4 @@
+using ActorConnect.Runtime.Metrics;
 using ActorConnect.Api.Errors;
 using ActorConnect.Api.Sink;
 using ActorConnect.Api.Storage;
@@ -172,13 +173,21 @@ public sealed partial class SinkTaskActor : TaskActorBase
         if (records.Count > 0)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var span = TaskTracing.Start("put", Id);
             try
             {
                 _task!.Put(records);
+                TaskTracing.End(span, records.Count);
                 Metrics.Sent(records.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            }
+            catch (Exception e) when (e is not RetriableException)
+            {
+                TaskTracing.End(span, records.Count, e);
+                throw;
             }
             catch (RetriableException e)
             {
+                TaskTracing.End(span, records.Count, e);
                 // Same batch again later; the stream waits for our ack meanwhile, and the paused partitions fetch
                 // nothing more, while the consumer keeps polling and so keeps its place in the group.
                 _retry = (stream, records, consumed);

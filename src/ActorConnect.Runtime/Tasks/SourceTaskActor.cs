@@ -1,3 +1,4 @@
+using ActorConnect.Runtime.Metrics;
 using System.Threading.Channels;
 using ActorConnect.Api.Errors;
 using ActorConnect.Api.Source;
@@ -161,12 +162,20 @@ public sealed partial class SourceTaskActor : TaskActorBase
         CommitAcknowledged();
         IReadOnlyList<SourceRecord>? records;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var span = TaskTracing.Start("poll", Id);
         try
         {
             records = _task.Poll();
+            TaskTracing.End(span, records?.Count ?? 0);
+        }
+        catch (Exception e) when (e is not RetriableException)
+        {
+            TaskTracing.End(span, 0, e);
+            throw;
         }
         catch (RetriableException e)
         {
+            TaskTracing.End(span, 0, e);
             RetryLater(PollNext.Instance, e.Message);
             return;
         }
