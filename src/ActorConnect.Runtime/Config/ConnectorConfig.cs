@@ -44,11 +44,17 @@ public sealed class ConnectorConfig
     /// <summary>The keys of every connector, source or sink.</summary>
     public static readonly ConfigDef Common = CommonKeys(new ConfigDef());
 
+    /// <summary>
+    /// The keys of a source connector: <see cref="Common"/> plus the dead letter queue, which ActorConnect gives sources
+    /// too (Kafka Connect only sinks).
+    /// </summary>
+    public static readonly ConfigDef Source = DeadLetterKeys(CommonKeys(new ConfigDef()), "connector");
+
     /// <summary>The keys of a sink connector: <see cref="Common"/> plus topics and the dead letter queue.</summary>
-    public static readonly ConfigDef Sink = SinkKeys(CommonKeys(new ConfigDef()));
+    public static readonly ConfigDef Sink = DeadLetterKeys(TopicKeys(CommonKeys(new ConfigDef())), "sink connector");
 
     /// <summary>The common definition for a source (<paramref name="isSource"/>) or a sink connector.</summary>
-    public static ConfigDef For(bool isSource) => isSource ? Common : Sink;
+    public static ConfigDef For(bool isSource) => isSource ? Source : Sink;
 
     private static ConfigDef CommonKeys(ConfigDef def)
     {
@@ -105,15 +111,17 @@ public sealed class ConnectorConfig
     }
 
     // Kafka's SinkConnectorConfig gives topics and topics.regex the same order (4), and the DLQ keys 6 to 8.
-    private static ConfigDef SinkKeys(ConfigDef def) => def
+    private static ConfigDef TopicKeys(ConfigDef def) => def
         .Define(Key(Topics, ConfigType.List, Importance.High,
             "List of topics to consume, separated by commas", CommonGroup, 4, ConfigWidth.Long, "Topics", Array.Empty<string>()))
         .Define(Key(TopicsRegex, ConfigType.String, Importance.High,
             "Regular expression giving topics to consume. Only one of topics or topics.regex should be specified.",
-            CommonGroup, 4, ConfigWidth.Long, "Topics regex", "", ConfigValidators.Lambda(RegexError, "valid regex")))
+            CommonGroup, 4, ConfigWidth.Long, "Topics regex", "", ConfigValidators.Lambda(RegexError, "valid regex")));
+
+    private static ConfigDef DeadLetterKeys(ConfigDef def, string kind) => def
         .Define(Key(DlqTopicName, ConfigType.String, Importance.Medium,
             "The name of the topic to be used as the dead letter queue (DLQ) for messages that result in an error when processed " +
-            "by this sink connector, or its transformations or converters. The topic name is blank by default, which means that " +
+            $"by this {kind}, or its transformations or converters. The topic name is blank by default, which means that " +
             "no messages are to be recorded in the DLQ.", ErrorGroup, 6, ConfigWidth.Medium, "Dead Letter Queue Topic Name", ""))
         .Define(Key(DlqTopicReplicationFactor, ConfigType.Short, Importance.Medium,
             "Replication factor used to create the dead letter queue topic when it doesn't already exist.",

@@ -74,13 +74,15 @@ public sealed class ConnectorConfigValidatorTests
     }
 
     [Fact]
-    public void A_FileStreamSource_has_no_sink_keys_and_reports_topic_and_tasks_max()
+    public void A_FileStreamSource_has_no_topics_keys_but_its_dead_letter_queue_and_reports_topic_and_tasks_max()
     {
         var infos = Validator.Validate("FileStreamSource", Props(("name", "src"), ("tasks.max", "0")));
 
         Assert.Equal("org.apache.kafka.connect.file.FileStreamSourceConnector", infos.Name);
         Assert.Equal(["Common", "Transforms", "Predicates", "Error Handling", "File"], infos.Groups);
-        Assert.Equal(CommonKeys.Concat(["file", "topic", "batch.size"]), infos.Configs.Select(c => c.Definition.Name));
+        // Beyond Kafka Connect, source connectors have a dead-letter queue too.
+        Assert.Equal(CommonKeys.Concat(["errors.deadletterqueue.topic.name", "errors.deadletterqueue.topic.replication.factor",
+            "errors.deadletterqueue.context.headers.enable", "file", "topic", "batch.size"]), infos.Configs.Select(c => c.Definition.Name));
         Assert.Equal(2, infos.ErrorCount);
         Assert.Equal(["Invalid value 0 for configuration tasks.max: Value must be at least 1"], Config(infos, "tasks.max").Value.Errors);
         Assert.Equal(["Missing required configuration \"topic\" which has no default value."], Config(infos, "topic").Value.Errors);
