@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ActorConnect.Bench.Transforms.TransformChainBenchmark).Assembly).Run(args);
