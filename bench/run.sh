@@ -4,7 +4,8 @@
 #   - the raw Confluent.Kafka producer / consumer (the ceiling),
 #   - ActorConnect's standalone host with FileStreamSource / FileStreamSink,
 #   - Kafka Connect 0.9.0.1's own connect-standalone with its FileStreamSource / FileStreamSink (same Kafka package),
-# plus each process's peak RSS (VmHWM). Prints a Markdown table and writes it to bench/results/latest.md.
+# plus each process's peak RSS (VmHWM). Prints a Markdown table and writes it to bench/results/latest.md, the raw rows
+# to bench/results/throughput.csv and a chart of them to bench/results/throughput.png.
 #
 #   bench/run.sh
 #
@@ -158,6 +159,7 @@ disturbance() { # disturbance ERRORS_BEFORE SYSTEM NOTE
 # ---------------------------------------------------------------- results
 ROWS=()
 DIAG=()
+CSV=("case,system,direction,lines,seconds,lines_per_s,peak_rss_mb,worker_cpu_s")
 declare -A RATE RSS
 add_row() {
   # add_row KEY SYSTEM DIRECTION LINES SECONDS RSS_KB WORKER_CPU BROKER_CPU OTHER_CPU FIRST CHECK NOTE
@@ -166,6 +168,9 @@ add_row() {
   if [[ "$secs" != "-" ]]; then rate="$(calc "sprintf(\"%.0f\", $lines / $secs)")"; RATE[$key]="$rate"; fi
   if [[ "$rss_kb" != "-" && "$rss_kb" != 0 ]]; then rss_mb="$(mb "$rss_kb")"; RSS[$key]="$rss_mb"; fi
   ROWS+=("| $system | $dir | $lines | $secs | $rate | $rss_mb | $wcpu | $bcpu | $ocpu | $first | $check | $note |")
+  # The case a row belongs to, for the CSV and the chart: rows of one case had the same input.
+  local case="$dir $(awk -v n="$lines" 'BEGIN { print (n >= 1000000 ? n / 1000000 "M" : n / 1000 "k") }')"
+  CSV+=("$case,$system,$dir,$lines,${secs/-/},${rate/-/},${rss_mb/-/},${wcpu/-/}")
   log "ROW $system $dir: $lines lines, $secs s, $rate lines/s, peak RSS $rss_mb MB ($check)"
 }
 
@@ -306,6 +311,7 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   log "building the host and the bench tool (Release)"
   dotnet build "$REPO/src/ActorConnect.Host" -c Release -nologo -v q >"$WORK/build-host.log" 2>&1 || { tail -n 30 "$WORK/build-host.log" >&2; die "the host does not build"; }
   dotnet build "$BENCH/ActorConnect.Bench" -c Release -nologo -v q >"$WORK/build-bench.log" 2>&1 || { tail -n 30 "$WORK/build-bench.log" >&2; die "the bench tool does not build"; }
+  dotnet build "$BENCH/ActorConnect.Bench.Chart" -c Release -nologo -v q >"$WORK/build-chart.log" 2>&1 || { tail -n 30 "$WORK/build-chart.log" >&2; die "the chart tool does not build"; }
 fi
 [[ -f "$HOST_DLL" && -f "$BENCH_DLL" ]] || die "missing $HOST_DLL or $BENCH_DLL"
 
@@ -447,6 +453,16 @@ COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C
   aim "Kafka → file: ≥ 80% of the raw consumer" "$(pct "${RATE[ac-sink]:-}" "${RATE[raw-sink]:-}")" ">= 80"
   aim "file → Kafka: peak RSS ≤ ¼ of Kafka Connect's ($SMALL lines)" "$(pct "${RSS[ac-src-small]:-}" "${RSS[kc-src-small]:-}")" "<= 25"
   aim "Kafka → file: peak RSS ≤ ¼ of Kafka Connect's" "$(pct "${RSS[ac-sink]:-}" "${RSS[kc-sink]:-}")" "<= 25"
+  echo
+  echo "## Ratios"
+  echo
+  echo "| Case | ActorConnect / Kafka Connect (lines/s) | ActorConnect / raw client (lines/s) | ActorConnect / Kafka Connect (peak RSS) |"
+  echo "|---|---:|---:|---:|"
+  echo "| file → Kafka $LINES lines | n/a (Kafka Connect 0.9 cannot finish it) | $(ratio "${RATE[ac-src]:-}" "${RATE[raw-src]:-}") | n/a |"
+  echo "| file → Kafka $SMALL lines | $(ratio "${RATE[ac-src-small]:-}" "${RATE[kc-src-small]:-}") | n/a | $(ratio "${RSS[ac-src-small]:-}" "${RSS[kc-src-small]:-}") |"
+  echo "| Kafka → file $LINES lines | $(ratio "${RATE[ac-sink]:-}" "${RATE[kc-sink]:-}") | $(ratio "${RATE[ac-sink]:-}" "${RATE[raw-sink]:-}") | $(ratio "${RSS[ac-sink]:-}" "${RSS[kc-sink]:-}") |"
+  echo
+  echo "Raw rows: \`bench/results/throughput.csv\`; chart: \`bench/results/throughput.png\`."
   if ((${#DIAG[@]})); then
     echo
     echo "## Diagnostics"
@@ -458,5 +474,8 @@ COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C
 } >"$WORK/latest.md"
 
 cp "$WORK/latest.md" "$RESULTS/latest.md"
+printf '%s\n' "${CSV[@]}" >"$RESULTS/throughput.csv"
+dotnet "$BENCH/ActorConnect.Bench.Chart/bin/Release/net10.0/acbench-chart.dll" "$RESULTS/throughput.csv" "$RESULTS/throughput.png" >&2 \
+  || log "the chart could not be drawn (see above); the table and the CSV are written"
 cat "$RESULTS/latest.md"
 log "written to $RESULTS/latest.md"
