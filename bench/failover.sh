@@ -23,7 +23,8 @@
 # Environment: KAFKA_BOOTSTRAP_SERVERS (use that broker; KAFKA_BROKER_LEGACY=1 for 0.9; otherwise the local 0.9 broker
 # of scripts/kafka-local.sh is started, under a lease), BENCH_ROUNDS (10), BENCH_CHURN_SECONDS (60), BENCH_LABEL (a
 # name for the settings under test; default: the ACTORCONNECT__ overrides in the environment, or "cluster.conf"),
-# BENCH_HOCON (a HOCON file given to every worker with --hocon), BENCH_SKIP_BUILD=1, BENCH_KEEP=1 (keep
+# BENCH_HOCON (a HOCON file given to every worker with --hocon), BENCH_OFFSET_PARTITIONS (25) and
+# BENCH_STATUS_PARTITIONS (5) for the internal topics (Kafka Connect's defaults), BENCH_SKIP_BUILD=1, BENCH_KEEP=1 (keep
 # bench/.work/failover-<run>: worker logs), BENCH_KEEP_TOPICS=1.
 # Akka settings under test are passed as environment variables, which every worker inherits, e.g.
 #   ACTORCONNECT__AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__STABLE_AFTER=2s bash bench/failover.sh
@@ -108,8 +109,10 @@ new_topic() { # new_topic NAME PARTITIONS [compact]
   TOPICS_CREATED="$TOPICS_CREATED $1"
 }
 new_topic "$GROUP-configs" 1 compact
-new_topic "$GROUP-offsets" 3 compact
-new_topic "$GROUP-status" 2 compact
+# Kafka Connect's default partition counts (offset.storage.partitions=25, status.storage.partitions=5): a moved
+# connector's entity reads these topics to their ends before it starts, so their size is part of the failover.
+new_topic "$GROUP-offsets" "${BENCH_OFFSET_PARTITIONS:-25}" compact
+new_topic "$GROUP-status" "${BENCH_STATUS_PARTITIONS:-5}" compact
 new_topic "$GROUP-f" 1
 new_topic "$GROUP-a" 1
 new_topic "$GROUP-b" 1
@@ -147,7 +150,7 @@ CSV="$RESULTS/failover.csv"
   echo
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M:%S UTC') (run $RUN_ID, commit $COMMIT)"
   echo "- Machine: $(nproc) cores (\`nproc\`), $CPU_MODEL, $(free -h | awk '/^Mem:/ {print $2}') memory, shared with other work; load average (1/5/15 min) $LOAD_START at start, $LOAD_END at the end"
-  echo "- Cluster: 3 \`actorconnect distributed\` processes (Release) on loopback, one Kafka broker ($BOOTSTRAP, ${PROTO#--} protocol) on the same machine; offset.flush.interval.ms=1000"
+  echo "- Cluster: 3 \`actorconnect distributed\` processes (Release) on loopback, one Kafka broker ($BOOTSTRAP, ${PROTO#--} protocol) on the same machine; offset.flush.interval.ms=1000; internal topics: offsets ${BENCH_OFFSET_PARTITIONS:-25} partitions, status ${BENCH_STATUS_PARTITIONS:-5}, configs 1"
   echo "- hocon/cluster.conf: $EFFECTIVE"
   echo "- Overrides under test: ${LABEL}"
   echo

@@ -52,6 +52,8 @@ internal static class ClusterCommand
             await rest.DeleteAsync(cluster.Live.First(), a);
         }
 
+        // Safety: failure-detector false alarms and healthy nodes downed, over the whole run (both parts).
+        results.Add($"false_unreachable={cluster.Nodes.Sum(n => n.ReachableAgain)} healthy_downed={cluster.Nodes.Sum(n => n.DownedItself)}");
         Console.WriteLine("RESULT " + string.Join(" ", results));
         return 0;
     }

@@ -17,6 +17,8 @@ internal sealed class WorkerNode
     private readonly object _gate = new();
     private readonly List<(DateTime At, string Line)> _marks = new();
     private Process? _process;
+    private int _reachableAgain;
+    private int _downedItself;
 
     public WorkerNode(int index, string hostDll, string properties, string? hocon, string logPath, int restPort, int clusterPort)
     {
@@ -41,6 +43,15 @@ internal sealed class WorkerNode
     public string RestBase => $"http://127.0.0.1:{RestPort}";
 
     public bool Running => _process is { HasExited: false };
+
+    /// <summary>
+    /// Members this node saw become reachable again, over all its incarnations: each was marked unreachable while alive
+    /// (a killed node never comes back under the same identity), a false alarm of the failure detector.
+    /// </summary>
+    public int ReachableAgain => Volatile.Read(ref _reachableAgain);
+
+    /// <summary>How many times the Split Brain Resolver downed this node while it was alive (it then exits).</summary>
+    public int DownedItself => Volatile.Read(ref _downedItself);
 
     public void Start()
     {
@@ -138,6 +149,16 @@ internal sealed class WorkerNode
         }
 
         var at = DateTime.UtcNow;
+        if (line.Contains("is reachable again", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _reachableAgain);
+        }
+
+        if (line.Contains("was removed from the cluster (downed)", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _downedItself);
+        }
+
         _log.WriteLine($"{at:HH:mm:ss.fff} {line}");
         // Only the lines a round looks at are kept in memory: membership, SBR and connector lifecycle.
         if (line.Contains("Cluster member", StringComparison.Ordinal) || line.Contains("SBR", StringComparison.Ordinal)
