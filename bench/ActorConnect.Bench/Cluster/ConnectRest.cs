@@ -7,14 +7,19 @@ namespace ActorConnect.Bench.Cluster;
 /// <summary>The few Kafka Connect REST calls the cluster benchmark makes, against whichever node it names.</summary>
 internal sealed class ConnectRest : IDisposable
 {
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    // Reads are polled and must not hang on a busy node; writes answer once the owning node applied them (a delete
+    // waits for the entity to re-read the internal topics), which takes longer.
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(120);
+    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     /// <summary>The connector's status, or null when the node does not answer in time or does not know it.</summary>
     public async Task<Status?> StatusAsync(WorkerNode node, string connector)
     {
         try
         {
-            using var response = await _http.GetAsync($"{node.RestBase}/connectors/{connector}/status");
+            using var timeout = new CancellationTokenSource(ReadTimeout);
+            using var response = await _http.GetAsync($"{node.RestBase}/connectors/{connector}/status", timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
                 return null;
@@ -37,7 +42,8 @@ internal sealed class ConnectRest : IDisposable
     {
         try
         {
-            using var response = await _http.GetAsync($"{node.RestBase}/connectors/{connector}");
+            using var timeout = new CancellationTokenSource(ReadTimeout);
+            using var response = await _http.GetAsync($"{node.RestBase}/connectors/{connector}", timeout.Token);
             return response.StatusCode == HttpStatusCode.NotFound;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -49,13 +55,15 @@ internal sealed class ConnectRest : IDisposable
     public async Task CreateAsync(WorkerNode node, string name, IReadOnlyDictionary<string, string> config)
     {
         var body = new JsonObject { ["name"] = name, ["config"] = new JsonObject(config.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) };
-        using var response = await _http.PostAsJsonAsync($"{node.RestBase}/connectors", body);
+        using var timeout = new CancellationTokenSource(WriteTimeout);
+        using var response = await _http.PostAsJsonAsync($"{node.RestBase}/connectors", body, timeout.Token);
         await Ensure(response, $"POST /connectors {name} on node {node.Index}");
     }
 
     public async Task DeleteAsync(WorkerNode node, string name)
     {
-        using var response = await _http.DeleteAsync($"{node.RestBase}/connectors/{name}");
+        using var timeout = new CancellationTokenSource(WriteTimeout);
+        using var response = await _http.DeleteAsync($"{node.RestBase}/connectors/{name}", timeout.Token);
         await Ensure(response, $"DELETE /connectors/{name} on node {node.Index}");
     }
 
