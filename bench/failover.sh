@@ -24,7 +24,8 @@
 # of scripts/kafka-local.sh is started, under a lease), BENCH_ROUNDS (10), BENCH_CHURN_SECONDS (60), BENCH_LABEL (a
 # name for the settings under test; default: the ACTORCONNECT__ overrides in the environment, or "cluster.conf"),
 # BENCH_HOCON (a HOCON file given to every worker with --hocon), BENCH_OFFSET_PARTITIONS (25) and
-# BENCH_STATUS_PARTITIONS (5) for the internal topics (Kafka Connect's defaults), BENCH_SKIP_BUILD=1, BENCH_KEEP=1 (keep
+# BENCH_STATUS_PARTITIONS (5) for the internal topics (Kafka Connect's defaults), BENCH_CHURN_HOLD_MS (2000: how
+# long each B runs before it is deleted), BENCH_SKIP_BUILD=1, BENCH_KEEP=1 (keep
 # bench/.work/failover-<run>: worker logs), BENCH_KEEP_TOPICS=1.
 # Akka settings under test are passed as environment variables, which every worker inherits, e.g.
 #   ACTORCONNECT__AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__STABLE_AFTER=2s bash bench/failover.sh
@@ -134,7 +135,7 @@ COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "run $RUN_ID, settings: $LABEL; load at start: $LOAD_START"
 OUT="$(dotnet "$BENCH_DLL" cluster --bootstrap "$BOOTSTRAP" $PROTO --host-dll "$HOST_DLL" --plugins "$PLUGINS" --dir "$WORK" \
-  --group "$GROUP" --csv "$RESULTS/failover.csv" --run "$RUN_ID" --label "$LABEL" --rounds "$ROUNDS" --churn-seconds "$CHURN_SECONDS" \
+  --group "$GROUP" --csv "$RESULTS/failover.csv" --run "$RUN_ID" --label "$LABEL" --rounds "$ROUNDS" --churn-seconds "$CHURN_SECONDS" --churn-hold-ms "${BENCH_CHURN_HOLD_MS:-2000}" \
   --failover-topic "$GROUP-f" --churn-topic "$GROUP-a" --churn-b-topic "$GROUP-b" "${HOCON_ARGS[@]}")" || { BENCH_KEEP=1; die "the cluster benchmark failed (logs kept in $WORK)"; }
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 RESULT="$(grep '^RESULT ' <<<"$OUT" | tail -n 1)"
@@ -170,16 +171,17 @@ CSV="$RESULTS/failover.csv"
   echo "## Throughput of A while B is created and deleted (${CHURN_SECONDS} s)"
   echo
   echo "Connector A: verifiable source, 3 tasks, paced (20 records per poll, 10 ms between polls). After a 10 s baseline, B (3 tasks)"
-  echo "is created over REST on node i, awaited RUNNING, held 2 s, deleted over REST on node i+1, awaited gone, 2 s pause; repeat."
+  echo "is created over REST on node i, awaited RUNNING, held ${BENCH_CHURN_HOLD_MS:-2000} ms, deleted over REST on node i+1, awaited gone, 2 s pause; repeat."
   echo
   echo "| Steady records/s (median of baseline) | Minimum records/s during churn | Mean during churn | B cycles | A's task restarts before → after | A's worker before → after | Duplicates in A's topic |"
   echo "|---:|---:|---:|---:|---|---|---:|"
   echo "| $(field steady_rate) | $(field min_rate) | $(field mean_rate_during_churn) | $(field churn_cycles) | $(field a_restarts_before) → $(field a_restarts_after) | $(field a_worker_before) → $(field a_worker_after) | $(field a_duplicates) of $(field a_records) |"
   echo
-  echo "A's records per second (the events of each second after it):"
+  echo "Records per second of A and of B (all B connectors write one topic), with the events of each second after them:"
   echo
   echo '```'
-  awk -F, -v run="$RUN_ID" '$1 == run && $3 == "throughput" { printf "%3d s %7d %s\n", $4, $13, $14 }' "$CSV"
+  echo "  second       A       B"
+  awk -F, -v run="$RUN_ID" '$1 == run && $3 == "throughput" { printf "%3d s %7d %7s %s\n", $4, $13, $16, $14 }' "$CSV"
   echo '```'
   echo
   echo "## Every run in bench/results/failover.csv"

@@ -56,7 +56,7 @@ static int Usage()
                                                                failover rounds (--rounds 10, --failover-topic T), then A's
                                                                throughput while B is created and deleted (--churn-seconds 60,
                                                                --churn-topic TA, --churn-b-topic TB); also --label, --hocon,
-                                                               --nodes 3, --tasks 3, --flush-ms 1000; topics G-configs,
+                                                               --nodes 3, --tasks 3, --flush-ms 1000, --churn-hold-ms 2000; topics G-configs,
                                                                G-offsets, G-status must exist
         options:
           --legacy | --modern     broker protocol (--legacy for Kafka < 0.10). Without either, an ApiVersions probe decides,

@@ -12,11 +12,11 @@ internal static class Churn
 {
     public sealed record Result(double Steady, long Min, double MeanDuringChurn, int Cycles, int RestartsBefore, int RestartsAfter, string WorkerBefore, string WorkerAfter, long Records, long Duplicates);
 
-    public static async Task<Result> RunAsync(BenchCluster cluster, ConnectRest rest, Watermark topicA, string a, int tasksA, IReadOnlyDictionary<string, string> configB, int tasksB,
-        double baselineSeconds, double churnSeconds, ResultsCsv csv, Func<long> countDuplicates)
+    public static async Task<Result> RunAsync(BenchCluster cluster, ConnectRest rest, Watermark topicA, Watermark topicB, string a, int tasksA, IReadOnlyDictionary<string, string> configB, int tasksB,
+        double baselineSeconds, double churnSeconds, TimeSpan hold, ResultsCsv csv, Func<long> countDuplicates)
     {
         var before = await Failover.StableAsync(cluster, rest, a, tasksA);
-        var samples = new List<(double At, long Count)>();
+        var samples = new List<(double At, long Count, long CountB)>();
         var events = new List<(double At, string What)>();
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource();
@@ -24,11 +24,11 @@ internal static class Churn
         {
             while (!stop.IsCancellationRequested)
             {
-                if (topicA.Read() is { } n)
+                if (topicA.Read() is { } n && topicB.Read() is { } nb)
                 {
                     lock (samples)
                     {
-                        samples.Add((clock.Elapsed.TotalSeconds, n));
+                        samples.Add((clock.Elapsed.TotalSeconds, n, nb));
                     }
                 }
 
@@ -65,7 +65,7 @@ internal static class Churn
             }
 
             Event($"{name} RUNNING on {status.WorkerId}");
-            await Task.Delay(2000);
+            await Task.Delay(hold);
             Event($"delete {name} on node {off.Index}");
             await rest.DeleteAsync(off, name);
             while (!await rest.GoneAsync(on, name))
@@ -85,20 +85,21 @@ internal static class Churn
         var after = await Failover.StableAsync(cluster, rest, a, tasksA);
 
         // Records per whole second: the count at the end of the second minus the count at its start (last sample before each).
-        List<(double At, long Count)> s;
+        List<(double At, long Count, long CountB)> s;
         lock (samples)
         {
             s = samples.ToList();
         }
 
         long At(double t) => s.LastOrDefault(x => x.At <= t, s[0]).Count;
+        long AtB(double t) => s.LastOrDefault(x => x.At <= t, s[0]).CountB;
         var seconds = (int)Math.Floor(s[^1].At);
         var rates = new long[seconds];
         for (var i = 0; i < seconds; i++)
         {
             rates[i] = At(i + 1) - At(i);
             var what = string.Join("; ", events.Where(e => e.At >= i && e.At < i + 1).Select(e => e.What));
-            csv.Throughput(i, rates[i], what);
+            csv.Throughput(i, rates[i], AtB(i + 1) - AtB(i), what);
         }
 
         // The first second may hold a partial sample interval; the steady rate is the median of the rest of the baseline.

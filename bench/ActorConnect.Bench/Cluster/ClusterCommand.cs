@@ -42,11 +42,12 @@ internal static class ClusterCommand
             var topicA = Need("--churn-topic");
             var topicB = Need("--churn-b-topic");
             using var watermark = new Watermark(o.Bootstrap, o.Legacy, topicA);
+            using var watermarkB = new Watermark(o.Bootstrap, o.Legacy, topicB);
             var a = $"{prefix}-a";
             // A is paced (at most tasks x 20 records per 10 ms), so a dip shows a stall, not a CPU-bound rate that wobbles with the machine.
             await rest.CreateAsync(cluster.Nodes[0], a, Source(a, topicA, tasks, batch: 20, delayMs: 10));
-            var r = await Churn.RunAsync(cluster, rest, watermark, a, tasks, Source("", topicB, tasks, batch: 20, delayMs: 10), tasks,
-                baselineSeconds: 10, churnSeconds, csv, () => Churn.CountDuplicates(o.Bootstrap, o.Legacy, topicA));
+            var r = await Churn.RunAsync(cluster, rest, watermark, watermarkB, a, tasks, Source("", topicB, tasks, batch: 20, delayMs: 10), tasks,
+                baselineSeconds: 10, churnSeconds, TimeSpan.FromMilliseconds(int.Parse(options.GetValueOrDefault("--churn-hold-ms", "2000"))), csv, () => Churn.CountDuplicates(o.Bootstrap, o.Legacy, topicA));
             results.Add(FormattableString.Invariant(
                 $"churn_cycles={r.Cycles} steady_rate={r.Steady:0} min_rate={r.Min} mean_rate_during_churn={r.MeanDuringChurn:0} a_restarts_before={r.RestartsBefore} a_restarts_after={r.RestartsAfter} a_worker_before={r.WorkerBefore} a_worker_after={r.WorkerAfter} a_records={r.Records} a_duplicates={r.Duplicates}"));
             await rest.DeleteAsync(cluster.Live.First(), a);

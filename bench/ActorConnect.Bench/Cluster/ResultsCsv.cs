@@ -8,13 +8,14 @@ namespace ActorConnect.Bench.Cluster;
 /// </summary>
 internal sealed class ResultsCsv(string path, string run, string label)
 {
-    private const string Header = "run,label,kind,index,killed,killed_oldest,new_worker,running_s,flow_s,unreachable_s,downed_s,removed_s,records_per_s,event,load1";
+    private const string Header = "run,label,kind,index,killed,killed_oldest,new_worker,running_s,flow_s,unreachable_s,downed_s,removed_s,records_per_s,event,load1,b_records_per_s";
 
     public void Failover(int round, WorkerNode killed, bool oldest, string? newWorker, double? running, double? flow, double? unreachable, double? downed, double? removed) =>
-        Append(["failover", I(round), killed.WorkerId, oldest ? "yes" : "no", newWorker ?? "", S(running), S(flow), S(unreachable), S(downed), S(removed), "", "", Load1()]);
+        Append(["failover", I(round), killed.WorkerId, oldest ? "yes" : "no", newWorker ?? "", S(running), S(flow), S(unreachable), S(downed), S(removed), "", "", Load1(), ""]);
 
-    public void Throughput(int second, long records, string events) =>
-        Append(["throughput", I(second), "", "", "", "", "", "", "", "", I(records), events, Load1()]);
+    /// <summary>A's records in one second, and B's (all B connectors write one topic), with what happened in it.</summary>
+    public void Throughput(int second, long records, long recordsB, string events) =>
+        Append(["throughput", I(second), "", "", "", "", "", "", "", "", I(records), events, Load1(), I(recordsB)]);
 
     public static string S(double? seconds) => seconds is { } s ? s.ToString("0.00", CultureInfo.InvariantCulture) : "";
 
