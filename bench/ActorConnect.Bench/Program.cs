@@ -21,10 +21,12 @@ try
         "wait-topic" when rest.Length == 4 => Wait.Topic(rest[0], rest[1], long.Parse(rest[2]), double.Parse(rest[3]), options),
         "count-topic" when rest.Length == 2 => Wait.CountTopic(rest[0], rest[1], options),
         "wait-lines" when rest.Length == 3 => Wait.Lines(rest[0], long.Parse(rest[1]), double.Parse(rest[2]), options),
+        "create-topic" when rest.Length == 3 => CreateTopic.Run(rest[0], rest[1], int.Parse(rest[2]), options.ContainsKey("--compact")),
+        "cluster" when rest.Length == 0 => ActorConnect.Bench.Cluster.ClusterCommand.RunAsync(options).GetAwaiter().GetResult(),
         _ => Usage(),
     };
 }
-catch (Exception e) when (e is FormatException or ArgumentException or IOException or Confluent.Kafka.KafkaException)
+catch (Exception e) when (e is FormatException or ArgumentException or IOException or Confluent.Kafka.KafkaException or TimeoutException or InvalidOperationException)
 {
     Console.Error.WriteLine($"acbench: {e.GetType().Name}: {e.Message}");
     return 1;
@@ -48,6 +50,14 @@ static int Usage()
           wait-topic <bootstrap> <topic> <count> <timeoutSec>  polls the high watermarks (summed over partitions) until count
           count-topic <bootstrap> <topic>                      prints the records in the topic (high watermarks summed)
           wait-lines <file> <count> <timeoutSec>               follows a file until it holds count lines
+          create-topic <bootstrap> <topic> <partitions>        Admin API (modern brokers only); --compact for a compacted topic
+          cluster --bootstrap B --host-dll D --plugins P --dir W --group G --csv F --run ID [...]
+                                                               the distributed benchmark (bench/failover.sh): 3 workers,
+                                                               failover rounds (--rounds 10, --failover-topic T), then A's
+                                                               throughput while B is created and deleted (--churn-seconds 60,
+                                                               --churn-topic TA, --churn-b-topic TB); also --label, --hocon,
+                                                               --nodes 3, --tasks 3, --flush-ms 1000, --churn-hold-ms 2000; topics G-configs,
+                                                               G-offsets, G-status must exist
         options:
           --legacy | --modern     broker protocol (--legacy for Kafka < 0.10). Without either, an ApiVersions probe decides,
                                   which makes a 0.9 broker drop other clients' concurrent requests: give the flag on a shared broker

@@ -68,7 +68,7 @@ public sealed class DistributedConfigTests
         Assert.Equal("cluster", hocon.GetString("akka.actor.provider"));
         Assert.Equal("127.0.0.1", hocon.GetString("akka.remote.dot-netty.tcp.hostname"));
         Assert.Equal("keep-majority", hocon.GetString("akka.cluster.split-brain-resolver.active-strategy"));
-        Assert.Equal(TimeSpan.FromSeconds(2), ClusterSettings.Create(hocon).ReconcileInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), ClusterSettings.Create(hocon).ReconcileInterval);
         Assert.Equal("30s", hocon.GetString("actorconnect.task-restart.max-backoff"));
     }
 
@@ -85,6 +85,6 @@ public sealed class DistributedConfigTests
         var hocon = ClusterSettings.NodeConfig(DistributedConfig.Parse(props), Akka.Configuration.ConfigurationFactory.ParseString("actorconnect.cluster.reconcile-interval = 9s"), env);
         Assert.Equal("keep-oldest", hocon.GetString("akka.cluster.split-brain-resolver.active-strategy"));
         Assert.Equal(TimeSpan.FromSeconds(5), ClusterSettings.Create(hocon).ReconcileInterval);
-        Assert.Equal("3s", hocon.GetString("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Equal("2s", hocon.GetString("akka.cluster.split-brain-resolver.stable-after"));
     }
 }
