@@ -39,6 +39,7 @@ public sealed class KafkaBasedLog : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private IProducer<byte[], byte[]?>? _producer;
     private IConsumer<byte[], byte[]?>? _consumer;
+    private IConsumer<byte[], byte[]?>? _endOffsets;
     private IReadOnlyList<TopicPartition> _partitions = [];
     private Thread? _reader;
     private Exception? _readerFailure;
@@ -66,6 +67,10 @@ public sealed class KafkaBasedLog : IDisposable
             EnablePartitionEof = false,
         });
         _consumer = new ConsumerBuilder<byte[], byte[]?>(consumerConfig).SetLogHandler((_, _) => { }).Build();
+        // End offsets are asked on a client of their own: the reader always has a long-poll fetch open on its
+        // connection, and the broker answers one request per connection at a time, so each query would wait out the
+        // fetch (fetch.wait.max.ms, 500 ms per partition). This one never fetches, so it answers at once.
+        _endOffsets = new ConsumerBuilder<byte[], byte[]?>(consumerConfig).SetLogHandler((_, _) => { }).Build();
         await EnsureTopicAsync().ConfigureAwait(false);
         _partitions = await Task.Run(FindPartitions, cancellationToken).ConfigureAwait(false);
         _consumer.Assign(_partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
@@ -99,7 +104,7 @@ public sealed class KafkaBasedLog : IDisposable
 
         return Task.Run(async () =>
         {
-            var ends = _partitions.Select(p => new TopicPartitionOffset(p, _consumer!.QueryWatermarkOffsets(p, _settings.Timeout).High)).ToList();
+            var ends = _partitions.Select(p => new TopicPartitionOffset(p, _endOffsets!.QueryWatermarkOffsets(p, _settings.Timeout).High)).ToList();
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_waitersLock)
             {
@@ -121,6 +126,7 @@ public sealed class KafkaBasedLog : IDisposable
         _producer?.Dispose();
         _consumer?.Close();
         _consumer?.Dispose();
+        _endOffsets?.Dispose();
         _stop.Dispose();
     }
 
