@@ -178,7 +178,12 @@ public sealed class JdbcSinkTask : SinkTask, ITaskWarnings
 
     private static string Schemaless(SinkRecord record)
     {
-        var what = record.Value is null ? "null" : record.Value.GetType().Name;
+        var what = record.Value switch
+        {
+            null => "null",
+            System.Collections.IDictionary => "map (schemaless JSON)",
+            _ => record.Value.GetType().Name,
+        };
         var schema = record.ValueSchema is null ? "no schema" : $"schema type {record.ValueSchema.Type}";
         return new StringBuilder()
             .Append($"JdbcSinkConnector needs records with a Struct value and a value schema, but the record at {record.OriginalTopic}-{record.OriginalKafkaPartition} offset {record.OriginalKafkaOffset} ")
