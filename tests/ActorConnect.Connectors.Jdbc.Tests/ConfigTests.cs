@@ -1,0 +1,67 @@
+using ActorConnect.Api.Errors;
+using Npgsql;
+
+namespace ActorConnect.Connectors.Jdbc.Tests;
+
+/// <summary>Configuration parsing: JDBC URLs, kafka-connect-jdbc's key rules, offsets, aliases.</summary>
+public sealed class ConfigTests
+{
+    [Fact]
+    public void A_jdbc_url_becomes_an_Npgsql_connection_string_and_connection_user_wins()
+    {
+        var cs = new NpgsqlConnectionStringBuilder(PgConnections.ConnectionString(
+            "jdbc:postgresql://db.example:6543/sales?user=u1&password=p%401&sslmode=require&currentSchema=app", null, null, "UTC", 30));
+        Assert.Equal(("db.example", 6543, "sales", "u1", "p@1", SslMode.Require, "app"), (cs.Host, cs.Port, cs.Database, cs.Username, cs.Password, cs.SslMode, cs.SearchPath));
+
+        var overridden = new NpgsqlConnectionStringBuilder(PgConnections.ConnectionString("jdbc:postgresql://h/db?user=a&password=b", "c", "d", "Europe/Paris", 30));
+        Assert.Equal(("h", 5432, "c", "d", "Europe/Paris"), (overridden.Host, overridden.Port, overridden.Username, overridden.Password, overridden.Timezone));
+
+        var npgsql = new NpgsqlConnectionStringBuilder(PgConnections.ConnectionString("Host=x;Port=1;Database=y;Username=z", null, "pw", "UTC", 30));
+        Assert.Equal(("x", 1, "y", "z", "pw"), (npgsql.Host, npgsql.Port, npgsql.Database, npgsql.Username, npgsql.Password));
+    }
+
+    [Fact]
+    public void Offsets_keep_Confluents_shape_and_microseconds()
+    {
+        var ts = new DateTime(2024, 2, 29, 12, 34, 56, DateTimeKind.Utc).AddTicks(1_234_567);
+        var map = new SourceOffset(42, ts).ToMap();
+        Assert.Equal(42L, map["incrementing"]);
+        Assert.Equal(1709210096123L, map["timestamp"]);
+        Assert.Equal(123_456_700L, map["timestamp_nanos"]);
+        Assert.Equal(new SourceOffset(42, ts), SourceOffset.FromMap(map));
+        Assert.Equal(new SourceOffset(7, null), SourceOffset.FromMap(new Dictionary<string, object?> { ["incrementing"] = 7 }));
+        Assert.Equal(SourceOffset.Empty, SourceOffset.FromMap(null));
+    }
+
+    [Fact]
+    public void Source_keys_follow_kafka_connect_jdbc_rules()
+    {
+        var basic = new Dictionary<string, string> { ["connection.url"] = "jdbc:postgresql://h/db", ["topic.prefix"] = "p-", ["mode"] = "incrementing" };
+        Assert.Equal(100, JdbcSourceConfig.Parse(basic).MaxRows);
+        Assert.Contains("mode", Assert.Throws<ConfigException>(() => JdbcSourceConfig.Parse(basic.Where(kv => kv.Key != "mode").ToDictionary())).Message);
+        Assert.Contains("timestamp.column.name", Assert.Throws<ConfigException>(() => JdbcSourceConfig.Parse(new Dictionary<string, string>(basic) { ["mode"] = "timestamp" })).Message);
+        Assert.Contains("exclusive", Assert.Throws<ConfigException>(() => JdbcSourceConfig.Parse(new Dictionary<string, string>(basic) { ["table.whitelist"] = "a", ["table.blacklist"] = "b" })).Message);
+        Assert.Contains("numeric.mapping", Assert.Throws<ConfigException>(() => JdbcSourceConfig.Parse(new Dictionary<string, string>(basic) { ["numeric.mapping"] = "fast" })).Message);
+    }
+
+    [Fact]
+    public void Sink_keys_follow_kafka_connect_jdbc_rules()
+    {
+        var basic = new Dictionary<string, string> { ["connection.url"] = "jdbc:postgresql://h/db" };
+        var parsed = JdbcSinkConfig.Parse(basic);
+        Assert.Equal(("insert", "none", 3000, 10, 3000, "${topic}"), (parsed.Insert, parsed.Pk, parsed.Batch, parsed.Retries, parsed.BackoffMs, parsed.TableFormat));
+        Assert.Contains("pk.mode=record_key", Assert.Throws<ConfigException>(() => JdbcSinkConfig.Parse(new Dictionary<string, string>(basic) { ["delete.enabled"] = "true" })).Message);
+        Assert.Contains("needs a primary key", Assert.Throws<ConfigException>(() => JdbcSinkConfig.Parse(new Dictionary<string, string>(basic) { ["insert.mode"] = "upsert" })).Message);
+        Assert.Equal(["a", "b"], JdbcSinkConfig.Parse(new Dictionary<string, string>(basic) { ["fields.include.list"] = "a,b" }).Fields);
+        Assert.Equal("\"s\".\"orders_t\"", SinkTables.QuotedName("s.orders_${topic}", "t"));
+    }
+
+    [Fact]
+    public void Connectors_answer_to_Confluents_class_names()
+    {
+        Assert.Contains("io.confluent.connect.jdbc.JdbcSourceConnector", JdbcSourceConnector.Aliases);
+        Assert.Contains("io.confluent.connect.jdbc.JdbcSinkConnector", JdbcSinkConnector.Aliases);
+        Assert.Equal(typeof(JdbcSourceTask), new JdbcSourceConnector().TaskType);
+        Assert.Equal(typeof(JdbcSinkTask), new JdbcSinkConnector().TaskType);
+    }
+}
