@@ -5,7 +5,8 @@ namespace ActorConnect.Connectors.Jdbc.Tests;
 /// <summary>Small synchronous-looking helpers over one test database.</summary>
 public sealed class Db(string connectionString)
 {
-    public string ConnectionString { get; } = connectionString;
+    // No pooling: a test may restart the server, and a pooled connection would be a dead one.
+    public string ConnectionString { get; } = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
 
     /// <summary>The connection as a JDBC URL, as users of kafka-connect-jdbc write it.</summary>
     public string JdbcUrl
