@@ -57,6 +57,30 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void Table_lists_match_plain_schema_qualified_and_fully_qualified_names()
+    {
+        TableId[] all = [new("db", "public", "orders"), new("db", "public", "users"), new("db", "audit", "orders")];
+        IEnumerable<string> Pick(params (string Key, string Value)[] extra)
+        {
+            var props = new Dictionary<string, string> { ["connection.url"] = "jdbc:postgresql://h/db", ["topic.prefix"] = "p-", ["mode"] = "bulk" };
+            foreach (var (k, v) in extra)
+            {
+                props[k] = v;
+            }
+
+            return TableLister.Filter(all, JdbcSourceConfig.Parse(props)).Select(t => t.Fqn);
+        }
+
+        Assert.Equal(["db.public.orders", "db.public.users", "db.audit.orders"], Pick());
+        Assert.Equal(["db.public.orders", "db.audit.orders"], Pick(("table.whitelist", "orders")));
+        Assert.Equal(["db.audit.orders"], Pick(("table.whitelist", "audit.orders")));
+        Assert.Equal(["db.public.users"], Pick(("table.blacklist", "orders")));
+        Assert.Equal(["db.public.orders", "db.public.users"], Pick(("table.include.list", "db\\.public\\..*")));
+        Assert.Equal(["db.public.users"], Pick(("table.exclude.list", ".*orders")));
+        Assert.Contains("nope", Assert.Throws<ConnectException>(() => Pick(("table.whitelist", "orders,nope")).ToList()).Message);
+    }
+
+    [Fact]
     public void Connectors_answer_to_Confluents_class_names()
     {
         Assert.Contains("io.confluent.connect.jdbc.JdbcSourceConnector", JdbcSourceConnector.Aliases);

@@ -119,6 +119,33 @@ public sealed class SourceModeTests(KafkaFixture kafka, PostgresFixture postgres
         Assert.Equal(2, (await worker.Worker.StatusAsync(name)).Tasks.Count);
     }
 
+    [Fact]
+    public async Task Numeric_mapping_best_fit_and_db_timezone_shape_the_record_schema_and_values()
+    {
+        var db = new Db(await postgres.CreateDatabaseAsync("numeric"));
+        await db.ExecAsync("CREATE TABLE t (id int PRIMARY KEY, small numeric(2,0), mid numeric(9,0), big numeric(18,0), frac numeric(10,2), huge numeric(30,4), local timestamp NOT NULL); " +
+                           "INSERT INTO t VALUES (1, 12, 123456789, 123456789012345678, 12345678.91, 1.2345, '2024-07-01 12:00:00');");
+        var prefix = KafkaFixture.UniqueName("jdbcnum") + "-";
+        await kafka.CreateTopicAsync(prefix + "t", 1);
+        await using var worker = JdbcWorker.Start(kafka);
+        await worker.CreateAsync(("name", prefix + "source"), ("connector.class", "JdbcSourceConnector"), ("connection.url", db.JdbcUrl),
+            ("mode", "incrementing"), ("incrementing.column.name", "id"), ("topic.prefix", prefix), ("numeric.mapping", "best_fit"), ("db.timezone", "Europe/Paris"));
+        var records = await kafka.ConsumeAllAsync(prefix + "t", 1, Wait);
+        var envelope = JsonNode.Parse(Assert.Single(records).Message.Value!)!;
+        var types = envelope["schema"]!["fields"]!.AsArray().ToDictionary(f => (string)f!["field"]!, f => (string?)f!["name"] ?? (string)f!["type"]!);
+        Assert.Equal("int8", types["small"]);
+        Assert.Equal("int32", types["mid"]);
+        Assert.Equal("int64", types["big"]);
+        Assert.Equal("double", types["frac"]);
+        Assert.Equal("org.apache.kafka.connect.data.Decimal", types["huge"]);
+        Assert.Equal("org.apache.kafka.connect.data.Timestamp", types["local"]);
+        var payload = envelope["payload"]!;
+        Assert.Equal(123456789012345678L, (long)payload["big"]!);
+        Assert.Equal(12345678.91, (double)payload["frac"]!);
+        // 12:00 in Paris in July is 10:00 UTC.
+        Assert.Equal(new DateTimeOffset(2024, 7, 1, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), (long)payload["local"]!);
+    }
+
     /// <summary>The payloads (JsonConverter envelopes) of the first <paramref name="count"/> records (in order: the tests' topics have one partition).</summary>
     private async Task<List<JsonNode>> Values(string topic, int count)
     {
