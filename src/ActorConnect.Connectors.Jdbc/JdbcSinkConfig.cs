@@ -18,7 +18,6 @@ internal sealed record JdbcSinkConfig
     public const string FieldsIncludeList = "fields.include.list";
     public const string MaxRetries = "max.retries";
     public const string RetryBackoff = "retry.backoff.ms";
-    public const string DbTimezone = "db.timezone";
 
     private const string WritesGroup = "Writes";
     private const string DataMappingGroup = "Data Mapping";
@@ -38,12 +37,8 @@ internal sealed record JdbcSinkConfig
     public int Retries { get; init; }
     public int BackoffMs { get; init; }
 
-    public static ConfigDef Definition() => new ConfigDef()
-        .DefineRequired(JdbcSourceConfig.ConnectionUrl, ConfigType.String, Importance.High,
-            "JDBC connection URL, e.g. jdbc:postgresql://localhost:5432/mydb?user=me&password=secret, or an Npgsql connection string.",
-            ConfigValidators.NonEmptyString(), "Connection", "JDBC URL")
-        .Define(JdbcSourceConfig.ConnectionUser, ConfigType.String, null, Importance.High, "JDBC connection user.", group: "Connection", displayName: "JDBC User")
-        .Define(JdbcSourceConfig.ConnectionPassword, ConfigType.Password, null, Importance.High, "JDBC connection password.", group: "Connection", displayName: "JDBC Password")
+    public static ConfigDef Definition() => JdbcSourceConfig.DefineTimeZone(JdbcSourceConfig.DefineConnection(new ConfigDef(), "Connection"), DataMappingGroup,
+            "Name of the time zone timestamps are written in when the column has no time zone (the session time zone).")
         .Define(InsertMode, ConfigType.String, "insert", Importance.High,
             "The insertion mode to use: insert (INSERT only), upsert (INSERT ... ON CONFLICT DO UPDATE on the primary key, so redelivery is harmless), update (UPDATE only).",
             ConfigValidators.ValidString("insert", "upsert", "update"), WritesGroup, "Insert Mode")
@@ -65,9 +60,6 @@ internal sealed record JdbcSinkConfig
             "List of comma-separated record value field names; if empty, all fields are used.", group: DataMappingGroup, displayName: "Fields Whitelist")
         .Define(FieldsIncludeList, ConfigType.List, "", Importance.Medium,
             "The newer name of fields.whitelist.", group: DataMappingGroup, displayName: "Fields Include List")
-        .Define(JdbcSourceConfig.DbTimezone, ConfigType.String, "UTC", Importance.Medium,
-            "Name of the time zone timestamps are written in when the column has no time zone (the session time zone).",
-            group: DataMappingGroup, displayName: "DB Time Zone")
         .Define(AutoCreate, ConfigType.Boolean, false, Importance.Medium,
             "Whether to automatically create the destination table based on the record schema (CREATE TABLE).", group: DdlGroup, displayName: "Auto-Create")
         .Define(AutoEvolve, ConfigType.Boolean, false, Importance.Medium,

@@ -194,15 +194,7 @@ public sealed class JdbcSinkTask : SinkTask, ITaskWarnings
 
     private void Drop()
     {
-        try
-        {
-            _connection?.Dispose();
-        }
-        catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
-        {
-            // A broken connection is gone either way.
-        }
-
+        PgConnections.CloseQuietly(_connection);
         _connection = null;
         _tables?.Forget();
     }

@@ -71,12 +71,21 @@ internal sealed record JdbcSourceConfig
     public bool UsesIncrementing => ModeName is ModeIncrementing or ModeTimestampIncrementing;
     public bool UsesTimestamp => ModeName is ModeTimestamp or ModeTimestampIncrementing;
 
-    public static ConfigDef Definition() => new ConfigDef()
+    /// <summary>The connection keys, the same for the source and the sink.</summary>
+    public static ConfigDef DefineConnection(ConfigDef def, string group) => def
         .DefineRequired(ConnectionUrl, ConfigType.String, Importance.High,
             "JDBC connection URL, e.g. jdbc:postgresql://localhost:5432/mydb?user=me&password=secret, or an Npgsql connection string.",
-            ConfigValidators.NonEmptyString(), DatabaseGroup, "JDBC URL")
-        .Define(ConnectionUser, ConfigType.String, null, Importance.High, "JDBC connection user.", group: DatabaseGroup, displayName: "JDBC User")
-        .Define(ConnectionPassword, ConfigType.Password, null, Importance.High, "JDBC connection password.", group: DatabaseGroup, displayName: "JDBC Password")
+            ConfigValidators.NonEmptyString(), group, "JDBC URL")
+        .Define(ConnectionUser, ConfigType.String, null, Importance.High, "JDBC connection user.", group: group, displayName: "JDBC User")
+        .Define(ConnectionPassword, ConfigType.Password, null, Importance.High, "JDBC connection password.", group: group, displayName: "JDBC Password");
+
+    /// <summary><c>db.timezone</c>, the same for the source and the sink.</summary>
+    public static ConfigDef DefineTimeZone(ConfigDef def, string group, string documentation) => def
+        .Define(DbTimezone, ConfigType.String, "UTC", Importance.Medium, documentation,
+            ConfigValidators.Lambda(ValidateTimeZone, "an IANA time zone id"), group, "DB time zone");
+
+    public static ConfigDef Definition() => DefineTimeZone(DefineConnection(new ConfigDef(), DatabaseGroup), ConnectorGroup,
+            "Name of the time zone used to read timestamps without time zone (the session time zone).")
         .Define(TableWhitelist, ConfigType.List, "", Importance.Medium,
             "List of tables to include in copying (table, schema.table or db.schema.table). Use either table.whitelist or table.blacklist.",
             group: DatabaseGroup, displayName: "Table Whitelist")
@@ -122,9 +131,6 @@ internal sealed record JdbcSourceConfig
         .Define(TimestampDelay, ConfigType.Long, 0L, Importance.High,
             "How long to wait after a row with a certain timestamp appears before it is included, so transactions with earlier timestamps can complete.",
             ConfigValidators.AtLeast(0), ConnectorGroup, "Delay Interval (ms)")
-        .Define(DbTimezone, ConfigType.String, "UTC", Importance.Medium,
-            "Name of the time zone used to read timestamps without time zone (the session time zone).",
-            ConfigValidators.Lambda(ValidateTimeZone, "an IANA time zone id"), ConnectorGroup, "DB time zone")
         .Define(NumericMapping, ConfigType.String, null, Importance.Low,
             "Map NUMERIC values by precision and optionally scale to integral or decimal types: none (Decimal), precision_only, best_fit, best_fit_eager_double.",
             ConfigValidators.ValidString("none", "precision_only", "best_fit", "best_fit_eager_double"), DatabaseGroup, "Map Numeric Values By Precision and Scale")

@@ -125,7 +125,7 @@ public sealed class JdbcSourceTask : SourceTask, ITaskWarnings
         {
             if (_connection is not { State: System.Data.ConnectionState.Open })
             {
-                _connection?.Dispose();
+                PgConnections.CloseQuietly(_connection);
                 _connection = null;
                 _connection = PgConnections.Open(config.ConnectionString);
             }
@@ -143,6 +143,14 @@ public sealed class JdbcSourceTask : SourceTask, ITaskWarnings
             CloseAll();
             throw PgConnections.Translate(e, config.ConnectionString, $"reading {querier.Name}");
         }
+        finally
+        {
+            // Stop may have given up waiting for this read; then nobody else closes the connection.
+            if (_stopping)
+            {
+                CloseAll();
+            }
+        }
     }
 
     private void CloseAll()
@@ -152,15 +160,7 @@ public sealed class JdbcSourceTask : SourceTask, ITaskWarnings
             q.Close();
         }
 
-        try
-        {
-            _connection?.Dispose();
-        }
-        catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException)
-        {
-            // Closing a broken connection may fail; it is gone either way.
-        }
-
+        PgConnections.CloseQuietly(_connection);
         _connection = null;
     }
 

@@ -64,6 +64,19 @@ internal static class PgConnections
         }
     }
 
+    /// <summary>Disposes a connection that may already be broken; it is gone either way.</summary>
+    public static void CloseQuietly(NpgsqlConnection? connection)
+    {
+        try
+        {
+            connection?.Dispose();
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException or SocketException)
+        {
+            // Closing a broken connection may fail.
+        }
+    }
+
     /// <summary>True when a failure is the database being unreachable or going away, as opposed to a problem with the request.</summary>
     public static bool IsConnectionProblem(Exception e) => e switch
     {
