@@ -55,6 +55,17 @@ public sealed class CrashTests(KafkaFixture kafka, PostgresFixture postgres, ITe
             var (inserted, updated) = await writer;
             output.WriteLine($"writer inserted {inserted} and updated {updated} rows while the workers ran");
             await Eventually.AssertAsync(async () => await DifferenceAsync(db) == 0, TimeSpan.FromMinutes(3), "the sink table equals the source table");
+
+            // The stored offsets read over REST as kafka-connect-jdbc's: GET /connectors/{name}/offsets.
+            var line = await second.WaitForOutputAsync("REST API listening on", TimeSpan.FromSeconds(30));
+            var url = System.Text.RegularExpressions.Regex.Match(line, @"listening on (http://\S+?)/?,").Groups[1].Value;
+            using var http = new HttpClient();
+            var offsets = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"{url}/connectors/{prefix}source/offsets"))!["offsets"]!.AsArray();
+            var database = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database;
+            var entry = Assert.Single(offsets)!;
+            Assert.Equal("1", (string)entry["partition"]!["protocol"]!);
+            Assert.Equal($"{database}.public.src", (string)entry["partition"]!["table"]!);
+            Assert.True((long)entry["offset"]!["incrementing"]! > 0 && (long)entry["offset"]!["timestamp"]! > 0 && entry["offset"]!["timestamp_nanos"] is not null, entry.ToJsonString());
             Assert.Equal(0, await second.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
         }
 
