@@ -29,6 +29,10 @@ public sealed class JdbcSinkConnector : SinkConnector
     public override ConfigDef Config() => ConfigDefinition();
 
     /// <inheritdoc />
+    public override IReadOnlyList<ConfigValue> Validate(IReadOnlyDictionary<string, string> props) =>
+        ConfigValidation.Validate(Config(), props, p => JdbcSinkConfig.Parse(p), JdbcSinkConfig.PkMode);
+
+    /// <inheritdoc />
     public override void Start(IReadOnlyDictionary<string, string> props)
     {
         JdbcSinkConfig.Parse(props);

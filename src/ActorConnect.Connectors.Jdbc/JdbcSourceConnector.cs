@@ -36,6 +36,10 @@ public sealed class JdbcSourceConnector : SourceConnector
     public override ConfigDef Config() => ConfigDefinition();
 
     /// <inheritdoc />
+    public override IReadOnlyList<ConfigValue> Validate(IReadOnlyDictionary<string, string> props) =>
+        ConfigValidation.Validate(Config(), props, p => JdbcSourceConfig.Parse(p), JdbcSourceConfig.Mode);
+
+    /// <inheritdoc />
     public override void Start(IReadOnlyDictionary<string, string> props)
     {
         _config = JdbcSourceConfig.Parse(props);

@@ -81,6 +81,19 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void Validation_reports_rules_spanning_keys_on_the_key_at_fault()
+    {
+        var source = new JdbcSourceConnector().Validate(new Dictionary<string, string>
+        {
+            ["connection.url"] = "jdbc:postgresql://h/db", ["topic.prefix"] = "p-", ["mode"] = "timestamp",
+        });
+        Assert.Contains(source.Single(v => v.Name == "timestamp.column.name").Errors, e => e.Contains("needs the timestamp column", StringComparison.Ordinal));
+        var sink = new JdbcSinkConnector().Validate(new Dictionary<string, string> { ["connection.url"] = "jdbc:postgresql://h/db", ["insert.mode"] = "upsert" });
+        Assert.Contains(sink.Single(v => v.Name == "pk.mode").Errors, e => e.Contains("needs a primary key", StringComparison.Ordinal));
+        Assert.All(new JdbcSinkConnector().Validate(new Dictionary<string, string> { ["connection.url"] = "jdbc:postgresql://h/db" }), v => Assert.Empty(v.Errors));
+    }
+
+    [Fact]
     public void Connectors_answer_to_Confluents_class_names()
     {
         Assert.Contains("io.confluent.connect.jdbc.JdbcSourceConnector", JdbcSourceConnector.Aliases);
