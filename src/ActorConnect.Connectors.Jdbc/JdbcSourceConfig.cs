@@ -33,6 +33,9 @@ internal sealed record JdbcSourceConfig
     /// <summary>The task-only key listing the tables a task reads (a JSON array of <c>db.schema.table</c>).</summary>
     public const string TasksTables = "tables";
 
+    /// <summary>The task-only key set when the connector could not list the tables: the reason its task reports meanwhile.</summary>
+    public const string TasksUnavailable = "tables.unavailable";
+
     public const string ModeBulk = "bulk";
     public const string ModeIncrementing = "incrementing";
     public const string ModeTimestamp = "timestamp";

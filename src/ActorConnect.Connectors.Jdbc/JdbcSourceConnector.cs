@@ -17,7 +17,12 @@ public sealed class JdbcSourceConnector : SourceConnector
     private IReadOnlyDictionary<string, string> _props = new Dictionary<string, string>();
     private JdbcSourceConfig? _config;
     private IReadOnlyList<TableId> _tables = [];
+    private string? _listingError;
     private Timer? _monitor;
+    private int _checking;
+
+    /// <summary>How often the tables are listed again while the database cannot be reached.</summary>
+    private const long UnreachableRetryMs = 2000;
 
     /// <summary>The names users may write in <c>connector.class</c>, including kafka-connect-jdbc's class name.</summary>
     public static IReadOnlyList<string> Aliases { get; } =
@@ -53,13 +58,16 @@ public sealed class JdbcSourceConnector : SourceConnector
         {
             _tables = TableLister.List(_config);
         }
-        catch (RetriableException)
+        catch (RetriableException e)
         {
-            // The database is down: no tasks until the monitor reaches it, then a reconfiguration starts them.
+            // The database is down: one placeholder task shows why in its status until the monitor reaches the
+            // database, and a reconfiguration then starts the real tasks.
             _tables = [];
+            _listingError = e.Message;
         }
 
-        _monitor = new Timer(_ => CheckTables(), null, _config.TablePollIntervalMs, _config.TablePollIntervalMs);
+        var period = _listingError is null ? _config.TablePollIntervalMs : Math.Min(_config.TablePollIntervalMs, UnreachableRetryMs);
+        _monitor = new Timer(_ => CheckTables(), null, period, period);
     }
 
     /// <summary>
@@ -74,9 +82,16 @@ public sealed class JdbcSourceConnector : SourceConnector
         }
 
         IReadOnlyList<TableId> tables;
+        string? listingError;
         lock (_sync)
         {
             tables = _tables;
+            listingError = _listingError;
+        }
+
+        if (listingError is not null)
+        {
+            return [new Dictionary<string, string>(_props) { [JdbcSourceConfig.TasksTables] = "[]", [JdbcSourceConfig.TasksUnavailable] = listingError }];
         }
 
         var groups = Math.Min(Math.Max(1, maxTasks), tables.Count);
@@ -107,6 +122,24 @@ public sealed class JdbcSourceConnector : SourceConnector
 
     private void CheckTables()
     {
+        // Timer callbacks overlap when a listing outlasts the period (a database slow to refuse): one at a time.
+        if (Interlocked.Exchange(ref _checking, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            CheckTablesOnce();
+        }
+        finally
+        {
+            Volatile.Write(ref _checking, 0);
+        }
+    }
+
+    private void CheckTablesOnce()
+    {
         var config = _config;
         if (config is null)
         {
@@ -118,8 +151,14 @@ public sealed class JdbcSourceConnector : SourceConnector
         {
             now = TableLister.List(config);
         }
-        catch (RetriableException)
+        catch (RetriableException e)
         {
+            lock (_sync)
+            {
+                _listingError ??= e.Message;
+            }
+
+            _monitor?.Change(Math.Min(config.TablePollIntervalMs, UnreachableRetryMs), Math.Min(config.TablePollIntervalMs, UnreachableRetryMs));
             return;
         }
         catch (ConnectException e)
@@ -131,7 +170,13 @@ public sealed class JdbcSourceConnector : SourceConnector
         bool changed;
         lock (_sync)
         {
-            changed = !now.SequenceEqual(_tables);
+            changed = _listingError is not null || !now.SequenceEqual(_tables);
+            if (_listingError is not null)
+            {
+                _monitor?.Change(config.TablePollIntervalMs, config.TablePollIntervalMs);
+            }
+
+            _listingError = null;
             _tables = now;
         }
 

@@ -24,6 +24,7 @@ public sealed class JdbcSourceTask : SourceTask, ITaskWarnings
     private JdbcSourceConfig? _config;
     private NpgsqlConnection? _connection;
     private volatile bool _stopping;
+    private string? _unavailable;
     private volatile string? _lastWarning;
 
     /// <inheritdoc />
@@ -42,6 +43,7 @@ public sealed class JdbcSourceTask : SourceTask, ITaskWarnings
             return;
         }
 
+        _unavailable = props.GetValueOrDefault(JdbcSourceConfig.TasksUnavailable);
         var tables = props.TryGetValue(JdbcSourceConfig.TasksTables, out var json) && json.Length > 0
             ? JsonSerializer.Deserialize<string[]>(json) ?? []
             : throw new ConfigException($"The task config has no '{JdbcSourceConfig.TasksTables}': this task was not configured by JdbcSourceConnector.");
@@ -55,6 +57,11 @@ public sealed class JdbcSourceTask : SourceTask, ITaskWarnings
     public override IReadOnlyList<SourceRecord>? Poll()
     {
         var config = _config ?? throw new InvalidOperationException("Poll before Start");
+        if (_unavailable is not null)
+        {
+            return WaitForDatabase(config);
+        }
+
         var deadline = Environment.TickCount64 + MaxIdleWaitMs;
         while (!_stopping)
         {
@@ -117,6 +124,21 @@ public sealed class JdbcSourceTask : SourceTask, ITaskWarnings
                 Monitor.Exit(_sync);
             }
         }
+    }
+
+    /// <summary>
+    /// The placeholder task of a connector that could not list its tables: reports the database unreachable (a
+    /// retriable error, so the status says why) until it answers; the connector then replaces this task.
+    /// </summary>
+    private IReadOnlyList<SourceRecord>? WaitForDatabase(JdbcSourceConfig config)
+    {
+        using (PgConnections.Open(config.ConnectionString))
+        {
+            _lastWarning = "the database answers again; waiting for the connector to list the tables";
+        }
+
+        _wake.Wait(MaxIdleWaitMs);
+        return null;
     }
 
     private List<SourceRecord> ReadFrom(TableQuerier querier, JdbcSourceConfig config)

@@ -22,15 +22,7 @@ public sealed class DatabaseRestartTests(KafkaFixture kafka)
         var admin = await Script("start");
         try
         {
-            var name = $"restart_{Guid.NewGuid().ToString("N")[..8]}";
-            await using (var c = new NpgsqlConnection(admin))
-            {
-                await c.OpenAsync();
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", c);
-                await create.ExecuteNonQueryAsync();
-            }
-
-            var db = new Db(new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
+            var db = await CreateDatabaseAsync(admin, "restart");
             await db.ExecAsync("CREATE TABLE src (id bigserial PRIMARY KEY, val text NOT NULL); INSERT INTO src (val) SELECT 'v' || g FROM generate_series(1, 5000) g;");
             var prefix = KafkaFixture.UniqueName("jdbcrestart") + "-";
             await kafka.CreateTopicAsync(prefix + "src", 1);
@@ -62,6 +54,46 @@ public sealed class DatabaseRestartTests(KafkaFixture kafka)
         {
             await Script("stop");
         }
+    }
+
+    [Fact]
+    public async Task A_source_started_while_the_database_is_down_says_why_and_starts_copying_once_it_is_up()
+    {
+        var admin = await Script("start");
+        try
+        {
+            var db = await CreateDatabaseAsync(admin, "late");
+            await db.ExecAsync("CREATE TABLE src (id bigserial PRIMARY KEY, val text NOT NULL); INSERT INTO src (val) SELECT 'v' || g FROM generate_series(1, 100) g;");
+            var prefix = KafkaFixture.UniqueName("jdbclate") + "-";
+            await kafka.CreateTopicAsync(prefix + "src", 1);
+            await Script("stop");
+
+            await using var worker = JdbcWorker.Start(kafka);
+            await worker.CreateAsync(("name", prefix + "source"), ("connector.class", "JdbcSourceConnector"), ("connection.url", db.JdbcUrl),
+                ("mode", "incrementing"), ("table.whitelist", "src"), ("topic.prefix", prefix), ("poll.interval.ms", "200"));
+            await worker.WaitForStatusAsync(prefix + "source", s => s.Tasks.Any(t => t.State == ConnectState.Running && (t.LastError ?? "").Contains("unreachable")));
+
+            await Script("start");
+            await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(prefix + "src") >= 100, TimeSpan.FromMinutes(1), "the rows are copied once the database is up");
+            Assert.Single((await worker.Worker.StatusAsync(prefix + "source")).Tasks);
+        }
+        finally
+        {
+            await Script("stop");
+        }
+    }
+
+    private static async Task<Db> CreateDatabaseAsync(string admin, string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid().ToString("N")[..8]}";
+        await using (var c = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Pooling = false }.ConnectionString))
+        {
+            await c.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", c);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new Db(new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
     }
 
     private static async Task<string> Script(string command)
