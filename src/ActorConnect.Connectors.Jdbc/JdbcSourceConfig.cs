@@ -21,6 +21,7 @@ internal sealed record JdbcSourceConfig
     public const string TimestampInitial = "timestamp.initial";
     public const string ValidateNonNull = "validate.non.null";
     public const string Query = "query";
+    public const string QuerySuffix = "query.suffix";
     public const string TopicPrefix = "topic.prefix";
     public const string PollInterval = "poll.interval.ms";
     public const string BatchMaxRows = "batch.max.rows";
@@ -55,6 +56,7 @@ internal sealed record JdbcSourceConfig
     public long? TimestampInitialMs { get; init; }
     public bool ValidateNonNullColumns { get; init; }
     public string QueryText { get; init; } = string.Empty;
+    public string Suffix { get; init; } = string.Empty;
     public required string Prefix { get; init; }
     public int PollIntervalMs { get; init; }
     public int MaxRows { get; init; }
@@ -122,6 +124,8 @@ internal sealed record JdbcSourceConfig
         .Define(Query, ConfigType.String, "", Importance.Medium,
             "If given, copy the result of this query instead of whole tables; the incremental modes filter it (it is used as a sub-query). Topic: topic.prefix as is.",
             group: ModeGroup, displayName: "Query")
+        .Define(QuerySuffix, ConfigType.String, "", Importance.Low,
+            "Suffix to append at the end of the generated query (e.g. a locking clause).", group: ModeGroup, displayName: "Query suffix")
         .DefineRequired(TopicPrefix, ConfigType.String, Importance.High,
             "Prefix prepended to table names to make the topic names; in query mode the whole topic name.", group: ConnectorGroup, displayName: "Topic Prefix")
         .Define(PollInterval, ConfigType.Int, 5000, Importance.High, "Frequency in ms to poll for new data in each table.",
@@ -186,6 +190,7 @@ internal sealed record JdbcSourceConfig
             TimestampInitialMs = c.Get(TimestampInitial) is long l ? l : null,
             ValidateNonNullColumns = c.GetBoolean(ValidateNonNull),
             QueryText = c.GetString(Query)?.Trim() ?? string.Empty,
+            Suffix = c.GetString(QuerySuffix)?.Trim() ?? string.Empty,
             Prefix = c.GetString(TopicPrefix)!,
             PollIntervalMs = c.GetInt(PollInterval),
             MaxRows = c.GetInt(BatchMaxRows),

@@ -142,6 +142,11 @@ internal sealed class TableQuerier : IDisposable
                 $"{fromText} WHERE {ts} < {end} AND (({ts} = @ts AND {inc} > @inc) OR {ts} > @ts) ORDER BY {ts} ASC, {inc} ASC",
             _ => fromText,
         };
+        if (_config.Suffix.Length > 0)
+        {
+            cmd.CommandText += " " + _config.Suffix;
+        }
+
         if (_config.UsesIncrementing)
         {
             cmd.Parameters.Add(new NpgsqlParameter("inc", NpgsqlDbType.Bigint) { Value = _offset.Incrementing ?? -1L });

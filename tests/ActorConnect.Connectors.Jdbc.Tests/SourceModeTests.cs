@@ -42,6 +42,25 @@ public sealed class SourceModeTests(KafkaFixture kafka, PostgresFixture postgres
     }
 
     [Fact]
+    public async Task Several_timestamp_columns_are_coalesced_in_timestamp_incrementing_mode()
+    {
+        var db = new Db(await postgres.CreateDatabaseAsync("coalesce"));
+        await db.ExecAsync("CREATE TABLE t (id int PRIMARY KEY, name text, modified timestamptz, created timestamptz NOT NULL); " +
+                           "INSERT INTO t VALUES (1, 'a', NULL, '2024-01-01 00:00:01+00'), (2, 'b', '2024-01-01 00:00:05+00', '2024-01-01 00:00:00+00'), (3, 'c', NULL, '2024-01-01 00:00:03+00');");
+        var prefix = KafkaFixture.UniqueName("jdbccoalesce") + "-";
+        await kafka.CreateTopicAsync(prefix + "t", 1);
+        await using var worker = JdbcWorker.Start(kafka);
+        await worker.CreateAsync(("name", prefix + "source"), ("connector.class", "JdbcSourceConnector"), ("connection.url", db.JdbcUrl),
+            ("mode", "timestamp+incrementing"), ("timestamp.column.name", "modified,created"), ("incrementing.column.name", "id"),
+            ("topic.prefix", prefix), ("poll.interval.ms", "200"), ("query.suffix", "FOR SHARE"));
+        // Ordered by COALESCE(modified, created): 1 (00:01), 3 (00:03), 2 (00:05).
+        Assert.Equal(["a", "c", "b"], (await Values(prefix + "t", 3)).Select(v => (string)v["name"]!));
+
+        await db.ExecAsync("UPDATE t SET name = 'c2', modified = '2024-01-01 00:00:09+00' WHERE id = 3");
+        Assert.Equal("c2", (string)(await Values(prefix + "t", 4))[3]["name"]!);
+    }
+
+    [Fact]
     public async Task Offsets_altered_while_stopped_make_the_source_resume_from_them()
     {
         var db = new Db(await postgres.CreateDatabaseAsync("alter"));
