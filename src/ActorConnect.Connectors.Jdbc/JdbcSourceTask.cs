@@ -112,6 +112,11 @@ public sealed class JdbcSourceTask : SourceTask, ITaskWarnings
     {
         _stopping = true;
         _wake.Set();
+        foreach (var q in _queriers)
+        {
+            q.Cancel();
+        }
+
         // A poll in progress finishes its batch first; after that nothing uses the connection.
         if (Monitor.TryEnter(_sync, TimeSpan.FromSeconds(10)))
         {

@@ -105,6 +105,19 @@ internal sealed class TableQuerier : IDisposable
         return records;
     }
 
+    /// <summary>Asks the server to cancel the statement in flight, from another thread (Stop), so a long query ends now.</summary>
+    public void Cancel()
+    {
+        try
+        {
+            _command?.Cancel();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            // Nothing in flight any more, or the connection is gone: either way nothing is left to cancel.
+        }
+    }
+
     /// <summary>Drops the open result set (after an error, or when stopping).</summary>
     public void Close()
     {
