@@ -21,9 +21,13 @@ fi
 bash "$KAFKA_LOCAL" install
 
 STARTED_BROKER=0
+STARTED_POSTGRES=0
 cleanup() {
   if ((STARTED_BROKER)); then
     bash "$KAFKA_LOCAL" stop || true
+  fi
+  if ((STARTED_POSTGRES)); then
+    bash "$REPO/scripts/postgres-local.sh" stop || true
   fi
 }
 trap cleanup EXIT
@@ -50,6 +54,16 @@ else
   export KAFKA_BOOTSTRAP_SERVERS="$bootstrap"
   export KAFKA_BROKER_LEGACY=1
   echo "test.sh: local Kafka 0.9 broker at $KAFKA_BOOTSTRAP_SERVERS (started here: $STARTED_BROKER)"
+fi
+
+# PostgreSQL for the JDBC connectors' tests: POSTGRES_CONNECTION_STRING if set, else the private local cluster.
+if [[ -z "${POSTGRES_CONNECTION_STRING:-}" ]]; then
+  pg_err="$(mktemp)"
+  POSTGRES_CONNECTION_STRING="$(bash "$REPO/scripts/postgres-local.sh" start 2>"$pg_err")" || { cat "$pg_err" >&2; exit 1; }
+  if grep -q 'started-new' "$pg_err"; then STARTED_POSTGRES=1; fi
+  rm -f "$pg_err"
+  export POSTGRES_CONNECTION_STRING
+  echo "test.sh: local PostgreSQL (started here: $STARTED_POSTGRES)"
 fi
 
 log="$(mktemp)"
