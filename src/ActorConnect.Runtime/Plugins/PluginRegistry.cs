@@ -111,6 +111,12 @@ public sealed class PluginRegistry
     {
         foreach (var dll in Directory.GetFiles(AppContext.BaseDirectory, "ActorConnect.Connectors.*.dll").Concat(Directory.GetFiles(AppContext.BaseDirectory, "ActorConnect.Transforms.dll")))
         {
+            // A test assembly of a connector family sits beside the host in test outputs: it is no connector family.
+            if (dll.EndsWith(".Tests.dll", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var name = AssemblyName.GetAssemblyName(dll);
             yield return AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name.Name)
                 ?? System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyName(name);
