@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+
+// acbench-jdbc <command> <connection string> ...; measuring commands end with one "RESULT key=value ..." line.
+//   prepare <cs> <table> <rows>        a fresh source table of <rows> rows (id bigserial key, name text, amount numeric, created timestamp)
+//   raw-read <cs> <table>              the source ceiling: SELECT * streamed through a data reader, every column read
+//   raw-copy <cs> <source> <target>    the sink ceiling: the source rows read, then written with binary COPY into a fresh table
+//   wait-rows <cs> <table> <rows> <timeoutSec> <sinceUnixMs>   polls count(*) until <rows>; seconds since <sinceUnixMs>
+if (args.Length < 3)
+{
+    Console.Error.WriteLine("usage: acbench-jdbc prepare|raw-read|raw-copy|wait-rows <connection string> ...");
+    return 2;
+}
+
+await using var data = NpgsqlDataSource.Create(args[1]);
+switch (args[0])
+{
+    case "prepare":
+        await Prepare(args[2], long.Parse(args[3], CultureInfo.InvariantCulture));
+        return 0;
+    case "raw-read":
+    {
+        var clock = Stopwatch.StartNew();
+        var rows = await ReadAll(args[2], _ => { });
+        Result(rows, clock.Elapsed);
+        return 0;
+    }
+
+    case "raw-copy":
+    {
+        var all = new List<(long, string, decimal, DateTime)>();
+        await ReadAll(args[2], r => all.Add((r.GetInt64(0), r.GetString(1), r.GetDecimal(2), r.GetDateTime(3))));
+        await Exec($"DROP TABLE IF EXISTS {args[3]}; CREATE TABLE {args[3]} (id bigint PRIMARY KEY, name text, amount numeric(12,2), created timestamp)");
+        var clock = Stopwatch.StartNew();
+        await using (var connection = await data.OpenConnectionAsync())
+        await using (var copy = await connection.BeginBinaryImportAsync($"COPY {args[3]} (id, name, amount, created) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var (id, name, amount, created) in all)
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(id, NpgsqlDbType.Bigint);
+                await copy.WriteAsync(name, NpgsqlDbType.Text);
+                await copy.WriteAsync(amount, NpgsqlDbType.Numeric);
+                await copy.WriteAsync(created, NpgsqlDbType.Timestamp);
+            }
+
+            await copy.CompleteAsync();
+        }
+
+        Result(all.Count, clock.Elapsed);
+        return 0;
+    }
+
+    case "wait-rows":
+    {
+        var rows = long.Parse(args[3], CultureInfo.InvariantCulture);
+        var deadline = DateTime.UtcNow.AddSeconds(double.Parse(args[4], CultureInfo.InvariantCulture));
+        var since = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(args[5], CultureInfo.InvariantCulture)).UtcDateTime;
+        long count = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                await using var command = data.CreateCommand($"SELECT count(*) FROM {args[2]}");
+                count = (long)(await command.ExecuteScalarAsync())!;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                count = 0;
+            }
+
+            if (count >= rows)
+            {
+                Result(count, DateTime.UtcNow - since);
+                return 0;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Console.WriteLine($"RESULT rows={count} seconds=-1 failed=1");
+        return 1;
+    }
+
+    default:
+        Console.Error.WriteLine($"acbench-jdbc: unknown command {args[0]}");
+        return 2;
+}
+
+async Task Prepare(string table, long rows)
+{
+    await Exec($"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} (id bigserial PRIMARY KEY, name text NOT NULL, amount numeric(12,2) NOT NULL, created timestamp NOT NULL)");
+    await Exec($"INSERT INTO {table} (name, amount, created) SELECT 'customer-' || g || repeat('x', 40), (g % 100000) / 100.0, timestamp '2026-01-01' + g * interval '1 second' FROM generate_series(1, {rows}) g");
+    await Exec($"ANALYZE {table}");
+    Console.Error.WriteLine($"acbench-jdbc: {table} holds {rows} rows");
+}
+
+async Task<long> ReadAll(string table, Action<NpgsqlDataReader> each)
+{
+    await using var command = data.CreateCommand($"SELECT id, name, amount, created FROM {table} ORDER BY id");
+    await using var reader = await command.ExecuteReaderAsync();
+    long rows = 0;
+    while (await reader.ReadAsync())
+    {
+        _ = reader.GetInt64(0);
+        _ = reader.GetString(1);
+        _ = reader.GetDecimal(2);
+        _ = reader.GetDateTime(3);
+        each(reader);
+        rows++;
+    }
+
+    return rows;
+}
+
+async Task Exec(string sql)
+{
+    await using var command = data.CreateCommand(sql);
+    command.CommandTimeout = 600;
+    await command.ExecuteNonQueryAsync();
+}
+
+static void Result(long rows, TimeSpan elapsed) =>
+    Console.WriteLine(FormattableString.Invariant($"RESULT rows={rows} seconds={elapsed.TotalSeconds:F3} rows_per_s={rows / elapsed.TotalSeconds:F0}"));

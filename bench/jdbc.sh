@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Rows per second between PostgreSQL and Kafka (issue 7's benchmark), on demand, never a test:
+#   - raw Npgsql: SELECT * streamed (the source's ceiling) and binary COPY (the sink's ceiling), acbench-jdbc;
+#   - ActorConnect's JdbcSourceConnector (incrementing mode) table -> Kafka, from the host's launch until the topic
+#     holds every row, and JdbcSinkConnector (upsert on the key) Kafka -> table, until the table holds every row;
+#     JsonConverter with schemas, Confluent's keys (batch.max.rows as below).
+# Writes bench/results/jdbc.md and appends its rows to bench/results/jdbc.csv.
+#   bench/jdbc.sh        BENCH_JDBC_ROWS (200000), BENCH_JDBC_BATCH_ROWS (5000: batch.max.rows), BENCH_TIMEOUT_S (600)
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROWS="${BENCH_JDBC_ROWS:-200000}"
+BATCH="${BENCH_JDBC_BATCH_ROWS:-5000}"
+TIMEOUT_S="${BENCH_TIMEOUT_S:-600}"
+RUN_ID="$(date +%Y%m%d%H%M%S)"
+WORK="$REPO/bench/.work/jdbc-$RUN_ID"
+RESULTS="$REPO/bench/results"
+HOST_DLL="$REPO/src/ActorConnect.Host/bin/Release/net10.0/actorconnect.dll"
+ACBENCH="$REPO/bench/ActorConnect.Bench/bin/Release/net10.0/acbench.dll"
+JDBC="$REPO/bench/ActorConnect.Bench.Jdbc/bin/Release/net10.0/acbench-jdbc.dll"
+mkdir -p "$WORK" "$RESULTS"
+field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2" | tail -1; }
+rate() { awk -v r="$ROWS" -v s="$1" 'BEGIN { if (s > 0) printf "%.0f", r / s; else print "-" }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
+
+for project in src/ActorConnect.Host bench/ActorConnect.Bench bench/ActorConnect.Bench.Jdbc; do
+  dotnet build "$REPO/$project" -c Release -nologo -v q >/dev/null
+done
+bash "$REPO/scripts/postgres-local.sh" install
+CS="$(bash "$REPO/scripts/postgres-local.sh" start 2>/dev/null)"
+if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
+  bash "$REPO/scripts/kafka-local.sh" install
+  KAFKA_BOOTSTRAP_SERVERS="$(bash "$REPO/scripts/kafka-local.sh" start)"
+  KAFKA_BROKER_LEGACY=1
+fi
+BOOTSTRAP="$KAFKA_BOOTSTRAP_SERVERS"
+LEGACY=""
+PROTO=--modern
+if [[ "${KAFKA_BROKER_LEGACY:-0}" == 1 ]]; then
+  LEGACY=$'api.version.request=false\nbroker.version.fallback=0.9.0.1'
+  PROTO=--legacy
+fi
+# The JDBC URL and credentials, from the Npgsql connection string the local script prints.
+host="$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$CS")"
+port="$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$CS")"
+db="$(sed -n 's/.*Database=\([^;]*\).*/\1/p' <<<"$CS")"
+user="$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$CS")"
+pass="$(sed -n 's/.*Password=\([^;]*\).*/\1/p' <<<"$CS")"
+URL="jdbc:postgresql://$host:$port/${db:-postgres}"
+
+SRC="bench_src_$RUN_ID"
+COPY="bench_copy_$RUN_ID"
+SINK="bench_sink_$RUN_ID"
+TOPIC="jdbcbench-$SRC"
+dotnet "$JDBC" prepare "$CS" "$SRC" "$ROWS"
+if [[ -n "$LEGACY" ]]; then bash "$REPO/scripts/kafka-local.sh" topic "$TOPIC" 1 >/dev/null 2>&1 || true; fi
+read_out="$(dotnet "$JDBC" raw-read "$CS" "$SRC")"
+copy_out="$(dotnet "$JDBC" raw-copy "$CS" "$SRC" "$COPY")"
+
+worker() { # worker FILE
+  printf '%s\n' "bootstrap.servers=$BOOTSTRAP" \
+    "key.converter=org.apache.kafka.connect.json.JsonConverter" \
+    "value.converter=org.apache.kafka.connect.json.JsonConverter" \
+    "offset.storage.file.filename=$1.offsets" \
+    "offset.flush.interval.ms=10000" \
+    "listeners=http://127.0.0.1:0" "$LEGACY" >"$1"
+}
+
+run_host() { # run_host NAME WAIT_FUNCTION: launches the host with $WORK/NAME.*, waits, prints the RESULT line, stops it
+  local name="$1" wait_fn="$2" t0 pid out rss
+  t0="$(date +%s.%N)"
+  dotnet "$HOST_DLL" standalone "$WORK/$name.worker.properties" "$WORK/$name.properties" >"$WORK/$name.log" 2>&1 &
+  pid=$!
+  out="$("$wait_fn" "$t0" "$pid")" || true
+  rss="$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null || echo 0)"
+  kill -INT "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  echo "$out rss_mb=$rss"
+}
+
+worker "$WORK/source.worker.properties"
+printf '%s\n' "name=jdbc-bench-source-$RUN_ID" \
+  "connector.class=io.confluent.connect.jdbc.JdbcSourceConnector" \
+  "connection.url=$URL" "connection.user=$user" "connection.password=$pass" \
+  "mode=incrementing" "incrementing.column.name=id" "table.whitelist=$SRC" \
+  "topic.prefix=jdbcbench-" "batch.max.rows=$BATCH" >"$WORK/source.properties"
+wait_topic() { dotnet "$ACBENCH" wait-topic "$BOOTSTRAP" "$TOPIC" "$ROWS" "$TIMEOUT_S" --since "$1" --pid "$2" "$PROTO"; }
+source_out="$(run_host source wait_topic)"
+
+worker "$WORK/sink.worker.properties"
+printf '%s\n' "name=jdbc-bench-sink-$RUN_ID" \
+  "connector.class=io.confluent.connect.jdbc.JdbcSinkConnector" \
+  "connection.url=$URL" "connection.user=$user" "connection.password=$pass" \
+  "topics=$TOPIC" "table.name.format=$SINK" "insert.mode=upsert" "pk.mode=record_value" "pk.fields=id" \
+  "auto.create=true" >"$WORK/sink.properties"
+wait_rows() { dotnet "$JDBC" wait-rows "$CS" "$SINK" "$ROWS" "$TIMEOUT_S" "$(awk -v t="$1" 'BEGIN { printf "%d", t * 1000 }')"; }
+sink_out="$(run_host sink wait_rows)"
+
+src_s="$(field seconds "$source_out")"
+sink_s="$(field seconds "$sink_out")"
+read_rate="$(field rows_per_s "$read_out")"
+copy_rate="$(field rows_per_s "$copy_out")"
+src_rate="$(rate "$src_s")"
+sink_rate="$(rate "$sink_s")"
+{
+  echo "# JDBC benchmark: PostgreSQL and Kafka"
+  echo
+  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;"
+  echo "PostgreSQL $(psql --version 2>/dev/null | awk '{print $3}') (scripts/postgres-local.sh) and Kafka at $BOOTSTRAP on the same machine; $ROWS rows of (bigint key, 49-byte text, numeric, timestamp)."
+  echo "ActorConnect: JsonConverter with schemas, batch.max.rows=$BATCH, times from the host's launch (start-up included) until the topic / table holds every row."
+  echo
+  echo "| Path | Rows | Seconds | Rows/s | Share of the ceiling | Peak RSS MB |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| raw Npgsql read (ceiling) | $ROWS | $(field seconds "$read_out") | $read_rate | | |"
+  echo "| **ActorConnect** table → Kafka (incrementing) | $ROWS | $src_s | $src_rate | $(pct "$src_rate" "$read_rate") | $(field rss_mb "$source_out") |"
+  echo "| raw Npgsql binary COPY (ceiling) | $ROWS | $(field seconds "$copy_out") | $copy_rate | | |"
+  echo "| **ActorConnect** Kafka → table (upsert) | $ROWS | $sink_s | $sink_rate | $(pct "$sink_rate" "$copy_rate") | $(field rss_mb "$sink_out") |"
+} | tee "$RESULTS/jdbc.md"
+[[ -f "$RESULTS/jdbc.csv" ]] || echo "run,path,rows,seconds,rows_per_s" >"$RESULTS/jdbc.csv"
+printf '%s\n' "$RUN_ID,raw-read,$ROWS,$(field seconds "$read_out"),$read_rate" \
+  "$RUN_ID,ac-source,$ROWS,$src_s,$src_rate" \
+  "$RUN_ID,raw-copy,$ROWS,$(field seconds "$copy_out"),$copy_rate" \
+  "$RUN_ID,ac-sink,$ROWS,$sink_s,$sink_rate" >>"$RESULTS/jdbc.csv"
