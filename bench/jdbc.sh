@@ -73,7 +73,8 @@ run_host() { # run_host NAME WAIT_FUNCTION: launches the host with $WORK/NAME.*,
   pid=$!
   out="$("$wait_fn" "$t0" "$pid")" || true
   rss="$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$pid/status" 2>/dev/null || echo 0)"
-  kill -INT "$pid" 2>/dev/null || true
+  # SIGTERM: a background job of a script ignores SIGINT.
+  kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   echo "$out rss_mb=$rss"
 }
@@ -93,7 +94,7 @@ printf '%s\n' "name=jdbc-bench-sink-$RUN_ID" \
   "connection.url=$URL" "connection.user=$user" "connection.password=$pass" \
   "topics=$TOPIC" "table.name.format=$SINK" "insert.mode=upsert" "pk.mode=record_value" "pk.fields=id" \
   "auto.create=true" >"$WORK/sink.properties"
-wait_rows() { dotnet "$JDBC" wait-rows "$CS" "$SINK" "$ROWS" "$TIMEOUT_S" "$(awk -v t="$1" 'BEGIN { printf "%d", t * 1000 }')"; }
+wait_rows() { dotnet "$JDBC" wait-rows "$CS" "$SINK" "$ROWS" "$TIMEOUT_S" "$(awk -v t="$1" 'BEGIN { printf "%.0f", t * 1000 }')"; }
 sink_out="$(run_host sink wait_rows)"
 
 src_s="$(field seconds "$source_out")"

@@ -81,9 +81,9 @@ internal sealed class ConnectRest : IDisposable
 
     public sealed record Status(string State, string WorkerId, IReadOnlyList<TaskStatus> Tasks)
     {
-        /// <summary>The connector and its <paramref name="tasks"/> tasks RUNNING, all on one worker that is not <paramref name="notOn"/>.</summary>
+        /// <summary>The connector and its <paramref name="tasks"/> tasks RUNNING, none on <paramref name="notOn"/> (tasks are placed apart from their connector).</summary>
         public bool RunningOn(int tasks, string? notOn) =>
-            State == "RUNNING" && WorkerId != notOn && Tasks.Count == tasks && Tasks.All(t => t.State == "RUNNING" && t.WorkerId == WorkerId);
+            State == "RUNNING" && WorkerId != notOn && Tasks.Count == tasks && Tasks.All(t => t.State == "RUNNING" && t.WorkerId != notOn);
 
         public int Restarts => Tasks.Sum(t => t.RestartCount);
     }
