@@ -99,6 +99,7 @@ public sealed class CrashTests(KafkaFixture kafka, PostgresFixture postgres, ITe
 
             try
             {
+                // Paces the load generator (inserts and updates while the worker copies); nothing waits on a condition here.
                 await Task.Delay(20, stop);
             }
             catch (OperationCanceledException)
