@@ -80,6 +80,8 @@ public sealed class KafkaBasedLog : IDisposable
             // The state must survive a broker failure once a write returns.
             Acks = Acks.All,
             LingerMs = 0,
+            // A retried write must not land twice or after a later one: the last record per key is the state.
+            EnableIdempotence = _settings.BrokerFeatures.SupportsIdempotence,
         })).SetLogHandler((_, _) => { }).Build();
 
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "actorconnect-log-" + _settings.Topic };
@@ -87,11 +89,16 @@ public sealed class KafkaBasedLog : IDisposable
         await ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes a record (a null value deletes the key) and returns once the broker has it.</summary>
-    public async Task SendAsync(byte[] key, byte[]? value, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes a record (a null value deletes the key) and returns once the broker has it, with where it landed: a
+    /// writer that also keeps what it wrote in memory compares that position with the records its callback reads back,
+    /// so an older record read late does not undo a newer write.
+    /// </summary>
+    public async Task<TopicPartitionOffset> SendAsync(byte[] key, byte[]? value, CancellationToken cancellationToken = default)
     {
         var producer = _producer ?? throw new InvalidOperationException("The log is not started");
-        await producer.ProduceAsync(_settings.Topic, new Message<byte[], byte[]?> { Key = key, Value = value }, cancellationToken).ConfigureAwait(false);
+        var result = await producer.ProduceAsync(_settings.Topic, new Message<byte[], byte[]?> { Key = key, Value = value }, cancellationToken).ConfigureAwait(false);
+        return result.TopicPartitionOffset;
     }
 
     /// <summary>Returns once every record written to the topic before this call has been handed to the callback.</summary>

@@ -37,6 +37,50 @@ public sealed class KafkaBackingStoreTests(KafkaFixture kafka)
     }
 
     [Fact]
+    public async Task A_worker_reads_its_own_latest_offset_at_once_and_never_an_older_one_while_its_reader_catches_up()
+    {
+        var topic = KafkaFixture.UniqueName("connect-offsets");
+        await kafka.CreateTopicAsync(topic, 3);
+        using var store = new KafkaOffsetBackingStore(Settings(topic));
+        await store.StartAsync();
+        var file = new Dictionary<string, object?> { ["filename"] = "/var/log/app.log" };
+        const long last = 300;
+
+        // What a task restarted on this node would read at any moment: it must never go back.
+        var backwards = new ConcurrentQueue<(long Seen, long Before)>();
+        using var stop = new CancellationTokenSource();
+        var watcher = Task.Run(() =>
+        {
+            var before = -1L;
+            while (!stop.IsCancellationRequested)
+            {
+                if (store.Read("src", file)?["position"] is long seen)
+                {
+                    if (seen < before)
+                    {
+                        backwards.Enqueue((seen, before));
+                    }
+
+                    before = Math.Max(before, seen);
+                }
+            }
+        });
+
+        for (var position = 1L; position <= last; position++)
+        {
+            store.Write("src", [KeyValuePair.Create<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?>(file, new Dictionary<string, object?> { ["position"] = position })]);
+            Assert.Equal(position, store.Read("src", file)!["position"]);
+        }
+
+        // Once the reader has read its own records back, the value is still the last one written.
+        await store.ReadToEndAsync();
+        stop.Cancel();
+        await watcher;
+        Assert.Equal(last, store.Read("src", file)!["position"]);
+        Assert.True(backwards.IsEmpty, "the store went back to older offsets: " + string.Join(", ", backwards.Take(10).Select(b => $"{b.Seen} after {b.Before}")));
+    }
+
+    [Fact]
     public async Task Configs_target_states_and_task_configs_reach_every_worker_in_order()
     {
         var topic = KafkaFixture.UniqueName("connect-configs");

@@ -13,12 +13,12 @@ internal sealed record SequenceCheck(IReadOnlyDictionary<int, long> MaxPerTask, 
     public static async Task<SequenceCheck> ReadAsync(KafkaFixture kafka, string topic)
     {
         var records = await kafka.ConsumeSnapshotAsync(topic, TimeSpan.FromSeconds(60));
-        return Of(records.Select(r => System.Text.Encoding.UTF8.GetString(r.Message.Value!)));
+        return Of(records.Select(r => (System.Text.Encoding.UTF8.GetString(r.Message.Value!), $"{r.Partition.Value}@{r.Offset.Value}")));
     }
 
     /// <summary>What the verifiable sink's tasks of <paramref name="connector"/> wrote under <paramref name="dir"/>.</summary>
     public static SequenceCheck ReadSink(string dir, string connector) =>
-        Of(Directory.GetFiles(dir, $"{connector}-*.received").SelectMany(CompleteLines));
+        Of(Directory.GetFiles(dir, $"{connector}-*.received").SelectMany(f => CompleteLines(f).Select((l, i) => (l, $"{Path.GetFileName(f)}:{i + 1}"))));
 
     /// <summary>The lines of a file a task may be writing now: a last line without its newline is not complete yet.</summary>
     private static IEnumerable<string> CompleteLines(string path)
@@ -28,17 +28,20 @@ internal sealed record SequenceCheck(IReadOnlyDictionary<int, long> MaxPerTask, 
         return lines[..^1].Where(l => l.Length > 0).ToList();
     }
 
-    private static SequenceCheck Of(IEnumerable<string> values)
+    private static SequenceCheck Of(IEnumerable<(string Value, string Where)> values)
     {
         var seen = new Dictionary<int, List<long>>();
-        foreach (var value in values)
+        var where = new Dictionary<(int, long), List<string>>();
+        foreach (var (value, at) in values)
         {
             var parts = value.Split(':');
             var task = int.Parse(parts[0]);
-            (seen.TryGetValue(task, out var list) ? list : seen[task] = new()).Add(long.Parse(parts[1]));
+            var seq = long.Parse(parts[1]);
+            (seen.TryGetValue(task, out var list) ? list : seen[task] = new()).Add(seq);
+            (where.TryGetValue((task, seq), out var places) ? places : where[(task, seq)] = new()).Add(at);
         }
 
-        return new SequenceCheck(seen);
+        return new SequenceCheck(seen) { _where = where };
     }
 
     private SequenceCheck(Dictionary<int, List<long>> seen)
@@ -46,6 +49,17 @@ internal sealed record SequenceCheck(IReadOnlyDictionary<int, long> MaxPerTask, 
     {
         _present = seen.ToDictionary(kv => kv.Key, kv => kv.Value.ToHashSet());
     }
+
+    private IReadOnlyDictionary<(int Task, long Seq), List<string>> _where = new Dictionary<(int, long), List<string>>();
+
+    /// <summary>
+    /// Where each duplicated sequence number's copies are (partition@offset in the topic, file:line in the sink), in runs:
+    /// copies of a batch next to each other in the log point at a producer retry, copies far apart at a task that
+    /// resumed from an offset older than what it had already sent.
+    /// </summary>
+    public string DescribeDuplicates(int max = 20) =>
+        string.Join("; ", _where.Where(kv => kv.Value.Count > 1).OrderBy(kv => kv.Key.Task).ThenBy(kv => kv.Key.Seq).Take(max)
+            .Select(kv => $"{kv.Key.Task}:{kv.Key.Seq} at {string.Join(", ", kv.Value)}"));
 
     /// <summary>True when this holds every sequence number that <paramref name="other"/> holds up to its maxima (a sink caught up with a topic).</summary>
     public bool Covers(SequenceCheck other) =>
@@ -68,5 +82,6 @@ internal sealed record SequenceCheck(IReadOnlyDictionary<int, long> MaxPerTask, 
         seen.ToDictionary(kv => kv.Key, kv => kv.Value.Count - kv.Value.Distinct().Count());
 
     public override string ToString() =>
-        string.Join("; ", MaxPerTask.OrderBy(kv => kv.Key).Select(kv => $"task {kv.Key}: max {kv.Value}, gaps {Gaps[kv.Key].Count}, duplicates {Duplicates[kv.Key]}"));
+        string.Join("; ", MaxPerTask.OrderBy(kv => kv.Key).Select(kv => $"task {kv.Key}: max {kv.Value}, gaps {Gaps[kv.Key].Count}, duplicates {Duplicates[kv.Key]}")) +
+        (TotalDuplicates > 0 ? $"\nduplicates: {DescribeDuplicates()}" : "");
 }

@@ -14,6 +14,13 @@ public sealed class KafkaOffsetBackingStore : IOffsetBackingStore, IDisposable
 {
     private readonly KafkaBasedLog _log;
     private readonly OffsetMap _map = new();
+    private readonly object _lock = new();
+
+    // Where the entry of each key (OffsetJson.Key) now in the map was written in the topic. This worker's own writes
+    // go into the map as soon as the broker has them, before its reader gets to them; the reader then meets the older
+    // records of the same key first (it lags by up to a fetch wait) and must not put them back, or a task restarted
+    // on this node in that moment would resume from an older offset and send records again.
+    private readonly Dictionary<string, (int Partition, long Offset)> _positions = new(StringComparer.Ordinal);
 
     public KafkaOffsetBackingStore(KafkaLogSettings settings) => _log = new KafkaBasedLog(settings, OnRecord);
 
@@ -35,14 +42,14 @@ public sealed class KafkaOffsetBackingStore : IOffsetBackingStore, IDisposable
     {
         var sends = offsets.Select(o =>
         {
-            var key = Encoding.UTF8.GetBytes(OffsetJson.Key(connector, o.Key));
+            var key = OffsetJson.Key(connector, o.Key);
             var value = o.Value is null ? null : Encoding.UTF8.GetBytes(OffsetJson.ToNode(o.Value)!.ToJsonString());
-            return _log.SendAsync(key, value);
+            return (Key: key, o.Key, o.Value, Sent: _log.SendAsync(Encoding.UTF8.GetBytes(key), value));
         }).ToList();
-        Task.WhenAll(sends).GetAwaiter().GetResult();
-        foreach (var (partition, offset) in offsets)
+        Task.WhenAll(sends.Select(s => s.Sent)).GetAwaiter().GetResult();
+        foreach (var (key, partition, offset, sent) in sends)
         {
-            _map.Set(connector, partition, offset);
+            Apply(key, sent.Result.Partition.Value, sent.Result.Offset.Value, () => _map.Set(connector, partition, offset));
         }
     }
 
@@ -68,6 +75,24 @@ public sealed class KafkaOffsetBackingStore : IOffsetBackingStore, IDisposable
             return;
         }
 
-        _map.Set(key[0]!.GetValue<string>(), OffsetJson.FromNode(partition)!, OffsetJson.FromNode(offset));
+        var connector = key[0]!.GetValue<string>();
+        var sourcePartition = OffsetJson.FromNode(partition)!;
+        Apply(OffsetJson.Key(connector, sourcePartition), record.Partition.Value, record.Offset.Value,
+            () => _map.Set(connector, sourcePartition, OffsetJson.FromNode(offset)));
+    }
+
+    /// <summary>Applies an entry unless the map already holds a later record of the same key (same topic partition, higher offset).</summary>
+    private void Apply(string key, int partition, long position, Action set)
+    {
+        lock (_lock)
+        {
+            if (_positions.TryGetValue(key, out var held) && held.Partition == partition && held.Offset >= position)
+            {
+                return;
+            }
+
+            _positions[key] = (partition, position);
+            set();
+        }
     }
 }
