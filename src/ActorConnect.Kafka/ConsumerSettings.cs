@@ -92,6 +92,13 @@ public sealed record ConsumerSettings
     /// </summary>
     public Action<string>? StatisticsHandler { get; init; }
 
+    /// <summary>
+    /// Properties added to every line the stage and its librdkafka client log (Akka's <c>WithContext</c>; structured
+    /// loggers such as Akka.Logger.Serilog keep them as fields). Lets whoever runs the stage on behalf of something else,
+    /// such as a connector's task, make those lines say so without this assembly knowing about it. Empty by default.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, object>> LogContext { get; init; } = [];
+
     /// <summary>Returns a copy with another group id.</summary>
     public ConsumerSettings WithGroupId(string groupId) => this with { GroupId = groupId };
 
@@ -124,6 +131,13 @@ public sealed record ConsumerSettings
             merged[key] = value;
         return this with { Properties = merged };
     }
+
+    /// <summary>
+    /// Returns a copy whose log lines also carry <paramref name="properties"/> (see <see cref="LogContext"/>); a property
+    /// replaces one of the same name.
+    /// </summary>
+    public ConsumerSettings WithLogContext(IEnumerable<KeyValuePair<string, object>> properties) =>
+        this with { LogContext = KafkaClientLogging.MergeContext(LogContext, properties ?? throw new ArgumentNullException(nameof(properties))) };
 
     /// <summary>Returns a copy that reports librdkafka statistics to <paramref name="handler"/> every <paramref name="interval"/>.</summary>
     public ConsumerSettings WithStatisticsHandler(Action<string> handler, TimeSpan interval) =>

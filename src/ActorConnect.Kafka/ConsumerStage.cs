@@ -66,6 +66,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         private long _lagPublishedTicks;
         private int _generation;
         private bool _assignmentChanged;
+        private ILoggingAdapter? _log;
 
         public Logic(ConsumerStage<TOut> stage, ConsumerControl control) : base(stage.Shape)
         {
@@ -74,6 +75,12 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
             _control = control;
             SetHandler(stage.Out, onPull: OnPull, onDownstreamFinish: _ => CompleteStage());
         }
+
+        /// <summary>
+        /// Hides <see cref="GraphStageLogic.Log"/> so that every line of this logic, and of librdkafka through it, carries
+        /// <see cref="ConsumerSettings.LogContext"/>. Made on first use on the stage's thread, as the base logger must be.
+        /// </summary>
+        private new ILoggingAdapter Log => _log ??= KafkaClientLogging.WithContext(base.Log, _settings.LogContext);
 
         public override void PreStart()
         {

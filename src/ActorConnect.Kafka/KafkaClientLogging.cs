@@ -5,10 +5,40 @@ using Confluent.Kafka;
 namespace ActorConnect.Kafka;
 
 /// <summary>
-/// Routes librdkafka's own log lines into Akka logging, so they end up with the stage's other logs instead of stderr.
+/// Routes librdkafka's own log lines into Akka logging, so they end up with the stage's other logs instead of stderr,
+/// and stamps the stages' loggers with the context their settings carry.
 /// </summary>
 internal static class KafkaClientLogging
 {
+    /// <summary>
+    /// <paramref name="log"/> with every property of <paramref name="context"/> (Akka's <c>WithContext</c>): the logger
+    /// a stage writes its own lines and its client's lines to.
+    /// </summary>
+    public static ILoggingAdapter WithContext(ILoggingAdapter log, IReadOnlyList<KeyValuePair<string, object>> context)
+    {
+        foreach (var (name, value) in context)
+            log = log.WithContext(name, value);
+        return log;
+    }
+
+    /// <summary>
+    /// <paramref name="existing"/> followed by <paramref name="added"/>; an added property replaces an existing one of the
+    /// same name, so that a line never carries two values for one field.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, object>> MergeContext(
+        IReadOnlyList<KeyValuePair<string, object>> existing, IEnumerable<KeyValuePair<string, object>> added)
+    {
+        var merged = existing.ToList();
+        foreach (var property in added)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(property.Key, nameof(added));
+            ArgumentNullException.ThrowIfNull(property.Value, nameof(added));
+            merged.RemoveAll(p => p.Key == property.Key);
+            merged.Add(property);
+        }
+        return merged;
+    }
+
     public static void Forward(ILoggingAdapter log, LogMessage message)
     {
         if (IsExpectedLegacyWarning(message))

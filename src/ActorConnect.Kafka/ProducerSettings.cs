@@ -7,8 +7,10 @@ namespace ActorConnect.Kafka;
 /// </summary>
 /// <remarks>
 /// Why these defaults: a source task must never lose a record it handed over, so like Kafka Connect's worker
-/// we force <c>acks=all</c> and leave idempotence off (it is not available on every broker, and Connect turns it
-/// off for source producers). <c>linger.ms=5</c> batches without adding noticeable latency. Everything in
+/// we force <c>acks=all</c>. Unlike Kafka Connect, which turns idempotence off for source producers, we turn it on
+/// wherever the broker supports it (<see cref="ActorConnect.Kafka.BrokerFeatures.SupportsIdempotence"/>, Kafka 0.11+): a produce request retried
+/// after a timeout or a dropped connection then cannot land twice, so a retry never duplicates a record and the
+/// records of a partition stay in order. <c>linger.ms=5</c> batches without adding noticeable latency. Everything in
 /// <see cref="Properties"/> (Kafka Connect's <c>producer.*</c> keys, librdkafka names) is applied last and wins.
 /// Defaults live only here, in <see cref="DefaultProperties"/> and the constants.
 /// </remarks>
@@ -17,11 +19,13 @@ public sealed record ProducerSettings
     /// <summary>Default bound of messages awaiting delivery (and emission) inside the flow.</summary>
     public const int DefaultMaxInFlight = 10000;
 
-    /// <summary>The librdkafka properties we set unless <see cref="Properties"/> says otherwise.</summary>
+    /// <summary>
+    /// The librdkafka properties we set unless <see cref="Properties"/> says otherwise; <c>enable.idempotence</c> is
+    /// added from <see cref="BrokerFeatures"/>.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> DefaultProperties { get; } = new Dictionary<string, string>
     {
         ["acks"] = "all",
-        ["enable.idempotence"] = "false",
         ["linger.ms"] = "5",
         // We only read the status, partition and offset of a delivery report: skip marshalling the rest.
         ["dotnet.producer.delivery.report.fields"] = "status",
@@ -51,6 +55,13 @@ public sealed record ProducerSettings
     /// <summary>What the broker supports; decides the compatibility properties and whether headers survive.</summary>
     public BrokerFeatures BrokerFeatures { get; init; } = BrokerFeatures.Modern;
 
+    /// <summary>
+    /// Properties added to every line the flow and its librdkafka client log (Akka's <c>WithContext</c>; structured
+    /// loggers such as Akka.Logger.Serilog keep them as fields). Lets whoever runs the flow on behalf of something else,
+    /// such as a connector's task, make those lines say so without this assembly knowing about it. Empty by default.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, object>> LogContext { get; init; } = [];
+
     /// <summary>Returns a copy with another bootstrap list.</summary>
     public ProducerSettings WithBootstrapServers(string bootstrapServers) => this with { BootstrapServers = bootstrapServers };
 
@@ -61,6 +72,13 @@ public sealed record ProducerSettings
     /// <summary>Returns a copy with the given broker features.</summary>
     public ProducerSettings WithBrokerFeatures(BrokerFeatures features) =>
         this with { BrokerFeatures = features ?? throw new ArgumentNullException(nameof(features)) };
+
+    /// <summary>
+    /// Returns a copy whose log lines also carry <paramref name="properties"/> (see <see cref="LogContext"/>); a property
+    /// replaces one of the same name.
+    /// </summary>
+    public ProducerSettings WithLogContext(IEnumerable<KeyValuePair<string, object>> properties) =>
+        this with { LogContext = KafkaClientLogging.MergeContext(LogContext, properties ?? throw new ArgumentNullException(nameof(properties))) };
 
     /// <summary>Returns a copy with one librdkafka property added or replaced.</summary>
     public ProducerSettings WithProperty(string key, string value) => WithProperties([new(key, value)]);
@@ -83,6 +101,7 @@ public sealed record ProducerSettings
         var config = new ProducerConfig();
         foreach (var (key, value) in DefaultProperties)
             config.Set(key, value);
+        config.EnableIdempotence = BrokerFeatures.SupportsIdempotence;
         // librdkafka must be able to queue everything we allow in flight, or Produce fails with QueueFull.
         config.QueueBufferingMaxMessages = Math.Max(100000, MaxInFlight);
         BrokerFeatures.ApplyTo(config);

@@ -66,6 +66,7 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
         private int _doneSignalled;
         private bool _upstreamFinished;
         private bool _warnedAboutStripping;
+        private ILoggingAdapter? _log;
 
         public Logic(ProducerStage<TPass> stage) : base(stage.Shape)
         {
@@ -76,6 +77,12 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
                 FailStage(new KafkaException(error)));
             SetHandlers(stage.In, stage.Out, this);
         }
+
+        /// <summary>
+        /// Hides <see cref="GraphStageLogic.Log"/> so that every line of this logic, and of librdkafka through it, carries
+        /// <see cref="ProducerSettings.LogContext"/>. Made on first use on the stage's thread, as the base logger must be.
+        /// </summary>
+        private new ILoggingAdapter Log => _log ??= KafkaClientLogging.WithContext(base.Log, _settings.LogContext);
 
         public override void PreStart()
         {

@@ -7,7 +7,8 @@ namespace ActorConnect.Host.Tests;
 
 /// <summary>
 /// The actorconnect command serves the REST API on <c>listeners</c>, logs the bound port, stamps each line of a
-/// connector or task with its name, and stops the REST server first on SIGTERM.
+/// connector or task with its name (the lines of a task's Kafka consumer and producer included), and stops the REST
+/// server first on SIGTERM.
 /// </summary>
 [Collection("kafka")]
 public sealed partial class RestHostTests(KafkaFixture kafka)
@@ -21,8 +22,12 @@ public sealed partial class RestHostTests(KafkaFixture kafka)
         await File.WriteAllLinesAsync(input, ["a", "b"]);
         var worker = HostProcess.WriteWorker(dir.Path, kafka);
         var source = HostProcess.WriteConnector(dir.Path, "source.properties", ("name", topic), ("connector.class", "FileStreamSource"), ("file", input), ("topic", topic));
+        // A sink too: its task's Kafka consumer stage logs in ActorConnect.Kafka, which knows nothing about tasks.
+        var sinkName = topic + "-sink";
+        var output = dir.Combine("output.txt");
+        var sink = HostProcess.WriteConnector(dir.Path, "sink.properties", ("name", sinkName), ("connector.class", "FileStreamSink"), ("file", output), ("topics", topic));
 
-        await using var host = HostProcess.Standalone(dir.Path, worker, source);
+        await using var host = HostProcess.Standalone(dir.Path, worker, source, sink);
         var line = await host.WaitForOutputAsync("REST API listening on", TimeSpan.FromSeconds(60));
         var match = AdvertisedUrl().Match(line);
         Assert.True(match.Success, line);
@@ -36,6 +41,8 @@ public sealed partial class RestHostTests(KafkaFixture kafka)
             Assert.Equal("RUNNING", status["tasks"]![0]!["state"]!.GetValue<string>());
             Assert.Equal($"127.0.0.1:{port}", status["connector"]!["worker_id"]!.GetValue<string>());
         }, TimeSpan.FromSeconds(60));
+        // Read back by the sink: its consumer has subscribed and been assigned the partition.
+        await Eventually.AssertAsync(() => Assert.Equal(new[] { "a", "b" }, HostProcess.ReadLinesShared(output).Order()), TimeSpan.FromSeconds(60));
         using var health = await http.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
 
@@ -46,6 +53,14 @@ public sealed partial class RestHostTests(KafkaFixture kafka)
         Assert.NotEmpty(taskLines);
         Assert.All(taskLines, l => Assert.Contains($"[{topic}|task-0] ", l, StringComparison.Ordinal));
         Assert.Contains(host.Lines, l => l.Contains($"[{topic}|worker] Connector {topic} started", StringComparison.Ordinal));
+        // So does every line the sink task's Kafka consumer stage writes (subscription, rebalances, stop).
+        var consumerLines = host.Lines.Where(l => l.Contains($"Kafka consumer of group connect-{sinkName} ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(consumerLines, l => l.Contains(" subscribed to ", StringComparison.Ordinal));
+        Assert.Contains(consumerLines, l => l.Contains($" assigned [{topic}-0", StringComparison.Ordinal));
+        Assert.All(consumerLines, l => Assert.Contains($"[{sinkName}|task-0] ", l, StringComparison.Ordinal));
+        // The source task's producer stage says so too; it has something to say only to a broker older than 0.10.
+        Assert.All(host.Lines.Where(l => l.Contains($"stripped before producing (first seen on topic {topic})", StringComparison.Ordinal)),
+            l => Assert.Contains($"[{topic}|task-0] ", l, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -9,13 +9,22 @@ public sealed class SettingsTests
     {
         var defaults = new ProducerSettings("h:1").BuildConfig();
         Assert.Equal(Acks.All, defaults.Acks);
-        Assert.False(defaults.EnableIdempotence);
+        Assert.True(defaults.EnableIdempotence);
         Assert.Equal(5, defaults.LingerMs);
         Assert.Equal("h:1", defaults.BootstrapServers);
 
         var overridden = new ProducerSettings("h:1").WithProperty("acks", "1").WithProperty("linger.ms", "50").BuildConfig();
         Assert.Equal(Acks.Leader, overridden.Acks);
         Assert.Equal(50, overridden.LingerMs);
+    }
+
+    [Fact]
+    public void Producers_are_idempotent_where_the_broker_supports_it_unless_the_user_says_otherwise()
+    {
+        Assert.True(new ProducerSettings("h:1").WithBrokerFeatures(BrokerFeatures.Modern).BuildConfig().EnableIdempotence);
+        Assert.False(new ProducerSettings("h:1").WithBrokerFeatures(BrokerFeatures.Legacy).BuildConfig().EnableIdempotence);
+        Assert.False(new ProducerSettings("h:1").WithBrokerFeatures(BrokerFeatures.Modern with { SupportsIdempotence = false }).BuildConfig().EnableIdempotence);
+        Assert.False(new ProducerSettings("h:1").WithProperty("enable.idempotence", "false").BuildConfig().EnableIdempotence);
     }
 
     [Fact]
@@ -32,6 +41,19 @@ public sealed class SettingsTests
         var modern = new ConsumerSettings("h:1", "g").BuildConfig();
         Assert.Null(modern.ApiVersionRequest);
         Assert.Null(modern.SessionTimeoutMs);
+    }
+
+    [Fact]
+    public void Log_context_is_empty_by_default_and_a_later_property_replaces_one_of_the_same_name()
+    {
+        Assert.Empty(new ConsumerSettings("h:1", "g").LogContext);
+        Assert.Empty(new ProducerSettings("h:1").LogContext);
+
+        KeyValuePair<string, object>[] first = [new("Connector", "a"), new("Task", 0)];
+        KeyValuePair<string, object>[] second = [new("Task", 1), new("ConnectorContext", "[a|task-1] ")];
+        KeyValuePair<string, object>[] expected = [new("Connector", "a"), new("Task", 1), new("ConnectorContext", "[a|task-1] ")];
+        Assert.Equal(expected, new ConsumerSettings("h:1", "g").WithLogContext(first).WithLogContext(second).LogContext);
+        Assert.Equal(expected, new ProducerSettings("h:1").WithLogContext(first).WithLogContext(second).LogContext);
     }
 
     [Fact]

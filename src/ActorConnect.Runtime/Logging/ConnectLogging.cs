@@ -13,11 +13,28 @@ namespace ActorConnect.Runtime.Logging;
 public static class ConnectLogging
 {
     /// <summary>A logger for the actors that run task <paramref name="id"/>.</summary>
-    public static ILoggingAdapter ForTask(IActorContext context, ConnectorTaskId id) =>
-        context.GetLogger()
-            .WithContext("Connector", id.Connector)
-            .WithContext("Task", id.Task)
-            .WithContext("ConnectorContext", $"[{id.Connector}|task-{id.Task}] ");
+    public static ILoggingAdapter ForTask(IActorContext context, ConnectorTaskId id)
+    {
+        var log = context.GetLogger();
+        foreach (var (name, value) in TaskContext(id))
+        {
+            log = log.WithContext(name, value);
+        }
+
+        return log;
+    }
+
+    /// <summary>
+    /// The properties <see cref="ForTask"/> stamps, for the loggers a task does not make itself: the Kafka stages it runs
+    /// take them as <c>ConsumerSettings.LogContext</c> / <c>ProducerSettings.LogContext</c>, so that their lines and
+    /// librdkafka's read like the task's own.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, object>> TaskContext(ConnectorTaskId id) =>
+    [
+        new("Connector", id.Connector),
+        new("Task", id.Task),
+        new("ConnectorContext", $"[{id.Connector}|task-{id.Task}] "),
+    ];
 
     /// <summary>A logger for the actor that runs connector <paramref name="name"/> itself.</summary>
     public static ILoggingAdapter ForConnector(IActorContext context, string name) =>

@@ -110,7 +110,8 @@ public sealed partial class SinkTaskActor : TaskActorBase
 
         var settings = Services.SinkConsumerSettings(Id.Connector, ConnectorConfig, features)
             .WithDispatcher(Services.Settings.ConsumerDispatcher)
-            .WithMaxBufferedRecords(Services.Settings.SinkMaxBufferedRecords);
+            .WithMaxBufferedRecords(Services.Settings.SinkMaxBufferedRecords)
+            .WithLogContext(Logging.ConnectLogging.TaskContext(Id));
         var subscription = regex is null ? Subscription.ForTopics(topics) : Subscription.ForPattern(regex);
         _listener = new SinkPartitionListener(Self, TimeSpan.FromMinutes(5));
         var maxBatch = Services.Settings.SinkMaxBatchRecords;

@@ -109,7 +109,8 @@ public sealed partial class SourceTaskActor : TaskActorBase
             .WithBrokerFeatures(features)
             .WithMaxInFlight(Services.Settings.SourceMaxInFlight)
             .WithProperties(Services.Worker.ProducerProperties)
-            .WithProperties(Overrides("producer.override."));
+            .WithProperties(Overrides("producer.override."))
+            .WithLogContext(Logging.ConnectLogging.TaskContext(Id));
         // The stage bounds the records in flight; the channel adds at most two poll() batches in front of it, so
         // the next poll overlaps with producing the previous one without a second, larger buffer.
         _channel = Channel.CreateBounded<IReadOnlyList<ProducerMessage<SourceRecord>>>(new BoundedChannelOptions(2)
