@@ -26,14 +26,15 @@
 # BENCH_HOCON (a HOCON file given to every worker with --hocon), BENCH_OFFSET_PARTITIONS (25) and
 # BENCH_STATUS_PARTITIONS (5) for the internal topics (Kafka Connect's defaults), BENCH_CHURN_HOLD_MS (2000: how
 # long each B runs before it is deleted), BENCH_SKIP_BUILD=1, BENCH_KEEP=1 (keep
-# bench/.work/failover-<run>: worker logs), BENCH_KEEP_TOPICS=1.
+# bench/.work/failover-<run>: worker logs), BENCH_KEEP_TOPICS=1, BENCH_RESULTS_DIR (bench/results: where the CSV and
+# the report go).
 # Akka settings under test are passed as environment variables, which every worker inherits, e.g.
 #   ACTORCONNECT__AKKA__CLUSTER__SPLIT_BRAIN_RESOLVER__STABLE_AFTER=2s bash bench/failover.sh
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH="$REPO/bench"
-RESULTS="$BENCH/results"
+RESULTS="${BENCH_RESULTS_DIR:-$BENCH/results}"
 ROUNDS="${BENCH_ROUNDS:-10}"
 CHURN_SECONDS="${BENCH_CHURN_SECONDS:-60}"
 RUN_ID="$(date +%Y%m%d-%H%M%S)"

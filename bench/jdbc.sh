@@ -5,7 +5,8 @@
 #     holds every row, and JdbcSinkConnector (upsert on the key) Kafka -> table, until the table holds every row;
 #     JsonConverter with schemas, Confluent's keys (batch.max.rows as below).
 # Writes bench/results/jdbc.md and appends its rows to bench/results/jdbc.csv.
-#   bench/jdbc.sh        BENCH_JDBC_ROWS (200000), BENCH_JDBC_BATCH_ROWS (5000: batch.max.rows), BENCH_TIMEOUT_S (600)
+#   bench/jdbc.sh        BENCH_JDBC_ROWS (200000), BENCH_JDBC_BATCH_ROWS (5000: batch.max.rows), BENCH_TIMEOUT_S (600),
+#                        BENCH_RESULTS_DIR (bench/results: where jdbc.md and jdbc.csv go)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,7 +15,7 @@ BATCH="${BENCH_JDBC_BATCH_ROWS:-5000}"
 TIMEOUT_S="${BENCH_TIMEOUT_S:-600}"
 RUN_ID="$(date +%Y%m%d%H%M%S)"
 WORK="$REPO/bench/.work/jdbc-$RUN_ID"
-RESULTS="$REPO/bench/results"
+RESULTS="${BENCH_RESULTS_DIR:-$REPO/bench/results}"
 HOST_DLL="$REPO/src/ActorConnect.Host/bin/Release/net10.0/actorconnect.dll"
 ACBENCH="$REPO/bench/ActorConnect.Bench/bin/Release/net10.0/acbench.dll"
 JDBC="$REPO/bench/ActorConnect.Bench.Jdbc/bin/Release/net10.0/acbench-jdbc.dll"
@@ -117,8 +118,15 @@ sink_rate="$(rate "$sink_s")"
   echo "| raw Npgsql binary COPY (ceiling) | $ROWS | $(field seconds "$copy_out") | $copy_rate | | |"
   echo "| **ActorConnect** Kafka → table (upsert) | $ROWS | $sink_s | $sink_rate | $(pct "$sink_rate" "$copy_rate") | $(field rss_mb "$sink_out") |"
 } | tee "$RESULTS/jdbc.md"
-[[ -f "$RESULTS/jdbc.csv" ]] || echo "run,path,rows,seconds,rows_per_s" >"$RESULTS/jdbc.csv"
-printf '%s\n' "$RUN_ID,raw-read,$ROWS,$(field seconds "$read_out"),$read_rate" \
-  "$RUN_ID,ac-source,$ROWS,$src_s,$src_rate" \
-  "$RUN_ID,raw-copy,$ROWS,$(field seconds "$copy_out"),$copy_rate" \
-  "$RUN_ID,ac-sink,$ROWS,$sink_s,$sink_rate" >>"$RESULTS/jdbc.csv"
+# The CSV is appended run after run. Files from before peak_rss_mb was recorded get the column in their header (their
+# rows leave it empty) rather than a second header further down.
+HEADER="run,path,rows,seconds,rows_per_s,peak_rss_mb"
+if [[ ! -f "$RESULTS/jdbc.csv" ]]; then
+  echo "$HEADER" >"$RESULTS/jdbc.csv"
+elif [[ "$(head -n 1 "$RESULTS/jdbc.csv")" == "run,path,rows,seconds,rows_per_s" ]]; then
+  sed -i "1s/.*/$HEADER/" "$RESULTS/jdbc.csv"
+fi
+printf '%s\n' "$RUN_ID,raw-read,$ROWS,$(field seconds "$read_out"),$read_rate," \
+  "$RUN_ID,ac-source,$ROWS,$src_s,$src_rate,$(field rss_mb "$source_out")" \
+  "$RUN_ID,raw-copy,$ROWS,$(field seconds "$copy_out"),$copy_rate," \
+  "$RUN_ID,ac-sink,$ROWS,$sink_s,$sink_rate,$(field rss_mb "$sink_out")" >>"$RESULTS/jdbc.csv"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput benchmark, run on demand (never as a test): lines per second for file -> Kafka and Kafka -> file on the
-# local Kafka 0.9.0.1 broker (scripts/kafka-local.sh), for
+# local Kafka 0.9.0.1 broker (scripts/kafka-local.sh), and file -> Kafka from a file that grows at a steady rate, for
 #   - the raw Confluent.Kafka producer / consumer (the ceiling),
 #   - ActorConnect's standalone host with FileStreamSource / FileStreamSink,
 #   - Kafka Connect 0.9.0.1's own connect-standalone with its FileStreamSource / FileStreamSink (same Kafka package),
@@ -17,6 +17,13 @@
 #     the "first record" column shows how much of the time passed before the first record arrived;
 #   - Kafka Connect 0.9's FileStreamSource is quadratic on a large existing file (it never finishes 1M lines), so its
 #     source row uses an existing 100,000-line file, and ActorConnect runs on that same file for a like-for-like row;
+#   - growing file (Kafka Connect 0.9's source tails a file well, so this is the like-for-like source case at scale):
+#     each worker, and a raw producer that tails the file (acbench raw-tail), starts on an empty file; acbench grow-file
+#     appends one line and waits until the topic holds it (the worker is up: "first record"), then appends the other
+#     lines at BENCH_GROW_RATE lines/s for BENCH_GROW_SECONDS, in chunks every 10 ms, and waits until the topic holds
+#     them all. The rate is the generator's, so the figures to compare are the lag (last line appended -> topic holds
+#     every line; worst and mean lag during the run) and the worker's CPU while the file grew. A worker kept up when
+#     its worst lag stayed within BENCH_GROW_MAX_LAG_S;
 #   - both workers use StringConverter for keys and values, so they do the same work;
 #   - peak RSS is VmHWM from /proc/<pid>/status, read after the work is done and before SIGINT.
 #
@@ -25,7 +32,9 @@
 # BENCH_QUIET_WAIT_S (300): wait up to that long for the machine's busy CPU (in cores) to drop below that before starting,
 # BENCH_AC_BATCH_SIZE (unset: the connector's default), BENCH_OFFSET_FLUSH_MS (10000, both workers'
 # offset.flush.interval.ms), BENCH_KEEP=1 keeps bench/.work/<run> (files, logs), BENCH_SKIP_BUILD=1 skips the builds,
-# BENCH_KEEP_TOPICS=1 keeps the bench topics on the broker.
+# BENCH_KEEP_TOPICS=1 keeps the bench topics on the broker, BENCH_GROW_RATE (5000 lines/s), BENCH_GROW_SECONDS (30),
+# BENCH_GROW_MAX_LAG_S (5), BENCH_CASES ("source sink grow": which cases run), BENCH_RESULTS_DIR (bench/results: where
+# latest.md, throughput.csv and throughput.png go; point it elsewhere to try the script without replacing the results).
 # The broker is shared: the script holds a kafka-local.sh lease while it runs, gives clients the legacy settings from
 # the broker's version instead of probing it, and aborts if the broker is restarted underneath it.
 set -euo pipefail
@@ -40,11 +49,20 @@ REST_PORT="${BENCH_REST_PORT:-18083}"
 FLUSH_MS="${BENCH_OFFSET_FLUSH_MS:-10000}"
 QUIET_CPU="${BENCH_QUIET_CPU:-0.3}"
 QUIET_WAIT_S="${BENCH_QUIET_WAIT_S:-300}"
+# 5,000 lines/s: Kafka Connect 0.9's file source keeps up with it with room to spare. Its read buffer doubles whenever
+# one read fills it and never shrinks, and every line it takes out shifts the whole buffer, so a backlog (its poll
+# sleeps 1 s when it finds nothing new) makes every later line dearer: in trials on this 2-core machine it kept up with
+# 10,000 lines/s at about half a core and fell behind for good at 20,000 (the buffer grows, each line costs more, the
+# backlog grows), which would only time the row out. BENCH_GROW_RATE=20000 shows that.
+GROW_RATE="${BENCH_GROW_RATE:-5000}"
+GROW_SECONDS="${BENCH_GROW_SECONDS:-30}"
+GROW_MAX_LAG_S="${BENCH_GROW_MAX_LAG_S:-5}"
+CASES=" ${BENCH_CASES:-source sink grow} "
 PARTITIONS=3
 RUN_ID="$(date +%Y%m%d-%H%M%S)"
 WORK="$BENCH/.work/$RUN_ID"
 DATA="$BENCH/.work/data"
-RESULTS="$BENCH/results"
+RESULTS="${BENCH_RESULTS_DIR:-$BENCH/results}"
 HOST_DLL="$REPO/src/ActorConnect.Host/bin/Release/net10.0/actorconnect.dll"
 BENCH_DLL="$BENCH/ActorConnect.Bench/bin/Release/net10.0/acbench.dll"
 KAFKA_LOCAL="$REPO/scripts/kafka-local.sh"
@@ -60,7 +78,7 @@ die() { log "$*"; exit 1; }
 STARTED=()      # every background process this script started; the trap stops those still alive
 LEASED=0
 
-alive() { [[ -n "${1:-}" ]] && [[ -r "/proc/$1/stat" ]] && ! sed 's/.*) //' "/proc/$1/stat" | grep -q '^[ZX]'; }
+alive() { [[ -n "${1:-}" ]] && [[ -r "/proc/$1/stat" ]] && ! sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | grep -q '^[ZX]'; }
 
 stop_pid() {
   # SIGINT (both workers stop cleanly on it), bounded wait, then KILL.
@@ -159,19 +177,39 @@ disturbance() { # disturbance ERRORS_BEFORE SYSTEM NOTE
 # ---------------------------------------------------------------- results
 ROWS=()
 DIAG=()
-CSV=("case,system,direction,lines,seconds,lines_per_s,peak_rss_mb,worker_cpu_s")
+# The run date (the report's) is added to every CSV row when the CSV is written.
+CSV=("case,system,direction,lines,seconds,lines_per_s,peak_rss_mb,worker_cpu_s,lag_s,max_lag_s,grow_cpu_s,run_date")
 declare -A RATE RSS
 add_row() {
-  # add_row KEY SYSTEM DIRECTION LINES SECONDS RSS_KB WORKER_CPU BROKER_CPU OTHER_CPU FIRST CHECK NOTE
+  # add_row KEY SYSTEM DIRECTION LINES SECONDS RSS_KB WORKER_CPU BROKER_CPU OTHER_CPU FIRST CHECK NOTE [CASE LAG MAX_LAG GROW_CPU]
   local key="$1" system="$2" dir="$3" lines="$4" secs="$5" rss_kb="$6" wcpu="$7" bcpu="$8" ocpu="$9" first="${10}" check="${11}" note="${12}"
+  local case="${13:-}" lag="${14:-}" max_lag="${15:-}" grow_cpu="${16:-}"
   local rate="-" rss_mb="-"
   if [[ "$secs" != "-" ]]; then rate="$(calc "sprintf(\"%.0f\", $lines / $secs)")"; RATE[$key]="$rate"; fi
   if [[ "$rss_kb" != "-" && "$rss_kb" != 0 ]]; then rss_mb="$(mb "$rss_kb")"; RSS[$key]="$rss_mb"; fi
   ROWS+=("| $system | $dir | $lines | $secs | $rate | $rss_mb | $wcpu | $bcpu | $ocpu | $first | $check | $note |")
-  # The case a row belongs to, for the CSV and the chart: rows of one case had the same input.
-  local case="$dir $(awk -v n="$lines" 'BEGIN { print (n >= 1000000 ? n / 1000000 "M" : n / 1000 "k") }')"
-  CSV+=("$case,$system,$dir,$lines,${secs/-/},${rate/-/},${rss_mb/-/},${wcpu/-/}")
+  # The case a row belongs to, for the CSV and the chart: rows of one case had the same input (the growing-file rows
+  # name theirs). No comma in it: the CSV is split on commas.
+  [[ -n "$case" ]] || case="$dir $(awk -v n="$lines" 'BEGIN { print (n >= 1000000 ? n / 1000000 "M" : n / 1000 "k") }')"
+  CSV+=("$case,$system,$dir,$lines,${secs/-/},${rate/-/},${rss_mb/-/},${wcpu/-/},${lag/-/},${max_lag/-/},${grow_cpu/-/}")
   log "ROW $system $dir: $lines lines, $secs s, $rate lines/s, peak RSS $rss_mb MB ($check)"
+}
+
+# ---------------------------------------------------------------- launching a measured process
+# launch SYSTEM LOGFILE COMMAND...: starts it in the background; its PID (the measured process) is left in LAUNCHED.
+launch() {
+  local system="$1" logf="$2" pid i=0; shift 2
+  # A non-interactive bash starts background commands with SIGINT ignored, and both .NET and the JVM leave an ignored
+  # SIGINT ignored: perl puts back the default disposition, then execs the worker (same PID).
+  perl -e '$SIG{INT} = "DEFAULT"; exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"' -- "$@" >"$logf" 2>&1 </dev/null &
+  pid=$!
+  STARTED+=("$pid")
+  if [[ "$system" == "Kafka Connect 0.9" ]]; then
+    # perl execs kafka-local.sh, which execs connect-standalone.sh, which execs kafka-run-class.sh, which execs java: same PID.
+    while alive "$pid" && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != java ]] && ((i < 100)); do sleep 0.05; i=$((i + 1)); done
+    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == java ]] || log "warning: pid $pid is $(cat "/proc/$pid/comm" 2>/dev/null), not java"
+  fi
+  LAUNCHED="$pid"
 }
 
 # ---------------------------------------------------------------- worker rows
@@ -183,17 +221,8 @@ run_worker() {
   sleep 2
   b0="$(broker_cpu)"; m0="$(machine_busy)"; p0="$(probe_errors)"
   t0="$(now)"
-  # A non-interactive bash starts background commands with SIGINT ignored, and both .NET and the JVM leave an ignored
-  # SIGINT ignored: perl puts back the default disposition, then execs the worker (same PID).
-  perl -e '$SIG{INT} = "DEFAULT"; exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"' -- "$@" >"$logf" 2>&1 </dev/null &
-  pid=$!
-  STARTED+=("$pid")
-  if [[ "$system" == "Kafka Connect 0.9" ]]; then
-    # perl execs kafka-local.sh, which execs connect-standalone.sh, which execs kafka-run-class.sh, which execs java: same PID.
-    local i=0
-    while alive "$pid" && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != java ]] && ((i < 100)); do sleep 0.05; i=$((i + 1)); done
-    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == java ]] || log "warning: pid $pid is $(cat "/proc/$pid/comm" 2>/dev/null), not java"
-  fi
+  launch "$system" "$logf" "$@"
+  pid="$LAUNCHED"
   if [[ "$kind" == topic ]]; then
     out="$(acbench wait-topic "$BOOTSTRAP" "$target" "$lines" "$timeout" --since "$t0" --pid "$pid" $PROTO)" || rc=$?
   else
@@ -258,6 +287,62 @@ run_raw() {
   add_row "$key" "Confluent.Kafka (raw)" "$dir" "$lines" "$secs" "$(field vmhwm_kb "$out")" "$wcpu" "$bcpu" "$ocpu" \
     "$(calc "sprintf(\"%.2f\", $secs - $(field loop_seconds "$out"))")" "$check" \
     "$(disturbance "$p0" raw "$(calc "sprintf(\"%.0f\", $(field loop_rate "$out"))") lines/s after startup")"
+}
+
+# ---------------------------------------------------------------- growing-file rows
+# Launches a worker (or raw-tail) on an empty file, lets acbench grow-file append to it at the steady rate and time the
+# topic, samples the process, stops it with SIGINT, records the row.
+#   run_grow KEY SYSTEM INPUT TOPIC LAUNCH...
+declare -A GROW_LAG GROW_MAX_LAG GROW_MEAN_LAG GROW_CPU GROW_SHARE GROW_KEPT GROW_SYSTEM
+GROW_KEYS=()
+run_grow() {
+  local key="$1" system="$2" input="$3" topic="$4"; shift 4
+  local logf="$WORK/$key.log" lines t0 pid b0 m0 p0 out rc=0 rss wcpu bcpu ocpu check note n kept secs gcpu share late
+  lines="$(calc "sprintf(\"%.0f\", $GROW_RATE * $GROW_SECONDS)")"
+  local case="growing file at $GROW_RATE lines/s"
+  sleep 2
+  b0="$(broker_cpu)"; m0="$(machine_busy)"; p0="$(probe_errors)"
+  t0="$(now)"
+  launch "$system" "$logf" "$@"
+  pid="$LAUNCHED"
+  # grow-file is the generator and the stopwatch; it also reads the worker's CPU when the steady appending starts and
+  # when the topic holds every line, so that figure leaves out the start-up (a JVM's is several CPU seconds).
+  out="$(acbench grow-file "$input" "$GROW_RATE" "$GROW_SECONDS" --bootstrap "$BOOTSTRAP" --topic "$topic" \
+    --since "$t0" --pid "$pid" --timeout "$TIMEOUT_S" $PROTO 2>>"$WORK/$key.grow.log")" || rc=$?
+  rss="$(hwm_kb "$pid")"; wcpu="$(cpu_of "$pid")"
+  bcpu="$(calc "sprintf(\"%.2f\", $(broker_cpu) - $b0)")"
+  ocpu="$(calc "sprintf(\"%.2f\", $(machine_busy) - $m0 - $wcpu - $bcpu)")"
+  if [[ "$system" == ActorConnect ]]; then DIAG+=("- **$system growing file** (pid $pid, $wcpu s CPU): $(thread_cpu "$pid")"); fi
+  stop_pid "$pid"
+  check_broker
+  note="$(disturbance "$p0" "$system" "")"
+  if ((rc != 0)) || [[ -z "$(field seconds "$out")" ]]; then
+    log "$system growing file FAILED: $out; last lines of $logf:"
+    tail -n 25 "$logf" >&2
+    DIAG+=("- **$system growing file FAILED** ($out). Log tail:" "\`\`\`" "$(tail -n 15 "$logf")" "\`\`\`")
+    add_row "$key" "$system" "growing file → Kafka" "$lines" "-" "${rss:-0}" "$wcpu" "$bcpu" "$ocpu" "-" \
+      "FAILED ($(field count "$out") of $lines)" "${note:+$note; }grows at $GROW_RATE lines/s for $GROW_SECONDS s" "$case"
+    # In the growing-file table too: a worker that falls far behind ends here, when BENCH_TIMEOUT_S runs out.
+    GROW_KEYS+=("$key"); GROW_SYSTEM[$key]="$system"
+    GROW_KEPT[$key]="**did not finish**: $(field count "$out") of $lines lines in the topic when it gave up (stage $(field stage "$out"))"
+    return 0
+  fi
+  secs="$(field seconds "$out")"; gcpu="$(field worker_cpu_s "$out")"
+  share="-"   # grow-file prints "-" for the CPU when the worker was gone before it could read it
+  [[ "$gcpu" == - ]] || share="$(calc "sprintf(\"%.0f%%\", 100 * $gcpu / $secs)")"
+  if awk "BEGIN { exit !($(field max_lag_s "$out") <= $GROW_MAX_LAG_S) }"; then kept="kept up"; else kept="**fell behind** (worst lag over ${GROW_MAX_LAG_S} s)"; fi
+  n="$(acbench count-topic "$BOOTSTRAP" "$topic" $PROTO 2>/dev/null || echo '?')"
+  if [[ "$n" == "$lines" ]]; then check="ok"; else check="topic holds $n"; fi
+  note="${note:+$note; }grows at $GROW_RATE lines/s for $GROW_SECONDS s: $kept; lag $(field lag_s "$out") s at the end, worst $(field max_lag_s "$out") s, mean $(field mean_lag_s "$out") s; CPU while growing $gcpu s ($share of a core)"
+  # A generator that could not keep its own schedule (a busy machine) is said so: the rate was lower for a while.
+  late="$(field max_late_s "$out")"
+  if awk "BEGIN { exit !($late > 0.5) }"; then note="$note; the generator fell up to $late s behind its schedule"; fi
+  GROW_KEYS+=("$key"); GROW_SYSTEM[$key]="$system"
+  GROW_LAG[$key]="$(field lag_s "$out")"; GROW_MAX_LAG[$key]="$(field max_lag_s "$out")"; GROW_MEAN_LAG[$key]="$(field mean_lag_s "$out")"
+  [[ "$gcpu" == - ]] || GROW_CPU[$key]="$gcpu"
+  GROW_SHARE[$key]="$share"; GROW_KEPT[$key]="$kept"
+  add_row "$key" "$system" "growing file → Kafka" "$lines" "$secs" "$rss" "$wcpu" "$bcpu" "$ocpu" "$(field ready_seconds "$out")" "$check" "$note" \
+    "$case" "$(field lag_s "$out")" "$(field max_lag_s "$out")" "$gcpu"
 }
 
 # ---------------------------------------------------------------- config files
@@ -353,7 +438,10 @@ log "load at start: $LOAD_START"
 T="bench-$RUN_ID"
 T="${T//[^a-zA-Z0-9-]/-}"
 
+has_case() { [[ "$CASES" == *" $1 "* ]]; }
+
 # ================================================================ (c) file -> Kafka
+if has_case source; then
 new_topic "$T-raw-src"
 run_raw raw-src "file → Kafka" "$LINES" topic "$T-raw-src" raw-produce "$BOOTSTRAP" "$SRC_FILE" "$T-raw-src"
 
@@ -375,8 +463,10 @@ ac_worker "$WORK/ac-src-small.worker.properties" "$WORK/ac-src-small.offsets"
 source_props "$WORK/ac-src-small.properties" "bench-ac-src-small-$RUN_ID" FileStreamSource "$SMALL_FILE" "$T-ac-src-small"
 run_worker ac-src-small ActorConnect "file → Kafka" "$SMALL" topic "$T-ac-src-small" "$TIMEOUT_S" "same $SMALL-line file as Kafka Connect" \
   dotnet "$HOST_DLL" standalone "$WORK/ac-src-small.worker.properties" "$WORK/ac-src-small.properties"
+fi
 
 # ================================================================ (c) Kafka -> file, all three on one preloaded topic
+if has_case sink; then
 new_topic "$T-preloaded"
 log "preloading $LINES lines into $T-preloaded"
 acbench preload "$BOOTSTRAP" "$SRC_FILE" "$T-preloaded" $PROTO >/dev/null 2>"$WORK/preload.log" || { cat "$WORK/preload.log" >&2; die "preload failed"; }
@@ -395,8 +485,34 @@ sink_props "$WORK/kc-sink.properties" "bench-kc-sink-$RUN_ID" org.apache.kafka.c
 LOG_DIR="$WORK/connect-logs" run_worker kc-sink "Kafka Connect 0.9" "Kafka → file" "$LINES" lines "$WORK/kc-sink.txt" "$TIMEOUT_S" "" \
   bash "$KAFKA_LOCAL" connect-standalone "$WORK/kc-sink.worker.properties" "$WORK/kc-sink.properties"
 rm -f "$WORK/kc-sink.txt"
+fi
+
+# ================================================================ (c) growing file -> Kafka, all three on the same schedule
+# Each on its own empty file and fresh topic (a worker with no stored offset reads its file from the start).
+if has_case grow; then
+new_topic "$T-raw-grow"
+: >"$WORK/raw-grow.txt"
+run_grow raw-grow "Confluent.Kafka (raw)" "$WORK/raw-grow.txt" "$T-raw-grow" \
+  dotnet "$BENCH_DLL" raw-tail "$BOOTSTRAP" "$WORK/raw-grow.txt" "$T-raw-grow" $PROTO
+
+new_topic "$T-ac-grow"
+: >"$WORK/ac-grow.txt"
+ac_worker "$WORK/ac-grow.worker.properties" "$WORK/ac-grow.offsets"
+source_props "$WORK/ac-grow.properties" "bench-ac-grow-$RUN_ID" FileStreamSource "$WORK/ac-grow.txt" "$T-ac-grow"
+run_grow ac-grow ActorConnect "$WORK/ac-grow.txt" "$T-ac-grow" \
+  dotnet "$HOST_DLL" standalone "$WORK/ac-grow.worker.properties" "$WORK/ac-grow.properties"
+
+new_topic "$T-kc-grow"
+: >"$WORK/kc-grow.txt"
+kc_worker "$WORK/kc-grow.worker.properties" "$WORK/kc-grow.offsets"
+source_props "$WORK/kc-grow.properties" "bench-kc-grow-$RUN_ID" org.apache.kafka.connect.file.FileStreamSourceConnector "$WORK/kc-grow.txt" "$T-kc-grow"
+LOG_DIR="$WORK/connect-logs" run_grow kc-grow "Kafka Connect 0.9" "$WORK/kc-grow.txt" "$T-kc-grow" \
+  bash "$KAFKA_LOCAL" connect-standalone "$WORK/kc-grow.worker.properties" "$WORK/kc-grow.properties"
+rm -f "$WORK"/*-grow.txt
+fi
 
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
+REPORT_EPOCH="$(date -u +%s)"   # the report's date, also every CSV row's run_date
 
 # ================================================================ (d) report
 ratio() { # ratio A B: A/B as "x.xx×", or "n/a"
@@ -414,7 +530,7 @@ COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C
 {
   echo "# ActorConnect throughput benchmark"
   echo
-  echo "- Date: $(date -u '+%Y-%m-%d %H:%M:%S UTC') (run $RUN_ID, commit $COMMIT)"
+  echo "- Date: $(date -u -d "@$REPORT_EPOCH" '+%Y-%m-%d %H:%M:%S UTC') (run $RUN_ID, commit $COMMIT)"
   echo "- Machine: $(nproc) cores (\`nproc\`), $CPU_MODEL, $MEM_TOTAL memory"
   echo "- Broker: Apache Kafka $BROKER_VERSION, 1 broker, RF=1, $PARTITIONS partitions per topic, on the same machine (scripts/kafka-local.sh)"
   echo "- Peers: Kafka Connect $BROKER_VERSION standalone (same package, $JAVA_VERSION, default heap -Xmx256M); Confluent.Kafka $CK_VERSION (.NET SDK $DOTNET_VERSION)"
@@ -436,6 +552,13 @@ COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C
   echo "every line (quadratic) and sends nothing until the whole file is read: on 1M lines it never finishes (OOM after 9 min with"
   echo "the default heap). Its source row therefore uses an existing $SMALL-line file (not a growing file), and ActorConnect's"
   echo "row on that same file is the like-for-like comparison."
+  if ((${#GROW_KEYS[@]})); then
+    echo "Growing-file rows (\"growing file → Kafka\"): the source file grows at $GROW_RATE lines/s for $GROW_SECONDS s while the worker"
+    echo "runs (acbench grow-file, chunks every 10 ms). Seconds: from the first scheduled line until the topic holds every line"
+    echo "(the appending plus the lag), so Lines/s says whether the worker kept up; First record s: from the launch until the"
+    echo "first line (appended before the others) was in the topic; Worker CPU s: the whole process, start-up included (the notes"
+    echo "and the table below have the CPU while the file grew, which leaves the start-up out)."
+  fi
   echo
   echo "## Against the aims"
   echo
@@ -461,6 +584,27 @@ COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C
   echo "| file → Kafka $LINES lines | n/a (Kafka Connect 0.9 cannot finish it) | $(ratio "${RATE[ac-src]:-}" "${RATE[raw-src]:-}") | n/a |"
   echo "| file → Kafka $SMALL lines | $(ratio "${RATE[ac-src-small]:-}" "${RATE[kc-src-small]:-}") | n/a | $(ratio "${RSS[ac-src-small]:-}" "${RSS[kc-src-small]:-}") |"
   echo "| Kafka → file $LINES lines | $(ratio "${RATE[ac-sink]:-}" "${RATE[kc-sink]:-}") | $(ratio "${RATE[ac-sink]:-}" "${RATE[raw-sink]:-}") | $(ratio "${RSS[ac-sink]:-}" "${RSS[kc-sink]:-}") |"
+  if ((${#GROW_KEYS[@]})); then
+    echo "| growing file, $GROW_RATE lines/s for $GROW_SECONDS s | n/a (the generator sets the rate); CPU while growing: $(ratio "${GROW_CPU[ac-grow]:-}" "${GROW_CPU[kc-grow]:-}") | n/a; CPU while growing: $(ratio "${GROW_CPU[ac-grow]:-}" "${GROW_CPU[raw-grow]:-}") | $(ratio "${RSS[ac-grow]:-}" "${RSS[kc-grow]:-}") |"
+  fi
+  echo
+  if ((${#GROW_KEYS[@]})); then
+    echo "## Growing file: $GROW_RATE lines/s for $GROW_SECONDS s"
+    echo
+    echo "The rate is the generator's: what differs is how far behind the file each one stays and the CPU it spends meanwhile."
+    echo "Lag: how long the oldest line not yet in the topic had been in the file (sampled every 25 ms); at the end: from the last"
+    echo "line appended until the topic held every line. CPU while growing: from the first scheduled line until then. Kept up: worst"
+    echo "lag within $GROW_MAX_LAG_S s."
+    echo
+    echo "| System | Kept up | Lag at the end s | Worst lag s | Mean lag s | CPU while growing s | Share of a core | Peak RSS MB |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    for k in "${GROW_KEYS[@]}"; do
+      echo "| ${GROW_SYSTEM[$k]} | ${GROW_KEPT[$k]} | ${GROW_LAG[$k]:--} | ${GROW_MAX_LAG[$k]:--} | ${GROW_MEAN_LAG[$k]:--} | ${GROW_CPU[$k]:--} | ${GROW_SHARE[$k]:--} | ${RSS[$k]:-} |"
+    done
+    echo
+    echo "ActorConnect's CPU while growing: $(ratio "${GROW_CPU[ac-grow]:-}" "${GROW_CPU[kc-grow]:-}") Kafka Connect's, $(ratio "${GROW_CPU[ac-grow]:-}" "${GROW_CPU[raw-grow]:-}") the raw"
+    echo "producer's; peak RSS $(ratio "${RSS[ac-grow]:-}" "${RSS[kc-grow]:-}") Kafka Connect's, $(ratio "${RSS[ac-grow]:-}" "${RSS[raw-grow]:-}") the raw producer's."
+  fi
   echo
   echo "Raw rows: \`bench/results/throughput.csv\`; chart: \`bench/results/throughput.png\`."
   if ((${#DIAG[@]})); then
@@ -474,7 +618,8 @@ COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C
 } >"$WORK/latest.md"
 
 cp "$WORK/latest.md" "$RESULTS/latest.md"
-printf '%s\n' "${CSV[@]}" >"$RESULTS/throughput.csv"
+RUN_DATE="$(date -u -d "@$REPORT_EPOCH" +%Y-%m-%dT%H:%M:%SZ)"
+{ echo "${CSV[0]}"; printf '%s\n' "${CSV[@]:1}" | sed "s/\$/,$RUN_DATE/"; } >"$RESULTS/throughput.csv"
 dotnet "$BENCH/ActorConnect.Bench.Chart/bin/Release/net10.0/acbench-chart.dll" "$RESULTS/throughput.csv" "$RESULTS/throughput.png" >&2 \
   || log "the chart could not be drawn (see above); the table and the CSV are written"
 cat "$RESULTS/latest.md"

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Records per second through a source task's record path (transform chain + JsonConverter) with no transform and with
 # a chain of three (HoistField, InsertField, ReplaceField): bench/ActorConnect.Bench.Transforms, BenchmarkDotNet.
-# On demand, never a test. Writes bench/results/transforms.md (the table, the machine and the load).
+# On demand, never a test. Writes bench/results/transforms.md (the table, the machine and the load) and
+# bench/results/transforms.csv (BenchmarkDotNet's CSV report: Mean [ns], Allocated [B], ...; bench/suite.sh merges it).
 #   bench/transforms.sh [--job short|medium|long]   (default: BenchmarkDotNet's default job)
+# BENCH_RESULTS_DIR (bench/results) writes the two files elsewhere (to try the script without replacing the results).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PROJECT="$REPO/bench/ActorConnect.Bench.Transforms"
-OUT="$REPO/bench/results/transforms.md"
+RESULTS="${BENCH_RESULTS_DIR:-$REPO/bench/results}"
+OUT="$RESULTS/transforms.md"
 ARTIFACTS="$REPO/bench/.work/transforms"
 
+mkdir -p "$RESULTS"
 dotnet build "$PROJECT" -c Release -nologo -v q >/dev/null
 rm -rf "$ARTIFACTS"
 load_before="$(cut -d' ' -f1 /proc/loadavg)"
@@ -24,4 +28,8 @@ report="$(ls "$ARTIFACTS"/results/*-report-github.md | head -1)"
   echo
   sed -n '/^|/,$p' "$report"
 } > "$OUT"
+# The CSV report is written in fixed units with invariant numbers (see the project's Program.cs), so the merge reads it
+# the same way on any machine; the Markdown above keeps the units BenchmarkDotNet picked.
+csv="$(ls "$ARTIFACTS"/results/*-report.csv | head -1)"
+cp "$csv" "$RESULTS/transforms.csv"
 cat "$OUT"

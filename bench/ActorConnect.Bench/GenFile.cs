@@ -11,25 +11,39 @@ internal static class GenFile
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
+        var maker = new LineMaker();
         var line = new byte[LineBytes];
-        ulong state = 0x9E3779B97F4A7C15;
         for (long i = 0; i < lines; i++)
         {
-            Encoding.ASCII.GetBytes(i.ToString("D10", System.Globalization.CultureInfo.InvariantCulture), line);
-            line[10] = (byte)' ';
-            for (var j = 11; j < LineBytes - 1; j++)
-            {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                line[j] = (byte)('a' + (int)(state % 26));
-            }
-
-            line[LineBytes - 1] = (byte)'\n';
+            maker.Fill(line, i);
             output.Write(line);
         }
 
         Console.Error.WriteLine($"acbench: wrote {lines} lines ({lines * LineBytes} bytes) to {path}");
         return 0;
+    }
+}
+
+/// <summary>
+/// Makes the lines of <see cref="GenFile"/>: the number makes each line unique, the letters come from one xorshift
+/// sequence running through the lines (so a file made line by line, as grow-file does, looks like gen-file's).
+/// </summary>
+internal sealed class LineMaker
+{
+    private ulong _state = 0x9E3779B97F4A7C15;
+
+    public void Fill(Span<byte> line, long number)
+    {
+        Encoding.ASCII.GetBytes(number.ToString("D10", System.Globalization.CultureInfo.InvariantCulture), line);
+        line[10] = (byte)' ';
+        for (var j = 11; j < GenFile.LineBytes - 1; j++)
+        {
+            _state ^= _state << 13;
+            _state ^= _state >> 7;
+            _state ^= _state << 17;
+            line[j] = (byte)('a' + (int)(_state % 26));
+        }
+
+        line[GenFile.LineBytes - 1] = (byte)'\n';
     }
 }

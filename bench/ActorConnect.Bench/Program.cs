@@ -1,3 +1,4 @@
+using System.Globalization;
 using ActorConnect.Bench;
 
 // acbench: the client side of bench/run.sh. Every measuring command ends with one "RESULT key=value ..." line on stdout,
@@ -15,6 +16,9 @@ try
     {
         "probe" when rest.Length == 1 => Probe(rest[0]),
         "gen-file" when rest.Length == 2 => GenFile.Run(rest[0], long.Parse(rest[1])),
+        "grow-file" when rest.Length == 3 => GrowFile.Run(rest[0], double.Parse(rest[1], CultureInfo.InvariantCulture), double.Parse(rest[2], CultureInfo.InvariantCulture), options),
+        "raw-tail" when rest.Length == 3 => RawTail.Run(rest[0], rest[1], rest[2], options),
+        "suite-merge" when rest.Length == 1 => SuiteMerge.Run(rest[0], options),
         "raw-produce" when rest.Length == 3 => Produce.Run(rest[0], rest[1], rest[2], options, preload: false),
         "preload" when rest.Length == 3 => Produce.Run(rest[0], rest[1], rest[2], options, preload: true),
         "raw-consume" when rest.Length == 4 => Consume.Run(rest[0], rest[1], long.Parse(rest[2]), rest[3], options),
@@ -44,6 +48,14 @@ static int Usage()
         usage: acbench <command> [args] [options]
           probe <bootstrap>                                    prints legacy (Kafka < 0.10, no ApiVersions) or modern
           gen-file <path> <lines>                              numbered, unique lines of 100 bytes (99 + '\n')
+          grow-file <path> <rate> <seconds>                    appends rate*seconds such lines at rate lines/s, in chunks every
+                                                               --chunk-ms (10), each flushed; with --bootstrap B --topic T also the
+                                                               stopwatch: first line, wait for it in T (ready), the rest on schedule,
+                                                               then wait until T holds them all: lag, worst lag, --pid's CPU meanwhile
+          raw-tail <bootstrap> <file> <topic>                  the ceiling for a growing file: follows the file (--idle-ms 100), produces
+                                                               each line as raw-produce does, until SIGINT/SIGTERM
+          suite-merge <results-dir>                            every part's results (throughput.csv, failover.csv, transforms.csv or
+                                                               .md, jdbc.csv) into suite.csv and suite.md (--csv, --md, --chart name)
           raw-produce <bootstrap> <file> <topic>               the ceiling: Produce() + delivery handler, acks=all, linger.ms=5, Flush
           preload <bootstrap> <file> <topic>                   the same, to fill a topic before a sink run
           raw-consume <bootstrap> <topic> <count> <outfile>    group consumer, writes each value as a line, one commit at the end
@@ -61,8 +73,9 @@ static int Usage()
         options:
           --legacy | --modern     broker protocol (--legacy for Kafka < 0.10). Without either, an ApiVersions probe decides,
                                   which makes a 0.9 broker drop other clients' concurrent requests: give the flag on a shared broker
-          --since <unix-seconds>  wait-*: report the time elapsed since this instant (default: since the command started)
-          --pid <pid>             wait-*: give up as soon as this process has exited
+          --since <unix-seconds>  wait-*, grow-file: report the time elapsed since this instant (default: since the command started)
+          --pid <pid>             wait-*, grow-file: give up as soon as this process has exited
+          --timeout <seconds>     grow-file: give up waiting for the topic after this long (600)
           --mark <n>              wait-*: also report when n records were there (default: 99.9% of the count)
           --group <id>            raw-consume: the consumer group (default: a fresh one, so it reads from the start)
           --set <k=v,k=v>         raw-consume: extra librdkafka consumer properties (to try a worker's settings on the bare client)

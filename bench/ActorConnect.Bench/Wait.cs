@@ -162,7 +162,7 @@ internal static class Wait
     }
 
     /// <summary>A zombie (exited, not yet reaped by its parent shell) counts as gone.</summary>
-    private static bool Alive(int pid)
+    internal static bool Alive(int pid)
     {
         try
         {
