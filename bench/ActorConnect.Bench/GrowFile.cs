@@ -210,22 +210,8 @@ internal static class GrowFile
         }
     }
 
-    private static bool Stopped(int? pid, Stopwatch deadline, double timeoutSeconds, string what)
-    {
-        if (pid is { } p && !Wait.Alive(p))
-        {
-            Console.Error.WriteLine($"acbench: process {p} exited before the topic held {what}");
-            return true;
-        }
-
-        if (deadline.Elapsed.TotalSeconds > timeoutSeconds)
-        {
-            Console.Error.WriteLine($"acbench: timed out after {timeoutSeconds} s waiting for {what}");
-            return true;
-        }
-
-        return false;
-    }
+    private static bool Stopped(int? pid, Stopwatch deadline, double timeoutSeconds, string what) =>
+        Wait.Stopped(pid, deadline, timeoutSeconds, $"before the topic held {what}", $"waiting for {what}");
 
     /// <summary>The worker's user + system CPU seconds so far (NaN without --pid or once it is gone).</summary>
     private static double WorkerCpu(int? pid)

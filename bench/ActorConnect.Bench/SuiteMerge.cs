@@ -93,24 +93,14 @@ internal static class SuiteMerge
     private static Part Failover(string dir, List<Metric> metrics)
     {
         const string part = "distributed";
-        var path = Path.Combine(dir, "failover.csv");
-        if (!File.Exists(path))
+        if (LatestRun(dir, "failover.csv", part, "bench/failover.sh", out var all, out var run, out var rows) is { } missing)
         {
-            return new Part(part, "bench/failover.sh", null, "failover.csv", "no failover.csv");
+            return missing;
         }
 
-        var all = ReadCsv(path);
-        if (all.Count == 0)
-        {
-            return new Part(part, "bench/failover.sh", null, "failover.csv", "failover.csv has no rows");
-        }
-
-        // The latest run: the CSV is appended run after run.
-        var run = all[^1]["run"];
-        var rows = all.Where(r => r["run"] == run).ToList();
         var report = Path.Combine(dir, "failover.md");
         var reportIsRun = File.Exists(report) && File.ReadAllText(report).Contains($"(run {run},", StringComparison.Ordinal);
-        var runDate = (reportIsRun ? DateLine(report, "- Date: ") : null) ?? FromRunId(run) ?? Mtime(path);
+        var runDate = (reportIsRun ? DateLine(report, "- Date: ") : null) ?? FromRunId(run) ?? Mtime(Path.Combine(dir, "failover.csv"));
 
         var rounds = rows.Where(r => r["kind"] == "failover").ToList();
         if (rounds.Count > 0)
@@ -259,21 +249,13 @@ internal static class SuiteMerge
     private static Part Jdbc(string dir, List<Metric> metrics)
     {
         const string part = "JDBC";
-        var path = Path.Combine(dir, "jdbc.csv");
-        if (!File.Exists(path))
+        if (LatestRun(dir, "jdbc.csv", part, "bench/jdbc.sh", out var all, out var run, out var latest) is { } missing)
         {
-            return new Part(part, "bench/jdbc.sh", null, "jdbc.csv", "no jdbc.csv");
+            return missing;
         }
 
-        var all = ReadCsv(path);
-        if (all.Count == 0)
-        {
-            return new Part(part, "bench/jdbc.sh", null, "jdbc.csv", "jdbc.csv has no rows");
-        }
-
-        var run = all[^1]["run"];
-        var runDate = FromRunId(run) ?? Mtime(path);
-        foreach (var row in all.Where(r => r["run"] == run))
+        var runDate = FromRunId(run) ?? Mtime(Path.Combine(dir, "jdbc.csv"));
+        foreach (var row in latest)
         {
             var rows = Value(row, "rows") ?? "?";
             var (@case, system) = row["path"] switch
@@ -294,6 +276,23 @@ internal static class SuiteMerge
         }
 
         return new Part(part, "bench/jdbc.sh", runDate, $"jdbc.csv, its latest run ({run}; {Runs(all)} in the file)", null);
+    }
+
+    /// <summary>
+    /// The rows of the latest run of a CSV that a part appends run after run (column <c>run</c>), with all its rows;
+    /// or, when the file is missing or empty, the <see cref="Part"/> that says so.
+    /// </summary>
+    private static Part? LatestRun(string dir, string file, string part, string script,
+        out List<Dictionary<string, string>> all, out string run, out List<Dictionary<string, string>> latest)
+    {
+        var path = Path.Combine(dir, file);
+        all = File.Exists(path) ? ReadCsv(path) : [];
+        run = all.Count > 0 ? all[^1]["run"] : "";
+        var last = run;
+        latest = all.Where(r => r["run"] == last).ToList();
+        return !File.Exists(path) ? new Part(part, script, null, file, $"no {file}")
+            : all.Count == 0 ? new Part(part, script, null, file, $"{file} has no rows")
+            : null;
     }
 
     // ------------------------------------------------------------------ the summary

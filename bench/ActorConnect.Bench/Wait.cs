@@ -144,17 +144,24 @@ internal static class Wait
     private static int? Pid(IReadOnlyDictionary<string, string> options) =>
         options.TryGetValue("--pid", out var s) ? int.Parse(s) : null;
 
-    private static bool Stopped(int? pid, long total, long count, Stopwatch deadline, double timeoutSeconds)
+    private static bool Stopped(int? pid, long total, long count, Stopwatch deadline, double timeoutSeconds) =>
+        Stopped(pid, deadline, timeoutSeconds, $"with {total} of {count} done", $"with {total} of {count} done");
+
+    /// <summary>
+    /// True (and says why on stderr) once the measured process has exited or the wait has run out of time; the phrases
+    /// end the two messages ("process N exited {exited}", "timed out after T s {timedOut}").
+    /// </summary>
+    internal static bool Stopped(int? pid, Stopwatch deadline, double timeoutSeconds, string exited, string timedOut)
     {
         if (pid is { } p && !Alive(p))
         {
-            Console.Error.WriteLine($"acbench: process {p} exited with {total} of {count} done");
+            Console.Error.WriteLine($"acbench: process {p} exited {exited}");
             return true;
         }
 
         if (deadline.Elapsed.TotalSeconds > timeoutSeconds)
         {
-            Console.Error.WriteLine($"acbench: timed out after {timeoutSeconds} s with {total} of {count} done");
+            Console.Error.WriteLine($"acbench: timed out after {timeoutSeconds} s {timedOut}");
             return true;
         }
 
