@@ -96,5 +96,16 @@ awk '
     else if (block) printf "Total: %d passed, %d failed, %d skipped\n", b_passed, b_failed, b_skipped
   }
 ' "$log"
+
+# A failure's name and message sit mid-log, among thousands of lines; repeat each failed test's block at the end
+# so the tail that CI keeps names what failed and why.
+if ((rc != 0)); then
+  echo "test.sh: failed tests, repeated from above:"
+  awk '
+    /^  Failed [^ ]/ { show = 1; n = 0 }
+    /^  (Passed|Skipped) [^ ]/ || /^\[xUnit\.net / || /^Test Run / { show = 0 }
+    show && n < 150 { print; n++ }
+  ' "$log"
+fi
 rm -f "$log"
 exit "$rc"

@@ -62,6 +62,14 @@ public sealed partial class SourceTaskActor : TaskActorBase
         // re-sends as little as possible.
         Handle.CallStop();
         _channel?.Writer.TryComplete();
+        if (_tracker.InFlight > 0)
+        {
+            // The one way a graceful stop can still duplicate records: say so, and how many, so the duplicates after
+            // a restart have a visible cause.
+            Log.Warning("Task {0} stopped without a clean stop (it failed, or its worker ended before stopping it): {1} records sent to Kafka " +
+                "but not yet acknowledged keep their offsets unstored and are sent again when the task resumes", Id, _tracker.InFlight);
+        }
+
         try
         {
             StoreOffsets();
