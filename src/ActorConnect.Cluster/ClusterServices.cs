@@ -14,7 +14,7 @@ public sealed record ClusterServices(
     KafkaStatusBackingStore Statuses,
     ClusterSettings Settings)
 {
-    /// <summary>The connector entities running on this node, by connector name: where the status listener sends each status.</summary>
+    /// <summary>The connector and task entities running on this node.</summary>
     internal LocalEntities Entities { get; init; } = new();
 
     /// <summary>This node's shard region of connector entities.</summary>
@@ -25,12 +25,29 @@ public sealed record ClusterServices(
 }
 
 /// <summary>
-/// Routes the runtime's status listener (one per node, called on a supervisor's thread) to the entity that owns that
-/// supervisor, which writes the status topic with its generation.
+/// This node's live connector and task entities. Routes the runtime's status listener (one per node, called on a
+/// supervisor's thread) to the entity that owns that supervisor, which writes the status topic with its generation;
+/// and lets the worker stop every entity here cleanly when the shard regions' hand-off does not (see
+/// <see cref="Worker.ClusterWorkerActor"/>'s shutdown), and tell entities not to start work once the node is leaving.
 /// </summary>
 internal sealed class LocalEntities
 {
     private readonly ConcurrentDictionary<string, IActorRef> _byName = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<IActorRef, object> _live = new();
+    private volatile bool _leaving;
+
+    /// <summary>True once this node has begun to hand its work over: an entity placed here from now on starts nothing.</summary>
+    public bool Leaving => _leaving;
+
+    public void BeginLeaving() => _leaving = true;
+
+    /// <summary>An entity started here; <paramref name="stop"/> is the message that stops it cleanly (its hand-off message).</summary>
+    public void Started(IActorRef entity, object stop) => _live[entity] = stop;
+
+    public void Stopped(IActorRef entity) => _live.TryRemove(entity, out _);
+
+    /// <summary>Every entity alive on this node now, with the message that stops it cleanly.</summary>
+    public IReadOnlyList<KeyValuePair<IActorRef, object>> Live => _live.ToList();
 
     public void Register(string connector, IActorRef entity) => _byName[connector] = entity;
 

@@ -5,7 +5,11 @@ using Akka.Configuration;
 namespace ActorConnect.Cluster;
 
 /// <summary>Distributed mode's own settings, read from the <c>actorconnect.cluster</c> HOCON section (defaults in hocon/cluster.conf).</summary>
-public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfShards, TimeSpan EntityAskTimeout)
+/// <param name="ReconcileInterval">How often the reconciler singleton looks at the config topic.</param>
+/// <param name="NumberOfShards">Shards connectors and tasks are spread over.</param>
+/// <param name="EntityAskTimeout">How long the worker waits for a connector's entity to answer.</param>
+/// <param name="HandOverGrace">How long a leaving node lets the shard regions hand its work over before it stops what is left itself.</param>
+public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfShards, TimeSpan EntityAskTimeout, TimeSpan HandOverGrace)
 {
     /// <summary>The embedded defaults from hocon/cluster.conf.</summary>
     public static Akka.Configuration.Config DefaultConfig()
@@ -21,7 +25,7 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
     public static ClusterSettings Create(Akka.Configuration.Config config)
     {
         var c = config.GetConfig("actorconnect.cluster");
-        return new ClusterSettings(c.GetTimeSpan("reconcile-interval"), c.GetInt("number-of-shards"), c.GetTimeSpan("entity-ask-timeout"));
+        return new ClusterSettings(c.GetTimeSpan("reconcile-interval"), c.GetInt("number-of-shards"), c.GetTimeSpan("entity-ask-timeout"), c.GetTimeSpan("hand-over-grace"));
     }
 
     /// <summary>

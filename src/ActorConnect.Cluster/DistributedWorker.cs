@@ -151,7 +151,39 @@ public sealed class DistributedWorker : IAsyncDisposable
 
         system.ActorOf(ClusterMembershipLog.Props(), "membership-log");
         var workerActor = system.ActorOf(ClusterWorkerActor.Props(services, region), "worker");
+        AddHandOverToShutdown(system, workerActor);
         return new DistributedWorker(system, services, region, workerActor, ownsSystem);
+    }
+
+    /// <summary>
+    /// However the system shuts down (this worker's <see cref="StopAsync"/>, the host's own shutdown, SIGTERM), the
+    /// node's work is handed over in sharding's phase by the worker's <see cref="NodeHandOver"/>, beside sharding's own
+    /// region shutdown, which alone can leave a shard behind. A node that was downed has no one to hand over to: its
+    /// regions stop at once, as sharding does.
+    /// </summary>
+    private static void AddHandOverToShutdown(ActorSystem system, IActorRef workerActor)
+    {
+        var shutdown = CoordinatedShutdown.Get(system);
+        var timeout = shutdown.Timeout(CoordinatedShutdown.PhaseClusterShardingShutdownRegion);
+        shutdown.AddTask(CoordinatedShutdown.PhaseClusterShardingShutdownRegion, "actorconnect-hand-over", async () =>
+        {
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            if (cluster.IsTerminated || cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Down)
+            {
+                return Akka.Done.Instance;
+            }
+
+            try
+            {
+                await workerActor.Ask<WorkerProtocol.ShutdownComplete>(WorkerProtocol.Shutdown.Instance, timeout).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                system.Log.Warning("This node's connectors and tasks were not handed over within {0}; the system stops them as it ends", timeout);
+            }
+
+            return Akka.Done.Instance;
+        });
     }
 
     /// <summary>Sends any <see cref="WorkerProtocol"/> request and returns its reply, or throws the failure it carries.</summary>

@@ -104,10 +104,15 @@ internal sealed partial class ConnectorEntity : FollowingEntity
     protected override void PreStart()
     {
         _cluster.Entities.Register(_name, Self);
+        _cluster.Entities.Started(Self, Stop.Instance);
         Load();
     }
 
-    protected override void PostStop() => _cluster.Entities.Unregister(_name, Self);
+    protected override void PostStop()
+    {
+        _cluster.Entities.Unregister(_name, Self);
+        _cluster.Entities.Stopped(Self);
+    }
 
     protected override string Describe => $"Connector {_name}";
 

@@ -48,7 +48,7 @@ internal sealed class TaskEntity : FollowingEntity
         Receive<Refresh>(_ => WhenReady(() => RefreshFor(Sender)));
         Receive<EnsureRunning>(_ =>
         {
-            if (!Busy && Supervisor is null && !_leaving && !HandingOff)
+            if (!Busy && Supervisor is null && !_leaving && !HandingOff && !NodeLeaving)
             {
                 Busy = true;
                 Load();
@@ -70,7 +70,18 @@ internal sealed class TaskEntity : FollowingEntity
     // A task supervisor that crashes is stopped; the reconciler's next look starts it again.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    protected override void PreStart() => Load();
+    protected override void PreStart()
+    {
+        _cluster.Entities.Started(Self, Stop.Instance);
+        Load();
+    }
+
+    protected override void PostStop() => _cluster.Entities.Stopped(Self);
+
+    // Sharding can still place a shard on a region that has begun its graceful shutdown (an allocation that crossed
+    // the region's shutdown request is never handed off again): a task started there would be stopped with the node,
+    // not cleanly, and resend what was in flight. It stays down here; it starts on the node the shard moves to.
+    private bool NodeLeaving => _cluster.Entities.Leaving || CoordinatedShutdown.Get(Context.System).ShutdownReason is not null;
 
     protected override string Describe => $"Task {_id}";
 
@@ -129,7 +140,15 @@ internal sealed class TaskEntity : FollowingEntity
 
         if (Supervisor is null)
         {
-            Spawn(m);
+            if (NodeLeaving)
+            {
+                Log.Info("Task {0} is not started here: this node is leaving; it starts on the node its shard moves to", _id);
+            }
+            else
+            {
+                Spawn(m);
+            }
+
             Done();
         }
         else if (!StoredConfigs.Same(_running!.TaskConfig!, m.TaskConfig!) || !StoredConfigs.Same(_running.Stored!.Config, m.Stored.Config))
@@ -221,7 +240,15 @@ internal sealed class TaskEntity : FollowingEntity
         else if (_pendingSpawn is { } next)
         {
             _pendingSpawn = null;
-            Spawn(next);
+            if (NodeLeaving)
+            {
+                _running = null;
+            }
+            else
+            {
+                Spawn(next);
+            }
+
             Done();
         }
         else

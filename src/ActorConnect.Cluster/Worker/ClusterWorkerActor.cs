@@ -8,7 +8,6 @@ using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Tasks;
 using ActorConnect.Runtime.Worker;
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using Akka.Event;
 
 namespace ActorConnect.Cluster.Worker;
@@ -21,7 +20,7 @@ namespace ActorConnect.Cluster.Worker;
 /// requests that need the running connector (restarts, target states, deletion) are answered when its entity has
 /// applied them.
 /// </summary>
-public sealed partial class ClusterWorkerActor : ReceiveActor, IWithTimers
+public sealed partial class ClusterWorkerActor : ReceiveActor
 {
     private readonly ClusterServices _cluster;
     private readonly IActorRef _region;
@@ -29,14 +28,11 @@ public sealed partial class ClusterWorkerActor : ReceiveActor, IWithTimers
     private readonly Runtime.Validation.ConnectorConfigValidator _validator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
     // Names with a write to the config topic under way from this node: a second create of the same name is refused
     // before the first one's record is back from the topic.
     private readonly HashSet<string> _writing = new(StringComparer.Ordinal);
     private readonly HashSet<string> _offsetsChanging = new(StringComparer.Ordinal);
-    private readonly HashSet<IActorRef> _handingOver = new();
-    private IActorRef? _shutdownRequester;
+    private IActorRef? _handOver;
 
     public ClusterWorkerActor(ClusterServices cluster, IActorRef region)
     {
@@ -91,30 +87,8 @@ public sealed partial class ClusterWorkerActor : ReceiveActor, IWithTimers
         });
         Receive<WorkerProtocol.GetWorkerInfo>(_ => Sender.Tell(WorkerInfoReader.Read()));
         Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Instance));
-        Receive<WorkerProtocol.Shutdown>(_ => OnShutdown());
-        Receive<Terminated>(t =>
-        {
-            _handingOver.Remove(t.ActorRef);
-            if (_handingOver.Count == 0)
-            {
-                _shutdownRequester?.Tell(WorkerProtocol.ShutdownComplete.Instance);
-                _shutdownRequester = null;
-            }
-        });
+        Receive<WorkerProtocol.Shutdown>(_ => HandOver().Forward(WorkerProtocol.Shutdown.Instance));
         Receive<ConnectorEntityProtocol.Applied>(_ => { });
-        Receive<HandOffOverdue>(_ =>
-        {
-            if (_shutdownRequester is not null)
-            {
-                // A hand-off can hang (a shard re-allocated to this very region while it leaves); stopping the region
-                // stops its connectors here, and each source task still stores what Kafka acknowledged as it stops.
-                _log.Warning("The shard regions did not hand their connectors and tasks over within {0}; stopping them here", EntityTimeout);
-                foreach (var region in _handingOver)
-                {
-                    Context.Stop(region);
-                }
-            }
-        });
     }
 
     public static Props Props(ClusterServices cluster, IActorRef region) =>
@@ -122,24 +96,10 @@ public sealed partial class ClusterWorkerActor : ReceiveActor, IWithTimers
 
     private TimeSpan EntityTimeout => _cluster.Settings.EntityAskTimeout + _cluster.Tasks.Worker.TaskShutdownTimeout;
 
-    /// <summary>This node's connectors and tasks hand over to the other nodes (offsets flushed); replies once they have.</summary>
-    private void OnShutdown()
-    {
-        _shutdownRequester = Sender;
-        foreach (var region in new[] { _region, _cluster.TaskRegion(Context.System) })
-        {
-            _handingOver.Add(region);
-            Context.Watch(region);
-            region.Tell(GracefulShutdown.Instance);
-        }
-
-        Timers.StartSingleTimer("hand-off", HandOffOverdue.Instance, EntityTimeout);
-    }
-
-    private sealed record HandOffOverdue
-    {
-        public static readonly HandOffOverdue Instance = new();
-    }
+    /// <summary>This node's connectors and tasks hand over to the other nodes (offsets flushed), once, whoever asks first.</summary>
+    private IActorRef HandOver() => _handOver ??= Context.ActorOf(
+        NodeHandOver.Props([_region, _cluster.TaskRegion(Context.System)], _cluster.Entities, _cluster.Settings.HandOverGrace, EntityTimeout),
+        "hand-over");
 
     private ConnectorStatus StatusOf(StoredConnector stored)
     {
