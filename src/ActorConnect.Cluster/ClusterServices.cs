@@ -17,11 +17,20 @@ public sealed record ClusterServices(
     /// <summary>The connector and task entities running on this node.</summary>
     internal LocalEntities Entities { get; init; } = new();
 
+    /// <summary>
+    /// This node's shard regions, kept once sharding has started them: ClusterSharding forgets a region that has
+    /// stopped (as it does while the node shuts down) and its lookup then throws, where a message to the kept
+    /// reference only goes to dead letters.
+    /// </summary>
+    internal ShardRegions Regions { get; } = new();
+
     /// <summary>This node's shard region of connector entities.</summary>
-    internal IActorRef ConnectorRegion(ActorSystem system) => Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(DistributedWorker.ConnectorTypeName);
+    internal IActorRef ConnectorRegion(ActorSystem system) =>
+        Regions.Connector ?? Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(DistributedWorker.ConnectorTypeName);
 
     /// <summary>This node's shard region of task entities.</summary>
-    internal IActorRef TaskRegion(ActorSystem system) => Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(DistributedWorker.TaskTypeName);
+    internal IActorRef TaskRegion(ActorSystem system) =>
+        Regions.Task ?? Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(DistributedWorker.TaskTypeName);
 }
 
 /// <summary>
@@ -61,4 +70,12 @@ internal sealed class LocalEntities
             entity.Tell(new Sharding.ConnectorEntityProtocol.StatusChanged(status));
         }
     }
+}
+
+/// <summary>The shard regions of one node, set as sharding starts them.</summary>
+internal sealed class ShardRegions
+{
+    public IActorRef? Connector { get; set; }
+
+    public IActorRef? Task { get; set; }
 }

@@ -142,6 +142,8 @@ public sealed class DistributedWorker : IAsyncDisposable
             ClusterSharding.Get(system).DefaultShardAllocationStrategy(shardingSettings),
             TaskEntityProtocol.Stop.Instance).ConfigureAwait(false);
 
+        services.Regions.Connector = region;
+        services.Regions.Task = taskRegion;
         system.ActorOf(
             ClusterSingletonManager.Props(
                 ConnectorReconciler.Props(services, region, taskRegion),
