@@ -376,9 +376,10 @@ public sealed partial class SinkTaskActor : TaskActorBase
         Timers.CancelAll();
         if (_task is not null && _control is not null)
         {
-            // Final commit first, while the consumer thread is free to run it; then close, then stop the consumer.
-            CommitNow("final");
+            // The listener closes first: a rebalance callback waiting on this actor (its message is behind this Stop)
+            // returns, so the consumer thread is free to run the final commit; then close, then stop the consumer.
             _listener!.Close();
+            CommitNow("final");
             _task.Close(_context!.Assignment.ToList());
             _control.StopAsync().Wait(Services.Worker.TaskShutdownTimeout);
         }
