@@ -220,17 +220,23 @@ public sealed class PluginRegistry
 
     private void Scan(Assembly assembly)
     {
-        Type[] types;
+        IEnumerable<Type> types;
         try
         {
-            types = assembly.GetExportedTypes();
+            types = assembly.GetTypes();
         }
-        catch (Exception e) when (e is ReflectionTypeLoadException or FileNotFoundException or NotSupportedException)
+        catch (ReflectionTypeLoadException e)
+        {
+            // A type whose dependencies are not in the plugin's folder takes only itself out, as a class that fails to
+            // load does in Kafka Connect's scan: the assembly's other plugins still load.
+            types = e.Types.OfType<Type>();
+        }
+        catch (Exception e) when (e is FileNotFoundException or NotSupportedException)
         {
             return;
         }
 
-        foreach (var type in types.Where(t => t is { IsAbstract: false, IsClass: true }))
+        foreach (var type in types.Where(t => t is { IsVisible: true, IsAbstract: false, IsClass: true }))
         {
             switch (KindOf(type))
             {
