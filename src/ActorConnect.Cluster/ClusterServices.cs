@@ -37,7 +37,7 @@ public sealed record ClusterServices(
 /// This node's live connector and task entities. Routes the runtime's status listener (one per node, called on a
 /// supervisor's thread) to the entity that owns that supervisor, which writes the status topic with its generation;
 /// and lets the worker stop every entity here cleanly when the shard regions' hand-off does not (see
-/// <see cref="Worker.ClusterWorkerActor"/>'s shutdown), and tell entities not to start work once the node is leaving.
+/// <see cref="Worker.NodeHandOver"/>), and tell entities not to start work once the node is leaving.
 /// </summary>
 internal sealed class LocalEntities
 {
