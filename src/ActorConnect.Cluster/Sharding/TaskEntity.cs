@@ -140,15 +140,7 @@ internal sealed class TaskEntity : FollowingEntity
 
         if (Supervisor is null)
         {
-            if (NodeLeaving)
-            {
-                Log.Info("Task {0} is not started here: this node is leaving; it starts on the node its shard moves to", _id);
-            }
-            else
-            {
-                Spawn(m);
-            }
-
+            Spawn(m);
             Done();
         }
         else if (!StoredConfigs.Same(_running!.TaskConfig!, m.TaskConfig!) || !StoredConfigs.Same(_running.Stored!.Config, m.Stored.Config))
@@ -184,8 +176,16 @@ internal sealed class TaskEntity : FollowingEntity
         }
     }
 
+    /// <summary>Starts the task here, unless this node is leaving (see <see cref="NodeLeaving"/>).</summary>
     private void Spawn(Loaded m)
     {
+        if (NodeLeaving)
+        {
+            _running = null;
+            Log.Info("Task {0} is not started here: this node is leaving; it starts on the node its shard moves to", _id);
+            return;
+        }
+
         _running = m;
         var type = TaskSupervisor.TaskTypeOf(m.Plugin!, m.TaskConfig!);
         Supervisor = Context.ActorOf(
@@ -240,15 +240,7 @@ internal sealed class TaskEntity : FollowingEntity
         else if (_pendingSpawn is { } next)
         {
             _pendingSpawn = null;
-            if (NodeLeaving)
-            {
-                _running = null;
-            }
-            else
-            {
-                Spawn(next);
-            }
-
+            Spawn(next);
             Done();
         }
         else
