@@ -63,7 +63,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         private Exception? _failure;
         private bool _backpressured;
         private long _fullSinceTicks = -1;
-        private long _lagPublishedTicks;
+        private readonly ConsumerLag _lag = new();
         private int _generation;
         private bool _assignmentChanged;
         private ILoggingAdapter? _log;
@@ -186,7 +186,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
                         break;
                     Accept(result);
                 }
-                ReportSeekErrors(_partitions.ApplySeeks(consumer));
+                ReportSeekErrors(_partitions.ApplySeeks(consumer, _lag.Seeked));
                 PublishLag(consumer);
             }
             catch (KafkaException e) when (!e.Error.IsFatal)
@@ -202,23 +202,12 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
             Emit();
         }
 
-        /// <summary>About once a second: each assigned partition's high watermark (from the last fetch) minus the position.</summary>
         private void PublishLag(IConsumer<byte[]?, byte[]?> consumer)
         {
-            var now = Environment.TickCount64;
-            if (now - _lagPublishedTicks < 1000)
-                return;
-            _lagPublishedTicks = now;
-            var lag = new Dictionary<TopicPartition, long>();
-            foreach (var tp in consumer.Assignment)
-            {
-                var high = consumer.GetWatermarkOffsets(tp).High;
-                var position = consumer.Position(tp);
-                if (high.IsSpecial || position.IsSpecial)
-                    continue;
-                lag[tp] = Math.Max(0, high.Value - position.Value);
-            }
-            _control.PublishLag(lag);
+            if (_lag.Measure(consumer, error => Log.Warning(
+                    "Kafka consumer of group {0}: looking up committed offsets to measure lag failed: {1}", _settings.GroupId, error))
+                is { } lag)
+                _control.PublishLag(lag);
         }
 
         /// <summary>Buffers a record, unless its partition should not be fetched right now: then it is fetched again later.</summary>
@@ -295,7 +284,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
                     case ConsumerCommand.Seek seek:
                         DropBuffered([seek.Offset.TopicPartition]);
                         _partitions.RequestSeek(seek.Offset);
-                        ReportSeekErrors(_partitions.ApplySeeks(_consumer));
+                        ReportSeekErrors(_partitions.ApplySeeks(_consumer, _lag.Seeked));
                         break;
                     case ConsumerCommand.Pause pause:
                         _partitions.PauseByUser(pause.Partitions);
@@ -333,6 +322,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
         {
             _partitions.Assign(partitions);
+            _lag.Forget(partitions);
             _assignmentChanged = true;
             _control.PublishGeneration(++_generation); // before the listener: it may compare generations
             _control.PublishAssignment(_partitions.Assigned);
@@ -386,6 +376,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         {
             DropBuffered(partitions);
             _partitions.Remove(partitions);
+            _lag.Forget(partitions);
             _control.PublishAssignment(_partitions.Assigned);
         }
 

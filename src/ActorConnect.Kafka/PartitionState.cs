@@ -58,8 +58,8 @@ internal sealed class PartitionState
     /// <summary>Remembers a seek to run on the next <see cref="ApplySeeks"/>; a later seek of the same partition wins.</summary>
     public void RequestSeek(TopicPartitionOffset offset) => _pendingSeeks[offset.TopicPartition] = offset;
 
-    /// <summary>Runs the pending seeks; returns the errors of those librdkafka rejected for good.</summary>
-    public IReadOnlyList<Error> ApplySeeks(IConsumer<byte[]?, byte[]?> consumer)
+    /// <summary>Runs the pending seeks, telling <paramref name="applied"/> of each that ran; returns the errors of those librdkafka rejected for good.</summary>
+    public IReadOnlyList<Error> ApplySeeks(IConsumer<byte[]?, byte[]?> consumer, Action<TopicPartitionOffset> applied)
     {
         if (_pendingSeeks.Count == 0)
             return [];
@@ -70,6 +70,7 @@ internal sealed class PartitionState
             {
                 consumer.Seek(offset);
                 _pendingSeeks.Remove(partition);
+                applied(offset);
             }
             catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_State)
             {

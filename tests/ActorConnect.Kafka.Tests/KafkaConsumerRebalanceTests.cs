@@ -1,6 +1,4 @@
 using ActorConnect.TestSupport;
-using Akka.Streams.Dsl;
-using Akka.Streams.TestKit;
 using Confluent.Kafka;
 using Xunit.Abstractions;
 
@@ -18,18 +16,14 @@ public sealed class KafkaConsumerRebalanceTests(KafkaFixture kafka, ITestOutputH
         var listenerA = new RecordingListener();
         var listenerB = new RecordingListener();
 
-        var (controlA, probeA) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic), listenerA)
-            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
-            .Run(Materializer);
+        var (controlA, probeA) = Consume(settings, topic, listenerA);
         probeA.Request(processedByA);
         var recordsA = probeA.ExpectNextN(processedByA, Patience).ToList();
         recordsA.ForEach(listenerA.Processed);
         Assert.Equal(3, listenerA.Assigned.Count);
 
         // B joins: A must give everything up (committing what it processed), then the group splits the partitions.
-        var (controlB, probeB) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic), listenerB)
-            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
-            .Run(Materializer);
+        var (controlB, probeB) = Consume(settings, topic, listenerB);
         await WaitUntilAsync(() =>
             listenerA.RevokeCount >= 1 && listenerA.Assigned.Count > 0 && listenerB.Assigned.Count > 0 &&
             listenerA.Assigned.Count + listenerB.Assigned.Count == 3, "A and B share the partitions");

@@ -17,9 +17,7 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
         var settings = ConsumerSettings(KafkaFixture.UniqueName("group-resume"));
         var listener = new RecordingListener();
 
-        var (control1, probe1) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic), listener)
-            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
-            .Run(Materializer);
+        var (control1, probe1) = Consume(settings, topic, listener);
         probe1.Request(firstRun);
         var first = probe1.ExpectNextN(firstRun, Patience).ToList();
         var commit = first.GroupBy(r => r.TopicPartition).Select(g => g.MaxBy(r => r.Offset)!.NextOffset).ToList();
@@ -32,9 +30,7 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
             commit.Select(o => (o.Partition.Value, o.Offset.Value)).Order(),
             Committed(settings.GroupId, topic).Where(o => o.Offset != Offset.Unset).Select(o => (o.Partition.Value, o.Offset.Value)));
 
-        var (control2, probe2) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic))
-            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
-            .Run(Materializer);
+        var (control2, probe2) = Consume(settings, topic);
         probe2.Request(total - firstRun);
         var second = probe2.ExpectNextN(total - firstRun, Patience).ToList();
         await control2.StopAsync().WaitAsync(Patience);
@@ -64,9 +60,7 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
             .WithStatisticsHandler(stats.OnStatistics, TimeSpan.FromMilliseconds(500));
 
         var maxPollExceeded = WatchWarnings("MAXPOLL"); // librdkafka's own verdict; fails the waits below early
-        var (control, probe) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic), listener)
-            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
-            .Run(Materializer);
+        var (control, probe) = Consume(settings, topic, listener);
         probe.Request(10);
         var records = probe.ExpectNextN(10, Patience).ToList();
 
@@ -109,9 +103,7 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
         var topic = await CreateTopicWithRecordsAsync("consumer-seek", 200, partitions: 1);
         var settings = ConsumerSettings(KafkaFixture.UniqueName("group-seek"));
 
-        var (control, probe) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic))
-            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
-            .Run(Materializer);
+        var (control, probe) = Consume(settings, topic);
         probe.Request(50);
         var first = probe.ExpectNextN(50, Patience).ToList();
         Assert.Equal(Enumerable.Range(0, 50).Select(i => (long)i), first.Select(r => r.Offset));
@@ -143,9 +135,7 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
         var settings = ConsumerSettings(KafkaFixture.UniqueName("group-pause"));
         var partition1 = new TopicPartition(topic, 1);
 
-        var (control, probe) = KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic))
-            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
-            .Run(Materializer);
+        var (control, probe) = Consume(settings, topic);
         control.Pause([partition1]); // queued before the stage even started: applied at the first assignment
 
         probe.Request(100);

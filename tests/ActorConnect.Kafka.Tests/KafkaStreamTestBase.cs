@@ -3,6 +3,8 @@ using ActorConnect.TestSupport;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
 using Xunit.Abstractions;
 
 namespace ActorConnect.Kafka.Tests;
@@ -54,6 +56,13 @@ public abstract class KafkaStreamTestBase : Akka.TestKit.Xunit2.TestKit
                 ["heartbeat.interval.ms"] = "500",
                 ["max.poll.interval.ms"] = "6000",
             });
+
+    /// <summary>Runs a consumer source over <paramref name="topic"/> into a test probe that requests nothing yet.</summary>
+    protected (IConsumerControl Control, TestSubscriber.Probe<ConsumedRecord> Probe) Consume(
+        ConsumerSettings settings, string topic, IPartitionListener? listener = null) =>
+        KafkaConsumerSource.Create(settings, Subscription.ForTopics(topic), listener)
+            .ToMaterialized(this.SinkProbe<ConsumedRecord>(), Keep.Both)
+            .Run(Materializer);
 
     /// <summary>Waits for a condition, checked every 50 ms (the TestKit's default interval is a tenth of the timeout).</summary>
     protected Task WaitUntilAsync(Func<bool> condition, string because) =>

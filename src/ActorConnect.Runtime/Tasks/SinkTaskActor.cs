@@ -317,16 +317,20 @@ public sealed partial class SinkTaskActor : TaskActorBase
     }
 
     /// <summary>The consumer's lag per assigned partition, as the stage last measured it.</summary>
+    /// <remarks>The measurement may predate a revocation: a partition that left the task keeps no series.</remarks>
     private void PublishLag()
     {
-        if (_control is null)
+        if (_control is null || _context is null)
         {
             return;
         }
 
         foreach (var (tp, lag) in _control.Lag)
         {
-            Metrics.Lag(tp.Topic, tp.Partition.Value, lag);
+            if (_context.IsAssigned(SinkTaskProtocol.ToApi(tp)))
+            {
+                Metrics.Lag(tp.Topic, tp.Partition.Value, lag);
+            }
         }
     }
 

@@ -1,0 +1,102 @@
+using Confluent.Kafka;
+
+namespace ActorConnect.Kafka;
+
+/// <summary>
+/// Measures a consumer's lag per assigned partition: the high watermark (from the last fetch) minus where the consumer
+/// reads next. Used only on the consumer stage's thread.
+/// </summary>
+/// <remarks>
+/// librdkafka's <c>Position</c> is the offset after the last record handed to the application, and stays unset after an
+/// assignment until a record arrives. A partition assigned with nothing new to read (a rebalance after the end was
+/// reached), or held back by a pause, would then have no lag at all, exactly when an operator wants to see it. For those
+/// partitions the next offset is where the consumer was told to start: a seek's target, or else the group's committed
+/// offset, looked up once per assignment.
+/// </remarks>
+internal sealed class ConsumerLag
+{
+    private static readonly TimeSpan MeasureEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>Bounds the lookup of committed offsets, which blocks the stage's thread: polling waits meanwhile.</summary>
+    private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a failed lookup of committed offsets (broker down), how long before the next try.</summary>
+    private static readonly TimeSpan RetryLookupAfter = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where each partition starts when nothing has been read from it since its assignment; null: nothing committed.</summary>
+    private readonly Dictionary<TopicPartition, long?> _starts = new();
+    private long? _measuredTicks;
+    private long? _lookupFailedTicks;
+
+    /// <summary>New or lost partitions: what was known of their start no longer holds.</summary>
+    public void Forget(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+            _starts.Remove(partition);
+    }
+
+    /// <summary>A seek ran: the partition reads next from <paramref name="offset"/> until a record arrives.</summary>
+    public void Seeked(TopicPartitionOffset offset)
+    {
+        if (offset.Offset.IsSpecial)
+            _starts.Remove(offset.TopicPartition);
+        else
+            _starts[offset.TopicPartition] = offset.Offset.Value;
+    }
+
+    /// <summary>
+    /// The lag of every assigned partition whose high watermark and next offset are known, or null when the last
+    /// measurement is less than a second old. May block for a lookup of committed offsets of up to the lookup timeout.
+    /// </summary>
+    public IReadOnlyDictionary<TopicPartition, long>? Measure(IConsumer<byte[]?, byte[]?> consumer, Action<Error> onLookupError)
+    {
+        var now = Environment.TickCount64;
+        if (now - _measuredTicks < MeasureEvery.TotalMilliseconds) // false while null
+            return null;
+        _measuredTicks = now;
+
+        var lag = new Dictionary<TopicPartition, long>();
+        List<(TopicPartition Partition, long High)>? unknown = null;
+        foreach (var tp in consumer.Assignment)
+        {
+            var high = consumer.GetWatermarkOffsets(tp).High;
+            if (high.IsSpecial)
+                continue;
+            var position = consumer.Position(tp);
+            if (!position.IsSpecial)
+            {
+                _starts.Remove(tp); // reading has begun: the position is the truth from now on
+                lag[tp] = Math.Max(0, high.Value - position.Value);
+            }
+            else if (_starts.TryGetValue(tp, out var start))
+            {
+                if (start is { } next)
+                    lag[tp] = Math.Max(0, high.Value - next);
+            }
+            else
+            {
+                (unknown ??= []).Add((tp, high.Value));
+            }
+        }
+
+        if (unknown is not null && !(now - _lookupFailedTicks < RetryLookupAfter.TotalMilliseconds))
+        {
+            try
+            {
+                foreach (var committed in consumer.Committed(unknown.Select(u => u.Partition), LookupTimeout))
+                    _starts[committed.TopicPartition] = committed.Offset.IsSpecial ? null : committed.Offset.Value;
+                foreach (var (tp, high) in unknown)
+                {
+                    if (_starts.TryGetValue(tp, out var start) && start is { } next)
+                        lag[tp] = Math.Max(0, high - next);
+                }
+            }
+            catch (KafkaException e)
+            {
+                _lookupFailedTicks = now;
+                onLookupError(e.Error);
+            }
+        }
+        return lag;
+    }
+}

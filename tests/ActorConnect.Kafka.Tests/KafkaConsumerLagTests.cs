@@ -1,0 +1,50 @@
+using ActorConnect.TestSupport;
+using Confluent.Kafka;
+using Xunit.Abstractions;
+
+namespace ActorConnect.Kafka.Tests;
+
+/// <summary><see cref="IConsumerControl.Lag"/>: high watermark minus where the consumer reads next, per assigned partition.</summary>
+[Collection("kafka")]
+public sealed class KafkaConsumerLagTests(KafkaFixture kafka, ITestOutputHelper output) : KafkaStreamTestBase(kafka, output)
+{
+    [Fact]
+    public async Task Lag_counts_what_is_left_to_read_and_reaches_zero_at_the_end()
+    {
+        var topic = await CreateTopicWithRecordsAsync("lag-read", 50, partitions: 1);
+        var partition = new TopicPartition(topic, 0);
+        var settings = ConsumerSettings(KafkaFixture.UniqueName("group-lag-read")).WithMaxBufferedRecords(1);
+
+        var (control, probe) = Consume(settings, topic);
+        probe.Request(10);
+        probe.ExpectNextN(10, Patience);
+        // Ten taken; some more may wait in the stage's buffer and past the async boundary; the rest is lag.
+        await WaitUntilAsync(() => control.Lag.TryGetValue(partition, out var lag) && lag is > 0 and <= 40, "lag of the unread records");
+
+        probe.Request(40);
+        probe.ExpectNextN(40, Patience);
+        await WaitUntilAsync(() => control.Lag.TryGetValue(partition, out var lag) && lag == 0, "lag 0 at the end");
+        await control.StopAsync().WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task A_partition_assigned_with_nothing_left_to_read_shows_lag_zero_not_nothing()
+    {
+        // librdkafka knows no position until a record arrives: the lag must come from the committed offset instead.
+        var topic = await CreateTopicWithRecordsAsync("lag-end", 30, partitions: 1);
+        var partition = new TopicPartition(topic, 0);
+        var settings = ConsumerSettings(KafkaFixture.UniqueName("group-lag-end"));
+
+        var (first, probe1) = Consume(settings, topic);
+        probe1.Request(30);
+        var records = probe1.ExpectNextN(30, Patience).ToList();
+        await first.CommitAsync([records[^1].NextOffset]).WaitAsync(Patience);
+        await first.StopAsync().WaitAsync(Patience);
+        probe1.Cancel();
+
+        var (second, probe2) = Consume(settings, topic);
+        probe2.Request(1);
+        await WaitUntilAsync(() => second.Lag.TryGetValue(partition, out var lag) && lag == 0, "lag 0 for the reassigned partition");
+        await second.StopAsync().WaitAsync(Patience);
+    }
+}
