@@ -11,9 +11,11 @@ namespace ActorConnect.Kafka;
 /// assignment until a record arrives. A partition assigned with nothing new to read (a rebalance after the end was
 /// reached), or held back by a pause, would then have no lag at all, exactly when an operator wants to see it. For those
 /// partitions the next offset is where the consumer was told to start: a seek's target, or else the group's committed
-/// offset, looked up once per assignment.
+/// offset, looked up once per assignment, or else where <c>auto.offset.reset</c> starts it. A partition that never
+/// held a record (a topic's other partitions took them all) is the common case of the last.
 /// </remarks>
-internal sealed class ConsumerLag
+/// <param name="resetsToEnd">True when <c>auto.offset.reset</c> is <c>latest</c>: without a commit, reading starts at the end.</param>
+internal sealed class ConsumerLag(bool resetsToEnd)
 {
     private static readonly TimeSpan MeasureEvery = TimeSpan.FromSeconds(1);
 
@@ -70,7 +72,7 @@ internal sealed class ConsumerLag
             }
             else if (_starts.TryGetValue(tp, out var start))
             {
-                if (start is { } next)
+                if (StartWithoutPosition(consumer, tp, start, high.Value) is { } next)
                     lag[tp] = Math.Max(0, high.Value - next);
             }
             else
@@ -87,7 +89,7 @@ internal sealed class ConsumerLag
                     _starts[committed.TopicPartition] = committed.Offset.IsSpecial ? null : committed.Offset.Value;
                 foreach (var (tp, high) in unknown)
                 {
-                    if (_starts.TryGetValue(tp, out var start) && start is { } next)
+                    if (_starts.TryGetValue(tp, out var start) && StartWithoutPosition(consumer, tp, start, high) is { } next)
                         lag[tp] = Math.Max(0, high - next);
                 }
             }
@@ -98,5 +100,21 @@ internal sealed class ConsumerLag
             }
         }
         return lag;
+    }
+
+    /// <summary>
+    /// Where a partition with no position reads next: its seek target or committed offset (<paramref name="start"/>), or
+    /// without either where <c>auto.offset.reset</c> starts it. From the beginning that is the low watermark, which
+    /// librdkafka may not know (a legacy broker never sends it); a partition whose high watermark is 0 holds nothing, so
+    /// starts at 0 either way. Null when unknown: the records will arrive and give the partition a position.
+    /// </summary>
+    private long? StartWithoutPosition(IConsumer<byte[]?, byte[]?> consumer, TopicPartition tp, long? start, long high)
+    {
+        if (start is not null)
+            return start;
+        if (resetsToEnd || high == 0)
+            return high;
+        var low = consumer.GetWatermarkOffsets(tp).Low;
+        return low.IsSpecial ? null : low.Value;
     }
 }

@@ -63,7 +63,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         private Exception? _failure;
         private bool _backpressured;
         private long _fullSinceTicks = -1;
-        private readonly ConsumerLag _lag = new();
+        private readonly ConsumerLag _lag;
         private int _generation;
         private bool _assignmentChanged;
         private ILoggingAdapter? _log;
@@ -73,6 +73,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
             _stage = stage;
             _settings = stage._settings;
             _control = control;
+            _lag = new ConsumerLag(_settings.BuildConfig().AutoOffsetReset == AutoOffsetReset.Latest);
             SetHandler(stage.Out, onPull: OnPull, onDownstreamFinish: _ => CompleteStage());
         }
 

@@ -47,4 +47,20 @@ public sealed class KafkaConsumerLagTests(KafkaFixture kafka, ITestOutputHelper 
         await WaitUntilAsync(() => second.Lag.TryGetValue(partition, out var lag) && lag == 0, "lag 0 for the reassigned partition");
         await second.StopAsync().WaitAsync(Patience);
     }
+
+    [Fact]
+    public async Task A_partition_that_never_held_a_record_shows_lag_zero()
+    {
+        // The producer's partitioner may leave a partition empty: no record ever gives it a position, nor a commit.
+        var topic = KafkaFixture.UniqueName("lag-empty");
+        await Kafka.CreateTopicAsync(topic, partitions: 2);
+        await Kafka.ProduceAsync(topic, Enumerable.Range(0, 20).Select(i => ((byte[]?)null, (byte[]?)Bytes($"v{i}"))), partition: 0);
+        var empty = new TopicPartition(topic, 1);
+
+        var (control, probe) = Consume(ConsumerSettings(KafkaFixture.UniqueName("group-lag-empty")), topic);
+        probe.Request(20);
+        probe.ExpectNextN(20, Patience);
+        await WaitUntilAsync(() => control.Lag.TryGetValue(empty, out var lag) && lag == 0, "lag 0 for the empty partition");
+        await control.StopAsync().WaitAsync(Patience);
+    }
 }
