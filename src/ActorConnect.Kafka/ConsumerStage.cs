@@ -73,7 +73,11 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
             _stage = stage;
             _settings = stage._settings;
             _control = control;
-            _lag = new ConsumerLag(_settings.BuildConfig().AutoOffsetReset == AutoOffsetReset.Latest);
+            _lag = new ConsumerLag(
+                resetsToEnd: _settings.BuildConfig().AutoOffsetReset == AutoOffsetReset.Latest,
+                isPaused: tp => _backpressured || _partitions.IsPausedByUser(tp),
+                onLookupError: error => Log.Warning(
+                    "Kafka consumer of group {0}: looking up offsets to measure lag failed: {1}", _settings.GroupId, error));
             SetHandler(stage.Out, onPull: OnPull, onDownstreamFinish: _ => CompleteStage());
         }
 
@@ -205,9 +209,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
 
         private void PublishLag(IConsumer<byte[]?, byte[]?> consumer)
         {
-            if (_lag.Measure(consumer, error => Log.Warning(
-                    "Kafka consumer of group {0}: looking up committed offsets to measure lag failed: {1}", _settings.GroupId, error))
-                is { } lag)
+            if (_lag.Measure(consumer) is { } lag)
                 _control.PublishLag(lag);
         }
 

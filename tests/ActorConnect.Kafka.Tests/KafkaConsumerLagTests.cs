@@ -23,7 +23,7 @@ public sealed class KafkaConsumerLagTests(KafkaFixture kafka, ITestOutputHelper 
 
         probe.Request(40);
         probe.ExpectNextN(40, Patience);
-        await WaitUntilAsync(() => control.Lag.TryGetValue(partition, out var lag) && lag == 0, "lag 0 at the end");
+        await LagReachesAsync(control, partition, 0, "lag 0 at the end");
         await control.StopAsync().WaitAsync(Patience);
     }
 
@@ -44,7 +44,7 @@ public sealed class KafkaConsumerLagTests(KafkaFixture kafka, ITestOutputHelper 
 
         var (second, probe2) = Consume(settings, topic);
         probe2.Request(1);
-        await WaitUntilAsync(() => second.Lag.TryGetValue(partition, out var lag) && lag == 0, "lag 0 for the reassigned partition");
+        await LagReachesAsync(second, partition, 0, "lag 0 for the reassigned partition");
         await second.StopAsync().WaitAsync(Patience);
     }
 
@@ -60,7 +60,52 @@ public sealed class KafkaConsumerLagTests(KafkaFixture kafka, ITestOutputHelper 
         var (control, probe) = Consume(ConsumerSettings(KafkaFixture.UniqueName("group-lag-empty")), topic);
         probe.Request(20);
         probe.ExpectNextN(20, Patience);
-        await WaitUntilAsync(() => control.Lag.TryGetValue(empty, out var lag) && lag == 0, "lag 0 for the empty partition");
+        await LagReachesAsync(control, empty, 0, "lag 0 for the empty partition");
         await control.StopAsync().WaitAsync(Patience);
     }
+
+    [Fact]
+    public async Task A_paused_partitions_lag_grows_with_its_topic()
+    {
+        // librdkafka fetches nothing for a paused partition, so only the broker knows how far the topic has grown.
+        var topic = await CreateTopicWithRecordsAsync("lag-paused", 20, partitions: 1);
+        var partition = new TopicPartition(topic, 0);
+
+        var (control, probe) = Consume(ConsumerSettings(KafkaFixture.UniqueName("group-lag-paused")), topic);
+        probe.Request(20);
+        probe.ExpectNextN(20, Patience);
+        await LagReachesAsync(control, partition, 0, "lag 0 at the end");
+        control.Pause([partition]);
+        await Kafka.ProduceAsync(topic, Enumerable.Range(0, 30).Select(i => ((byte[]?)null, (byte[]?)Bytes($"late{i}"))), partition: 0);
+
+        await LagReachesAsync(control, partition, 30, "lag 30 while paused");
+        // A fetch sent before the pause may have brought those 30 back; none is sent after it, so these 20 only the
+        // broker can tell of.
+        await Kafka.ProduceAsync(topic, Enumerable.Range(30, 20).Select(i => ((byte[]?)null, (byte[]?)Bytes($"late{i}"))), partition: 0);
+        await LagReachesAsync(control, partition, 50, "lag 50 while paused");
+
+        control.Resume([partition]);
+        probe.Request(50);
+        probe.ExpectNextN(50, Patience);
+        await LagReachesAsync(control, partition, 0, "lag 0 once resumed and read");
+        await control.StopAsync().WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task A_partition_paused_before_its_first_fetch_shows_its_whole_backlog()
+    {
+        // No position, no commit, no fetch: the broker's watermarks and auto.offset.reset=earliest give the lag.
+        var topic = await CreateTopicWithRecordsAsync("lag-held", 30, partitions: 1);
+        var partition = new TopicPartition(topic, 0);
+
+        var (control, probe) = Consume(ConsumerSettings(KafkaFixture.UniqueName("group-lag-held")), topic);
+        control.Pause([partition]); // queued before the stage started: applied at the first assignment
+        probe.Request(1);
+
+        await LagReachesAsync(control, partition, 30, "lag 30 before anything was read");
+        await control.StopAsync().WaitAsync(Patience);
+    }
+
+    private Task LagReachesAsync(IConsumerControl control, TopicPartition partition, long expected, string because) =>
+        WaitUntilAsync(() => control.Lag.TryGetValue(partition, out var lag) && lag == expected, because);
 }

@@ -68,12 +68,30 @@ public sealed class MetricsEndpointTests(KafkaFixture kafka, MetricsWorker fixtu
             Assert.Equal(0, Value(afterRestart, "kafka_connect_sink_task_metrics_records_lag", sink, $"topic=\"{topic}\",partition=\"0\""));
         }, Wait, TimeSpan.FromMilliseconds(500));
 
+        // A paused sink's lag follows its topic (the broker is asked, as nothing is fetched): 500 more lines, 500 lag.
+        Assert.Equal(HttpStatusCode.Accepted, (await Rest.PutAsync($"/connectors/{sink}/pause")).Status);
+        await Rest.WaitForStatusAsync(sink, s => RestWorker.States(s) == "PAUSED [PAUSED]");
+        await File.AppendAllLinesAsync(input, Enumerable.Range(10_000, 500).Select(i => $"line {i}"));
+        await Eventually.AssertAsync(async () =>
+        {
+            var paused = (await Rest.GetAsync("/metrics")).Body;
+            Assert.Equal(10_500, Value(paused, "kafka_connect_source_task_metrics_source_record_write_total", source));
+            Assert.Equal(500, LagOverPartitions(paused, sink, topic));
+        }, Wait, TimeSpan.FromMilliseconds(500));
+
         // A deleted connector's series go with its tasks.
         Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{source}")).Status);
         Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{sink}")).Status);
         var after = (await Rest.GetAsync("/metrics")).Body;
         Assert.DoesNotContain($"connector=\"{source}\",task=", after, StringComparison.Ordinal);
         Assert.Equal(0, Value(after, "kafka_connect_connect_worker_metrics_task_count", null));
+    }
+
+    /// <summary>The lag of task 0 of <paramref name="connector"/>, summed over the partitions of <paramref name="topic"/>.</summary>
+    private static double LagOverPartitions(string text, string connector, string topic)
+    {
+        var pattern = $"^kafka_connect_sink_task_metrics_records_lag\\{{connector=\"{Regex.Escape(connector)}\",task=\"0\",topic=\"{Regex.Escape(topic)}\",partition=\"\\d+\"\\}} (\\S+)$";
+        return Regex.Matches(text, pattern, RegexOptions.Multiline).Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     /// <summary>The value of one series: <paramref name="connector"/> and task 0, or the given labels.</summary>
