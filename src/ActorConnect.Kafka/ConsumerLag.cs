@@ -76,45 +76,34 @@ internal sealed class ConsumerLag(bool resetsToEnd, Func<TopicPartition, bool> i
             return null;
         _measuredTicks = now;
 
-        var lag = new Dictionary<TopicPartition, long>();
-        List<(TopicPartition Partition, long High)>? unknown = null;
+        var measurable = new List<(TopicPartition Partition, long High, Offset Position)>();
         foreach (var tp in consumer.Assignment)
         {
-            if (High(consumer, tp, isPaused(tp), now) is not { } high)
-                continue;
-            var position = consumer.Position(tp);
+            if (High(consumer, tp, isPaused(tp), now) is { } high)
+                measurable.Add((tp, high, consumer.Position(tp)));
+        }
+
+        var startUnknown = measurable.Where(m => m.Position.IsSpecial && !_starts.ContainsKey(m.Partition)).Select(m => m.Partition).ToList();
+        if (startUnknown.Count > 0)
+        {
+            LookUp(now, () =>
+            {
+                foreach (var committed in consumer.Committed(startUnknown, LookupTimeout))
+                    _starts[committed.TopicPartition] = committed.Offset.IsSpecial ? null : committed.Offset.Value;
+            });
+        }
+
+        var lag = new Dictionary<TopicPartition, long>();
+        foreach (var (tp, high, position) in measurable)
+        {
             if (!position.IsSpecial)
             {
                 _starts.Remove(tp); // reading has begun: the position is the truth from now on
                 lag[tp] = Math.Max(0, high - position.Value);
             }
-            else if (_starts.TryGetValue(tp, out var start))
+            else if (_starts.TryGetValue(tp, out var start) && StartWithoutPosition(consumer, tp, start, high) is { } next)
             {
-                if (StartWithoutPosition(consumer, tp, start, high) is { } next)
-                    lag[tp] = Math.Max(0, high - next);
-            }
-            else
-            {
-                (unknown ??= []).Add((tp, high));
-            }
-        }
-
-        if (unknown is not null && MayLookUp(now))
-        {
-            try
-            {
-                foreach (var committed in consumer.Committed(unknown.Select(u => u.Partition), LookupTimeout))
-                    _starts[committed.TopicPartition] = committed.Offset.IsSpecial ? null : committed.Offset.Value;
-                foreach (var (tp, high) in unknown)
-                {
-                    if (_starts.TryGetValue(tp, out var start) && StartWithoutPosition(consumer, tp, start, high) is { } next)
-                        lag[tp] = Math.Max(0, high - next);
-                }
-            }
-            catch (KafkaException e)
-            {
-                _lookupFailedTicks = now;
-                onLookupError(e.Error);
+                lag[tp] = Math.Max(0, high - next);
             }
         }
         return lag;
@@ -135,27 +124,34 @@ internal sealed class ConsumerLag(bool resetsToEnd, Func<TopicPartition, bool> i
         }
 
         var queried = _queried.TryGetValue(tp, out var last) ? last : ((long Low, long High, long Ticks)?)null;
-        if ((queried is null || now - queried.Value.Ticks >= QueryPausedEvery.TotalMilliseconds) && MayLookUp(now))
+        if (queried is null || now - queried.Value.Ticks >= QueryPausedEvery.TotalMilliseconds)
         {
-            try
+            LookUp(now, () =>
             {
                 var answer = consumer.QueryWatermarkOffsets(tp, LookupTimeout);
                 if (!answer.High.IsSpecial && !answer.Low.IsSpecial)
-                {
-                    queried = (answer.Low.Value, answer.High.Value, now);
-                    _queried[tp] = queried.Value;
-                }
-            }
-            catch (KafkaException e)
-            {
-                _lookupFailedTicks = now;
-                onLookupError(e.Error);
-            }
+                    _queried[tp] = (answer.Low.Value, answer.High.Value, now);
+            });
+            queried = _queried.TryGetValue(tp, out last) ? last : queried;
         }
         return queried is { } q ? Math.Max(q.High, high ?? q.High) : high;
     }
 
-    private bool MayLookUp(long now) => !(now - _lookupFailedTicks < RetryLookupAfter.TotalMilliseconds); // true while null
+    /// <summary>Runs a lookup from the broker unless one failed less than <see cref="RetryLookupAfter"/> ago.</summary>
+    private void LookUp(long now, Action lookup)
+    {
+        if (now - _lookupFailedTicks < RetryLookupAfter.TotalMilliseconds) // false while null
+            return;
+        try
+        {
+            lookup();
+        }
+        catch (KafkaException e)
+        {
+            _lookupFailedTicks = now;
+            onLookupError(e.Error);
+        }
+    }
 
     /// <summary>
     /// Where a partition with no position reads next: its seek target or committed offset (<paramref name="start"/>), or

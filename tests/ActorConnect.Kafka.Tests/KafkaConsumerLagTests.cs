@@ -1,4 +1,5 @@
 using ActorConnect.TestSupport;
+using Akka.Streams.TestKit;
 using Confluent.Kafka;
 using Xunit.Abstractions;
 
@@ -11,11 +12,7 @@ public sealed class KafkaConsumerLagTests(KafkaFixture kafka, ITestOutputHelper 
     [Fact]
     public async Task Lag_counts_what_is_left_to_read_and_reaches_zero_at_the_end()
     {
-        var topic = await CreateTopicWithRecordsAsync("lag-read", 50, partitions: 1);
-        var partition = new TopicPartition(topic, 0);
-        var settings = ConsumerSettings(KafkaFixture.UniqueName("group-lag-read")).WithMaxBufferedRecords(1);
-
-        var (control, probe) = Consume(settings, topic);
+        var (partition, control, probe) = await ConsumeNewTopicAsync("lag-read", 50, settings => settings.WithMaxBufferedRecords(1));
         probe.Request(10);
         probe.ExpectNextN(10, Patience);
         // Ten taken; some more may wait in the stage's buffer and past the async boundary; the rest is lag.
@@ -54,7 +51,7 @@ public sealed class KafkaConsumerLagTests(KafkaFixture kafka, ITestOutputHelper 
         // The producer's partitioner may leave a partition empty: no record ever gives it a position, nor a commit.
         var topic = KafkaFixture.UniqueName("lag-empty");
         await Kafka.CreateTopicAsync(topic, partitions: 2);
-        await Kafka.ProduceAsync(topic, Enumerable.Range(0, 20).Select(i => ((byte[]?)null, (byte[]?)Bytes($"v{i}"))), partition: 0);
+        await ProduceToPartitionZeroAsync(topic, 0, 20);
         var empty = new TopicPartition(topic, 1);
 
         var (control, probe) = Consume(ConsumerSettings(KafkaFixture.UniqueName("group-lag-empty")), topic);
@@ -68,20 +65,17 @@ public sealed class KafkaConsumerLagTests(KafkaFixture kafka, ITestOutputHelper 
     public async Task A_paused_partitions_lag_grows_with_its_topic()
     {
         // librdkafka fetches nothing for a paused partition, so only the broker knows how far the topic has grown.
-        var topic = await CreateTopicWithRecordsAsync("lag-paused", 20, partitions: 1);
-        var partition = new TopicPartition(topic, 0);
-
-        var (control, probe) = Consume(ConsumerSettings(KafkaFixture.UniqueName("group-lag-paused")), topic);
+        var (partition, control, probe) = await ConsumeNewTopicAsync("lag-paused", 20);
         probe.Request(20);
         probe.ExpectNextN(20, Patience);
         await LagReachesAsync(control, partition, 0, "lag 0 at the end");
         control.Pause([partition]);
-        await Kafka.ProduceAsync(topic, Enumerable.Range(0, 30).Select(i => ((byte[]?)null, (byte[]?)Bytes($"late{i}"))), partition: 0);
+        await ProduceToPartitionZeroAsync(partition.Topic, 20, 30);
 
         await LagReachesAsync(control, partition, 30, "lag 30 while paused");
         // A fetch sent before the pause may have brought those 30 back; none is sent after it, so these 20 only the
         // broker can tell of.
-        await Kafka.ProduceAsync(topic, Enumerable.Range(30, 20).Select(i => ((byte[]?)null, (byte[]?)Bytes($"late{i}"))), partition: 0);
+        await ProduceToPartitionZeroAsync(partition.Topic, 50, 20);
         await LagReachesAsync(control, partition, 50, "lag 50 while paused");
 
         control.Resume([partition]);
@@ -95,16 +89,27 @@ public sealed class KafkaConsumerLagTests(KafkaFixture kafka, ITestOutputHelper 
     public async Task A_partition_paused_before_its_first_fetch_shows_its_whole_backlog()
     {
         // No position, no commit, no fetch: the broker's watermarks and auto.offset.reset=earliest give the lag.
-        var topic = await CreateTopicWithRecordsAsync("lag-held", 30, partitions: 1);
-        var partition = new TopicPartition(topic, 0);
-
-        var (control, probe) = Consume(ConsumerSettings(KafkaFixture.UniqueName("group-lag-held")), topic);
+        var (partition, control, probe) = await ConsumeNewTopicAsync("lag-held", 30);
         control.Pause([partition]); // queued before the stage started: applied at the first assignment
         probe.Request(1);
 
         await LagReachesAsync(control, partition, 30, "lag 30 before anything was read");
         await control.StopAsync().WaitAsync(Patience);
     }
+
+    /// <summary>A new one-partition topic holding <paramref name="records"/> records, consumed by a new group.</summary>
+    private async Task<(TopicPartition Partition, IConsumerControl Control, TestSubscriber.Probe<ConsumedRecord> Probe)> ConsumeNewTopicAsync(
+        string name, int records, Func<ConsumerSettings, ConsumerSettings>? configure = null)
+    {
+        var topic = await CreateTopicWithRecordsAsync(name, records, partitions: 1);
+        var settings = ConsumerSettings(KafkaFixture.UniqueName("group-" + name));
+        var (control, probe) = Consume(configure?.Invoke(settings) ?? settings, topic);
+        return (new TopicPartition(topic, 0), control, probe);
+    }
+
+    /// <summary>Appends records "v{first}".."v{first+count-1}" to partition 0 of <paramref name="topic"/>.</summary>
+    private Task ProduceToPartitionZeroAsync(string topic, int first, int count) =>
+        Kafka.ProduceAsync(topic, Enumerable.Range(first, count).Select(i => ((byte[]?)null, (byte[]?)Bytes($"v{i}"))), partition: 0);
 
     private Task LagReachesAsync(IConsumerControl control, TopicPartition partition, long expected, string because) =>
         WaitUntilAsync(() => control.Lag.TryGetValue(partition, out var lag) && lag == expected, because);

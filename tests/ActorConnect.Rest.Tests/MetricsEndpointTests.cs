@@ -58,7 +58,7 @@ public sealed class MetricsEndpointTests(KafkaFixture kafka, MetricsWorker fixtu
         Assert.Equal(0, Value(text, "kafka_connect_task_error_metrics_total_record_errors", sink, allowMissing: true));
 
         // A restarted sink task has nothing left to read, so librdkafka gives its partition no position: the lag comes
-        // from the committed offset, and the series stays, at 0.
+        // from the committed offset (or, for a partition the source left empty, auto.offset.reset), and stays, at 0.
         var restart = await Rest.PostAsync($"/connectors/{sink}/tasks/0/restart");
         Assert.True(restart.Status == HttpStatusCode.NoContent, restart.ToString());
         await Rest.WaitForStatusAsync(sink, s => RestWorker.States(s) == "RUNNING [RUNNING]");
