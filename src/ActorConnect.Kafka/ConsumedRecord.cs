@@ -22,6 +22,10 @@ namespace ActorConnect.Kafka;
 /// rebalancing every partition is read again from its committed offset after a rebalance, so a record whose generation
 /// is older than the control's current one is stale: it will be delivered again and must be dropped by the receiver.
 /// </param>
+/// <param name="Epoch">
+/// How often its partition's read position had been set anew (assignments, seeks asked through the control) when it was
+/// read; <see cref="IConsumerControl.IsStale"/> compares it with the latest position asked for.
+/// </param>
 public sealed record ConsumedRecord(
     string Topic,
     int Partition,
@@ -31,7 +35,8 @@ public sealed record ConsumedRecord(
     IReadOnlyList<KeyValuePair<string, byte[]?>> Headers,
     DateTimeOffset? Timestamp,
     TimestampType TimestampType,
-    int Generation = 0)
+    int Generation = 0,
+    int Epoch = 0)
 {
     private static readonly IReadOnlyList<KeyValuePair<string, byte[]?>> NoHeaders = [];
 
@@ -41,7 +46,7 @@ public sealed record ConsumedRecord(
     /// <summary>The offset to commit once this record is processed: Kafka commits "the next offset to read".</summary>
     public TopicPartitionOffset NextOffset => new(Topic, new Partition(Partition), new Offset(Offset + 1));
 
-    internal static ConsumedRecord From(ConsumeResult<byte[]?, byte[]?> result, int generation)
+    internal static ConsumedRecord From(ConsumeResult<byte[]?, byte[]?> result, int generation, int epoch)
     {
         var message = result.Message;
         IReadOnlyList<KeyValuePair<string, byte[]?>> headers = NoHeaders;
@@ -56,6 +61,6 @@ public sealed record ConsumedRecord(
             ? (DateTimeOffset?)null
             : DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);
         return new ConsumedRecord(result.Topic, result.Partition.Value, result.Offset.Value, message.Key, message.Value,
-            headers, timestamp, message.Timestamp.Type, generation);
+            headers, timestamp, message.Timestamp.Type, generation, epoch);
     }
 }

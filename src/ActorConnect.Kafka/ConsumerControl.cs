@@ -26,6 +26,13 @@ internal sealed class ConsumerControl : IConsumerControl
 
     public IReadOnlyList<TopicPartition> Assignment => _assignment;
 
+    /// <summary>Shared with the stage, which applies what <see cref="Seek"/> asks and sets assignments' epochs.</summary>
+    internal PositionEpochs Epochs { get; } = new();
+
+    public bool IsStale(ConsumedRecord record) => Epochs.IsStale(record);
+
+    public int PositionEpoch(TopicPartition partition) => Epochs.Asked(partition);
+
     public int AssignmentGeneration => Volatile.Read(ref _generation);
 
     public int BufferedCount => Volatile.Read(ref _buffered);
@@ -49,6 +56,7 @@ internal sealed class ConsumerControl : IConsumerControl
     public void Seek(TopicPartitionOffset offset)
     {
         ArgumentNullException.ThrowIfNull(offset);
+        Epochs.Ask(offset.TopicPartition); // before the command exists: whatever the stage reads meanwhile is stale
         Enqueue(new ConsumerCommand.Seek(offset));
     }
 

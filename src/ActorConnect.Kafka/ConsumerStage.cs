@@ -227,7 +227,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
                 _partitions.RequestSeek(result.TopicPartitionOffset);
                 return;
             }
-            _buffer.Enqueue(ConsumedRecord.From(result, _generation));
+            _buffer.Enqueue(ConsumedRecord.From(result, _generation, _control.Epochs.Applied(partition)));
             if (_control.LastError is not null)
                 _control.PublishError(null);
         }
@@ -282,9 +282,11 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
                         Commit(commit);
                         break;
                     case ConsumerCommand.Seek seek when !_partitions.IsAssigned(seek.Offset.TopicPartition):
+                        _control.Epochs.Apply(seek.Offset.TopicPartition); // asked all the same: keep the counts equal
                         Log.Warning("Ignoring seek to {0}: the partition is not assigned to this consumer", seek.Offset);
                         break;
                     case ConsumerCommand.Seek seek:
+                        _control.Epochs.Apply(seek.Offset.TopicPartition);
                         DropBuffered([seek.Offset.TopicPartition]);
                         _partitions.RequestSeek(seek.Offset);
                         ReportSeekErrors(_partitions.ApplySeeks(_consumer, _lag.Seeked));
@@ -325,6 +327,8 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
         {
             _partitions.Assign(partitions);
+            foreach (var partition in partitions)
+                _control.Epochs.AskAndApply(partition); // records of an earlier assignment still on their way are stale
             _lag.Forget(partitions);
             _assignmentChanged = true;
             _control.PublishGeneration(++_generation); // before the listener: it may compare generations

@@ -22,6 +22,20 @@ public interface IConsumerControl
     /// </summary>
     int AssignmentGeneration { get; }
 
+    /// <summary>
+    /// True when <paramref name="record"/> was read before its partition's position was last set anew (a seek asked
+    /// through <see cref="Seek"/>, or a newer assignment): the stage delivers the partition again from the new position,
+    /// so the receiver drops this one. A record merely below the offset the receiver expected is not stale: a recreated
+    /// topic or a reset of the group's offsets moves a partition back, and those records must be delivered.
+    /// </summary>
+    bool IsStale(ConsumedRecord record);
+
+    /// <summary>
+    /// The partition's current position epoch: records of this position carry it in <see cref="ConsumedRecord.Epoch"/>.
+    /// Grows with every assignment of the partition (before the listener's OnAssigned runs) and every <see cref="Seek"/>.
+    /// </summary>
+    int PositionEpoch(TopicPartition partition);
+
     /// <summary>How many records the stage holds right now (never above <see cref="ConsumerSettings.MaxBufferedRecords"/>).</summary>
     int BufferedCount { get; }
 
@@ -48,7 +62,8 @@ public interface IConsumerControl
 
     /// <summary>
     /// Moves the fetch position of an assigned partition; buffered records of that partition are dropped, so the next
-    /// record emitted for it is the one at <paramref name="offset"/>.
+    /// record emitted for it is the one at <paramref name="offset"/>. Records already emitted before the seek took
+    /// effect are <see cref="IsStale"/> from the moment this returns.
     /// </summary>
     void Seek(TopicPartitionOffset offset);
 

@@ -98,7 +98,7 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
     }
 
     [Fact]
-    public async Task Seek_rewinds_a_partition_and_drops_what_was_buffered_for_it()
+    public async Task Seek_rewinds_a_partition_drops_what_was_buffered_for_it_and_marks_what_was_on_its_way_stale()
     {
         var topic = await CreateTopicWithRecordsAsync("consumer-seek", 200, partitions: 1);
         var settings = ConsumerSettings(KafkaFixture.UniqueName("group-seek"));
@@ -123,6 +123,11 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
         await control.StopAsync().WaitAsync(Patience);
 
         Assert.Equal(Enumerable.Range(10, 190).Select(i => (long)i), rewound.Select(r => r.Offset));
+        // What was read before the seek is stale from the seek on (a receiver drops it); the new position's records are
+        // not, although their offsets are below the ones delivered before.
+        Assert.All(first, r => Assert.True(control.IsStale(r), $"offset {r.Offset} read before the seek is not stale"));
+        Assert.All(rewound, r => Assert.False(control.IsStale(r), $"offset {r.Offset} read after the seek is stale"));
+        Assert.Equal(2, control.PositionEpoch(new TopicPartition(topic, 0))); // the assignment, then the seek
     }
 
     [Fact]

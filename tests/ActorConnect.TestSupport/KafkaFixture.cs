@@ -144,6 +144,22 @@ public sealed class KafkaFixture : IAsyncLifetime
         await WaitForPartitionsAsync(name, partitions, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Deletes the topic and returns once the broker completed the deletion (clients with auto-create may bring it back
+    /// at any moment after: that is what the chaos tests want).
+    /// </summary>
+    public async Task DeleteTopicAsync(string name)
+    {
+        if (IsLegacyBroker)
+        {
+            await RunScriptAsync(["delete-topic", name]).ConfigureAwait(false);
+            return;
+        }
+
+        using var admin = new AdminClientBuilder(Apply(new AdminClientConfig())).SetLogHandler(QuietLog).Build();
+        await admin.DeleteTopicsAsync([name]).ConfigureAwait(false);
+    }
+
     /// <summary>Produces the messages and waits until every one is acknowledged; throws on the first delivery error.</summary>
     public Task ProduceAsync(string topic, IEnumerable<(byte[]? key, byte[]? value)> messages, int? partition = null) =>
         Task.Run(() =>

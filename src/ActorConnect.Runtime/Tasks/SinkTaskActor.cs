@@ -25,6 +25,7 @@ namespace ActorConnect.Runtime.Tasks;
 public sealed partial class SinkTaskActor : TaskActorBase
 {
     private readonly Dictionary<TopicPartition, long> _currentOffsets = new();
+    private readonly OffsetContinuity _continuity = new();
     private Dictionary<TopicPartition, long> _committed = new();
     private SinkTask? _task;
     private SinkTaskContext? _context;
@@ -55,6 +56,7 @@ public sealed partial class SinkTaskActor : TaskActorBase
         Receive<SinkTaskProtocol.CommitDone>(m =>
         {
             _committed = new Dictionary<TopicPartition, long>(m.Offsets);
+            _continuity.Committed(m.Offsets);
             Metrics.OffsetCommitted(true, m.Elapsed);
         });
         Receive<SinkTaskProtocol.CommitFailed>(m =>
@@ -138,15 +140,19 @@ public sealed partial class SinkTaskActor : TaskActorBase
         foreach (var raw in batch)
         {
             var tp = new TopicPartition(raw.Topic, raw.Partition);
-            // Records of partitions given up, or before where the task asked to resume, belong to someone else's
-            // delivery (or a re-fetch after a rebalance): dropping them keeps each partition in order without gaps.
-            if (!_context!.IsAssigned(tp) || (_context.NextOffsets.TryGetValue(tp, out var next) && raw.Offset < next))
+            // Records of partitions given up, or read before a seek or a newer assignment, belong to someone else's
+            // delivery or are read again from the new position: dropping them keeps each partition in order without
+            // gaps. A record merely below the offset expected is delivered: its topic was recreated or reset.
+            if (!_context!.IsAssigned(tp) || _control!.IsStale(raw))
             {
                 continue;
             }
 
             TopicUsed(raw.Topic);
-            _context.NextOffsets[tp] = raw.Offset + 1;
+            if (_continuity.Observe(tp, raw.Epoch, raw.Offset) is { } expected)
+            {
+                OffsetsMovedBackward(tp, expected, raw.Offset);
+            }
             SinkRecord? record;
             try
             {
@@ -254,7 +260,27 @@ public sealed partial class SinkTaskActor : TaskActorBase
             _context.InOpen = false;
         }
 
-        Sender.Tell(new SinkTaskProtocol.AssignedReply(_context.TakeRewinds()));
+        var rewinds = _context.TakeRewinds();
+        foreach (var tp in partitions)
+        {
+            var rewind = rewinds.FirstOrDefault(r => r.Topic == tp.Topic && r.Partition.Value == tp.Partition);
+            _continuity.Assigned(tp, _control!.PositionEpoch(SinkTaskProtocol.ToKafka(tp)), rewind?.Offset.Value);
+        }
+
+        Sender.Tell(new SinkTaskProtocol.AssignedReply(rewinds));
+    }
+
+    /// <summary>
+    /// A partition's offsets went back without anyone asking: its records are delivered again from there (at least
+    /// once), and the log and the task's status say so, since the records before may be gone with an old topic.
+    /// </summary>
+    private void OffsetsMovedBackward(TopicPartition tp, long expected, long offset)
+    {
+        var message = $"The offsets of {tp.Topic}-{tp.Partition} moved backward: offset {offset} arrived where {expected} was expected " +
+                      "(the topic was deleted and recreated, the group's offsets were reset, or auto.offset.reset started it over); " +
+                      $"delivering every record from {offset} again (at-least-once)";
+        Log.Warning("Task {0}: {1}", Id, message);
+        ReportState(ConnectState.Running, message);
     }
 
     private void OnRevoked(SinkTaskProtocol.PartitionsRevoked m)

@@ -16,9 +16,6 @@ internal sealed class SinkTaskContext(IReadOnlyDictionary<string, string> config
 
     public IConsumerControl? Control { get; set; }
 
-    /// <summary>Where the task said to resume each partition; records before it are not delivered.</summary>
-    public Dictionary<TopicPartition, long> NextOffsets { get; } = new();
-
     public long? TimeoutMs { get; private set; }
 
     public IReadOnlyDictionary<string, string> Configs => configs;
@@ -43,7 +40,6 @@ internal sealed class SinkTaskContext(IReadOnlyDictionary<string, string> config
 
     public void Offset(TopicPartition partition, long offset)
     {
-        NextOffsets[partition] = offset;
         if (InOpen)
         {
             _pendingRewinds[partition] = offset;
