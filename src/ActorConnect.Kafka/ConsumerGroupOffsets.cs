@@ -32,27 +32,23 @@ public sealed class ConsumerGroupOffsets : IDisposable
     /// <summary>Set when an operation had to fall back because the broker is too old; the text says what was done instead.</summary>
     public string? Degraded { get; private set; }
 
-    /// <summary>The partitions of every topic whose name <paramref name="topicFilter"/> accepts.</summary>
-    public IReadOnlyList<TopicPartition> Partitions(Func<string, bool> topicFilter)
-    {
-        var metadata = _admin.GetMetadata(_timeout);
-        return metadata.Topics
-            .Where(t => t.Error.Code == ErrorCode.NoError && topicFilter(t.Topic))
-            .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)))
-            .OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition.Value)
-            .ToList();
-    }
-
-    /// <summary>The committed offsets of the group in the given topics (partitions without one are left out).</summary>
+    /// <summary>The committed offsets of the group in the topics <paramref name="topicFilter"/> accepts (partitions without one are left out).</summary>
+    /// <remarks>
+    /// Asks the group's coordinator for every offset the group committed (OffsetFetch for all partitions), and never
+    /// the broker's topic list: librdkafka fails to parse some Kafka 0.9 metadata answers ("Local: Bad message format"),
+    /// and a deleted topic's committed offsets are worth showing too.
+    /// </remarks>
     public IReadOnlyList<TopicPartitionOffset> Committed(Func<string, bool> topicFilter)
     {
-        var partitions = Partitions(topicFilter);
-        if (partitions.Count == 0)
-        {
-            return [];
-        }
-
-        return _consumer.Committed(partitions, _timeout).Where(o => o.Offset.Value >= 0).ToList();
+        var groups = _admin.ListConsumerGroupOffsetsAsync(
+                [new ConsumerGroupTopicPartitions(_settings.GroupId, null)],
+                new ListConsumerGroupOffsetsOptions { RequestTimeout = _timeout })
+            .GetAwaiter().GetResult();
+        return groups.SelectMany(g => g.Partitions)
+            .Where(o => o.Offset.Value >= 0 && topicFilter(o.Topic))
+            .Select(o => o.TopicPartitionOffset)
+            .OrderBy(o => o.Topic, StringComparer.Ordinal).ThenBy(o => o.Partition.Value)
+            .ToList();
     }
 
     /// <summary>Commits offsets, and forgets those given as null.</summary>

@@ -45,6 +45,8 @@ public static class ErrorHandling
             ConfigException e => (StatusCodes.Status400BadRequest, e.Message),
             BadRequestException e => (StatusCodes.Status400BadRequest, e.Message),
             ForbiddenException e => (StatusCodes.Status403Forbidden, e.Message),
+            KafkaUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
+            Kafka.KafkaBrokerUnreachableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
             BadHttpRequestException e => (e.StatusCode, DescribeBadHttpRequest(e)),
             _ => (StatusCodes.Status500InternalServerError, $"{exception.GetType().Name}: {exception.Message}"),
         };

@@ -19,3 +19,12 @@ public class ForbiddenException : ConnectException
 {
     public ForbiddenException(string message) : base(message) { }
 }
+
+/// <summary>
+/// A request the worker could not carry out because Kafka failed it (down, or an answer the client cannot read): REST
+/// maps it to 503 with this message, which names the broker's problem, rather than a bare 500.
+/// </summary>
+public class KafkaUnavailableException : ConnectException
+{
+    public KafkaUnavailableException(string message, Exception cause) : base(message, cause) { }
+}

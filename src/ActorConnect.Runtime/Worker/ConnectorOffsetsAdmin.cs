@@ -30,10 +30,9 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
             return services.OffsetStore.ReadAll(name).Select(o => new ConnectorOffset(o.Partition, o.Offset)).ToList();
         }
 
-        using var group = await SinkGroupAsync(name, config).ConfigureAwait(false);
-        return group.Committed(TopicFilter(config))
+        return await WithSinkGroupAsync(name, config, "Reading", group => group.Committed(TopicFilter(config))
             .Select(o => new ConnectorOffset(SinkPartition(o.Topic, o.Partition.Value), new Dictionary<string, object?> { [KafkaOffset] = o.Offset.Value }))
-            .ToList();
+            .ToList()).ConfigureAwait(false);
     }
 
     public async Task<string> AlterAsync(string name, ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config, IReadOnlyList<ConnectorOffset> offsets)
@@ -55,9 +54,12 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
         {
             var changes = offsets.Select(ParseSinkOffset).ToList();
             handledByConnector = ((SinkConnector)Create(plugin)).AlterOffsets(config, changes.ToDictionary(c => new Api.Sink.TopicPartition(c.Key.Topic, c.Key.Partition.Value), c => c.Value));
-            using var group = await SinkGroupAsync(name, config).ConfigureAwait(false);
-            group.Alter(changes);
-            LogDegraded(name, group);
+            await WithSinkGroupAsync(name, config, "Altering", group =>
+            {
+                group.Alter(changes);
+                LogDegraded(name, group);
+                return true;
+            }).ConfigureAwait(false);
         }
 
         return handledByConnector
@@ -78,12 +80,14 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
         }
         else
         {
-            using var group = await SinkGroupAsync(name, config).ConfigureAwait(false);
-            var filter = TopicFilter(config);
-            var committed = group.Committed(filter);
-            handledByConnector = ((SinkConnector)Create(plugin)).AlterOffsets(config, committed.ToDictionary(o => new Api.Sink.TopicPartition(o.Topic, o.Partition.Value), _ => (long?)null));
-            group.Alter(committed.Select(o => KeyValuePair.Create(o.TopicPartition, (long?)null)).ToList());
-            LogDegraded(name, group);
+            handledByConnector = await WithSinkGroupAsync(name, config, "Resetting", group =>
+            {
+                var committed = group.Committed(TopicFilter(config));
+                var handled = ((SinkConnector)Create(plugin)).AlterOffsets(config, committed.ToDictionary(o => new Api.Sink.TopicPartition(o.Topic, o.Partition.Value), _ => (long?)null));
+                group.Alter(committed.Select(o => KeyValuePair.Create(o.TopicPartition, (long?)null)).ToList());
+                LogDegraded(name, group);
+                return handled;
+            }).ConfigureAwait(false);
         }
 
         return handledByConnector
@@ -162,10 +166,25 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
     private static string Render(IReadOnlyDictionary<string, object?> map) =>
         "{" + string.Join(", ", map.Select(kv => $"\"{kv.Key}\": {kv.Value ?? "null"}")) + "}";
 
-    private async Task<ConsumerGroupOffsets> SinkGroupAsync(string name, IReadOnlyDictionary<string, string> config)
+    /// <summary>
+    /// Runs <paramref name="action"/> on the sink's consumer group; a broker that is down or answers what the client
+    /// cannot read becomes a <see cref="KafkaUnavailableException"/> naming the group and Kafka's own words, not a 500.
+    /// </summary>
+    private async Task<T> WithSinkGroupAsync<T>(string name, IReadOnlyDictionary<string, string> config, string what, Func<ConsumerGroupOffsets, T> action)
     {
         var features = await services.Broker.GetAsync(Timeout).ConfigureAwait(false);
-        return new ConsumerGroupOffsets(services.SinkConsumerSettings(name, config, features), Timeout);
+        var settings = services.SinkConsumerSettings(name, config, features);
+        try
+        {
+            using var group = new ConsumerGroupOffsets(settings, Timeout);
+            return action(group);
+        }
+        catch (Confluent.Kafka.KafkaException e)
+        {
+            throw new KafkaUnavailableException(
+                $"{what} the offsets of connector {name} in its consumer group {settings.GroupId} failed: Kafka answered \"{e.Error.Reason}\" ({e.Error.Code}). " +
+                "Check that the brokers in bootstrap.servers are up and reachable (the worker's log has the Kafka client's details), then try again.", e);
+        }
     }
 
     private void LogDegraded(string name, ConsumerGroupOffsets group)
