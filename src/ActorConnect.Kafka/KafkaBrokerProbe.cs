@@ -19,6 +19,10 @@ public static class KafkaBrokerProbe
 {
     private const short ApiKeyMetadata = 3;
     private const short ApiKeyApiVersions = 18;
+    private const short ApiKeyGroupCoordinator = 10;
+
+    // GroupCoordinator v0's body: the group id as a Kafka string. Any group does; nothing is created for it.
+    private static readonly byte[] GroupIdBody = [0, 12, .. Encoding.ASCII.GetBytes("actorconnect")];
     private const int MaxBodyBytes = 1 << 20;
     private static readonly TimeSpan ApiVersionsPatience = TimeSpan.FromSeconds(3);
     private const int ApiVersionsCorrelationId = 0x41435052; // "ACPR"
@@ -66,6 +70,49 @@ public static class KafkaBrokerProbe
         throw new KafkaBrokerUnreachableException(bootstrapServers,
             $"No Kafka broker reachable at bootstrap.servers '{bootstrapServers}' ({string.Join("; ", failures)}). " +
             "Check the bootstrap.servers setting and that the broker is running and listening on PLAINTEXT.");
+    }
+
+    /// <summary>
+    /// Checks that a broker at <paramref name="bootstrapServers"/> answers a request, trying each in order: the cheapest
+    /// question each kind of broker knows (ApiVersions v0 for Kafka 0.10+, GroupCoordinator v0 for an older one, which
+    /// must never be asked ApiVersions: its network thread then drops other clients' requests).
+    /// </summary>
+    /// <remarks>
+    /// Why not a librdkafka client: its admin requests, timed out while a broker restarts, have been seen to abort the
+    /// whole process in librdkafka 2.16 (<c>rd_kafka_enq_once_del_source_return: Assertion `eonce->refcnt > 0' failed</c>);
+    /// a request of our own on a fresh connection cannot take the worker down.
+    /// </remarks>
+    /// <exception cref="KafkaBrokerUnreachableException">No server answered; the message says what each one did.</exception>
+    public static async Task PingAsync(string bootstrapServers, bool legacy, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var request = legacy
+            ? BuildRequest(ApiKeyGroupCoordinator, GroupIdBody, MetadataCorrelationId)
+            : BuildRequest(ApiKeyApiVersions, [], ApiVersionsCorrelationId);
+        var failures = new List<string>();
+        foreach (var (host, port) in ParseBootstrap(bootstrapServers))
+        {
+            var address = $"{host}:{port}";
+            try
+            {
+                if (await ExchangeAsync(host, port, request, deadline.Token).ConfigureAwait(false) is not null)
+                    return;
+                failures.Add($"{address}: closed the connection without an answer");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                failures.Add($"{address}: no answer within {timeout.TotalSeconds:0.#} s");
+                break;
+            }
+            catch (Exception e) when (e is SocketException or IOException or InvalidDataException)
+            {
+                failures.Add($"{address}: {e.Message}");
+            }
+        }
+
+        throw new KafkaBrokerUnreachableException(bootstrapServers, string.Join("; ", failures));
     }
 
     private static async Task<BrokerFeatures> ProbeAsync(string host, int port, string address, TimeSpan timeout, CancellationToken deadline)

@@ -39,7 +39,14 @@ internal static class KafkaClientLogging
         return merged;
     }
 
-    public static void Forward(ILoggingAdapter log, LogMessage message)
+    /// <summary>How often one cause of a client's errors and warnings is written while it repeats.</summary>
+    public static readonly TimeSpan RepeatInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Writes a librdkafka line; warnings and errors go through <paramref name="throttle"/> (one line per cause per
+    /// interval, with a count), since a client retrying a broker that is down logs every attempt.
+    /// </summary>
+    public static void Forward(ILoggingAdapter log, LogMessage message, ClientLogThrottle throttle)
     {
         if (IsExpectedLegacyWarning(message))
         {
@@ -47,21 +54,24 @@ internal static class KafkaClientLogging
             log.Debug("librdkafka {0} {1}: {2}", message.Name, message.Facility, message.Message);
             return;
         }
-        switch (message.Level)
+        var level = message.Level switch
         {
-            case SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error:
-                log.Error("librdkafka {0} {1}: {2}", message.Name, message.Facility, message.Message);
-                break;
-            case SyslogLevel.Warning:
-                log.Warning("librdkafka {0} {1}: {2}", message.Name, message.Facility, message.Message);
-                break;
-            case SyslogLevel.Notice or SyslogLevel.Info:
-                log.Info("librdkafka {0} {1}: {2}", message.Name, message.Facility, message.Message);
-                break;
-            default:
-                log.Debug("librdkafka {0} {1}: {2}", message.Name, message.Facility, message.Message);
-                break;
-        }
+            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => Akka.Event.LogLevel.ErrorLevel,
+            SyslogLevel.Warning => Akka.Event.LogLevel.WarningLevel,
+            SyslogLevel.Notice or SyslogLevel.Info => Akka.Event.LogLevel.InfoLevel,
+            _ => Akka.Event.LogLevel.DebugLevel,
+        };
+        var held = 0;
+        if (level >= Akka.Event.LogLevel.WarningLevel && !throttle.ShouldWrite(message.Facility + " " + message.Message, out held))
+            return;
+        log.Log(level, "librdkafka {0} {1}: {2}{3}", [message.Name, message.Facility, message.Message, throttle.HeldSuffix(held)]);
+    }
+
+    /// <summary>A non-fatal client error (librdkafka keeps retrying), through <paramref name="throttle"/>.</summary>
+    public static void NonFatalError(ILoggingAdapter log, string client, Confluent.Kafka.Error error, ClientLogThrottle throttle)
+    {
+        if (throttle.ShouldWrite($"{error.Code} {error.Reason}", out var held))
+            log.Warning("Kafka {0} error (librdkafka keeps retrying): {1} ({2}){3}", client, error.Reason, error.Code, throttle.HeldSuffix(held));
     }
 
     /// <summary>The deprecation notice librdkafka prints on every client configured for a 0.9 broker.</summary>

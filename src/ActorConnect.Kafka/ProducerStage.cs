@@ -57,6 +57,7 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
         private readonly ProducerStage<TPass> _stage;
         private readonly ProducerSettings _settings;
         private readonly Queue<ProducerBatchResult<TPass>> _queue = new();
+        private readonly ClientLogThrottle _throttle = new(KafkaClientLogging.RepeatInterval);
         private readonly Action _onBatchDone;
         private readonly Action<Error> _onFatalError;
         private IProducer<byte[]?, byte[]?>? _producer;
@@ -91,7 +92,7 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
             {
                 _producer = new ProducerBuilder<byte[]?, byte[]?>(_settings.BuildConfig())
                     .SetErrorHandler((_, error) => OnClientError(log, error))
-                    .SetLogHandler((_, message) => KafkaClientLogging.Forward(log, message))
+                    .SetLogHandler((_, message) => KafkaClientLogging.Forward(log, message, _throttle))
                     .Build();
             }
             catch (Exception e)
@@ -267,7 +268,7 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
             if (error.IsFatal)
                 _onFatalError(error);
             else
-                log.Warning("Kafka producer error (librdkafka keeps retrying): {0} ({1})", error.Reason, error.Code);
+                KafkaClientLogging.NonFatalError(log, "producer", error, _throttle);
         }
     }
 }

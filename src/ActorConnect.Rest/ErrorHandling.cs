@@ -69,9 +69,14 @@ public static class ErrorHandling
         }
 
         var (status, message) = Describe(exception);
-        if (status >= StatusCodes.Status500InternalServerError && exception is not RestException)
+        if (status == StatusCodes.Status500InternalServerError && exception is not RestException)
         {
             log.LogError(exception, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
+        }
+        else if (status > StatusCodes.Status500InternalServerError && exception is not RestException)
+        {
+            // A known outside problem (Kafka unavailable): its message says all; a stack trace would only bury it.
+            log.LogWarning("{Method} {Path} answered {Status}: {Message}", context.Request.Method, context.Request.Path, status, message);
         }
 
         return WriteAsync(context, status, message);

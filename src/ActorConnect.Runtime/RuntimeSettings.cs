@@ -19,6 +19,12 @@ public sealed record RuntimeSettings(
     TimeSpan RetryMinBackoff,
     TimeSpan RetryMaxBackoff)
 {
+    /// <summary>Time between two checks that the worker reaches Kafka (<c>kafka-connectivity.check-interval</c>).</summary>
+    public TimeSpan ConnectivityCheckInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one such check waits for an answer (<c>kafka-connectivity.check-timeout</c>).</summary>
+    public TimeSpan ConnectivityCheckTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>The worker actor's own thread: nothing a connector does can starve the control plane (REST, status).</summary>
     public string WorkerDispatcher { get; init; } = "actorconnect.worker-dispatcher";
 
@@ -49,7 +55,11 @@ public sealed record RuntimeSettings(
             c.GetInt("sink.max-buffered-records"),
             c.GetInt("sink.max-batch-records"),
             c.GetTimeSpan("retry.min-backoff"),
-            c.GetTimeSpan("retry.max-backoff"));
+            c.GetTimeSpan("retry.max-backoff"))
+        {
+            ConnectivityCheckInterval = c.GetTimeSpan("kafka-connectivity.check-interval"),
+            ConnectivityCheckTimeout = c.GetTimeSpan("kafka-connectivity.check-timeout"),
+        };
     }
 
     /// <summary>Exponential backoff with jitter for the given attempt (0-based), as Akka's BackoffSupervisor computes it.</summary>

@@ -78,6 +78,7 @@ public sealed class StandaloneWorker : IAsyncDisposable
             throw;
         }
 
+        services = services with { Connectivity = WorkerConnectivity.Start(system, config, services.Broker, settings) };
         var worker = system.ActorOf(WorkerActor.Props(services, store), "worker");
         return new StandaloneWorker(system, worker, services, ownsSystem);
     }
@@ -123,6 +124,7 @@ public sealed class StandaloneWorker : IAsyncDisposable
         }
         finally
         {
+            Services.Connectivity?.Dispose();
             Services.Providers.Dispose();
             if (_ownsSystem)
             {

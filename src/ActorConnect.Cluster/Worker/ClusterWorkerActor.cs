@@ -86,7 +86,7 @@ public sealed partial class ClusterWorkerActor : ReceiveActor
             }
         });
         Receive<WorkerProtocol.GetWorkerInfo>(_ => Sender.Tell(WorkerInfoReader.Read()));
-        Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Instance));
+        Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Of(_cluster.Tasks)));
         Receive<WorkerProtocol.Shutdown>(_ => HandOver().Forward(WorkerProtocol.Shutdown.Instance));
         Receive<ConnectorEntityProtocol.Applied>(_ => { });
     }

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace ActorConnect.Rest.Endpoints;
 
-/// <summary><c>GET /</c> (version, commit, Kafka cluster id) and <c>GET /health</c> (KIP-1017).</summary>
+/// <summary>
+/// <c>GET /</c> (version, commit, Kafka cluster id) and <c>GET /health</c> (KIP-1017; unlike Kafka Connect's, also
+/// unhealthy while the worker cannot reach Kafka, naming why, since its tasks then move no data).
+/// </summary>
 public static class RootEndpoints
 {
     public static IEndpointRouteBuilder MapRootEndpoints(this IEndpointRouteBuilder routes)
@@ -28,8 +31,10 @@ public static class RootEndpoints
 
         try
         {
-            await worker.AskAsync<WorkerProtocol.Healthy>(WorkerProtocol.GetHealth.Instance, "GET /health", worker.HealthTimeout);
-            return Health(StatusCodes.Status200OK, "healthy", "Worker has completed startup and is ready to handle requests.");
+            var health = await worker.AskAsync<WorkerProtocol.Healthy>(WorkerProtocol.GetHealth.Instance, "GET /health", worker.HealthTimeout);
+            return health.KafkaProblem is { } problem
+                ? Health(StatusCodes.Status500InternalServerError, "unhealthy", $"Worker cannot reach Kafka: {problem}.")
+                : Health(StatusCodes.Status200OK, "healthy", "Worker has completed startup and is ready to handle requests.");
         }
         catch (RestException e)
         {

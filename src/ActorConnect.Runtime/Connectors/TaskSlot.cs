@@ -26,6 +26,9 @@ internal sealed class TaskSlot(ConnectorTaskId id, IReadOnlyDictionary<string, s
 
     public string? LastError { get; set; }
 
+    /// <summary>The worker cannot reach Kafka (why, since when): what a RUNNING task without a problem of its own waits for.</summary>
+    public string? KafkaProblem { get; set; }
+
     public int RestartCount { get; set; }
 
     public DateTimeOffset? LastFailure { get; set; }
@@ -50,5 +53,6 @@ internal sealed class TaskSlot(ConnectorTaskId id, IReadOnlyDictionary<string, s
 
     public void ResetFailures() => _failures.Clear();
 
-    public ConnectorTaskStatus ToStatus(string workerId) => new(Id.Task, State, workerId, Trace, RestartCount, LastFailure, LastError);
+    public ConnectorTaskStatus ToStatus(string workerId) =>
+        new(Id.Task, State, workerId, Trace, RestartCount, LastFailure, LastError ?? (State == ConnectState.Running ? KafkaProblem : null));
 }

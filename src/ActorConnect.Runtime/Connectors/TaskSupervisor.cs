@@ -57,6 +57,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
             Sender.Tell(new Akka.Actor.Status.Success(_slot.Id));
         });
         Receive<GetStatus>(_ => Sender.Tell(Status));
+        Receive<Clients.KafkaConnectivityChanged>(m => _slot.KafkaProblem = m.Problem);
         Receive<Stop>(_ => BeginStop());
     }
 
@@ -98,9 +99,19 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
         return handled;
     }
 
-    protected override void PreStart() => Spawn();
+    protected override void PreStart()
+    {
+        // An outage already under way when the task starts shows at once; later changes come on the event stream.
+        _slot.KafkaProblem = _services.Connectivity?.State.Describe(_services.Worker.BootstrapServersValue);
+        Context.System.EventStream.Subscribe(Self, typeof(Clients.KafkaConnectivityChanged));
+        Spawn();
+    }
 
-    protected override void PostStop() => _slot.Handle?.SignalStop();
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        _slot.Handle?.SignalStop();
+    }
 
     private void Spawn()
     {

@@ -20,6 +20,12 @@ public sealed record TaskServices(
     public Config.Providers.ConfigProviders Providers { get; init; } = Config.Providers.ConfigProviders.None;
 
     /// <summary>
+    /// The worker's check that it reaches Kafka (null: not checked, as in unit tests): a task's status and
+    /// <c>GET /health</c> say when it does not.
+    /// </summary>
+    public KafkaConnectivity? Connectivity { get; init; }
+
+    /// <summary>
     /// Told every connector's status whenever it changes (connector or any task), on the supervisor's thread: how a
     /// distributed worker writes statuses to its status topic. Must not block.
     /// </summary>

@@ -98,7 +98,7 @@ public sealed partial class WorkerActor : ReceiveActor
             }
         });
         Receive<WorkerProtocol.GetWorkerInfo>(_ => Sender.Tell(WorkerInfoReader.Read()));
-        Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Instance));
+        Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Of(_services)));
         Receive<WorkerProtocol.Shutdown>(_ => OnShutdown());
         Receive<Terminated>(OnTerminated);
     }

@@ -121,9 +121,14 @@ public static class WorkerProtocol
         public static readonly GetHealth Instance = new();
     }
 
-    public sealed record Healthy
+    /// <summary>The worker answers; <paramref name="KafkaProblem"/> says why it cannot reach Kafka, when it cannot.</summary>
+    public sealed record Healthy(string? KafkaProblem)
     {
-        public static readonly Healthy Instance = new();
+        public static readonly Healthy Instance = new((string?)null);
+
+        /// <summary>What the worker's services say of its reach to Kafka now.</summary>
+        public static Healthy Of(Tasks.TaskServices services) =>
+            services.Connectivity?.State.Describe(services.Worker.BootstrapServersValue) is { } problem ? new Healthy(problem) : Instance;
     }
 
     /// <summary>Command: stop every connector cleanly; replies <see cref="ShutdownComplete"/>.</summary>
