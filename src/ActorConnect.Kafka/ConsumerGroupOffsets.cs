@@ -32,23 +32,31 @@ public sealed class ConsumerGroupOffsets : IDisposable
     /// <summary>Set when an operation had to fall back because the broker is too old; the text says what was done instead.</summary>
     public string? Degraded { get; private set; }
 
-    /// <summary>The committed offsets of the group in the topics <paramref name="topicFilter"/> accepts (partitions without one are left out).</summary>
+    /// <summary>
+    /// The committed offsets of the group in <paramref name="topics"/> (a sink's <c>topics</c>), or, when that is null
+    /// (<c>topics.regex</c>), in every topic <paramref name="topicFilter"/> accepts; partitions without one are left out.
+    /// </summary>
     /// <remarks>
-    /// Asks the group's coordinator for every offset the group committed (OffsetFetch for all partitions), and never
-    /// the broker's topic list: librdkafka fails to parse some Kafka 0.9 metadata answers ("Local: Bad message format"),
-    /// and a deleted topic's committed offsets are worth showing too.
+    /// Named topics are looked up one by one rather than in the broker's list of every topic, which librdkafka fails to
+    /// parse in some Kafka 0.9 answers ("Local: Bad message format"); the offsets come through the consumer's own
+    /// OffsetFetch, not an admin request (librdkafka's admin requests, timed out while a broker restarted, have aborted
+    /// the process).
     /// </remarks>
-    public IReadOnlyList<TopicPartitionOffset> Committed(Func<string, bool> topicFilter)
+    public IReadOnlyList<TopicPartitionOffset> Committed(IReadOnlyCollection<string>? topics, Func<string, bool> topicFilter)
     {
-        var groups = _admin.ListConsumerGroupOffsetsAsync(
-                [new ConsumerGroupTopicPartitions(_settings.GroupId, null)],
-                new ListConsumerGroupOffsetsOptions { RequestTimeout = _timeout })
-            .GetAwaiter().GetResult();
-        return groups.SelectMany(g => g.Partitions)
-            .Where(o => o.Offset.Value >= 0 && topicFilter(o.Topic))
-            .Select(o => o.TopicPartitionOffset)
-            .OrderBy(o => o.Topic, StringComparer.Ordinal).ThenBy(o => o.Partition.Value)
+        var metadata = topics is null ? [_admin.GetMetadata(_timeout)] : topics.Select(topic => _admin.GetMetadata(topic, _timeout)).ToList();
+        var partitions = metadata.SelectMany(m => m.Topics)
+            .Where(t => t.Error.Code == ErrorCode.NoError && topicFilter(t.Topic))
+            .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)))
+            .Distinct()
+            .OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition.Value)
             .ToList();
+        if (partitions.Count == 0)
+        {
+            return [];
+        }
+
+        return _consumer.Committed(partitions, _timeout).Where(o => o.Offset.Value >= 0).ToList();
     }
 
     /// <summary>Commits offsets, and forgets those given as null.</summary>
@@ -65,7 +73,8 @@ public sealed class ConsumerGroupOffsets : IDisposable
     }
 
     /// <summary>Forgets every committed offset of the group in the given topics.</summary>
-    public void Reset(Func<string, bool> topicFilter) => Forget(Committed(topicFilter).Select(o => o.TopicPartition).ToList());
+    public void Reset(IReadOnlyCollection<string>? topics, Func<string, bool> topicFilter) =>
+        Forget(Committed(topics, topicFilter).Select(o => o.TopicPartition).ToList());
 
     private void Forget(IReadOnlyList<TopicPartition> partitions)
     {

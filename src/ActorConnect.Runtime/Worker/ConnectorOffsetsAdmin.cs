@@ -30,7 +30,7 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
             return services.OffsetStore.ReadAll(name).Select(o => new ConnectorOffset(o.Partition, o.Offset)).ToList();
         }
 
-        return await WithSinkGroupAsync(name, config, "Reading", group => group.Committed(TopicFilter(config))
+        return await WithSinkGroupAsync(name, config, "Reading", group => group.Committed(NamedTopics(config), TopicFilter(config))
             .Select(o => new ConnectorOffset(SinkPartition(o.Topic, o.Partition.Value), new Dictionary<string, object?> { [KafkaOffset] = o.Offset.Value }))
             .ToList()).ConfigureAwait(false);
     }
@@ -82,7 +82,7 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
         {
             handledByConnector = await WithSinkGroupAsync(name, config, "Resetting", group =>
             {
-                var committed = group.Committed(TopicFilter(config));
+                var committed = group.Committed(NamedTopics(config), TopicFilter(config));
                 var handled = ((SinkConnector)Create(plugin)).AlterOffsets(config, committed.ToDictionary(o => new Api.Sink.TopicPartition(o.Topic, o.Partition.Value), _ => (long?)null));
                 group.Alter(committed.Select(o => KeyValuePair.Create(o.TopicPartition, (long?)null)).ToList());
                 LogDegraded(name, group);
@@ -117,16 +117,21 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
 
     private static Func<string, bool> TopicFilter(IReadOnlyDictionary<string, string> config)
     {
-        if (config.GetValueOrDefault(ConnectorConfig.TopicsRegex) is { Length: > 0 } regex)
+        if (NamedTopics(config) is { } topics)
         {
-            var compiled = new Regex("^(?:" + regex + ")$");
-            return compiled.IsMatch;
+            return topics.Contains;
         }
 
-        var topics = (config.GetValueOrDefault(ConnectorConfig.Topics) ?? string.Empty)
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        return topics.Contains;
+        var compiled = new Regex("^(?:" + config[ConnectorConfig.TopicsRegex] + ")$");
+        return compiled.IsMatch;
     }
+
+    /// <summary>A sink's <c>topics</c>, or null when it subscribes with <c>topics.regex</c>.</summary>
+    private static HashSet<string>? NamedTopics(IReadOnlyDictionary<string, string> config) =>
+        config.GetValueOrDefault(ConnectorConfig.TopicsRegex) is { Length: > 0 }
+            ? null
+            : (config.GetValueOrDefault(ConnectorConfig.Topics) ?? string.Empty)
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
 
     private static KeyValuePair<KafkaTopicPartition, long?> ParseSinkOffset(ConnectorOffset o)
     {
