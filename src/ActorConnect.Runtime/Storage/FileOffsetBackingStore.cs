@@ -8,6 +8,8 @@ namespace ActorConnect.Runtime.Storage;
 /// </summary>
 public sealed class FileOffsetBackingStore : IOffsetBackingStore
 {
+    private const string EntryShape = "{\"key\": [\"connector\", {partition}], \"value\": {offset}}";
+
     private readonly string _path;
     private readonly object _writeLock = new();
     private readonly OffsetMap _map = new();
@@ -70,8 +72,6 @@ public sealed class FileOffsetBackingStore : IOffsetBackingStore
             _map.Set(connector, partition, offset);
         }
     }
-
-    private const string EntryShape = "{\"key\": [\"connector\", {partition}], \"value\": {offset}}";
 
     /// <summary>One entry in the shape <see cref="Persist"/> writes; null when it is not.</summary>
     private static (string Connector, IReadOnlyDictionary<string, object?> Partition, IReadOnlyDictionary<string, object?>? Offset)? ParseEntry(JsonNode? entry)
