@@ -12,6 +12,10 @@ namespace ActorConnect.Connectors.File;
 /// <para>Writes are buffered (only whole lines are ever written); <see cref="Flush"/> writes the buffer and fsyncs
 /// the file, so the offsets the runtime commits after <see cref="SinkTask.PreCommit"/> are only of records on disk.
 /// <see cref="Stop"/> writes what is left and closes the file.</para>
+/// <para>A failed write or fsync (a full disk, an I/O error) fails the task, and every later Put, Flush or
+/// PreCommit of this instance fails too: after a failed fsync the kernel may report the next one as successful
+/// although the data never reached the disk, so no offset is committed past a failure. A failed write is cut off
+/// the file again, so it never holds a torn line; the records not written are delivered again after a restart.</para>
 /// <para>Several tasks may append to the same file (every task of a connector gets the same <c>file</c>): the file
 /// is shared for reading and writing, and each write goes to the file's current end under a lock shared by all tasks
 /// of this process writing that path, so lines never overwrite or split each other. (.NET does not open files in
@@ -32,7 +36,9 @@ public sealed class FileStreamSinkTask : SinkTask
     private Stream? _output;
     private FileStream? _file;
     private object _writeLock = StandardOutputLock;
-    private string _target = "stdout";
+    private string _target = "standard output";
+    private string _connector = "{name}";
+    private ConnectException? _failure;
 
     /// <summary>Creates the task (the runtime's constructor).</summary>
     public FileStreamSinkTask()
@@ -50,15 +56,23 @@ public sealed class FileStreamSinkTask : SinkTask
     {
         var config = FileStreamSinkConnector.ConfigDefinition().Parse(props);
         var file = config.GetString(FileStreamSinkConnector.FileConfig);
+        _connector = props.TryGetValue("name", out var name) ? Uri.EscapeDataString(name) : _connector;
         if (string.IsNullOrEmpty(file))
         {
             _output = _outputOverride ?? Console.OpenStandardOutput();
             _writeLock = _outputOverride is null ? StandardOutputLock : new object();
-            _target = "stdout";
+            _target = "standard output";
             return;
         }
 
-        _target = file;
+        _target = "file " + FileErrors.Describe(file);
+        if (FileErrors.IsDirectory(file))
+        {
+            throw new ConnectException(
+                $"Cannot write to {_target} for FileStreamSinkTask: it is a directory, not a file " +
+                $"(set 'file' to a file path, for example {Path.Combine(file, "sink.txt")}, or move the directory away)");
+        }
+
         try
         {
             _file = new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
@@ -116,6 +130,7 @@ public sealed class FileStreamSinkTask : SinkTask
     /// <summary>Writes each record's value as one line, in whole lines: at 64 KiB and at the end of every batch.</summary>
     public override void Put(IReadOnlyCollection<SinkRecord> records)
     {
+        ThrowIfFailed();
         foreach (var record in records)
         {
             ValueText.Write(_pending, record.Value);
@@ -133,6 +148,7 @@ public sealed class FileStreamSinkTask : SinkTask
     /// <summary>Writes everything buffered and forces it to disk (fsync); for stdout, flushes it.</summary>
     public override void Flush(IReadOnlyDictionary<TopicPartition, long> currentOffsets)
     {
+        ThrowIfFailed();
         WritePending();
         try
         {
@@ -147,17 +163,20 @@ public sealed class FileStreamSinkTask : SinkTask
         }
         catch (IOException e)
         {
-            throw new ConnectException($"Could not flush file '{_target}' to disk: {e.Message}", e);
+            throw Failed($"flush {_target} to disk (fsync)", e);
         }
     }
 
-    /// <summary>Writes what is buffered and closes the file.</summary>
+    /// <summary>Writes what is buffered and closes the file; after a failure, only closes it.</summary>
     public override void Stop()
     {
         try
         {
-            WritePending();
-            _output?.Flush();
+            if (_failure is null)
+            {
+                WritePending();
+                _output?.Flush();
+            }
         }
         finally
         {
@@ -178,19 +197,57 @@ public sealed class FileStreamSinkTask : SinkTask
             return;
         }
 
-        try
+        lock (_writeLock)
         {
-            lock (_writeLock)
+            long? end = null;
+            try
             {
-                _file?.Seek(0, SeekOrigin.End);
+                end = _file?.Seek(0, SeekOrigin.End);
                 _output.Write(_pending.WrittenSpan);
             }
-        }
-        catch (IOException e)
-        {
-            throw new ConnectException($"Could not write to file '{_target}': {e.Message}", e);
+            catch (IOException e)
+            {
+                CutBackTo(end);
+                throw Failed($"write to {_target}", e);
+            }
         }
 
         _pending.ResetWrittenCount();
+    }
+
+    /// <summary>Removes what a failed write left (part of a batch, a torn line); best effort, the failure is what counts.</summary>
+    private void CutBackTo(long? end)
+    {
+        try
+        {
+            if (end is { } length && _file is { CanSeek: true } file && file.Length > length)
+            {
+                file.SetLength(length);
+            }
+        }
+        catch (IOException)
+        {
+            // A restarted task cuts a torn last line when it opens the file (DropTornLastLine).
+        }
+    }
+
+    /// <summary>Latches the failure, so this instance never reports a later write or fsync as done.</summary>
+    private ConnectException Failed(string what, IOException e)
+    {
+        var reason = FileErrors.IsDiskFull(e)
+            ? $"the disk is full ({e.Message}). Free space on it, or point 'file' at another disk, then restart the task"
+            : $"{e.Message}. Fix the cause, then restart the task";
+        _failure = new ConnectException(
+            $"Could not {what}: {reason} " +
+            $"(POST /connectors/{_connector}/restart?includeTasks=true); the records not written are delivered again, as their offsets were not committed", e);
+        return _failure;
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is { } failure)
+        {
+            throw new ConnectException($"This task can no longer write to {_target}: {failure.Message}", failure);
+        }
     }
 }

@@ -221,7 +221,7 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
         var handle = TryOpen();
         if (handle is null)
         {
-            var message = $"File {Describe(_path!)} does not exist yet; waiting for it to be created (check the 'file' setting of {ConnectorDescription()})";
+            var message = $"File {FileErrors.Describe(_path!)} does not exist yet; waiting for it to be created (check the 'file' setting of {ConnectorDescription()})";
             _lastWarning = message;
             throw new RetriableException(message);
         }
@@ -264,14 +264,19 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
         {
             return null;
         }
+        catch (UnauthorizedAccessException e) when (FileErrors.IsDirectory(_path!))
+        {
+            throw new ConnectException(
+                $"Cannot read file {FileErrors.Describe(_path!)}: it is a directory, not a file (check the 'file' setting of {ConnectorDescription()}: it must name a readable regular file)", e);
+        }
         catch (UnauthorizedAccessException e)
         {
             throw new ConnectException(
-                $"Cannot read file {Describe(_path!)}: {e.Message} (it must be a readable regular file; check the 'file' setting of {ConnectorDescription()} and the worker's permissions)", e);
+                $"Cannot read file {FileErrors.Describe(_path!)}: {e.Message} (it must be a readable regular file; check the 'file' setting of {ConnectorDescription()} and the worker's permissions)", e);
         }
         catch (IOException e)
         {
-            throw new RetriableException($"Cannot open file {Describe(_path!)}: {e.Message}", e);
+            throw new RetriableException($"Cannot open file {FileErrors.Describe(_path!)}: {e.Message}", e);
         }
     }
 
@@ -412,6 +417,4 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
     private void Warn(string message) => _lastWarning = message;
 
     private string ConnectorDescription() => _connectorName is null ? "the connector" : $"connector {_connectorName}";
-
-    private static string Describe(string path) => Path.IsPathRooted(path) ? path : $"{path} ({Path.GetFullPath(path)})";
 }

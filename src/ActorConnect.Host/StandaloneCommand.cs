@@ -6,6 +6,7 @@ using ActorConnect.Rest.Logging;
 using ActorConnect.Runtime;
 using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Storage;
 using Akka.Configuration;
 using Serilog;
 
@@ -26,9 +27,12 @@ internal static class StandaloneCommand
             using var stop = new StopSignal(cancellation);
 
             WorkerConfig config;
+            StandaloneStateFiles stateFiles;
             try
             {
                 config = WorkerConfig.ParseStandalone(WorkerPropertiesFile.Load(workerFile));
+                // Before the REST port is bound: a worker whose offsets or connectors it cannot read must not serve.
+                stateFiles = StandaloneStateFiles.Open(config, line => Log.Warning("{Message}", line));
             }
             catch (Exception e) when (e is ConfigException or FileNotFoundException)
             {
@@ -44,7 +48,7 @@ internal static class StandaloneCommand
 
             var hocon = HostRun.LoadHocon(hoconFile);
             using var tracing = HostRun.StartTracing(config);
-            await using var worker = StandaloneWorker.Start(config, hocon, rest.WorkerId);
+            await using var worker = StandaloneWorker.Start(stateFiles, config, hocon, rest.WorkerId);
             rest.Attach(worker.Worker);
             Log.Information("ActorConnect standalone worker {WorkerId} started; Kafka at {Bootstrap}, offsets in {OffsetsFile}", rest.WorkerId, config.BootstrapServersValue, config.OffsetStorageFile);
 

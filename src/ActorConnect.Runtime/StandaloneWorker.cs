@@ -34,26 +34,36 @@ public sealed class StandaloneWorker : IAsyncDisposable
     public TaskServices Services { get; }
 
     /// <summary>Starts a worker in a new ActorSystem configured from hocon/actorconnect.conf plus <paramref name="hocon"/>.</summary>
-    public static StandaloneWorker Start(WorkerConfig config, Akka.Configuration.Config? hocon = null, string? workerId = null, params Assembly[] pluginAssemblies)
-    {
-        var akkaConfig = (hocon ?? Akka.Configuration.Config.Empty).WithFallback(RuntimeSettings.DefaultConfig());
-        var system = ActorSystem.Create("actorconnect", akkaConfig);
-        return Start(system, config, workerId, ownsSystem: true, pluginAssemblies);
-    }
+    public static StandaloneWorker Start(WorkerConfig config, Akka.Configuration.Config? hocon = null, string? workerId = null, params Assembly[] pluginAssemblies) =>
+        Start(NewSystem(hocon), config, stateFiles: null, workerId, ownsSystem: true, pluginAssemblies);
+
+    /// <summary>
+    /// Starts a worker in a new ActorSystem on state files the caller has already opened (and so checked, before it
+    /// served anything); the host's way.
+    /// </summary>
+    public static StandaloneWorker Start(StandaloneStateFiles stateFiles, WorkerConfig config, Akka.Configuration.Config? hocon, string workerId) =>
+        Start(NewSystem(hocon), config, stateFiles, workerId, ownsSystem: true, []);
 
     /// <summary>Starts a worker inside an existing ActorSystem (embedding); the system must include the runtime's HOCON defaults.</summary>
-    public static StandaloneWorker Start(ActorSystem system, WorkerConfig config, string? workerId = null, bool ownsSystem = false, params Assembly[] pluginAssemblies)
+    public static StandaloneWorker Start(ActorSystem system, WorkerConfig config, string? workerId = null, bool ownsSystem = false, params Assembly[] pluginAssemblies) =>
+        Start(system, config, stateFiles: null, workerId, ownsSystem, pluginAssemblies);
+
+    private static ActorSystem NewSystem(Akka.Configuration.Config? hocon) =>
+        ActorSystem.Create("actorconnect", (hocon ?? Akka.Configuration.Config.Empty).WithFallback(RuntimeSettings.DefaultConfig()));
+
+    private static StandaloneWorker Start(ActorSystem system, WorkerConfig config, StandaloneStateFiles? stateFiles, string? workerId, bool ownsSystem, Assembly[] pluginAssemblies)
     {
         var settings = RuntimeSettings.Create(system);
         var log = system.Log;
         TaskServices services;
         try
         {
+            stateFiles ??= StandaloneStateFiles.Open(config, line => log.Warning("{0}", line));
             services = new TaskServices(
                 workerId ?? $"{Environment.MachineName}:standalone",
                 config,
                 settings,
-                new FileOffsetBackingStore(config.OffsetStorageFile ?? throw new Api.Errors.ConfigException($"Missing required configuration \"{WorkerConfig.OffsetStorageFileFilename}\" which has no default value.")),
+                stateFiles.Offsets,
                 new BrokerFeaturesCache(config.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", config.BootstrapServersValue, line), config.DeclaredBrokerFeatures),
                 PluginRegistry.CreateDefault(config.PluginPaths, pluginAssemblies))
             {
@@ -62,24 +72,13 @@ public sealed class StandaloneWorker : IAsyncDisposable
         }
         catch when (ownsSystem)
         {
-            // A bad plugin.path or offsets file must not leave an ActorSystem (and its threads) behind.
-            system.Terminate().Wait(TimeSpan.FromSeconds(10));
-            throw;
-        }
-
-        IConfigBackingStore store;
-        try
-        {
-            store = new FileConfigBackingStore(config.ConfigStorageFile!);
-        }
-        catch when (ownsSystem)
-        {
+            // A bad plugin.path or state file must not leave an ActorSystem (and its threads) behind.
             system.Terminate().Wait(TimeSpan.FromSeconds(10));
             throw;
         }
 
         services = services with { Connectivity = WorkerConnectivity.Start(system, config, services.Broker, settings) };
-        var worker = system.ActorOf(WorkerActor.Props(services, store), "worker");
+        var worker = system.ActorOf(WorkerActor.Props(services, stateFiles.Connectors), "worker");
         return new StandaloneWorker(system, worker, services, ownsSystem);
     }
 

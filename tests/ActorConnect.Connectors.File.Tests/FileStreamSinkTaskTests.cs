@@ -141,11 +141,75 @@ public sealed class FileStreamSinkTaskTests : IDisposable
     }
 
     [Fact]
+    public void A_directory_instead_of_a_file_fails_start_saying_it_is_a_directory()
+    {
+        var directory = _dir.File("out.txt");
+        Directory.CreateDirectory(directory);
+
+        var e = Assert.Throws<ConnectException>(() => StartSink(directory));
+
+        Assert.Contains($"Cannot write to file {directory} for FileStreamSinkTask: it is a directory, not a file", e.Message);
+        Assert.DoesNotContain("denied", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_full_disk_fails_put_naming_the_file_and_every_later_flush_so_nothing_is_committed()
+    {
+        // Every write to /dev/full fails with ENOSPC, as on a full disk.
+        var task = StartSink("/dev/full");
+
+        var e = Assert.Throws<ConnectException>(() => task.Put([Rec("a", 0), Rec("b", 1)]));
+
+        Assert.StartsWith("Could not write to file /dev/full: the disk is full (No space left on device", e.Message);
+        Assert.Contains("restart?includeTasks=true", e.Message);
+        var offsets = new Dictionary<TopicPartition, long> { [new TopicPartition("t", 0)] = 2 };
+        var later = Assert.Throws<ConnectException>(() => task.PreCommit(offsets));
+        Assert.Contains("the disk is full", later.Message);
+        task.Stop();
+    }
+
+    [Fact]
+    public void A_failed_fsync_fails_every_later_flush_even_one_the_system_would_report_done()
+    {
+        // Linux may clear a writeback error once fsync reported it, so the next fsync "succeeds" without the data.
+        var output = new FailingFlushStream(failures: 1);
+        var task = StartSink(null, output);
+        var offsets = new Dictionary<TopicPartition, long> { [new TopicPartition("t", 0)] = 1 };
+        task.Put([Rec("a", 0)]);
+
+        var first = Assert.Throws<ConnectException>(() => task.PreCommit(offsets));
+        var second = Assert.Throws<ConnectException>(() => task.PreCommit(offsets));
+
+        Assert.Contains("Could not flush standard output to disk (fsync): the disk is full", first.Message);
+        Assert.Contains(first.Message, second.Message);
+        Assert.Equal(1, output.Flushes);
+        Assert.Throws<ConnectException>(() => task.Put([Rec("b", 1)]));
+        task.Stop();
+    }
+
+    [Fact]
     public void Formats_values_like_Kafka_prints_them()
     {
         Assert.Equal("null", ValueText.Format(null));
         Assert.Equal("{a=1, b=[x, y]}", ValueText.Format(new Dictionary<string, object> { ["a"] = 1, ["b"] = new List<string> { "x", "y" } }));
         Assert.Equal("2.5", ValueText.Format(2.5));
         Assert.Equal("false", ValueText.Format(false));
+    }
+
+    /// <summary>Standard output whose first flushes fail as an fsync on a full disk does, and whose later ones succeed.</summary>
+    private sealed class FailingFlushStream(int failures) : MemoryStream
+    {
+        private int _failures = failures;
+
+        public int Flushes { get; private set; }
+
+        public override void Flush()
+        {
+            Flushes++;
+            if (_failures-- > 0)
+            {
+                throw new IOException("No space left on device", 28);
+            }
+        }
     }
 }

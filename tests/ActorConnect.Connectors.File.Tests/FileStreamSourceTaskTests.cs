@@ -239,7 +239,8 @@ public sealed class FileStreamSourceTaskTests(ITestOutputHelper output) : IDispo
         var e = Assert.ThrowsAny<ConnectException>(() => task.Poll());
 
         Assert.IsNotType<RetriableException>(e);
-        Assert.Contains($"Cannot read file {_dir.Path}", e.Message);
+        Assert.Contains($"Cannot read file {_dir.Path}: it is a directory, not a file", e.Message);
+        Assert.DoesNotContain("denied", e.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("'file' setting of connector my-file-source", e.Message);
     }
 

@@ -1,9 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Host.Tests;
 
 /// <summary>Starts the real actorconnect host as a separate process, as a user would run it.</summary>
-internal static class HostProcess
+internal static partial class HostProcess
 {
     public static string HostDll
     {
@@ -19,7 +22,7 @@ internal static class HostProcess
         ProcessRunner.Start("dotnet", new[] { HostDll, "standalone" }.Concat(files), workingDirectory: workDir, name: "actorconnect");
 
     /// <summary>A worker.properties for the shared broker; its REST server takes a free loopback port, so tests never collide on 8083.</summary>
-    public static string WriteWorker(string dir, KafkaFixture kafka, string converter = "org.apache.kafka.connect.storage.StringConverter", string flushMs = "1000")
+    public static string WriteWorker(string dir, KafkaFixture kafka, string converter = "org.apache.kafka.connect.storage.StringConverter", string flushMs = "1000", int restPort = 0)
     {
         var path = Path.Combine(dir, "worker.properties");
         File.WriteAllText(path, $"""
@@ -30,9 +33,41 @@ internal static class HostProcess
             offset.storage.file.filename={Path.Combine(dir, "connect.offsets")}
             offset.flush.interval.ms={flushMs}
             consumer.session.timeout.ms=10000
-            listeners=http://127.0.0.1:0
+            listeners=http://127.0.0.1:{restPort}
             """);
         return path;
+    }
+
+    /// <summary>The loopback port the host's REST server bound, read from the line it logs once it listens.</summary>
+    public static async Task<int> RestPortAsync(ProcessRunner host)
+    {
+        var line = await host.WaitForOutputAsync("REST API listening on", TimeSpan.FromSeconds(60));
+        var match = AdvertisedUrl().Match(line);
+        Assert.True(match.Success, line);
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A loopback port free right now, for a test that must know the REST port before the host starts.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Whether anything accepts a TCP connection on the loopback port.</summary>
+    public static async Task<bool> AnswersAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     public static string WriteConnector(string dir, string fileName, params (string Key, string Value)[] props)
@@ -59,4 +94,7 @@ internal static class HostProcess
 
         return lines.ToArray();
     }
+
+    [GeneratedRegex(@"advertised as http://127\.0\.0\.1:(\d+)/")]
+    private static partial Regex AdvertisedUrl();
 }

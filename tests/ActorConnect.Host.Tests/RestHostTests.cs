@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Host.Tests;
@@ -11,7 +10,7 @@ namespace ActorConnect.Host.Tests;
 /// server first on SIGTERM.
 /// </summary>
 [Collection("kafka")]
-public sealed partial class RestHostTests(KafkaFixture kafka)
+public sealed class RestHostTests(KafkaFixture kafka)
 {
     [Fact]
     public async Task Standalone_serves_the_REST_API_on_the_logged_port_and_stops_cleanly()
@@ -28,10 +27,7 @@ public sealed partial class RestHostTests(KafkaFixture kafka)
         var sink = HostProcess.WriteConnector(dir.Path, "sink.properties", ("name", sinkName), ("connector.class", "FileStreamSink"), ("file", output), ("topics", topic));
 
         await using var host = HostProcess.Standalone(dir.Path, worker, source, sink);
-        var line = await host.WaitForOutputAsync("REST API listening on", TimeSpan.FromSeconds(60));
-        var match = AdvertisedUrl().Match(line);
-        Assert.True(match.Success, line);
-        var port = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var port = await HostProcess.RestPortAsync(host);
         Assert.NotEqual(0, port);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -82,7 +78,4 @@ public sealed partial class RestHostTests(KafkaFixture kafka)
         Assert.Contains(host.Lines, l => l.Contains($"connect.connector: {topic}", StringComparison.Ordinal));
         Assert.Equal(0, await host.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
     }
-
-    [GeneratedRegex(@"advertised as http://127\.0\.0\.1:(\d+)/")]
-    private static partial Regex AdvertisedUrl();
 }

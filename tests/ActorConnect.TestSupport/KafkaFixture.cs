@@ -228,6 +228,16 @@ public sealed class KafkaFixture : IAsyncLifetime
             return partitions.Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, new Partition(p)), TimeSpan.FromSeconds(10)).High.Value);
         });
 
+    /// <summary>The sum of the offsets <paramref name="group"/> committed on the topic's partitions (one never committed counts 0).</summary>
+    public Task<long> CommittedAsync(string topic, string group) =>
+        Task.Run(async () =>
+        {
+            var partitions = await WaitForPartitionsAsync(topic, minPartitions: 1, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(Apply(new ConsumerConfig { GroupId = group, EnableAutoCommit = false })).SetLogHandler(QuietLog).Build();
+            return consumer.Committed(partitions.Select(p => new TopicPartition(topic, new Partition(p))), TimeSpan.FromSeconds(10))
+                .Sum(c => Math.Max(0, c.Offset.Value));
+        });
+
     /// <summary>
     /// Reads the topic from the beginning of every partition until <paramref name="expected"/> messages arrived or the
     /// timeout passed, and returns what it got (possibly fewer; the caller asserts). Uses a fresh group id and manual

@@ -16,10 +16,14 @@ public sealed class FileConfigBackingStore : IConfigBackingStore
     private readonly object _lock = new();
     private readonly SortedDictionary<string, StoredConnector> _connectors = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Reads the connectors stored in <paramref name="path"/> (none when it does not exist yet); throws
+    /// <see cref="ConfigException"/> naming the file and the fix when it cannot be used.
+    /// </summary>
     public FileConfigBackingStore(string path)
     {
         _path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+        StateFile.Connectors.EnsureDirectory(_path);
         Load();
     }
 
@@ -55,28 +59,44 @@ public sealed class FileConfigBackingStore : IConfigBackingStore
 
     private void Load()
     {
-        if (!File.Exists(_path))
+        if (StateFile.Connectors.Read(_path) is not { } root)
         {
             return;
         }
 
-        try
+        if (root is not JsonObject obj || obj["connectors"] is not JsonObject connectors)
         {
-            var root = JsonNode.Parse(File.ReadAllText(_path))?["connectors"]?.AsObject() ?? new JsonObject();
-            foreach (var (name, node) in root)
-            {
-                var config = node?["config"]?.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal)
-                             ?? new Dictionary<string, string>();
-                var state = Enum.Parse<TargetState>(node?["target_state"]?.GetValue<string>() ?? nameof(TargetState.Started), ignoreCase: true);
-                _connectors[name] = new StoredConnector(name, config, state);
-            }
+            throw StateFile.Connectors.Corrupt(_path,
+                $"expected an object {{\"connectors\": {{\"name\": {{\"config\": {{...}}, \"target_state\": \"STARTED\"}}}}}}, found {StateFile.KindOf(root)}" +
+                (root is JsonObject ? " without a \"connectors\" object" : string.Empty));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException)
+
+        foreach (var (name, node) in connectors)
         {
-            throw new ConfigException(
-                $"The connector config file {_path} cannot be read ({e.Message}). It was edited by hand or written by something else: " +
-                "fix it, move it aside (the connectors created over REST are then forgotten), or point config.storage.file.filename at another file.");
+            _connectors[name] = ParseConnector(name, node);
         }
+    }
+
+    private StoredConnector ParseConnector(string name, JsonNode? node)
+    {
+        ConfigException Bad(string problem) => StateFile.Connectors.Corrupt(_path, $"connector {StateFile.Quote(name)} {problem}");
+
+        if (node is not JsonObject connector || connector["config"] is not JsonObject configNode)
+        {
+            throw Bad($"is {StateFile.KindOf(node)}{(node is JsonObject ? " without a \"config\" object" : string.Empty)}, expected {{\"config\": {{...}}, \"target_state\": \"STARTED\"}}");
+        }
+
+        var config = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in configNode)
+        {
+            config[key] = StateFile.StringOf(value) ?? throw Bad($"has {StateFile.KindOf(value)} as the value of {StateFile.Quote(key)}, expected a string");
+        }
+
+        var state = connector["target_state"] is { } stateNode
+            ? Enum.GetValues<TargetState>().Cast<TargetState?>().FirstOrDefault(t => t.ToString()!.Equals(StateFile.StringOf(stateNode), StringComparison.OrdinalIgnoreCase))
+              ?? throw Bad($"has target_state {stateNode.ToJsonString()}, expected one of {string.Join(", ", Enum.GetNames<TargetState>().Select(n => n.ToUpperInvariant()))}")
+            : TargetState.Started;
+        return new StoredConnector(name, config, state);
     }
 
     private void Persist()
