@@ -99,6 +99,20 @@ public sealed record ConsumerSettings
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, object>> LogContext { get; init; } = [];
 
+    /// <summary>
+    /// How long the consumer may stay without an assignment (after subscribing, or after giving its partitions up)
+    /// before the stage gives up on its client and fails with <see cref="ConsumerGroupJoinTimeoutException"/>, so that
+    /// whoever runs it builds a new one. librdkafka can stay stuck for good: a broker answer it fails to parse while
+    /// joining ("Local: Bad message format ... Permanent", seen on Kafka 0.9 after a restart) is never retried.
+    /// A member that joined with no partitions (more members than partitions) has an assignment, an empty one.
+    /// Null (the default): never.
+    /// </summary>
+    public TimeSpan? JoinTimeout { get; init; }
+
+    /// <summary>Returns a copy with another <see cref="JoinTimeout"/> (positive, or null for never).</summary>
+    public ConsumerSettings WithJoinTimeout(TimeSpan? timeout) =>
+        timeout is null || timeout > TimeSpan.Zero ? this with { JoinTimeout = timeout } : throw new ArgumentOutOfRangeException(nameof(timeout));
+
     /// <summary>Returns a copy with another group id.</summary>
     public ConsumerSettings WithGroupId(string groupId) => this with { GroupId = groupId };
 

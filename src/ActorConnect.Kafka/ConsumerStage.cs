@@ -67,6 +67,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         private readonly ConsumerLag _lag;
         private int _generation;
         private bool _assignmentChanged;
+        private long _unassignedSince = -1; // ticks since subscribing or giving partitions up; -1 while assigned
         private ILoggingAdapter? _log;
 
         public Logic(ConsumerStage<TOut> stage, ConsumerControl control) : base(stage.Shape)
@@ -111,6 +112,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
             }
             log.Info("Kafka consumer of group {0} subscribed to {1} ({2})", _settings.GroupId, _stage._subscription,
                 _settings.BrokerFeatures.Describe());
+            _unassignedSince = Environment.TickCount64;
             ScheduleRepeatedly(PollTimer, _settings.PollInterval);
             _control.Attach(GetAsyncCallback(RunCommands));
         }
@@ -140,7 +142,21 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         protected override void OnTimer(object timerKey)
         {
             RunCommands(); // also covers a wake-up lost while the stage was starting
+            if (JoinTimedOut())
+                return;
             Poll();
+        }
+
+        /// <summary>No assignment for longer than <see cref="ConsumerSettings.JoinTimeout"/>: fail, so a new client is built.</summary>
+        private bool JoinTimedOut()
+        {
+            if (_settings.JoinTimeout is not { } timeout || _unassignedSince < 0 || IsClosed(_stage.Out))
+                return false;
+            var waited = TimeSpan.FromMilliseconds(Environment.TickCount64 - _unassignedSince);
+            if (waited < timeout)
+                return false;
+            Fail(new ConsumerGroupJoinTimeoutException(_settings.GroupId, waited, _control.LastError?.Reason));
+            return true;
         }
 
         private void OnPull()
@@ -328,6 +344,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
         {
             _partitions.Assign(partitions);
+            _unassignedSince = -1;
             foreach (var partition in partitions)
                 _control.Epochs.AskAndApply(partition); // records of an earlier assignment still on their way are stale
             _lag.Forget(partitions);
@@ -382,6 +399,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
 
         private void ForgetPartitions(IReadOnlyCollection<TopicPartition> partitions)
         {
+            _unassignedSince = Environment.TickCount64; // eager protocol: a revocation takes every partition
             DropBuffered(partitions);
             _partitions.Remove(partitions);
             _lag.Forget(partitions);

@@ -19,6 +19,12 @@ public sealed record RuntimeSettings(
     TimeSpan RetryMinBackoff,
     TimeSpan RetryMaxBackoff)
 {
+    /// <summary>
+    /// How long a sink task's consumer may stay without an assignment before a new client replaces it
+    /// (<c>sink.group-join-timeout</c>).
+    /// </summary>
+    public TimeSpan SinkGroupJoinTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Time between two checks that the worker reaches Kafka (<c>kafka-connectivity.check-interval</c>).</summary>
     public TimeSpan ConnectivityCheckInterval { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -57,6 +63,7 @@ public sealed record RuntimeSettings(
             c.GetTimeSpan("retry.min-backoff"),
             c.GetTimeSpan("retry.max-backoff"))
         {
+            SinkGroupJoinTimeout = c.GetTimeSpan("sink.group-join-timeout"),
             ConnectivityCheckInterval = c.GetTimeSpan("kafka-connectivity.check-interval"),
             ConnectivityCheckTimeout = c.GetTimeSpan("kafka-connectivity.check-timeout"),
         };

@@ -8,10 +8,12 @@ namespace ActorConnect.Runtime.Tests;
 public sealed class WorkerHarness : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _props;
+    private readonly string _hocon;
 
-    private WorkerHarness(Dictionary<string, string> props, string dir)
+    private WorkerHarness(Dictionary<string, string> props, string dir, string? hocon)
     {
         _props = props;
+        _hocon = "actorconnect.task-restart { min-backoff = 100ms, max-backoff = 500ms }\n" + hocon;
         Dir = dir;
         Worker = StartWorker();
     }
@@ -24,7 +26,11 @@ public sealed class WorkerHarness : IAsyncDisposable
     public static WorkerHarness Start(KafkaFixture kafka, string converter = "org.apache.kafka.connect.storage.StringConverter") =>
         Start(kafka.BootstrapServers, converter, kafka.WorkerBrokerSettings().ToDictionary(kv => kv.Key, kv => kv.Value));
 
-    public static WorkerHarness Start(string bootstrap, string converter = "org.apache.kafka.connect.storage.StringConverter", IDictionary<string, string>? extra = null)
+    /// <param name="bootstrap">The brokers.</param>
+    /// <param name="converter">Key and value converter.</param>
+    /// <param name="extra">More worker properties.</param>
+    /// <param name="hocon">More HOCON for the worker's ActorSystem (runtime settings).</param>
+    public static WorkerHarness Start(string bootstrap, string converter = "org.apache.kafka.connect.storage.StringConverter", IDictionary<string, string>? extra = null, string? hocon = null)
     {
         var dir = RepoPaths.NewTempDirectory("worker");
         var props = new Dictionary<string, string>
@@ -41,7 +47,7 @@ public sealed class WorkerHarness : IAsyncDisposable
             props[k] = v;
         }
 
-        return new WorkerHarness(props, dir);
+        return new WorkerHarness(props, dir, hocon);
     }
 
     /// <summary>Stops the worker cleanly and starts a new one on the same files (offsets, connector configs).</summary>
@@ -53,7 +59,7 @@ public sealed class WorkerHarness : IAsyncDisposable
 
     private StandaloneWorker StartWorker()
     {
-        var hocon = Akka.Configuration.ConfigurationFactory.ParseString("actorconnect.task-restart { min-backoff = 100ms, max-backoff = 500ms }");
+        var hocon = Akka.Configuration.ConfigurationFactory.ParseString(_hocon);
         return StandaloneWorker.Start(WorkerConfig.ParseStandalone(_props), hocon, "test-worker", typeof(WorkerHarness).Assembly);
     }
 

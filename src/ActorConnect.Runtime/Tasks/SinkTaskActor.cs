@@ -31,6 +31,8 @@ public sealed partial class SinkTaskActor : TaskActorBase
     private SinkTaskContext? _context;
     private SinkPartitionListener? _listener;
     private IConsumerControl? _control;
+    private ConsumerSettings? _consumerSettings;
+    private Subscription? _subscription;
     private IConverter? _keyConverter;
     private IConverter? _valueConverter;
     private (IActorRef Stream, List<SinkRecord> Records, Dictionary<TopicPartition, long> Consumed)? _retry;
@@ -64,7 +66,24 @@ public sealed partial class SinkTaskActor : TaskActorBase
             Metrics.OffsetCommitted(false, m.Elapsed);
             Log.Warning("Task {0}: offset commit failed, will retry at the next flush: {1}", Id, m.Cause.Message);
         });
-        Receive<SinkTaskProtocol.StreamFailed>(m => Guard(() => throw new ConnectException($"The Kafka consumer of task {Id} failed: {m.Cause.Message}", m.Cause)));
+        Receive<SinkTaskProtocol.StreamFailed>(m => Guard(() =>
+        {
+            if (m.Cause is ConsumerGroupJoinTimeoutException stuck && !Handle.IsStopping)
+            {
+                OnConsumerStuck(stuck);
+                return;
+            }
+
+            throw new ConnectException($"The Kafka consumer of task {Id} failed: {m.Cause.Message}", m.Cause);
+        }));
+        Receive<SinkTaskProtocol.RestartConsumer>(_ => Guard(() =>
+        {
+            if (!Handle.IsStopping && _control is null)
+            {
+                StartConsumer();
+                Log.Info("Task {0}: a new Kafka consumer joins group {1}", Id, _consumerSettings!.GroupId);
+            }
+        }));
         Receive<SinkTaskProtocol.StreamCompleted>(_ => { });
         Receive<TaskProtocol.SetPaused>(m => Guard(() => SetPaused(m.Paused)));
         Receive<TaskProtocol.Stop>(_ => Guard(StopCleanly));
@@ -110,23 +129,41 @@ public sealed partial class SinkTaskActor : TaskActorBase
         _task.Initialize(_context);
         _task.Start(TaskConfig);
 
-        var settings = Services.SinkConsumerSettings(Id.Connector, ConnectorConfig, features)
+        _consumerSettings = Services.SinkConsumerSettings(Id.Connector, ConnectorConfig, features)
             .WithDispatcher(Services.Settings.ConsumerDispatcher)
             .WithMaxBufferedRecords(Services.Settings.SinkMaxBufferedRecords)
+            .WithJoinTimeout(Services.Settings.SinkGroupJoinTimeout)
             .WithLogContext(Logging.ConnectLogging.TaskContext(Id));
-        var subscription = regex is null ? Subscription.ForTopics(topics) : Subscription.ForPattern(regex);
+        _subscription = regex is null ? Subscription.ForTopics(topics) : Subscription.ForPattern(regex);
+        StartConsumer();
+        Context.Parent.Tell(new TaskProtocol.StateChanged(Id, ConnectState.Running));
+        Log.Info("Task {0} started ({1}), consuming {2} as group {3}", Id, TaskType.FullName, _subscription, _consumerSettings.GroupId);
+        Timers.StartPeriodicTimer("flush", TaskProtocol.FlushTick.Instance, Services.Worker.OffsetFlushInterval);
+    }
+
+    /// <summary>Builds the task's consumer stream (a new librdkafka client) and points the task's context at it.</summary>
+    private void StartConsumer()
+    {
         _listener = new SinkPartitionListener(Self, TimeSpan.FromMinutes(5));
-        var maxBatch = Services.Settings.SinkMaxBatchRecords;
-        _control = KafkaConsumerBatchSource.Create(settings, subscription, _listener, maxBatch)
+        _control = KafkaConsumerBatchSource.Create(_consumerSettings!, _subscription!, _listener, Services.Settings.SinkMaxBatchRecords)
             .ToMaterialized(
                 Sink.ActorRefWithAck<IReadOnlyList<Kafka.ConsumedRecord>>(Self, SinkTaskProtocol.StreamInit.Instance, SinkTaskProtocol.StreamAck.Instance,
                     SinkTaskProtocol.StreamCompleted.Instance, e => new SinkTaskProtocol.StreamFailed(e)),
                 Keep.Left)
             .Run(Context.Materializer());
-        _context.Control = _control;
-        Context.Parent.Tell(new TaskProtocol.StateChanged(Id, ConnectState.Running));
-        Log.Info("Task {0} started ({1}), consuming {2} as group {3}", Id, TaskType.FullName, subscription, settings.GroupId);
-        Timers.StartPeriodicTimer("flush", TaskProtocol.FlushTick.Instance, Services.Worker.OffsetFlushInterval);
+        _context!.Control = _control;
+    }
+
+    /// <summary>
+    /// The consumer never got an assignment in time: its client may be stuck for good (librdkafka does not retry some
+    /// failures), so a new one is built after a backoff; the status says why meanwhile. Not a task failure: nothing
+    /// was consumed, so nothing is lost or repeated, and it does not count towards the task's restart limit.
+    /// </summary>
+    private void OnConsumerStuck(ConsumerGroupJoinTimeoutException e)
+    {
+        _listener?.Close();
+        _control = null;
+        RetryLater(SinkTaskProtocol.RestartConsumer.Instance, e.Message);
     }
 
     private void OnBatch(IReadOnlyList<Kafka.ConsumedRecord> batch)

@@ -23,6 +23,12 @@ internal static class SinkTaskProtocol
 
     public sealed record StreamFailed(Exception Cause);
 
+    /// <summary>Self, after a backoff: build a new consumer in place of one that never joined its group.</summary>
+    public sealed record RestartConsumer : Akka.Event.IDeadLetterSuppression
+    {
+        public static readonly RestartConsumer Instance = new();
+    }
+
     /// <summary>From the consumer thread: partitions assigned; reply with <see cref="AssignedReply"/>.</summary>
     public sealed record PartitionsAssigned(IReadOnlyList<Confluent.Kafka.TopicPartition> Partitions);
 
