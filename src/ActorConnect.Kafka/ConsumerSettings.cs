@@ -1,3 +1,4 @@
+using Akka.Event;
 using Confluent.Kafka;
 
 namespace ActorConnect.Kafka;
@@ -99,6 +100,13 @@ public sealed record ConsumerSettings
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, object>> LogContext { get; init; } = [];
 
+    /// <summary>
+    /// Wraps the logger the stage and its librdkafka client write to, after <see cref="LogContext"/> is added: lets
+    /// whoever runs it filter what its lines quote (a connector's task puts resolved secrets back as placeholders, since
+    /// topic names and client errors may hold them). None by default.
+    /// </summary>
+    public Func<ILoggingAdapter, ILoggingAdapter>? LogDecorator { get; init; }
+
     /// <summary>Returns a copy with another group id.</summary>
     public ConsumerSettings WithGroupId(string groupId) => this with { GroupId = groupId };
 
@@ -138,6 +146,10 @@ public sealed record ConsumerSettings
     /// </summary>
     public ConsumerSettings WithLogContext(IEnumerable<KeyValuePair<string, object>> properties) =>
         this with { LogContext = KafkaClientLogging.MergeContext(LogContext, properties ?? throw new ArgumentNullException(nameof(properties))) };
+
+    /// <summary>Returns a copy whose logger is wrapped by <paramref name="decorator"/> (see <see cref="LogDecorator"/>).</summary>
+    public ConsumerSettings WithLogDecorator(Func<ILoggingAdapter, ILoggingAdapter> decorator) =>
+        this with { LogDecorator = decorator ?? throw new ArgumentNullException(nameof(decorator)) };
 
     /// <summary>Returns a copy that reports librdkafka statistics to <paramref name="handler"/> every <paramref name="interval"/>.</summary>
     public ConsumerSettings WithStatisticsHandler(Action<string> handler, TimeSpan interval) =>

@@ -111,7 +111,8 @@ public sealed partial class SinkTaskActor : TaskActorBase
         var settings = Services.SinkConsumerSettings(Id.Connector, ConnectorConfig, features)
             .WithDispatcher(Services.Settings.ConsumerDispatcher)
             .WithMaxBufferedRecords(Services.Settings.SinkMaxBufferedRecords)
-            .WithLogContext(Logging.ConnectLogging.TaskContext(Id));
+            .WithLogContext(Logging.ConnectLogging.TaskContext(Id))
+            .WithLogDecorator(RedactingLog);
         var subscription = regex is null ? Subscription.ForTopics(topics) : Subscription.ForPattern(regex);
         _listener = new SinkPartitionListener(Self, TimeSpan.FromMinutes(5));
         var maxBatch = Services.Settings.SinkMaxBatchRecords;
@@ -183,12 +184,12 @@ public sealed partial class SinkTaskActor : TaskActorBase
             }
             catch (Exception e) when (e is not RetriableException)
             {
-                TaskTracing.End(span, records.Count, e);
+                TaskTracing.Fail(span, records.Count, e, Services.Providers.Secrets);
                 throw;
             }
             catch (RetriableException e)
             {
-                TaskTracing.End(span, records.Count, e);
+                TaskTracing.Fail(span, records.Count, e, Services.Providers.Secrets);
                 // Same batch again later; the stream waits for our ack meanwhile, and the paused partitions fetch
                 // nothing more, while the consumer keeps polling and so keeps its place in the group.
                 _retry = (stream, records, consumed);
