@@ -199,6 +199,25 @@ public sealed class ConfigProvidersTests
     }
 
     [Fact]
+    public void A_validation_error_quoting_a_resolved_value_in_its_reason_shows_the_placeholder()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("providers");
+        File.WriteAllText(Path.Combine(dir.Path, "url"), "postgres://app:s3cret@db/app");
+        using var providers = ConfigProviders.FromWorkerProperties(Props(("config.providers", "dir"), ("config.providers.dir.class", "DirectoryConfigProvider"),
+            ("config.providers.dir.param.allowed.paths", dir.Path)));
+        var placeholder = $"${{dir:{dir.Path}:url}}";
+        var props = Props(("name", "s"), ("topics", "t"), ("db.password", "long-enough"), ("db.url", placeholder));
+
+        var infos = new Runtime.Validation.ConnectorConfigValidator(ConnectorConfigValidatorTests.Registry).Validate("SecretSink", props, providers);
+
+        Assert.Equal([$"Invalid value {placeholder} for configuration db.url: {placeholder} is not a JDBC URL"], infos.Configs.Single(c => c.Definition.Name == "db.url").Value.Errors);
+        var atCreate = Assert.Throws<ConfigException>(() => ConnectorValidator.Validate(
+            new Dictionary<string, string>(props) { ["connector.class"] = "SecretSink" }, ConnectorConfigValidatorTests.Registry, providers));
+        Assert.Contains($"{placeholder} is not a JDBC URL", atCreate.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", atCreate.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validation_of_a_resolved_config_shows_placeholders_never_the_values()
     {
         using var dir = RepoPaths.CreateTempDirectory("providers");
