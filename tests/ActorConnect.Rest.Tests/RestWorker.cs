@@ -75,7 +75,7 @@ public sealed class RestWorker : IAsyncDisposable
         await rest.StartAsync();
         var akka = Akka.Configuration.ConfigurationFactory.ParseString(hocon + "\nactorconnect.task-restart { min-backoff = 100ms, max-backoff = 500ms }");
         var worker = StandaloneWorker.Start(WorkerConfig.ParseStandalone(props), akka, rest.WorkerId, typeof(RestWorker).Assembly);
-        rest.Attach(worker.Worker);
+        rest.Attach(worker.Worker, worker.Services.Providers.Secrets);
         return new RestWorker(worker, rest, levels, dir);
     }
 

@@ -120,6 +120,43 @@ public sealed class SecretsTests(KafkaFixture kafka, EnvProviderWorker fixture) 
         await AssertTopicReportedAsPlaceholderAsync(name, secret, placeholder);
     }
 
+    [Fact]
+    public async Task A_file_named_by_a_secret_shows_as_its_placeholder_in_offsets_which_it_alters_and_in_errors()
+    {
+        var (secret, placeholder) = Secret(FileIn(Unique("secret-offsets") + ".txt"));
+        await File.WriteAllTextAsync(secret, "one\ntwo\n");
+        var name = Unique("secret-offsets");
+        await Rest.CreateAsync(name, RestWorker.FileSource(placeholder, Unique("topic")));
+
+        await Eventually.AssertAsync(async () => Assert.Equal(8, Assert.Single(await OffsetsAsync(name, secret, placeholder))), TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.NoContent, (await Rest.PutAsync($"/connectors/{name}/stop")).Status);
+        var altered = await Rest.PatchAsync($"/connectors/{name}/offsets", Offsets(new JsonObject { ["filename"] = placeholder }, new JsonObject { ["position"] = 4 }));
+        Assert.True(altered.Status == HttpStatusCode.OK, altered.ToString());
+        Assert.Equal(4, Assert.Single(await OffsetsAsync(name, secret, placeholder)));
+
+        // A stopped sink refuses a partition with no kafka_partition, quoting the partition it was given.
+        var sink = Unique("secret-offsets-sink");
+        await Rest.CreateAsync(sink, new JsonObject { ["connector.class"] = "FileStreamSink", ["file"] = FileIn(sink + ".out"), ["topics"] = Unique("topic") }, initialState: "STOPPED");
+        var refused = await Rest.PatchAsync($"/connectors/{sink}/offsets", Offsets(new JsonObject { ["kafka_topic"] = placeholder }, new JsonObject { ["kafka_offset"] = 1 }));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Contains(placeholder, refused.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, refused.Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>The positions of a file source's offsets, each checked to name its file by <paramref name="placeholder"/> only.</summary>
+    private async Task<List<long>> OffsetsAsync(string name, string secret, string placeholder)
+    {
+        var reply = await Rest.GetAsync($"/connectors/{name}/offsets");
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
+        Assert.DoesNotContain(secret, reply.Body, StringComparison.Ordinal);
+        var offsets = reply.Json!["offsets"]!.AsArray();
+        Assert.All(offsets, o => Assert.Equal(placeholder, o!["partition"]!["filename"]!.GetValue<string>()));
+        return offsets.Select(o => o!["offset"]!["position"]!.GetValue<long>()).ToList();
+    }
+
+    private static JsonObject Offsets(JsonObject partition, JsonObject offset) =>
+        new() { ["offsets"] = new JsonArray(new JsonObject { ["partition"] = partition, ["offset"] = offset }) };
+
     /// <summary>
     /// Waits until the connector reports an active topic, then checks it is <paramref name="placeholder"/> and that no
     /// response, metric or log line holds <paramref name="secret"/>.

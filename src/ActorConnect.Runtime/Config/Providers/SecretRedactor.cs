@@ -23,6 +23,7 @@ public sealed class SecretRedactor
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _placeholders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 
     // Longest first, so a value that contains another is replaced whole. Replaced, never mutated: readers take no lock.
     private volatile KeyValuePair<string, string>[] _longestFirst = [];
@@ -70,6 +71,28 @@ public sealed class SecretRedactor
     }
 
     /// <summary>
+    /// <paramref name="text"/> with every placeholder whose value is remembered replaced by that value: for input that
+    /// names a value as it was shown (an offset partition holding a file name a provider resolved), never for output.
+    /// </summary>
+    public string Restore(string text)
+    {
+        if (IsEmpty || !text.Contains("${", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        lock (_gate)
+        {
+            foreach (var (placeholder, value) in _values)
+            {
+                text = text.Replace(placeholder, value, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+
+    /// <summary>
     /// <paramref name="exception"/> itself when neither its message nor its rendering (inner exceptions and stack
     /// trace included) holds a remembered value; otherwise an exception that renders as it does, redacted.
     /// </summary>
@@ -92,6 +115,7 @@ public sealed class SecretRedactor
         var trimmed = value.Trim();
         lock (_gate)
         {
+            _values[placeholder] = value;
             var added = Add(value, placeholder) | Add(trimmed, placeholder);
             if (added)
             {
