@@ -49,7 +49,7 @@ internal static class DistributedCommand
                 return 2;
             }
 
-            rest.Attach(worker.Worker);
+            rest.Attach(worker.Worker, worker.Services.Tasks.Providers.Secrets);
             Log.Information("ActorConnect distributed worker started: cluster address {Address}, worker id {WorkerId}, group {Group}, Kafka at {Bootstrap}",
                 worker.Address, worker.Services.Tasks.WorkerId, config.GroupIdValue, config.Worker.BootstrapServersValue);
 

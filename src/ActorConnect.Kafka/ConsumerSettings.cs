@@ -1,3 +1,4 @@
+using Akka.Event;
 using Confluent.Kafka;
 
 namespace ActorConnect.Kafka;
@@ -113,6 +114,13 @@ public sealed record ConsumerSettings
     public ConsumerSettings WithJoinTimeout(TimeSpan? timeout) =>
         timeout is null || timeout > TimeSpan.Zero ? this with { JoinTimeout = timeout } : throw new ArgumentOutOfRangeException(nameof(timeout));
 
+    /// <summary>
+    /// Wraps the logger the stage and its librdkafka client write to, after <see cref="LogContext"/> is added: lets
+    /// whoever runs it filter what its lines quote (a connector's task puts resolved secrets back as placeholders, since
+    /// topic names and client errors may hold them). None by default.
+    /// </summary>
+    public Func<ILoggingAdapter, ILoggingAdapter>? LogDecorator { get; init; }
+
     /// <summary>Returns a copy with another group id.</summary>
     public ConsumerSettings WithGroupId(string groupId) => this with { GroupId = groupId };
 
@@ -152,6 +160,10 @@ public sealed record ConsumerSettings
     /// </summary>
     public ConsumerSettings WithLogContext(IEnumerable<KeyValuePair<string, object>> properties) =>
         this with { LogContext = KafkaClientLogging.MergeContext(LogContext, properties ?? throw new ArgumentNullException(nameof(properties))) };
+
+    /// <summary>Returns a copy whose logger is wrapped by <paramref name="decorator"/> (see <see cref="LogDecorator"/>).</summary>
+    public ConsumerSettings WithLogDecorator(Func<ILoggingAdapter, ILoggingAdapter> decorator) =>
+        this with { LogDecorator = decorator ?? throw new ArgumentNullException(nameof(decorator)) };
 
     /// <summary>Returns a copy that reports librdkafka statistics to <paramref name="handler"/> every <paramref name="interval"/>.</summary>
     public ConsumerSettings WithStatisticsHandler(Action<string> handler, TimeSpan interval) =>

@@ -87,7 +87,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         /// Hides <see cref="GraphStageLogic.Log"/> so that every line of this logic, and of librdkafka through it, carries
         /// <see cref="ConsumerSettings.LogContext"/>. Made on first use on the stage's thread, as the base logger must be.
         /// </summary>
-        private new ILoggingAdapter Log => _log ??= KafkaClientLogging.WithContext(base.Log, _settings.LogContext);
+        private new ILoggingAdapter Log => _log ??= KafkaClientLogging.ForStage(base.Log, _settings.LogContext, _settings.LogDecorator);
 
         public override void PreStart()
         {

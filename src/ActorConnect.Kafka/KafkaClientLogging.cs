@@ -14,11 +14,21 @@ internal static class KafkaClientLogging
     /// <paramref name="log"/> with every property of <paramref name="context"/> (Akka's <c>WithContext</c>): the logger
     /// a stage writes its own lines and its client's lines to.
     /// </summary>
-    public static ILoggingAdapter WithContext(ILoggingAdapter log, IReadOnlyList<KeyValuePair<string, object>> context)
+    private static ILoggingAdapter WithContext(ILoggingAdapter log, IReadOnlyList<KeyValuePair<string, object>> context)
     {
         foreach (var (name, value) in context)
             log = log.WithContext(name, value);
         return log;
+    }
+
+    /// <summary>
+    /// A stage's logger: <paramref name="log"/> with <paramref name="context"/>, then wrapped by
+    /// <paramref name="decorator"/> when its settings have one.
+    /// </summary>
+    public static ILoggingAdapter ForStage(ILoggingAdapter log, IReadOnlyList<KeyValuePair<string, object>> context, Func<ILoggingAdapter, ILoggingAdapter>? decorator)
+    {
+        var withContext = WithContext(log, context);
+        return decorator?.Invoke(withContext) ?? withContext;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Akka.Event;
 using Confluent.Kafka;
 
 namespace ActorConnect.Kafka;
@@ -62,6 +63,13 @@ public sealed record ProducerSettings
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, object>> LogContext { get; init; } = [];
 
+    /// <summary>
+    /// Wraps the logger the flow and its librdkafka client write to, after <see cref="LogContext"/> is added: lets
+    /// whoever runs it filter what its lines quote (a connector's task puts resolved secrets back as placeholders, since
+    /// topic names and client errors may hold them). None by default.
+    /// </summary>
+    public Func<ILoggingAdapter, ILoggingAdapter>? LogDecorator { get; init; }
+
     /// <summary>Returns a copy with another bootstrap list.</summary>
     public ProducerSettings WithBootstrapServers(string bootstrapServers) => this with { BootstrapServers = bootstrapServers };
 
@@ -79,6 +87,10 @@ public sealed record ProducerSettings
     /// </summary>
     public ProducerSettings WithLogContext(IEnumerable<KeyValuePair<string, object>> properties) =>
         this with { LogContext = KafkaClientLogging.MergeContext(LogContext, properties ?? throw new ArgumentNullException(nameof(properties))) };
+
+    /// <summary>Returns a copy whose logger is wrapped by <paramref name="decorator"/> (see <see cref="LogDecorator"/>).</summary>
+    public ProducerSettings WithLogDecorator(Func<ILoggingAdapter, ILoggingAdapter> decorator) =>
+        this with { LogDecorator = decorator ?? throw new ArgumentNullException(nameof(decorator)) };
 
     /// <summary>Returns a copy with one librdkafka property added or replaced.</summary>
     public ProducerSettings WithProperty(string key, string value) => WithProperties([new(key, value)]);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ActorConnect.Api.Errors;
 using ActorConnect.Rest.Json;
+using ActorConnect.Runtime.Config.Providers;
 using ActorConnect.Runtime.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -52,10 +53,14 @@ public static class ErrorHandling
         };
     }
 
-    /// <summary>Writes the error body with its status; the one place error bodies are made.</summary>
+    /// <summary>
+    /// Writes the error body with its status; the one place error bodies are made. A worker's failure may quote what a
+    /// config provider resolved (a connector's exception, an offset partition): the placeholder is written instead.
+    /// </summary>
     public static Task WriteAsync(HttpContext context, int status, string message)
     {
         ArgumentNullException.ThrowIfNull(context);
+        message = Secrets(context)?.Redact(message) ?? message;
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(new ErrorMessage(status, message), RestJson.Options, contentType: "application/json", context.RequestAborted);
     }
@@ -71,7 +76,7 @@ public static class ErrorHandling
         var (status, message) = Describe(exception);
         if (status == StatusCodes.Status500InternalServerError && exception is not RestException)
         {
-            log.LogError(exception, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
+            log.LogError(Secrets(context)?.Redact(exception) ?? exception, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
         }
         else if (status > StatusCodes.Status500InternalServerError && exception is not RestException)
         {
@@ -81,6 +86,8 @@ public static class ErrorHandling
 
         return WriteAsync(context, status, message);
     }
+
+    private static SecretRedactor? Secrets(HttpContext context) => context.RequestServices.GetService<WorkerGateway>()?.Secrets;
 
     private static string DescribeBadHttpRequest(BadHttpRequestException e)
     {

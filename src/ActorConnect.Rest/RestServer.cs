@@ -114,8 +114,11 @@ public sealed class RestServer : IAsyncDisposable
     /// <summary>Binds every listener; throws IOException when a port is taken.</summary>
     public Task StartAsync(CancellationToken cancellation = default) => _app.StartAsync(cancellation);
 
-    /// <summary>Connects the worker; from now on requests reach it.</summary>
-    public void Attach(IActorRef worker) => Gateway.Attach(worker);
+    /// <summary>
+    /// Connects the worker; from now on requests reach it. <paramref name="secrets"/>, the redactor of the worker's
+    /// config providers, keeps what they resolved out of error bodies.
+    /// </summary>
+    public void Attach(IActorRef worker, Runtime.Config.Providers.SecretRedactor? secrets = null) => Gateway.Attach(worker, secrets);
 
     /// <summary>Stops accepting requests and waits (bounded) for those in flight.</summary>
     public Task StopAsync(CancellationToken cancellation = default) => _app.StopAsync(cancellation);

@@ -1,3 +1,4 @@
+using ActorConnect.Runtime.Config.Providers;
 using ActorConnect.Runtime.Worker;
 using Akka.Actor;
 
@@ -25,7 +26,16 @@ public sealed class WorkerGateway
 
     public bool IsAttached => _worker is not null;
 
-    public void Attach(IActorRef worker) => _worker = worker ?? throw new ArgumentNullException(nameof(worker));
+    /// <summary>What the worker's config providers resolved: no error body quotes it (<see cref="ErrorHandling"/>).</summary>
+    public SecretRedactor Secrets { get; private set; } = new();
+
+    /// <summary>Connects the worker, with the redactor of its config providers (<c>Services.Providers.Secrets</c>).</summary>
+    public void Attach(IActorRef worker, SecretRedactor? secrets = null)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        Secrets = secrets ?? Secrets;
+        _worker = worker;
+    }
 
     /// <summary>
     /// Sends <paramref name="message"/> and returns the reply as <typeparamref name="T"/>. A <c>Status.Failure</c>

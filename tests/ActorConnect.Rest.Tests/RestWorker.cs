@@ -28,6 +28,7 @@ public sealed class RestWorker : IAsyncDisposable
         Rest = rest;
         Levels = levels;
         Dir = dir;
+        Logs = LogLines.Capture(worker.System);
         var port = rest.BoundPorts.Values.First();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(100) };
     }
@@ -39,6 +40,9 @@ public sealed class RestWorker : IAsyncDisposable
     public LogLevelRegistry Levels { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>What the worker has logged since it started.</summary>
+    public LogLines Logs { get; }
 
     /// <summary>This worker's scratch folder (offsets file, connectors' files).</summary>
     public string Dir { get; }
@@ -71,7 +75,7 @@ public sealed class RestWorker : IAsyncDisposable
         await rest.StartAsync();
         var akka = Akka.Configuration.ConfigurationFactory.ParseString(hocon + "\nactorconnect.task-restart { min-backoff = 100ms, max-backoff = 500ms }");
         var worker = StandaloneWorker.Start(WorkerConfig.ParseStandalone(props), akka, rest.WorkerId, typeof(RestWorker).Assembly);
-        rest.Attach(worker.Worker);
+        rest.Attach(worker.Worker, worker.Services.Providers.Secrets);
         return new RestWorker(worker, rest, levels, dir);
     }
 

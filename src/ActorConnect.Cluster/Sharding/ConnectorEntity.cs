@@ -182,7 +182,7 @@ internal sealed partial class ConnectorEntity : FollowingEntity
             _running = m.Stored;
             Supervisor?.Tell(ConnectorProtocol.Shutdown.Instance);
             Supervisor = null;
-            WriteStatus(new ConnectorStatus(_name, ConnectState.Failed, _cluster.Tasks.WorkerId, "unknown", FailureTrace.Render(error), []));
+            WriteStatus(new ConnectorStatus(_name, ConnectState.Failed, _cluster.Tasks.WorkerId, "unknown", FailureTrace.Render(error, _cluster.Tasks.Providers.Secrets), []));
             // Its task entities cannot load the config either: they stop.
             RefreshTasks(null);
             Done();

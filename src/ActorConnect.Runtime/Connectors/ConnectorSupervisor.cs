@@ -44,7 +44,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     public ConnectorSupervisor(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks, TargetState target, bool localTasks)
     {
         Name = name;
-        _log = Logging.ConnectLogging.ForConnector(Context, name);
+        _log = Logging.ConnectLogging.ForConnector(Context, name, services.Providers.Secrets);
         _config = config;
         _plugin = plugin;
         _services = services;
@@ -381,7 +381,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     private void FailConnector(Exception e)
     {
         _state = ConnectState.Failed;
-        _trace = FailureTrace.Render(e);
+        _trace = FailureTrace.Render(e, _services.Providers.Secrets);
         _log.Error(e, "Connector {0} failed: {1}", Name, FailureTrace.RootCause(e).Message);
     }
 

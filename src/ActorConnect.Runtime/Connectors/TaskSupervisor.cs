@@ -34,7 +34,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
     public TaskSupervisor(ConnectorTaskId id, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, ConnectorPlugin plugin, Type taskType, TaskServices services, bool paused)
     {
         _slot = new TaskSlot(id, taskConfig);
-        _log = Logging.ConnectLogging.ForTask(Context, id);
+        _log = Logging.ConnectLogging.ForTask(Context, id, services.Providers.Secrets);
         _connectorConfig = connectorConfig;
         _plugin = plugin;
         _taskType = taskType;
@@ -77,13 +77,14 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
             ? type
             : ((Api.Connector.Connector)Activator.CreateInstance(plugin.Type)!).TaskType;
 
+    // Akka's own failure line is off: OnTaskFailure logs the failure once, through the logger that redacts secrets.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
     {
         // The bookkeeping happens as a message, so it sees the task's Terminated in order.
         var cause = e is ActorInitializationException { InnerException: { } inner } ? inner : e;
         Self.Tell(new TaskFailure(cause is TaskFailedException tf ? tf.InnerException ?? tf : cause));
         return Directive.Stop;
-    });
+    }, loggingEnabled: false);
 
     /// <summary>Every message may change the status; the parent hears each change once.</summary>
     protected override bool AroundReceive(Receive receive, object message)
@@ -138,7 +139,8 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
         }
 
         _slot.State = m.State;
-        _slot.LastError = m.LastError;
+        // A task's reasons quote what its connector wrote (a file name, a topic), which may hold a resolved secret.
+        _slot.LastError = _services.Providers.Secrets.Redact(m.LastError);
         if (m.State == ConnectState.Running && m.LastError is null)
         {
             _slot.Trace = null;
@@ -148,7 +150,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
     private void OnTaskFailure(TaskFailure m)
     {
         _slot.PendingFailure = m.Cause;
-        _slot.Trace = FailureTrace.Render(m.Cause);
+        _slot.Trace = FailureTrace.Render(m.Cause, _services.Providers.Secrets);
         _slot.State = ConnectState.Failed;
         _log.Error(m.Cause, "Task {0} failed: {1}", _slot.Id, FailureTrace.RootCause(m.Cause).Message);
     }

@@ -1,3 +1,4 @@
+using ActorConnect.Runtime.Config.Providers;
 using ActorConnect.Runtime.Tasks;
 using Akka.Actor;
 using Akka.Event;
@@ -9,11 +10,13 @@ namespace ActorConnect.Runtime.Logging;
 /// <c>connector.context</c> MDC does: the properties <c>Connector</c>, <c>Task</c> and <c>ConnectorContext</c>
 /// (<c>[name|task-0] </c>, <c>[name|worker] </c> for the connector itself), which the host's log template prints and
 /// structured sinks keep as fields. Akka's context properties reach Serilog through Akka.Logger.Serilog; other loggers write the lines as before.
+/// Every line of these loggers is redacted (<see cref="SecretRedactor"/>): connector and task lines quote exceptions and
+/// config values, which may hold what a config provider resolved.
 /// </summary>
 public static class ConnectLogging
 {
     /// <summary>A logger for the actors that run task <paramref name="id"/>.</summary>
-    public static ILoggingAdapter ForTask(IActorContext context, ConnectorTaskId id)
+    public static ILoggingAdapter ForTask(IActorContext context, ConnectorTaskId id, SecretRedactor secrets)
     {
         var log = context.GetLogger();
         foreach (var (name, value) in TaskContext(id))
@@ -21,7 +24,7 @@ public static class ConnectLogging
             log = log.WithContext(name, value);
         }
 
-        return log;
+        return Redacting(log, secrets);
     }
 
     /// <summary>
@@ -37,8 +40,14 @@ public static class ConnectLogging
     ];
 
     /// <summary>A logger for the actor that runs connector <paramref name="name"/> itself.</summary>
-    public static ILoggingAdapter ForConnector(IActorContext context, string name) =>
-        context.GetLogger()
+    public static ILoggingAdapter ForConnector(IActorContext context, string name, SecretRedactor secrets) =>
+        Redacting(context.GetLogger()
             .WithContext("Connector", name)
-            .WithContext("ConnectorContext", $"[{name}|worker] ");
+            .WithContext("ConnectorContext", $"[{name}|worker] "), secrets);
+
+    /// <summary>
+    /// <paramref name="log"/> with every line redacted: for any other logger that quotes connector exceptions or config
+    /// values. Add context (<c>WithContext</c>) before, not after.
+    /// </summary>
+    public static ILoggingAdapter Redacting(ILoggingAdapter log, SecretRedactor secrets) => new RedactingLoggingAdapter(log, secrets);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ActorConnect.Runtime.Config.Providers;
 using ActorConnect.Runtime.Tasks;
 using Prometheus;
 using static ActorConnect.Runtime.Metrics.ConnectMetrics;
@@ -14,6 +15,7 @@ public sealed class TaskMetrics : IDisposable
 {
     private static readonly ConcurrentDictionary<TaskMetrics, byte> Live = new();
     private readonly string[] _labels;
+    private readonly SecretRedactor? _secrets;
     private readonly MetricWindow _polled = new();
     private readonly MetricWindow _written = new();
     private readonly MetricWindow _pollTime = new();
@@ -34,9 +36,12 @@ public sealed class TaskMetrics : IDisposable
         }
     });
 
-    public TaskMetrics(ConnectorTaskId id)
+    /// <param name="id">The task.</param>
+    /// <param name="secrets">Puts placeholders back into topic labels: a topic may be named by a config provider.</param>
+    public TaskMetrics(ConnectorTaskId id, SecretRedactor? secrets = null)
     {
         _labels = [id.Connector, id.Task.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        _secrets = secrets;
         Live[this] = 0;
     }
 
@@ -137,18 +142,13 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
+        topic = TopicLabel(topic);
         _lagSeries[(topic, partition)] = 0;
         RecordsLag.WithLabels(_labels[0], _labels[1], topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(records);
     }
 
     /// <summary>A partition left the task: its lag series goes.</summary>
-    public void PartitionRevoked(string topic, int partition)
-    {
-        if (_lagSeries.TryRemove((topic, partition), out _))
-        {
-            RecordsLag.RemoveLabelled(_labels[0], _labels[1], topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-    }
+    public void PartitionRevoked(string topic, int partition) => RemoveLagSeries(TopicLabel(topic), partition);
 
     public void Dispose()
     {
@@ -170,7 +170,17 @@ public sealed class TaskMetrics : IDisposable
 
         foreach (var (topic, partition) in _lagSeries.Keys)
         {
-            PartitionRevoked(topic, partition);
+            RemoveLagSeries(topic, partition);
+        }
+    }
+
+    private string TopicLabel(string topic) => _secrets?.Redact(topic) ?? topic;
+
+    private void RemoveLagSeries(string topicLabel, int partition)
+    {
+        if (_lagSeries.TryRemove((topicLabel, partition), out _))
+        {
+            RecordsLag.RemoveLabelled(_labels[0], _labels[1], topicLabel, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorConnect.Runtime.Config.Providers;
 using ActorConnect.Runtime.Tasks;
 
 namespace ActorConnect.Runtime.Metrics;
@@ -24,8 +25,8 @@ public static class TaskTracing
         return activity;
     }
 
-    /// <summary>Ends a span with the records it handled, marking it failed when <paramref name="error"/> is set.</summary>
-    public static void End(Activity? activity, int records, Exception? error = null)
+    /// <summary>Ends a span with the records it handled.</summary>
+    public static void End(Activity? activity, int records)
     {
         if (activity is null)
         {
@@ -33,11 +34,16 @@ public static class TaskTracing
         }
 
         activity.SetTag("connect.records", records);
-        if (error is not null)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, error.Message);
-        }
-
         activity.Dispose();
+    }
+
+    /// <summary>
+    /// Ends a span marked failed by <paramref name="error"/>; its description is the error's message with every
+    /// resolved secret put back as its placeholder, since spans leave the worker for a collector.
+    /// </summary>
+    public static void Fail(Activity? activity, int records, Exception error, SecretRedactor secrets)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, secrets.Redact(error.Message));
+        End(activity, records);
     }
 }

@@ -1,6 +1,11 @@
+using ActorConnect.Runtime.Config.Providers;
+
 namespace ActorConnect.Runtime.Status;
 
-/// <summary>Renders a failure so the first line is the root cause, not the wrapper that carried it.</summary>
+/// <summary>
+/// Renders a failure for a status <c>trace</c>: the root cause first, not the wrapper that carried it, and no value a
+/// config provider resolved (the exception's message, inner exceptions and stack trace may all quote one).
+/// </summary>
 public static class FailureTrace
 {
     public static Exception RootCause(Exception e)
@@ -23,9 +28,9 @@ public static class FailureTrace
         }
     }
 
-    public static string Render(Exception e)
+    public static string Render(Exception e, SecretRedactor secrets)
     {
         var root = RootCause(e);
-        return $"{root.GetType().FullName}: {root.Message}\n{e}";
+        return secrets.Redact($"{root.GetType().FullName}: {root.Message}\n{e}");
     }
 }

@@ -133,7 +133,8 @@ public sealed partial class SinkTaskActor : TaskActorBase
             .WithDispatcher(Services.Settings.ConsumerDispatcher)
             .WithMaxBufferedRecords(Services.Settings.SinkMaxBufferedRecords)
             .WithJoinTimeout(Services.Settings.SinkGroupJoinTimeout)
-            .WithLogContext(Logging.ConnectLogging.TaskContext(Id));
+            .WithLogContext(Logging.ConnectLogging.TaskContext(Id))
+            .WithLogDecorator(RedactingLog);
         _subscription = regex is null ? Subscription.ForTopics(topics) : Subscription.ForPattern(regex);
         StartConsumer();
         Context.Parent.Tell(new TaskProtocol.StateChanged(Id, ConnectState.Running));
@@ -226,12 +227,12 @@ public sealed partial class SinkTaskActor : TaskActorBase
             }
             catch (Exception e) when (e is not RetriableException)
             {
-                TaskTracing.End(span, records.Count, e);
+                TaskTracing.Fail(span, records.Count, e, Services.Providers.Secrets);
                 throw;
             }
             catch (RetriableException e)
             {
-                TaskTracing.End(span, records.Count, e);
+                TaskTracing.Fail(span, records.Count, e, Services.Providers.Secrets);
                 // Same batch again later; the stream waits for our ack meanwhile, and the paused partitions fetch
                 // nothing more, while the consumer keeps polling and so keeps its place in the group.
                 _retry = (stream, records, consumed);

@@ -118,7 +118,8 @@ public sealed partial class SourceTaskActor : TaskActorBase
             .WithMaxInFlight(Services.Settings.SourceMaxInFlight)
             .WithProperties(Services.Worker.ProducerProperties)
             .WithProperties(Overrides("producer.override."))
-            .WithLogContext(Logging.ConnectLogging.TaskContext(Id));
+            .WithLogContext(Logging.ConnectLogging.TaskContext(Id))
+            .WithLogDecorator(RedactingLog);
         // The stage bounds the records in flight; the channel adds at most two poll() batches in front of it, so
         // the next poll overlaps with producing the previous one without a second, larger buffer.
         _channel = Channel.CreateBounded<IReadOnlyList<ProducerMessage<SourceRecord>>>(new BoundedChannelOptions(2)
@@ -179,12 +180,12 @@ public sealed partial class SourceTaskActor : TaskActorBase
         }
         catch (Exception e) when (e is not RetriableException)
         {
-            TaskTracing.End(span, 0, e);
+            TaskTracing.Fail(span, 0, e, Services.Providers.Secrets);
             throw;
         }
         catch (RetriableException e)
         {
-            TaskTracing.End(span, 0, e);
+            TaskTracing.Fail(span, 0, e, Services.Providers.Secrets);
             RetryLater(PollNext.Instance, e.Message);
             return;
         }

@@ -32,8 +32,8 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
         ConnectorConfig = services.Providers.Resolve(connectorConfig);
         Services = services;
         Handle = handle;
-        Metrics = new Metrics.TaskMetrics(id);
-        Log = Logging.ConnectLogging.ForTask(Context, id);
+        Metrics = new Metrics.TaskMetrics(id, services.Providers.Secrets);
+        Log = Logging.ConnectLogging.ForTask(Context, id, services.Providers.Secrets);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -54,6 +54,12 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
     protected TaskHandle Handle { get; }
 
     protected ILoggingAdapter Log { get; }
+
+    /// <summary>
+    /// Wraps the logger of the Kafka stages the task runs, whose lines quote topic names and client errors: they get
+    /// placeholders back, as the task's own lines do.
+    /// </summary>
+    protected Func<ILoggingAdapter, ILoggingAdapter> RedactingLog => log => Logging.ConnectLogging.Redacting(log, Services.Providers.Secrets);
 
     /// <summary>True while a retriable problem is being waited out.</summary>
     protected bool IsRetrying => _retryAttempt > 0;
@@ -175,7 +181,8 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
         _lastTopic = topic;
         if (_topicsUsed.Add(topic))
         {
-            Context.Parent.Tell(new TaskProtocol.TopicUsed(topic));
+            // A topic named by a placeholder is reported as the placeholder: GET /connectors/{name}/topics shows it.
+            Context.Parent.Tell(new TaskProtocol.TopicUsed(Services.Providers.Secrets.Redact(topic)));
         }
     }
 

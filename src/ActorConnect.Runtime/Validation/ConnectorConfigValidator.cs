@@ -34,8 +34,7 @@ public sealed class ConnectorConfigValidator
     /// <param name="config">The config as given.</param>
     /// <param name="providers">
     /// When given, the config is validated as the connector will see it, its <c>${provider:path:key}</c> placeholders
-    /// resolved (as Kafka Connect does), but values and the standard "Invalid value" errors show the placeholders. A
-    /// connector's own error text is shown as the connector wrote it.
+    /// resolved (as Kafka Connect does), but values and errors (the connector's own included) show the placeholders.
     /// </param>
     public ConfigInfos Validate(string plugin, IReadOnlyDictionary<string, string> config, ConfigProviders? providers = null)
     {
@@ -56,21 +55,24 @@ public sealed class ConnectorConfigValidator
 
     /// <summary>Validates <paramref name="config"/> against an already resolved connector plugin; see <see cref="Validate(string, IReadOnlyDictionary{string, string}, ConfigProviders?)"/>.</summary>
     public ConfigInfos Validate(ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config, ConfigProviders? providers = null) =>
-        Validate(plugin, config, providers?.Resolve(config) ?? config);
+        Validate(plugin, config, providers?.Resolve(config) ?? config, providers?.Secrets);
 
-    /// <summary>Validates the <paramref name="resolved"/> config, showing the <paramref name="raw"/> values where they differ.</summary>
-    internal ConfigInfos Validate(ConnectorPlugin plugin, IReadOnlyDictionary<string, string> raw, IReadOnlyDictionary<string, string> resolved)
+    /// <summary>
+    /// Validates the <paramref name="resolved"/> config, showing the <paramref name="raw"/> values where they differ,
+    /// and errors with what <paramref name="secrets"/> knows redacted.
+    /// </summary>
+    internal ConfigInfos Validate(ConnectorPlugin plugin, IReadOnlyDictionary<string, string> raw, IReadOnlyDictionary<string, string> resolved, SecretRedactor? secrets)
     {
         var infos = ValidateResolved(plugin, resolved);
-        return ReferenceEquals(raw, resolved) ? infos : ShowPlaceholders(infos, raw, resolved);
+        return ReferenceEquals(raw, resolved) ? infos : ShowPlaceholders(infos, raw, resolved, secrets);
     }
 
     /// <summary>
-    /// Puts the placeholders back where values came from a config provider: in the values shown and in the standard
-    /// "Invalid value X for configuration K" errors (all the runtime's own value-quoting messages), so the result does
-    /// not carry what a provider returned unless a connector's own error text quotes it.
+    /// Puts the placeholders back where values came from a config provider: in the values shown, in the standard
+    /// "Invalid value X for configuration K" errors (even for a value too short for the redactor), and wherever else
+    /// an error, the connector's own included, quotes a resolved value.
     /// </summary>
-    private static ConfigInfos ShowPlaceholders(ConfigInfos infos, IReadOnlyDictionary<string, string> raw, IReadOnlyDictionary<string, string> resolved)
+    private static ConfigInfos ShowPlaceholders(ConfigInfos infos, IReadOnlyDictionary<string, string> raw, IReadOnlyDictionary<string, string> resolved, SecretRedactor? secrets)
     {
         var changed = raw.Where(kv => resolved.TryGetValue(kv.Key, out var r) && r != kv.Value).ToDictionary(kv => kv.Key, kv => (Raw: kv.Value, Resolved: resolved[kv.Key]));
         if (changed.Count == 0)
@@ -78,8 +80,12 @@ public sealed class ConnectorConfigValidator
             return infos;
         }
 
-        string Unresolve(string error) => changed.Aggregate(error, (e, kv) =>
-            e.Replace($"Invalid value {kv.Value.Resolved} for configuration {kv.Key}:", $"Invalid value {kv.Value.Raw} for configuration {kv.Key}:", StringComparison.Ordinal));
+        string Unresolve(string error)
+        {
+            var shown = changed.Aggregate(error, (e, kv) =>
+                e.Replace($"Invalid value {kv.Value.Resolved} for configuration {kv.Key}:", $"Invalid value {kv.Value.Raw} for configuration {kv.Key}:", StringComparison.Ordinal));
+            return secrets?.Redact(shown) ?? shown;
+        }
 
         var configs = infos.Configs.Select(c =>
         {

@@ -14,6 +14,8 @@ namespace ActorConnect.Runtime.Worker;
 /// offset store; a sink's are its consumer group's committed offsets, shown as
 /// <c>{"kafka_topic","kafka_partition"} -> {"kafka_offset"}</c>. Changes are allowed only while the connector is
 /// STOPPED (the worker checks); the connector's own <c>AlterOffsets</c> is called first, so it can refuse.
+/// Offsets may quote a value a config provider resolved (a file source's partition is its file name): they are shown
+/// with the placeholder, and a placeholder given back in a change stands for its value again.
 /// Every method blocks on I/O: the worker runs them off its mailbox.
 /// </summary>
 internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string> log)
@@ -25,24 +27,22 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
 
     public async Task<IReadOnlyList<ConnectorOffset>> ReadAsync(string name, ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config)
     {
-        if (plugin.IsSource)
-        {
-            return services.OffsetStore.ReadAll(name).Select(o => new ConnectorOffset(o.Partition, o.Offset)).ToList();
-        }
-
-        return await WithSinkGroupAsync(name, config, "Reading", group => group.Committed(NamedTopics(config), TopicFilter(config))
-            .Select(o => new ConnectorOffset(SinkPartition(o.Topic, o.Partition.Value), new Dictionary<string, object?> { [KafkaOffset] = o.Offset.Value }))
-            .ToList()).ConfigureAwait(false);
+        config = services.Providers.Resolve(config); // the topics, client overrides and connector see what its tasks see
+        var secrets = services.Providers.Secrets;
+        return (await ReadStoredAsync(name, plugin, config).ConfigureAwait(false))
+            .Select(o => new ConnectorOffset(MapStrings(o.Partition, secrets.Redact)!, MapStrings(o.Offset, secrets.Redact))).ToList();
     }
 
     public async Task<string> AlterAsync(string name, ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config, IReadOnlyList<ConnectorOffset> offsets)
     {
+        config = services.Providers.Resolve(config); // the topics, client overrides and connector see what its tasks see
         if (offsets.Count == 0)
         {
             throw new BadRequestException("The offsets to be modified must not be empty: give at least one {\"partition\": {...}, \"offset\": {...}} entry.");
         }
 
-        offsets = offsets.Select(o => new ConnectorOffset(Plain(o.Partition)!, Plain(o.Offset))).ToList();
+        var secrets = services.Providers.Secrets;
+        offsets = offsets.Select(o => new ConnectorOffset(MapStrings(Plain(o.Partition), secrets.Restore)!, MapStrings(Plain(o.Offset), secrets.Restore))).ToList();
         bool handledByConnector;
         if (plugin.IsSource)
         {
@@ -70,6 +70,7 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
 
     public async Task<string> ResetAsync(string name, ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config)
     {
+        config = services.Providers.Resolve(config); // the topics, client overrides and connector see what its tasks see
         bool handledByConnector;
         if (plugin.IsSource)
         {
@@ -95,6 +96,22 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
             : "The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets " +
               "externally, they will need to be manually reset in the system that the connector uses.";
     }
+
+    private async Task<IReadOnlyList<ConnectorOffset>> ReadStoredAsync(string name, ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config)
+    {
+        if (plugin.IsSource)
+        {
+            return services.OffsetStore.ReadAll(name).Select(o => new ConnectorOffset(o.Partition, o.Offset)).ToList();
+        }
+
+        return await WithSinkGroupAsync(name, config, "Reading", group => group.Committed(NamedTopics(config), TopicFilter(config))
+            .Select(o => new ConnectorOffset(SinkPartition(o.Topic, o.Partition.Value), new Dictionary<string, object?> { [KafkaOffset] = o.Offset.Value }))
+            .ToList()).ConfigureAwait(false);
+    }
+
+    /// <summary><paramref name="map"/> with <paramref name="change"/> applied to its string values.</summary>
+    private static IReadOnlyDictionary<string, object?>? MapStrings(IReadOnlyDictionary<string, object?>? map, Func<string, string> change) =>
+        map?.ToDictionary(kv => kv.Key, kv => kv.Value is string s ? change(s) : kv.Value);
 
     /// <summary>Values parsed from a REST body may still be JSON elements: make them the plain values connectors see.</summary>
     private static IReadOnlyDictionary<string, object?>? Plain(IReadOnlyDictionary<string, object?>? map) =>

@@ -34,7 +34,7 @@ public static class ConnectorValidator
         }
 
         var plugin = plugins.Resolve(className);
-        var infos = new ConnectorConfigValidator(plugins).Validate(plugin, props, resolved);
+        var infos = new ConnectorConfigValidator(plugins).Validate(plugin, props, resolved, providers?.Secrets);
         if (infos.ErrorCount > 0)
         {
             throw new ConfigException(Message(infos));

@@ -28,7 +28,7 @@ public sealed partial class WorkerActor
                 e.LoadError is not null ? ConnectState.Failed : e.Target == TargetState.Stopped ? ConnectState.Stopped : ConnectState.Unassigned,
                 workerId,
                 type,
-                e.LoadError is { } error ? FailureTrace.Render(error) : null,
+                e.LoadError is { } error ? FailureTrace.Render(error, _services.Providers.Secrets) : null,
                 []));
         }
 

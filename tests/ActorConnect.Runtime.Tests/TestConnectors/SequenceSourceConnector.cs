@@ -46,6 +46,7 @@ public sealed class SequenceSourceTask : SourceTask
 {
     private string _name = "";
     private string _topic = "";
+    private string? _secret;
     private int _index;
     private long _next;
     private long _max;
@@ -67,6 +68,7 @@ public sealed class SequenceSourceTask : SourceTask
         if (props.TryGetValue("secret", out var secret))
         {
             TestRegistry.SecretsSeen[_name] = secret;
+            _secret = secret;
         }
     }
 
@@ -76,6 +78,11 @@ public sealed class SequenceSourceTask : SourceTask
         {
             TestRegistry.FailuresLeft[_name] = left - 1;
             throw new InvalidOperationException($"boom from {_name} task {_index}");
+        }
+
+        if (TestRegistry.FailQuotingSecret.ContainsKey(_name))
+        {
+            throw new ActorConnect.Api.Errors.ConnectException($"cannot log in with {_secret}", new IOException($"the server refused {_secret}"));
         }
 
         if (TestRegistry.FailingTasks.ContainsKey($"{_name}/{_index}"))

@@ -15,6 +15,9 @@ public static class TestRegistry
     /// <summary>The value of a "secret" key as a task saw it at start (after config providers resolved it).</summary>
     public static readonly ConcurrentDictionary<string, string> SecretsSeen = new();
 
+    /// <summary>Connectors whose poll() throws an exception quoting their "secret" key, in its message and an inner one.</summary>
+    public static readonly ConcurrentDictionary<string, bool> FailQuotingSecret = new();
+
     /// <summary>"connector/task" entries whose poll() throws for as long as they are present.</summary>
     public static readonly ConcurrentDictionary<string, bool> FailingTasks = new();
     public static readonly ConcurrentDictionary<string, ActorConnect.Api.Connector.IConnectorContext> Contexts = new();

@@ -55,7 +55,8 @@ public sealed class ConfigProvidersTests
         using var dir = RepoPaths.CreateTempDirectory("providers");
         File.WriteAllText(Path.Combine(dir.Path, "db-password"), "from-a-docker-secret");
         using var providers = ConfigProviders.FromWorkerProperties(Props(
-            ("config.providers", "directory"), ("config.providers.directory.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider")));
+            ("config.providers", "directory"), ("config.providers.directory.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider"),
+            ("config.providers.directory.param.allowed.paths", dir.Path)));
 
         var resolved = providers.Resolve(Props(("db.password", $"${{directory:{dir.Path}:db-password}}")));
 
@@ -77,12 +78,47 @@ public sealed class ConfigProvidersTests
             ("config.providers.dir.param.allowed.paths", allowed.Path)));
 
         var error = Assert.Throws<ConfigException>(() => providers.Resolve(Props(("db.password", $"${{file:{file}:db.password}}"))));
+        Assert.Contains($"Config key db.password: placeholder ${{file:{file}:db.password}} cannot be resolved", error.Message);
         Assert.Contains("not allowed", error.Message);
         Assert.Contains("allowed.paths", error.Message);
         Assert.DoesNotContain("s3cret", error.Message);
 
         var traversal = Path.Combine(allowed.Path, "..", Path.GetFileName(other.Path));
         Assert.Throws<ConfigException>(() => providers.Resolve(Props(("db.password", $"${{dir:{traversal}:secrets.properties}}"))));
+    }
+
+    [Fact]
+    public void Without_a_limit_set_a_provider_resolves_nothing_and_says_which_worker_key_to_set()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("providers");
+        var file = Path.Combine(dir.Path, "secrets.properties");
+        File.WriteAllText(file, "db.password=s3cret-in-a-file\n");
+        File.WriteAllText(Path.Combine(dir.Path, "db-password"), "s3cret-in-a-folder");
+        var variable = $"AC_UNLIMITED_{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}";
+        Environment.SetEnvironmentVariable(variable, "s3cret-in-the-env");
+        var warnings = new List<string>();
+        using var providers = ConfigProviders.FromWorkerProperties(Props(
+            ("config.providers", "env,file,dir"),
+            ("config.providers.env.class", "EnvVarConfigProvider"),
+            ("config.providers.file.class", "FileConfigProvider"),
+            ("config.providers.dir.class", "DirectoryConfigProvider")), warnings.Add);
+
+        Assert.Equal(3, warnings.Count);
+        Assert.Contains(warnings, w => w.Contains("config.providers.env.param.allowlist.pattern", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("config.providers.file.param.allowed.paths", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("config.providers.dir.param.allowed.paths", StringComparison.Ordinal));
+        foreach (var (placeholder, key) in new[]
+                 {
+                     ($"${{env:{variable}}}", "config.providers.env.param.allowlist.pattern"),
+                     ($"${{file:{file}:db.password}}", "config.providers.file.param.allowed.paths"),
+                     ($"${{dir:{dir.Path}:db-password}}", "config.providers.dir.param.allowed.paths"),
+                 })
+        {
+            var error = Assert.Throws<ConfigException>(() => providers.Resolve(Props(("connection.url", $"jdbc:pg://h/db?password={placeholder}"))));
+            Assert.Contains($"Config key connection.url: placeholder {placeholder} cannot be resolved", error.Message, StringComparison.Ordinal);
+            Assert.Contains(key, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -100,7 +136,8 @@ public sealed class ConfigProvidersTests
         using var dir = RepoPaths.CreateTempDirectory("providers");
         var file = Path.Combine(dir.Path, "secrets.properties");
         File.WriteAllText(file, "db.password=s3cret\n");
-        using var providers = ConfigProviders.FromWorkerProperties(Props(("config.providers", "file"), ("config.providers.file.class", "FileConfigProvider")));
+        using var providers = ConfigProviders.FromWorkerProperties(Props(("config.providers", "file"), ("config.providers.file.class", "FileConfigProvider"),
+            ("config.providers.file.param.allowed.paths", dir.Path)));
 
         var error = Assert.Throws<ConfigException>(() => providers.Resolve(Props(("db.password", $"${{file:{file}:db.pasword}}"))));
 
@@ -152,7 +189,8 @@ public sealed class ConfigProvidersTests
     {
         using var dir = RepoPaths.CreateTempDirectory("providers");
         File.WriteAllText(Path.Combine(dir.Path, "topic"), "orders");
-        using var providers = ConfigProviders.FromWorkerProperties(Props(("config.providers", "dir"), ("config.providers.dir.class", "DirectoryConfigProvider")));
+        using var providers = ConfigProviders.FromWorkerProperties(Props(("config.providers", "dir"), ("config.providers.dir.class", "DirectoryConfigProvider"),
+            ("config.providers.dir.param.allowed.paths", dir.Path)));
         var props = Props(("name", "src"), ("connector.class", "FileStreamSource"), ("topic", $"${{dir:{dir.Path}:topic}}"));
 
         var (config, _) = ConnectorValidator.Validate(props, ConnectorConfigValidatorTests.Registry, providers);
@@ -161,11 +199,31 @@ public sealed class ConfigProvidersTests
     }
 
     [Fact]
+    public void A_validation_error_quoting_a_resolved_value_in_its_reason_shows_the_placeholder()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("providers");
+        File.WriteAllText(Path.Combine(dir.Path, "url"), "postgres://app:s3cret@db/app");
+        using var providers = ConfigProviders.FromWorkerProperties(Props(("config.providers", "dir"), ("config.providers.dir.class", "DirectoryConfigProvider"),
+            ("config.providers.dir.param.allowed.paths", dir.Path)));
+        var placeholder = $"${{dir:{dir.Path}:url}}";
+        var props = Props(("name", "s"), ("topics", "t"), ("db.password", "long-enough"), ("db.url", placeholder));
+
+        var infos = new Runtime.Validation.ConnectorConfigValidator(ConnectorConfigValidatorTests.Registry).Validate("SecretSink", props, providers);
+
+        Assert.Equal([$"Invalid value {placeholder} for configuration db.url: {placeholder} is not a JDBC URL"], infos.Configs.Single(c => c.Definition.Name == "db.url").Value.Errors);
+        var atCreate = Assert.Throws<ConfigException>(() => ConnectorValidator.Validate(
+            new Dictionary<string, string>(props) { ["connector.class"] = "SecretSink" }, ConnectorConfigValidatorTests.Registry, providers));
+        Assert.Contains($"{placeholder} is not a JDBC URL", atCreate.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", atCreate.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validation_of_a_resolved_config_shows_placeholders_never_the_values()
     {
         using var dir = RepoPaths.CreateTempDirectory("providers");
         File.WriteAllText(Path.Combine(dir.Path, "topic"), "s3cret,x");
-        using var providers = ConfigProviders.FromWorkerProperties(Props(("config.providers", "dir"), ("config.providers.dir.class", "DirectoryConfigProvider")));
+        using var providers = ConfigProviders.FromWorkerProperties(Props(("config.providers", "dir"), ("config.providers.dir.class", "DirectoryConfigProvider"),
+            ("config.providers.dir.param.allowed.paths", dir.Path)));
         var placeholder = $"${{dir:{dir.Path}:topic}}";
         var props = Props(("name", "src"), ("topic", placeholder));
 

@@ -43,7 +43,10 @@ public sealed class TopicNameMatchesPredicate : IPredicate<SourceRecord>
     }
 }
 
-/// <summary>A sink with a secret, whose own Validate echoes values back: the runtime must still hide the secret.</summary>
+/// <summary>
+/// A sink with a secret, whose own Validate echoes values back, and whose <c>db.url</c> check quotes the value in its
+/// reason: the runtime must still hide the secret.
+/// </summary>
 public sealed class SecretSinkConnector : SinkConnector
 {
     public override string Version => "9.9.9";
@@ -54,7 +57,10 @@ public sealed class SecretSinkConnector : SinkConnector
         .DefineRequired("db.password", ConfigType.Password, Importance.High, "The secret.",
             ConfigValidators.Lambda(v => v is Password { Value.Length: < 8 } ? "Password must have at least 8 characters" : null, "8+ characters"),
             group: "Database")
-        .Define("db.user", ConfigType.String, "admin", Importance.High, "The user.", group: "Database");
+        .Define("db.user", ConfigType.String, "admin", Importance.High, "The user.", group: "Database")
+        .Define("db.url", ConfigType.String, "jdbc:postgresql://localhost/db", Importance.Medium, "The database.",
+            ConfigValidators.Lambda(v => v is string s && !s.StartsWith("jdbc:", StringComparison.Ordinal) ? $"{s} is not a JDBC URL" : null, "a jdbc: URL"),
+            group: "Database");
 
     public override IReadOnlyList<ConfigValue> Validate(IReadOnlyDictionary<string, string> props) =>
         base.Validate(props).Select(v => v with { Value = props.GetValueOrDefault(v.Name) }).ToList();

@@ -13,8 +13,9 @@ public sealed record ResolvedConfig(IReadOnlyDictionary<string, string> Data, IR
 /// The worker's config providers (KIP-297, Kafka's WorkerConfigTransformer), built from the worker properties
 /// <c>config.providers=env,file</c>, <c>config.providers.&lt;name&gt;.class</c> and
 /// <c>config.providers.&lt;name&gt;.param.&lt;key&gt;</c>. Resolves <c>${provider:path:key}</c> (or
-/// <c>${provider:key}</c>) placeholders in connector configs just before use, and puts them back into task configs
-/// so the REST API never shows a secret. Thread-safe once built.
+/// <c>${provider:key}</c>) placeholders in connector configs just before use, puts them back into task configs so the
+/// REST API never shows a secret, and remembers every value resolved in <see cref="Secrets"/>, which puts the
+/// placeholders back into any text that leaves the runtime. Thread-safe once built.
 /// </summary>
 public sealed class ConfigProviders : IDisposable
 {
@@ -46,6 +47,9 @@ public sealed class ConfigProviders : IDisposable
     /// <summary>The configured provider names.</summary>
     public IReadOnlyCollection<string> Names => _providers.Keys.ToList();
 
+    /// <summary>Every value these providers have resolved, to redact from any text that leaves the runtime.</summary>
+    public SecretRedactor Secrets { get; } = new();
+
     /// <summary>
     /// Builds and configures the providers the worker properties declare. Throws <see cref="ConfigException"/> naming
     /// the key when a provider has no class or an unknown one. <paramref name="warn"/> receives warnings, for example
@@ -75,6 +79,11 @@ public sealed class ConfigProviders : IDisposable
                 provider.Configure(workerProperties.Where(kv => kv.Key.StartsWith(paramPrefix, StringComparison.Ordinal))
                     .ToDictionary(kv => kv.Key[paramPrefix.Length..], kv => kv.Value, StringComparer.Ordinal));
                 providers[name] = provider;
+                if (provider is ILimitedConfigProvider { IsLimited: false } limited)
+                {
+                    warn?.Invoke($"Config provider '{name}' resolves nothing until {LimitKey(name, limited)} says what connector configs may read " +
+                                 $"(for example {limited.LimitExample}); its placeholders are refused until then.");
+                }
             }
         }
         catch
@@ -92,8 +101,9 @@ public sealed class ConfigProviders : IDisposable
 
     /// <summary>
     /// Resolves every placeholder of <paramref name="raw"/>. A placeholder naming a provider that is not configured is
-    /// left as it is (as Kafka does) with one warning naming the key; a key the provider does not have fails with a
-    /// <see cref="ConfigException"/> naming the placeholder and the config key, never a value.
+    /// left as it is (as Kafka does) with one warning naming the key; a key the provider does not have, a provider that
+    /// cannot read or may not read the path (or, with no limit set, anything) fails with a <see cref="ConfigException"/>
+    /// naming the placeholder and the config key, never a value.
     /// </summary>
     public IReadOnlyDictionary<string, string> Resolve(IReadOnlyDictionary<string, string> raw) => ResolveWithTtls(raw).Data;
 
@@ -101,7 +111,7 @@ public sealed class ConfigProviders : IDisposable
     public ResolvedConfig ResolveWithTtls(IReadOnlyDictionary<string, string> raw)
     {
         // Ask each provider once per path, for every key wanted there, as Kafka's ConfigTransformer does.
-        var wanted = new Dictionary<(string Provider, string Path), HashSet<string>>();
+        var wanted = new Dictionary<(string Provider, string Path), (HashSet<string> Keys, string ConfigKey, string Placeholder)>();
         foreach (var (key, value) in raw)
         {
             foreach (Match m in Placeholder.Matches(value))
@@ -114,12 +124,13 @@ public sealed class ConfigProviders : IDisposable
                 }
 
                 var at = (provider, m.Groups[3].Value);
-                if (!wanted.TryGetValue(at, out var keys))
+                if (!wanted.TryGetValue(at, out var want))
                 {
-                    wanted[at] = keys = new HashSet<string>(StringComparer.Ordinal);
+                    // The first placeholder asking at this path is the one an error names.
+                    wanted[at] = want = (new HashSet<string>(StringComparer.Ordinal), key, m.Value);
                 }
 
-                keys.Add(m.Groups[4].Value);
+                want.Keys.Add(m.Groups[4].Value);
             }
         }
 
@@ -130,9 +141,9 @@ public sealed class ConfigProviders : IDisposable
 
         var found = new Dictionary<(string Provider, string Path), IReadOnlyDictionary<string, string>>();
         var ttls = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
-        foreach (var (at, keys) in wanted)
+        foreach (var (at, want) in wanted)
         {
-            var data = _providers[at.Provider].Get(at.Path, keys);
+            var data = Get(at.Provider, at.Path, want.Keys, want.ConfigKey, want.Placeholder);
             found[at] = data.Data;
             if (data.Ttl is { } ttl)
             {
@@ -151,10 +162,14 @@ public sealed class ConfigProviders : IDisposable
                     return m.Value;
                 }
 
-                return data.TryGetValue(m.Groups[4].Value, out var secret)
-                    ? secret
-                    : throw new ConfigException($"Config key {key}: placeholder {m.Value} cannot be resolved: config provider '{at.Item1}' " +
-                                                $"has no key '{m.Groups[4].Value}'" + (at.Item2.Length > 0 ? $" at '{at.Item2}'." : "."));
+                if (data.TryGetValue(m.Groups[4].Value, out var secret))
+                {
+                    Secrets.Remember(secret, m.Value);
+                    return secret;
+                }
+
+                throw new ConfigException($"Config key {key}: placeholder {m.Value} cannot be resolved: config provider '{at.Item1}' " +
+                                          $"has no key '{m.Groups[4].Value}'" + (at.Item2.Length > 0 ? $" at '{at.Item2}'." : "."));
             });
         }
 
@@ -192,6 +207,29 @@ public sealed class ConfigProviders : IDisposable
         foreach (var provider in _providers.Values)
         {
             provider.Dispose();
+        }
+    }
+
+    private static string LimitKey(string provider, ILimitedConfigProvider limited) => $"{ProvidersKey}.{provider}.param.{limited.LimitParameter}";
+
+    /// <summary>One provider's values at one path; its refusals and failures name the config key and the placeholder.</summary>
+    private ConfigData Get(string name, string path, IReadOnlySet<string> keys, string configKey, string placeholder)
+    {
+        var provider = _providers[name];
+        var failure = $"Config key {configKey}: placeholder {placeholder} cannot be resolved: ";
+        if (provider is ILimitedConfigProvider { IsLimited: false } limited)
+        {
+            throw new ConfigException(failure + $"config provider '{name}' resolves nothing until the worker property {LimitKey(name, limited)} " +
+                                      $"says what connector configs may read (for example {limited.LimitExample}). Set it in the worker config and restart the worker.");
+        }
+
+        try
+        {
+            return provider.Get(path, keys);
+        }
+        catch (ConfigException e)
+        {
+            throw new ConfigException(failure + e.Message);
         }
     }
 

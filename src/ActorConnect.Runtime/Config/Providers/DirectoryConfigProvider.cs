@@ -6,7 +6,7 @@ namespace ActorConnect.Runtime.Config.Providers;
 /// Files of a folder as config values, one file per key (Docker and Kubernetes secrets), Kafka's
 /// org.apache.kafka.common.config.provider.DirectoryConfigProvider: <c>${directory:/run/secrets:db-password}</c> is
 /// the whole content of /run/secrets/db-password, as is (a trailing newline included). Only regular files directly in
-/// the folder are keys. <c>allowed.paths</c> limits which folders may be read.
+/// the folder are keys. <c>allowed.paths</c> says which folders may be read: none until it is set.
 /// </summary>
 public sealed class DirectoryConfigProvider : PathConfigProvider
 {

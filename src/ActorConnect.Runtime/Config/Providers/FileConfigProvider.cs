@@ -4,7 +4,7 @@ namespace ActorConnect.Runtime.Config.Providers;
 
 /// <summary>
 /// Keys of a Java .properties file as config values, Kafka's org.apache.kafka.common.config.provider.FileConfigProvider:
-/// <c>${file:/opt/secrets.properties:db.password}</c>. <c>allowed.paths</c> limits which files may be read.
+/// <c>${file:/opt/secrets.properties:db.password}</c>. <c>allowed.paths</c> says which folders' files may be read: none until it is set.
 /// </summary>
 public sealed class FileConfigProvider : PathConfigProvider
 {

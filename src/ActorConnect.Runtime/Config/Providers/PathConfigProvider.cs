@@ -4,11 +4,17 @@ namespace ActorConnect.Runtime.Config.Providers;
 
 /// <summary>
 /// What the file and directory providers share: a path per placeholder, checked against <c>allowed.paths</c> before
-/// anything is read, and nothing held open between calls.
+/// anything is read (no path at all while it is not set), and nothing held open between calls.
 /// </summary>
-public abstract class PathConfigProvider : IConfigProvider
+public abstract class PathConfigProvider : IConfigProvider, ILimitedConfigProvider
 {
     private AllowedPaths _allowed = AllowedPaths.Parse(new Dictionary<string, string>());
+
+    string ILimitedConfigProvider.LimitParameter => AllowedPaths.Key;
+
+    string ILimitedConfigProvider.LimitExample => "/run/secrets,/etc/actorconnect/secrets";
+
+    bool ILimitedConfigProvider.IsLimited => _allowed.IsSet;
 
     public void Configure(IReadOnlyDictionary<string, string> parameters) => _allowed = AllowedPaths.Parse(parameters);
 
