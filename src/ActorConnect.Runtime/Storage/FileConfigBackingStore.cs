@@ -53,6 +53,9 @@ public sealed class FileConfigBackingStore : IConfigBackingStore
         }
     }
 
+    public string HowToRemove(string name) =>
+        $"stop the worker, delete the entry \"{Logging.LogText.Escape(name)}\" under \"connectors\" in {_path} and start the worker again";
+
     private void Load()
     {
         if (!File.Exists(_path))

@@ -120,6 +120,14 @@ public sealed partial class WorkerActor : ReceiveActor
     {
         foreach (var stored in _store.ReadAll())
         {
+            if (ConnectorNames.Unreachable(stored.Name, _store) is { } unreachable)
+            {
+                // Kept and reported (FAILED, listed) rather than dropped, so the operator sees it and can remove it.
+                _connectors[stored.Name] = new ConnectorEntry(stored.Name, stored.Config, null, 0, stored.TargetState) { LoadError = unreachable };
+                _log.Warning("{0}", unreachable.Message);
+                continue;
+            }
+
             try
             {
                 var (config, plugin) = ConnectorValidator.Validate(stored.Config, _services.Plugins, _services.Providers);
