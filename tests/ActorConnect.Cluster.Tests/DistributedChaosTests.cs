@@ -6,9 +6,12 @@ using ActorConnect.TestSupport;
 
 namespace ActorConnect.Cluster.Tests;
 
-/// <summary>The race of create, delete and stop on one name, against a distributed worker: every request gets its own answer, and the end agrees with the config topic.</summary>
+/// <summary>
+/// A distributed worker under hostile use: the race of create, delete and stop on one name (every request gets
+/// an answer of its own, and the end agrees with the config topic), and a config topic holding a name no URL reaches.
+/// </summary>
 [Collection("kafka")]
-public sealed class DistributedRaceTests(KafkaFixture kafka)
+public sealed class DistributedChaosTests(KafkaFixture kafka)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
@@ -77,6 +80,29 @@ public sealed class DistributedRaceTests(KafkaFixture kafka)
             Assert.Null(node.Services.Configs.Read(name));
             await Assert.ThrowsAsync<NotFoundException>(() => node.StatusAsync(name));
         }
+    }
+
+    [Fact]
+    public async Task A_connector_in_the_config_topic_under_a_name_no_URL_reaches_is_reported_FAILED_with_how_to_remove_it()
+    {
+        await using var cluster = await ClusterHarness.CreateAsync(kafka);
+        var topic = await cluster.SourceTopicAsync();
+        var node = await cluster.StartNodeAsync("node-a:8083");
+        var fine = KafkaFixture.UniqueName("fine");
+        // Written straight to the topic, as an older worker (or a hand) could have.
+        await Task.Run(() => node.Services.Configs.Put(new Runtime.Storage.StoredConnector("a/b", ClusterHarness.SourceConfig("a/b", topic, 1), TargetState.Started)));
+        await node.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(fine, topic, 1)));
+
+        await cluster.AwaitStateEverywhereAsync(fine, ConnectState.Running, 1, Timeout);
+        await Eventually.AssertAsync(async () =>
+        {
+            Assert.Contains("a/b", await node.AskAsync<List<string>>(WorkerProtocol.ListConnectors.Instance));
+            var status = await node.StatusAsync("a/b");
+            Assert.Equal(ConnectState.Failed, status.State);
+            Assert.Contains("cannot reach", status.Trace, StringComparison.Ordinal);
+            Assert.Contains("\"connector-a/b\"", status.Trace, StringComparison.Ordinal);
+            Assert.Contains(cluster.ConfigTopic, status.Trace, StringComparison.Ordinal);
+        }, Timeout);
     }
 
     private static async Task<string> AnswerAsync(Task request)
