@@ -1,5 +1,7 @@
+using System.Text.Json;
 using ActorConnect.Api.Config;
 using ActorConnect.Api.Connector;
+using ActorConnect.Api.Errors;
 
 namespace ActorConnect.Connectors.File;
 
@@ -73,6 +75,52 @@ public sealed class FileStreamSourceConnector : SourceConnector
     public override void Stop()
     {
         // Nothing runs in the background.
+    }
+
+    /// <summary>
+    /// Refuses offsets the task could not start from, as Kafka Connect's FileStreamSourceConnector does (3.6+): each
+    /// partition names its file (<c>{"filename": ...}</c>) and each offset is a byte position (<c>{"position": n}</c>,
+    /// a whole number of 0 or more). A null offset (a reset) is always allowed, so any stored garbage can be cleared.
+    /// The position's fit with the file itself is checked by the task when it starts.
+    /// </summary>
+    /// <exception cref="ConnectException">An offset the task could not use, naming its partition and field.</exception>
+    public override bool AlterOffsets(IReadOnlyDictionary<string, string> connectorConfig, IReadOnlyDictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?> offsets)
+    {
+        ArgumentNullException.ThrowIfNull(connectorConfig);
+        ArgumentNullException.ThrowIfNull(offsets);
+        if (string.IsNullOrEmpty(connectorConfig.GetValueOrDefault(FileConfig)))
+        {
+            throw new ConnectException($"Offsets cannot be modified if the '{FileConfig}' configuration is unspecified: the connector then reads standard input, whose offsets are not tracked.");
+        }
+
+        foreach (var (partition, offset) in offsets)
+        {
+            if (offset is null)
+            {
+                continue;
+            }
+
+            var where = "the offset of partition " + JsonSerializer.Serialize(partition);
+            if (!partition.ContainsKey(FileStreamSourceTask.FilenameField))
+            {
+                throw new ConnectException($"Partition {JsonSerializer.Serialize(partition)} has no \"{FileStreamSourceTask.FilenameField}\": this connector's partitions are {{\"{FileStreamSourceTask.FilenameField}\": \"/path/of/the/file\"}}.");
+            }
+
+            if (!offset.TryGetValue(FileStreamSourceTask.PositionField, out var position) || position is null)
+            {
+                throw new ConnectException($"In {where}, \"{FileStreamSourceTask.PositionField}\" is missing: give the byte position to read from, for example {{\"{FileStreamSourceTask.PositionField}\": 0}}, or a null offset to read the file from its start.");
+            }
+
+            if (FileStreamSourceTask.ToPosition(position) is null)
+            {
+                throw new ConnectException(
+                    $"In {where}, \"{FileStreamSourceTask.PositionField}\" is {JsonSerializer.Serialize(position)}: a position is a byte offset in the file, a whole number of 0 or more, " +
+                    $"for example {{\"{FileStreamSourceTask.PositionField}\": 0}}.");
+            }
+        }
+
+        // Nothing is kept outside the offset store: the change is complete.
+        return true;
     }
 
     private static string? ValidateTopic(object? value) => value switch

@@ -392,7 +392,8 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
             "expected a non-negative whole number of bytes");
     }
 
-    private static long? ToPosition(object raw)
+    /// <summary>A stored position as the task can start from it (a whole number of bytes, 0 or more), or null when it cannot.</summary>
+    internal static long? ToPosition(object raw)
     {
         long? value = raw switch
         {

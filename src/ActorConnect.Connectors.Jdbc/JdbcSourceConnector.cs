@@ -113,6 +113,27 @@ public sealed class JdbcSourceConnector : SourceConnector
         return configs;
     }
 
+    /// <summary>
+    /// Refuses offsets the task could not start from (a partition that names no table, a field this connector does
+    /// not write, a value that is not a whole number), naming the partition and the field; a null offset (a reset) is
+    /// always allowed.
+    /// </summary>
+    /// <exception cref="ConnectException">An offset the task could not use.</exception>
+    public override bool AlterOffsets(IReadOnlyDictionary<string, string> connectorConfig, IReadOnlyDictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?> offsets)
+    {
+        ArgumentNullException.ThrowIfNull(offsets);
+        foreach (var (partition, offset) in offsets)
+        {
+            if (offset is not null && SourceOffset.Problem(partition, offset) is { } problem)
+            {
+                throw new ConnectException(problem);
+            }
+        }
+
+        // Nothing is kept outside the offset store: the change is complete.
+        return true;
+    }
+
     /// <inheritdoc />
     public override void Stop()
     {

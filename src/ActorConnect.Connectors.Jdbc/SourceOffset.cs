@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace ActorConnect.Connectors.Jdbc;
 
@@ -65,6 +66,49 @@ internal sealed record SourceOffset(long? Incrementing, DateTime? Timestamp)
         }
 
         return new SourceOffset(inc, ts);
+    }
+
+    /// <summary>
+    /// Why an offset a user gives for <paramref name="partition"/> could not be read by the task, or null when it can:
+    /// the partition names a table or the query, and the offset's fields are the known ones, each a whole number
+    /// (<c>timestamp_nanos</c> within a second). Each problem names the partition and the field.
+    /// </summary>
+    public static string? Problem(IReadOnlyDictionary<string, object?> partition, IReadOnlyDictionary<string, object?> offset)
+    {
+        var where = "the offset of partition " + JsonSerializer.Serialize(partition);
+        if (partition.GetValueOrDefault(TableKey) is not string { Length: > 0 } && partition.GetValueOrDefault(QueryKey) is not string { Length: > 0 })
+        {
+            return $"Partition {JsonSerializer.Serialize(partition)} names no table: this connector's partitions are {{\"{ProtocolKey}\": \"{ProtocolV1}\", \"{TableKey}\": \"db.schema.table\"}}, " +
+                $"or {{\"{QueryKey}\": \"{QueryValue}\"}} in query mode (see GET /connectors/{{name}}/offsets).";
+        }
+
+        foreach (var (field, value) in offset)
+        {
+            if (field is not (IncrementingField or TimestampField or TimestampNanosField))
+            {
+                return $"In {where}, \"{field}\" is not a field of this connector's offsets: they have \"{IncrementingField}\" (the last incrementing id), " +
+                    $"\"{TimestampField}\" (epoch milliseconds) and \"{TimestampNanosField}\" (nanoseconds within that second).";
+            }
+
+            var number = value switch
+            {
+                long l => l,
+                int i => i,
+                double d when d == Math.Floor(d) && d is >= long.MinValue and <= long.MaxValue => (long)d,
+                _ => (long?)null,
+            };
+            if (number is null)
+            {
+                return $"In {where}, \"{field}\" is {JsonSerializer.Serialize(value)}: it must be a whole number, for example {{\"{field}\": {(field == TimestampField ? "1700000000000" : "42")}}}.";
+            }
+
+            if (field == TimestampNanosField && number is < 0 or >= 1_000_000_000)
+            {
+                return $"In {where}, \"{field}\" is {number}: it counts the nanoseconds within the second of \"{TimestampField}\", from 0 to 999999999.";
+            }
+        }
+
+        return null;
     }
 
     private static long? Long(IReadOnlyDictionary<string, object?> map, string key) => map.TryGetValue(key, out var v) && v is not null

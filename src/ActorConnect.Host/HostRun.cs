@@ -18,9 +18,11 @@ internal static class HostRun
         // ASP.NET Core logs every request at INFO; WARN keeps the worker's log about connectors, as Kafka Connect's
         // log4j file quiets its chattier libraries. Both are listed (and changeable) under /admin/loggers.
         var levels = new LogLevelRegistry("INFO", new Dictionary<string, string> { ["Microsoft.AspNetCore"] = "WARN", ["Microsoft.Hosting"] = "WARN" });
-        Log.Logger = levels.Apply(new LoggerConfiguration())
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {ConnectorContext}{Message:lj}{NewLine}{Exception}", standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose)
-            .CreateLogger();
+        // Every line is escaped on its way out (LogEscaping), so no user-given value can forge one.
+        var console = Serilog.Configuration.LoggerSinkConfiguration.Wrap(sink => new LogEscaping(sink), to => to.Console(
+            outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {ConnectorContext}{Message:lj}{NewLine}{" + LogEscaping.ExceptionProperty + ":l}",
+            standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
+        Log.Logger = levels.Apply(new LoggerConfiguration()).WriteTo.Sink(console).CreateLogger();
         return levels;
     }
 

@@ -111,6 +111,12 @@ public sealed class RestServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Every route mapped, as its HTTP method and pattern (<c>/connectors/{name}/status</c>): what the REST fuzz test walks.</summary>
+    internal IReadOnlyList<(string Method, string Pattern)> Routes =>
+        ((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
+            .ToList();
+
     /// <summary>Binds every listener; throws IOException when a port is taken.</summary>
     public Task StartAsync(CancellationToken cancellation = default) => _app.StartAsync(cancellation);
 

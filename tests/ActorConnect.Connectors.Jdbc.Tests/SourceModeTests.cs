@@ -105,6 +105,40 @@ public sealed class SourceModeTests(KafkaFixture kafka, PostgresFixture postgres
     }
 
     [Fact]
+    public async Task Offsets_the_task_could_not_read_are_refused_naming_the_partition_and_field()
+    {
+        var db = new Db(await postgres.CreateDatabaseAsync("badoffsets"));
+        await db.ExecAsync("CREATE TABLE t (id bigserial PRIMARY KEY, name text)");
+        var name = KafkaFixture.UniqueName("jdbcbad");
+        await using var worker = JdbcWorker.Start(kafka);
+        await worker.Worker.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(new Dictionary<string, string>
+        {
+            ["name"] = name, ["connector.class"] = "JdbcSourceConnector", ["connection.url"] = db.JdbcUrl, ["mode"] = "incrementing", ["topic.prefix"] = name + "-",
+        }, TargetState.Stopped));
+        var partition = new Dictionary<string, object?> { ["protocol"] = "1", ["table"] = "db.public.t" };
+
+        foreach (var (field, value, shown) in new (string, object?, string)[]
+        {
+            ("incrementing", "abc", "\"abc\""), ("incrementing", 1.5, "1.5"), ("timestamp", true, "true"), ("timestamp_nanos", -5L, "-5"), ("incrementng", 3L, "\"incrementng\""),
+        })
+        {
+            var change = new WorkerProtocol.AlterOffsets(name, [new ConnectorOffset(partition, new Dictionary<string, object?> { [field] = value })]);
+            var refused = await Assert.ThrowsAsync<Runtime.Errors.BadRequestException>(() => worker.Worker.AskAsync<WorkerProtocol.OffsetsChanged>(change));
+            Assert.Contains("db.public.t", refused.Message, StringComparison.Ordinal);
+            Assert.Contains($"\"{field}\"", refused.Message, StringComparison.Ordinal);
+            Assert.Contains(shown, refused.Message, StringComparison.Ordinal);
+        }
+
+        var noTable = new WorkerProtocol.AlterOffsets(name, [new ConnectorOffset(new Dictionary<string, object?> { ["tabel"] = "t" }, new Dictionary<string, object?> { ["incrementing"] = 1L })]);
+        Assert.Contains("names no table", (await Assert.ThrowsAsync<Runtime.Errors.BadRequestException>(() => worker.Worker.AskAsync<WorkerProtocol.OffsetsChanged>(noTable))).Message, StringComparison.Ordinal);
+        Assert.Empty((await worker.Worker.AskAsync<WorkerProtocol.ConnectorOffsets>(new WorkerProtocol.GetOffsets(name))).Offsets);
+
+        // A whole number, negative too (kafka-connect-jdbc starts incrementing offsets at -1), is taken.
+        await worker.Worker.AskAsync<WorkerProtocol.OffsetsChanged>(new WorkerProtocol.AlterOffsets(name, [new ConnectorOffset(partition, new Dictionary<string, object?> { ["incrementing"] = -5L })]));
+        Assert.Equal(-5L, Convert.ToInt64((await worker.Worker.AskAsync<WorkerProtocol.ConnectorOffsets>(new WorkerProtocol.GetOffsets(name))).Offsets.Single().Offset!["incrementing"]));
+    }
+
+    [Fact]
     public async Task Query_mode_copies_the_query_result_to_the_prefix_topic()
     {
         var db = new Db(await postgres.CreateDatabaseAsync("query"));

@@ -108,6 +108,38 @@ public sealed class FileSourceLifecycleTests(KafkaFixture kafka, LifecycleWorker
         Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{name}")).Status);
     }
 
+    [Theory]
+    [InlineData("\"abc\"", "\"abc\"")]
+    [InlineData("-5", "-5")]
+    [InlineData("1.5", "1.5")]
+    [InlineData("null", "\"position\" is missing")]
+    public async Task A_position_the_task_could_not_start_from_is_refused_with_400_naming_the_partition_and_field(string position, string shown)
+    {
+        var name = Unique("bad-position");
+        var file = FileIn(name + ".txt");
+        await File.WriteAllTextAsync(file, "alpha\n");
+        await Rest.CreateAsync(name, RestWorker.FileSource(file, Unique("rest-bad-position")), initialState: "STOPPED");
+        var change = new JsonObject
+        {
+            ["offsets"] = new JsonArray(new JsonObject
+            {
+                ["partition"] = new JsonObject { ["filename"] = file },
+                ["offset"] = new JsonObject { ["position"] = JsonNode.Parse(position) },
+            }),
+        };
+
+        var reply = await Rest.PatchAsync($"/connectors/{name}/offsets", change);
+        AssertError(reply, HttpStatusCode.BadRequest, "\"position\"");
+        var message = reply.Json!["message"]!.GetValue<string>();
+        Assert.Contains(file, message, StringComparison.Ordinal);
+        Assert.Contains(shown, message, StringComparison.Ordinal);
+        // Nothing stored: the connector starts from where it was (the file's start) and its task runs.
+        Assert.Empty((await Rest.GetAsync($"/connectors/{name}/offsets")).Json!["offsets"]!.AsArray());
+        Assert.Equal(HttpStatusCode.Accepted, (await Rest.PutAsync($"/connectors/{name}/resume")).Status);
+        await Rest.WaitForStatusAsync(name, s => RestWorker.States(s) == "RUNNING [RUNNING]");
+        Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{name}")).Status);
+    }
+
     [Fact]
     public async Task Offsets_of_unknown_connector_are_404()
     {

@@ -135,6 +135,11 @@ internal sealed partial class ConnectorEntity : FollowingEntity
             return new Loaded(null, null, null, null, generation);
         }
 
+        if (Runtime.Config.ConnectorNames.Unreachable(name, cluster.Configs) is { } unreachable)
+        {
+            return new Loaded(stored, null, null, unreachable, generation);
+        }
+
         try
         {
             var (config, plugin) = ConnectorValidator.Validate(stored.Config, cluster.Tasks.Plugins, cluster.Tasks.Providers);

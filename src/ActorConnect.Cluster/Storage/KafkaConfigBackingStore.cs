@@ -86,6 +86,13 @@ public sealed class KafkaConfigBackingStore : IConfigBackingStore, IDisposable
         Send(TargetStatePrefix + name, null);
     }
 
+    public string HowToRemove(string name)
+    {
+        var (connector, target) = (ConnectorPrefix + Runtime.Logging.LogText.Escape(name), TargetStatePrefix + Runtime.Logging.LogText.Escape(name));
+        return $"write tombstones (null values) for the keys \"{connector}\" and \"{target}\" to the config topic {_log.Topic}, for example the lines " +
+            $"\"{connector}|\" and \"{target}|\" into kcat -P -Z -K '|' -b <broker> -t {_log.Topic}";
+    }
+
     /// <summary>Writes a connector's task configs, then the commit record that makes them current.</summary>
     public void PutTaskConfigs(string connector, IReadOnlyList<IReadOnlyDictionary<string, string>> configs)
     {

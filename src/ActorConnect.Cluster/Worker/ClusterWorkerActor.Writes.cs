@@ -79,6 +79,12 @@ public sealed partial class ClusterWorkerActor
 
     private void OnDelete(WorkerProtocol.DeleteConnector m) => WithConnector(m.Name, _ =>
     {
+        if (_writing.Contains(m.Name))
+        {
+            Sender.Tell(Failure(WriteUnderWay(m.Name)));
+            return;
+        }
+
         var (store, region, requester, self, timeout, log) = (_cluster.Configs, _region, Sender, Self, EntityTimeout, _log);
         _writing.Add(m.Name);
         // Answered once the entity has stopped the tasks and removed the statuses, wherever it runs.
@@ -120,6 +126,14 @@ public sealed partial class ClusterWorkerActor
     /// </summary>
     private void StoreThen(StoredConnector connector, bool waitForEntity, Func<object> reply)
     {
+        if (_writing.Contains(connector.Name))
+        {
+            // One write per connector at a time from this node: a stop written after a delete would bring the
+            // connector back, and the delete's requester would have been told it is gone.
+            Sender.Tell(Failure(WriteUnderWay(connector.Name)));
+            return;
+        }
+
         var (store, region, requester, self, timeout) = (_cluster.Configs, _region, Sender, Self, EntityTimeout);
         var envelope = new ConnectorEntityProtocol.Envelope(connector.Name, ConnectorEntityProtocol.Refresh.Instance);
         _writing.Add(connector.Name);
@@ -151,6 +165,9 @@ public sealed partial class ClusterWorkerActor
             .Unwrap()
             .PipeTo(requester);
     }
+
+    private static ConflictException WriteUnderWay(string name) =>
+        new($"Another change of connector {name} is being written to the config topic; try again when it has completed");
 
     private void ValidateThen(IReadOnlyDictionary<string, string> config, Action<ConnectorConfig, ConnectorPlugin> then)
     {

@@ -62,7 +62,7 @@ public sealed class ConnectorConfig
         var errorOrder = 0;
         return def
             .Define(Key(Name, ConfigType.String, Importance.High, "Globally unique name to use for this connector.",
-                CommonGroup, ++order, ConfigWidth.Medium, "Connector name", NoDefault, ConfigValidators.Lambda(NameError, "non-empty string without ISO control characters")))
+                CommonGroup, ++order, ConfigWidth.Medium, "Connector name", NoDefault, ConfigValidators.Lambda(NameError, ConnectorNames.Rule)))
             .Define(Key(ConnectorClass, ConfigType.String, Importance.High,
                 "Name or alias of the class for this connector, for example FileStreamSource or org.apache.kafka.connect.file.FileStreamSourceConnector.",
                 CommonGroup, ++order, ConfigWidth.Long, "Connector class", NoDefault))
@@ -157,13 +157,7 @@ public sealed class ConnectorConfig
         $"unique {kind} aliases");
 
     // Kafka's NonEmptyStringWithoutControlChars, same words.
-    private static string? NameError(object? value) => value switch
-    {
-        string { Length: 0 } => "String may not be empty",
-        string s when s.Any(char.IsControl) =>
-            "String may not contain control sequences but had the following ASCII chars: " + string.Join(", ", s.Where(char.IsControl).Select(c => (int)c)),
-        _ => null,
-    };
+    private static string? NameError(object? value) => value is string name ? ConnectorNames.Problem(name) : null;
 
     private static string? RegexError(object? value)
     {

@@ -124,7 +124,11 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         StartConnector();
     }
 
-    protected override void PostStop() => StopConnectorInstance();
+    protected override void PostStop()
+    {
+        StopConnectorInstance();
+        ReplyStopWaiters();
+    }
 
     private void StartConnector()
     {
@@ -345,23 +349,22 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         if (_shuttingDown)
         {
             StopConnectorInstance();
+            // A stop asked for before the shutdown (a stop racing a delete or a new config) is done too: its
+            // requester hears so rather than waiting for an answer that would never come.
+            ReplyStopWaiters();
             Context.Stop(Self);
             return;
         }
 
-        if (_stopWaiters is { } waiters)
+        if (_stopWaiters is not null)
         {
-            _stopWaiters = null;
             StopConnectorInstance();
             _tasks.Clear();
             PublishTaskConfigs([]);
             _state = ConnectState.Stopped;
             _trace = null;
             _log.Info("Connector {0} stopped: its tasks are shut down until it is resumed", Name);
-            foreach (var waiter in waiters)
-            {
-                waiter.Tell(new ConnectorProtocol.TargetStateApplied(TargetState.Stopped));
-            }
+            ReplyStopWaiters();
 
             if (_target != TargetState.Stopped)
             {
@@ -376,6 +379,16 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
             _pendingConfigs = null;
             StartTasks(configs);
         }
+    }
+
+    private void ReplyStopWaiters()
+    {
+        foreach (var waiter in _stopWaiters ?? [])
+        {
+            waiter.Tell(new ConnectorProtocol.TargetStateApplied(TargetState.Stopped));
+        }
+
+        _stopWaiters = null;
     }
 
     private void FailConnector(Exception e)

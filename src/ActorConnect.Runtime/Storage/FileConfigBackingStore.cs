@@ -57,6 +57,9 @@ public sealed class FileConfigBackingStore : IConfigBackingStore
         }
     }
 
+    public string HowToRemove(string name) =>
+        $"stop the worker, delete the entry \"{Logging.LogText.Escape(name)}\" under \"connectors\" in {_path} and start the worker again";
+
     private void Load()
     {
         if (StateFile.Connectors.Read(_path) is not { } root)

@@ -20,4 +20,10 @@ public interface IConfigBackingStore
 
     /// <summary>Forgets a connector.</summary>
     void Remove(string name);
+
+    /// <summary>
+    /// How an operator removes connector <paramref name="name"/> from this store by hand, as a sentence's end ("stop
+    /// the worker and ..."): for a connector the REST API cannot reach.
+    /// </summary>
+    string HowToRemove(string name);
 }

@@ -47,13 +47,13 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
         if (plugin.IsSource)
         {
             var changes = offsets.Select(o => KeyValuePair.Create(o.Partition, o.Offset)).ToList();
-            handledByConnector = ((SourceConnector)Create(plugin)).AlterOffsets(config, changes.ToDictionary(kv => kv.Key, kv => kv.Value, Storage.SourcePartitionComparer.Instance));
+            handledByConnector = AskConnector(name, () => ((SourceConnector)Create(plugin)).AlterOffsets(config, changes.ToDictionary(kv => kv.Key, kv => kv.Value, Storage.SourcePartitionComparer.Instance)));
             services.OffsetStore.Write(name, changes);
         }
         else
         {
             var changes = offsets.Select(ParseSinkOffset).ToList();
-            handledByConnector = ((SinkConnector)Create(plugin)).AlterOffsets(config, changes.ToDictionary(c => new Api.Sink.TopicPartition(c.Key.Topic, c.Key.Partition.Value), c => c.Value));
+            handledByConnector = AskConnector(name, () => ((SinkConnector)Create(plugin)).AlterOffsets(config, changes.ToDictionary(c => new Api.Sink.TopicPartition(c.Key.Topic, c.Key.Partition.Value), c => c.Value)));
             await WithSinkGroupAsync(name, config, "Altering", group =>
             {
                 group.Alter(changes);
@@ -76,7 +76,7 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
         {
             var all = services.OffsetStore.ReadAll(name)
                 .Select(o => KeyValuePair.Create(o.Partition, (IReadOnlyDictionary<string, object?>?)null)).ToList();
-            handledByConnector = ((SourceConnector)Create(plugin)).AlterOffsets(config, all.ToDictionary(kv => kv.Key, kv => kv.Value, Storage.SourcePartitionComparer.Instance));
+            handledByConnector = AskConnector(name, () => ((SourceConnector)Create(plugin)).AlterOffsets(config, all.ToDictionary(kv => kv.Key, kv => kv.Value, Storage.SourcePartitionComparer.Instance)));
             services.OffsetStore.Write(name, all);
         }
         else
@@ -84,7 +84,7 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
             handledByConnector = await WithSinkGroupAsync(name, config, "Resetting", group =>
             {
                 var committed = group.Committed(NamedTopics(config), TopicFilter(config));
-                var handled = ((SinkConnector)Create(plugin)).AlterOffsets(config, committed.ToDictionary(o => new Api.Sink.TopicPartition(o.Topic, o.Partition.Value), _ => (long?)null));
+                var handled = AskConnector(name, () => ((SinkConnector)Create(plugin)).AlterOffsets(config, committed.ToDictionary(o => new Api.Sink.TopicPartition(o.Topic, o.Partition.Value), _ => (long?)null)));
                 group.Alter(committed.Select(o => KeyValuePair.Create(o.TopicPartition, (long?)null)).ToList());
                 LogDegraded(name, group);
                 return handled;
@@ -127,6 +127,22 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
         System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined => null,
         _ => throw new BadRequestException($"Offset and partition values must be strings, numbers, booleans or null; got {e.GetRawText()}"),
     };
+
+    /// <summary>
+    /// Asks the connector to accept an offsets change (its <c>AlterOffsets</c>). A refusal (a ConnectException) is the
+    /// request's fault, so it is a 400 naming the connector's reason, where Kafka Connect answers 500; nothing is stored.
+    /// </summary>
+    private static bool AskConnector(string name, Func<bool> alter)
+    {
+        try
+        {
+            return alter();
+        }
+        catch (Api.Errors.ConnectException e) when (e is not (BadRequestException or ConflictException or Api.Errors.RetriableException))
+        {
+            throw new BadRequestException($"Connector {name} refused the offsets: {e.Message}");
+        }
+    }
 
     private static Connector Create(ConnectorPlugin plugin) => (Connector)Activator.CreateInstance(plugin.Type)!;
 

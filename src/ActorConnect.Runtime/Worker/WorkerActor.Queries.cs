@@ -68,15 +68,18 @@ public sealed partial class WorkerActor
         {
             action(s);
         }
-        else if (e.LoadError is { } error)
+        else if (e.LoadError is not null)
         {
-            Sender.Tell(Failure(new ConflictException($"Connector {name} could not be started from the config store ({error.Message}); fix its config with PUT /connectors/{name}/config or delete it")));
+            Sender.Tell(Failure(NotLoaded(e)));
         }
         else
         {
             Sender.Tell(Failure(new ConflictException($"Connector {name} is being reconfigured; try again in a moment")));
         }
     });
+
+    private static ConflictException NotLoaded(ConnectorEntry e) => new(
+        $"Connector {e.Name} could not be started from the config store ({e.LoadError?.Message}); fix its config with PUT /connectors/{e.Name}/config or delete it");
 
     private void WithPlugin(ConnectorEntry e, Action<ConnectorPlugin> action)
     {

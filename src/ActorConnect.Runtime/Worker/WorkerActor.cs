@@ -27,6 +27,11 @@ public sealed partial class WorkerActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SortedDictionary<string, ConnectorEntry> _connectors = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, Action> _onStopped = new();
+
+    // A connector's supervisor that is still stopping (deleted, replaced, or the worker shutting down), by name: no
+    // new one starts under that name, and no delete is answered, until it has stopped, so two copies of a connector's
+    // tasks never run at once.
+    private readonly Dictionary<string, IActorRef> _stopping = new(StringComparer.Ordinal);
     private IActorRef? _shutdownRequester;
 
     public WorkerActor(TaskServices services, IConfigBackingStore store)
@@ -115,6 +120,14 @@ public sealed partial class WorkerActor : ReceiveActor
     {
         foreach (var stored in _store.ReadAll())
         {
+            if (ConnectorNames.Unreachable(stored.Name, _store) is { } unreachable)
+            {
+                // Kept and reported (FAILED, listed) rather than dropped, so the operator sees it and can remove it.
+                _connectors[stored.Name] = new ConnectorEntry(stored.Name, stored.Config, null, 0, stored.TargetState) { LoadError = unreachable };
+                _log.Warning("{0}", unreachable.Message);
+                continue;
+            }
+
             try
             {
                 var (config, plugin) = ConnectorValidator.Validate(stored.Config, _services.Plugins, _services.Providers);
@@ -210,9 +223,6 @@ public sealed partial class WorkerActor : ReceiveActor
     /// <summary>New config for an existing connector: the old supervisor stops its tasks, then a new one starts them.</summary>
     private void Replace(ConnectorEntry entry, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, int maxTasks)
     {
-        // Without a supervisor and without a load error, an earlier replacement is still stopping: when it has
-        // stopped, RespawnIfCurrent starts the latest config.
-        var neverStarted = entry.Supervisor is null && entry.LoadError is not null;
         entry.Config = config;
         entry.Plugin = plugin;
         entry.MaxTasks = maxTasks;
@@ -222,12 +232,11 @@ public sealed partial class WorkerActor : ReceiveActor
         if (entry.Supervisor is { } old)
         {
             entry.Supervisor = null;
-            StopSupervisor(old, () => RespawnIfCurrent(entry));
+            StopSupervisor(entry.Name, old);
         }
-        else if (neverStarted)
-        {
-            Spawn(entry);
-        }
+
+        // Starts once the old supervisor (this one's, or an earlier replacement's) has stopped.
+        Spawn(entry);
     }
 
     private void RespawnIfCurrent(ConnectorEntry entry)
@@ -245,21 +254,26 @@ public sealed partial class WorkerActor : ReceiveActor
         var requester = Sender;
         if (e.Supervisor is { } supervisor)
         {
-            StopSupervisor(supervisor, () =>
-            {
-                requester.Tell(new WorkerProtocol.ConnectorDeleted(m.Name));
-                _log.Info("Connector {0} deleted", m.Name);
-            });
+            e.Supervisor = null;
+            StopSupervisor(m.Name, supervisor);
         }
-        else
+
+        // Answered when none of its tasks runs any more, also when a replaced supervisor was still stopping.
+        AfterStopped(m.Name, () =>
         {
             requester.Tell(new WorkerProtocol.ConnectorDeleted(m.Name));
-        }
+            _log.Info("Connector {0} deleted", m.Name);
+        });
     });
 
-    private void OnSetTargetState(WorkerProtocol.SetTargetState m) => WithSupervisor(m.Name, s =>
+    private void OnSetTargetState(WorkerProtocol.SetTargetState m) => WithConnector(m.Name, entry =>
     {
-        var entry = _connectors[m.Name];
+        if (entry.LoadError is not null)
+        {
+            Sender.Tell(Failure(NotLoaded(entry)));
+            return;
+        }
+
         if (entry.OffsetsChanging && m.State != TargetState.Stopped)
         {
             Sender.Tell(Failure(new ConflictException($"The offsets of connector {m.Name} are being changed; resume it once that request has completed")));
@@ -268,8 +282,17 @@ public sealed partial class WorkerActor : ReceiveActor
 
         entry.Target = m.State;
         Store(entry);
+        var applied = new WorkerProtocol.TargetStateSet(m.Name, m.State);
+        if (entry.Supervisor is not { } s)
+        {
+            // Its supervisor is being replaced: the next one starts in this state, once the old one has stopped.
+            var requester = Sender;
+            AfterStopped(m.Name, () => requester.Tell(applied));
+            return;
+        }
+
         s.Ask<ConnectorProtocol.TargetStateApplied>(new ConnectorProtocol.SetTargetState(m.State), _services.Worker.TaskShutdownTimeout + QueryTimeout)
-            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)new WorkerProtocol.TargetStateSet(m.Name, m.State) : Failure(t.Exception))
+            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)applied : Failure(t.Exception))
             .PipeTo(Sender);
     });
 
@@ -278,8 +301,9 @@ public sealed partial class WorkerActor : ReceiveActor
         _shutdownRequester = Sender;
         foreach (var e in _connectors.Values.Where(e => e.Supervisor is not null))
         {
-            StopSupervisor(e.Supervisor!, () => _log.Info("Connector {0} stopped", e.Name));
+            StopSupervisor(e.Name, e.Supervisor!);
             e.Supervisor = null;
+            AfterStopped(e.Name, () => _log.Info("Connector {0} stopped", e.Name));
         }
 
         CompleteShutdownIfDone();
@@ -289,6 +313,11 @@ public sealed partial class WorkerActor : ReceiveActor
     {
         if (_onStopped.Remove(t.ActorRef, out var then))
         {
+            if (_stopping.FirstOrDefault(kv => kv.Value.Equals(t.ActorRef)) is { Key: { } name })
+            {
+                _stopping.Remove(name);
+            }
+
             then();
         }
         else if (_connectors.Values.FirstOrDefault(e => t.ActorRef.Equals(e.Supervisor)) is { } entry)
@@ -309,8 +338,15 @@ public sealed partial class WorkerActor : ReceiveActor
         }
     }
 
+    /// <summary>Starts the connector's supervisor, or, while an earlier one of that name is still stopping, once it has stopped.</summary>
     private void Spawn(ConnectorEntry entry)
     {
+        if (_stopping.ContainsKey(entry.Name))
+        {
+            AfterStopped(entry.Name, () => RespawnIfCurrent(entry));
+            return;
+        }
+
         var child = Context.ActorOf(
             ConnectorSupervisor.Props(entry.Name, entry.Config, entry.Plugin!, _services, entry.MaxTasks, entry.Target),
             "connector-" + Uri.EscapeDataString(entry.Name) + "-" + Guid.NewGuid().ToString("N")[..8]);
@@ -318,10 +354,24 @@ public sealed partial class WorkerActor : ReceiveActor
         entry.Supervisor = child;
     }
 
-    private void StopSupervisor(IActorRef supervisor, Action then)
+    private void StopSupervisor(string name, IActorRef supervisor)
     {
-        _onStopped[supervisor] = then;
+        _stopping[name] = supervisor;
+        _onStopped[supervisor] = () => { };
         supervisor.Tell(ConnectorProtocol.Shutdown.Instance);
+    }
+
+    /// <summary>Runs <paramref name="then"/> once no supervisor of connector <paramref name="name"/> is stopping: now, or when it has stopped.</summary>
+    private void AfterStopped(string name, Action then)
+    {
+        if (_stopping.TryGetValue(name, out var supervisor))
+        {
+            _onStopped[supervisor] += then;
+        }
+        else
+        {
+            then();
+        }
     }
 
     private ConnectorEntry Store(ConnectorEntry entry)
