@@ -5,14 +5,19 @@ using ActorConnect.TestSupport;
 
 namespace ActorConnect.Rest.Tests;
 
-/// <summary>A worker with the env and file config providers, as a Kafka Connect user sets them up for secrets.</summary>
+/// <summary>
+/// A worker with the env and file config providers opened as wide as an operator can (every variable, every file
+/// under /etc): the worst case for leaks, since every placeholder the fuzz sends resolves.
+/// </summary>
 public sealed class FuzzWorker : RestWorkerFixture
 {
     protected override IReadOnlyDictionary<string, string> WorkerProperties => new Dictionary<string, string>
     {
         ["config.providers"] = "env,file",
         ["config.providers.env.class"] = "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+        ["config.providers.env.param.allowlist.pattern"] = ".*",
         ["config.providers.file.class"] = "org.apache.kafka.common.config.provider.FileConfigProvider",
+        ["config.providers.file.param.allowed.paths"] = "/etc",
     };
 }
 

@@ -87,12 +87,21 @@ public sealed class ConnectorConfigValidator
             return secrets?.Redact(shown) ?? shown;
         }
 
+        // A resolved value can also turn up in the keys themselves: transforms=a,${env:X} makes transforms.<value>.type,
+        // its group "Transforms: <value>", its documentation and its display name.
+        string R(string text) => secrets?.Redact(text) ?? text;
+        string? RN(string? text) => text is null ? null : R(text);
         var configs = infos.Configs.Select(c =>
         {
-            var shown = changed.TryGetValue(c.Value.Name, out var values) && c.Definition.Type != "PASSWORD" ? values.Raw : c.Value.Value;
-            return c with { Value = c.Value with { Value = shown, Errors = c.Value.Errors.Select(Unresolve).ToList() } };
+            var shown = changed.TryGetValue(c.Value.Name, out var values) && c.Definition.Type != "PASSWORD" ? values.Raw : RN(c.Value.Value);
+            var definition = c.Definition with
+            {
+                Name = R(c.Definition.Name), Group = RN(c.Definition.Group), DisplayName = R(c.Definition.DisplayName),
+                Documentation = R(c.Definition.Documentation), Dependents = c.Definition.Dependents.Select(R).ToList(),
+            };
+            return new ConfigInfo(definition, c.Value with { Name = R(c.Value.Name), Value = shown, Errors = c.Value.Errors.Select(Unresolve).ToList() });
         }).ToList();
-        return infos with { Configs = configs };
+        return infos with { Groups = infos.Groups.Select(R).ToList(), Configs = configs };
     }
 
     private ConfigInfos ValidateResolved(ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config)
