@@ -44,31 +44,10 @@ public static class KafkaBrokerProbe
     public static async Task<BrokerFeatures> DetectAsync(string bootstrapServers, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
-        var endpoints = ParseBootstrap(bootstrapServers);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-
-        var failures = new List<string>();
-        foreach (var (host, port) in endpoints)
-        {
-            var address = $"{host}:{port}";
-            try
-            {
-                return await ProbeAsync(host, port, address, timeout, deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                failures.Add($"{address}: no answer within {timeout.TotalSeconds:0.#} s");
-                break; // the overall deadline is spent
-            }
-            catch (Exception e) when (e is SocketException or IOException or InvalidDataException)
-            {
-                failures.Add($"{address}: {e.Message}");
-            }
-        }
-
-        throw new KafkaBrokerUnreachableException(bootstrapServers,
-            $"No Kafka broker reachable at bootstrap.servers '{bootstrapServers}' ({string.Join("; ", failures)}). " +
+        var (features, failures) = await FirstAnswerAsync(bootstrapServers, timeout, cancellationToken,
+            (host, port, address, deadline) => ProbeAsync(host, port, address, timeout, deadline)!).ConfigureAwait(false);
+        return features ?? throw new KafkaBrokerUnreachableException(bootstrapServers,
+            $"No Kafka broker reachable at bootstrap.servers '{bootstrapServers}' ({failures}). " +
             "Check the bootstrap.servers setting and that the broker is running and listening on PLAINTEXT.");
     }
 
@@ -86,25 +65,41 @@ public static class KafkaBrokerProbe
     public static async Task PingAsync(string bootstrapServers, bool legacy, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
         var request = legacy
             ? BuildRequest(ApiKeyGroupCoordinator, GroupIdBody, MetadataCorrelationId)
             : BuildRequest(ApiKeyApiVersions, [], ApiVersionsCorrelationId);
+        var (answered, failures) = await FirstAnswerAsync(bootstrapServers, timeout, cancellationToken,
+            async (host, port, _, deadline) => await ExchangeAsync(host, port, request, deadline).ConfigureAwait(false) is null ? null : "answered")
+            .ConfigureAwait(false);
+        if (answered is null)
+            throw new KafkaBrokerUnreachableException(bootstrapServers, failures);
+    }
+
+    /// <summary>
+    /// Tries each bootstrap server in order, within one overall <paramref name="timeout"/>, until
+    /// <paramref name="attempt"/> gets an answer (null: the server hung up without one); otherwise returns what each
+    /// server did, joined, for the exception the caller throws.
+    /// </summary>
+    private static async Task<(T? Answer, string Failures)> FirstAnswerAsync<T>(string bootstrapServers, TimeSpan timeout,
+        CancellationToken cancellationToken, Func<string, int, string, CancellationToken, Task<T?>> attempt)
+        where T : class
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         var failures = new List<string>();
         foreach (var (host, port) in ParseBootstrap(bootstrapServers))
         {
             var address = $"{host}:{port}";
             try
             {
-                if (await ExchangeAsync(host, port, request, deadline.Token).ConfigureAwait(false) is not null)
-                    return;
+                if (await attempt(host, port, address, deadline.Token).ConfigureAwait(false) is { } answer)
+                    return (answer, string.Empty);
                 failures.Add($"{address}: closed the connection without an answer");
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 failures.Add($"{address}: no answer within {timeout.TotalSeconds:0.#} s");
-                break;
+                break; // the overall deadline is spent
             }
             catch (Exception e) when (e is SocketException or IOException or InvalidDataException)
             {
@@ -112,7 +107,7 @@ public static class KafkaBrokerProbe
             }
         }
 
-        throw new KafkaBrokerUnreachableException(bootstrapServers, string.Join("; ", failures));
+        return (null, string.Join("; ", failures));
     }
 
     private static async Task<BrokerFeatures> ProbeAsync(string host, int port, string address, TimeSpan timeout, CancellationToken deadline)

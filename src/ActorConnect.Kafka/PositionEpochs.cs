@@ -24,6 +24,10 @@ internal sealed class PositionEpochs
     // Copy on write: receivers read it for every record, without a lock; it changes only with seeks and assignments.
     private volatile Dictionary<TopicPartition, int> _asked = [];
 
+    // The highest epoch asked for any partition: a record at or above it is current without a lookup, which is every
+    // record between seeks and rebalances (checked per record, on the sink's hot path).
+    private volatile int _highestAsked;
+
     /// <summary>The epoch asked for so far: records of <paramref name="partition"/> below it are stale.</summary>
     public int Asked(TopicPartition partition) => _asked.TryGetValue(partition, out var epoch) ? epoch : 0;
 
@@ -33,7 +37,10 @@ internal sealed class PositionEpochs
         lock (_gate)
         {
             var next = new Dictionary<TopicPartition, int>(_asked);
-            next[partition] = Asked(partition) + 1;
+            var epoch = Asked(partition) + 1;
+            next[partition] = epoch;
+            if (epoch > _highestAsked)
+                _highestAsked = epoch; // before the map: a reader never sees a new epoch in it and an old highest
             _asked = next;
         }
     }
@@ -52,5 +59,5 @@ internal sealed class PositionEpochs
     }
 
     public bool IsStale(ConsumedRecord record) =>
-        record.Epoch < Asked(new TopicPartition(record.Topic, new Partition(record.Partition)));
+        record.Epoch < _highestAsked && record.Epoch < Asked(new TopicPartition(record.Topic, new Partition(record.Partition)));
 }

@@ -74,6 +74,7 @@ public static class ErrorHandling
         }
 
         var (status, message) = Describe(exception);
+        message = Secrets(context)?.Redact(message) ?? message; // for the log line below as for the body
         if (status == StatusCodes.Status500InternalServerError && exception is not RestException)
         {
             log.LogError(Secrets(context)?.Redact(exception) ?? exception, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
