@@ -2,7 +2,8 @@
 # The one command CI runs (.ci/run): installs what the tests need and runs every test project.
 # On a bare Debian machine with the .NET SDK it brings up the local Kafka 0.9 broker (scripts/kafka-local.sh),
 # unless KAFKA_BOOTSTRAP_SERVERS already names a broker or a Docker engine answers (then the tests' KafkaFixture
-# uses Testcontainers). It stops only a broker it started itself. Extra arguments go to `dotnet test`.
+# uses Testcontainers), with an SSL listener beside PLAINTEXT for the TLS tests (KAFKA_SSL_BOOTSTRAP_SERVERS,
+# KAFKA_SSL_CA_DIR). It stops only a broker it started itself. Extra arguments go to `dotnet test`.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,6 +55,12 @@ else
   export KAFKA_BOOTSTRAP_SERVERS="$bootstrap"
   export KAFKA_BROKER_LEGACY=1
   echo "test.sh: local Kafka 0.9 broker at $KAFKA_BOOTSTRAP_SERVERS (started here: $STARTED_BROKER)"
+  # Its SSL listener and test CA, for the TLS tests; without them (a broker started before the listener existed)
+  # those tests start a private TLS broker of their own.
+  if ssl_info="$(bash "$KAFKA_LOCAL" ssl-info)"; then
+    export KAFKA_SSL_BOOTSTRAP_SERVERS="${ssl_info%%$'\n'*}" KAFKA_SSL_CA_DIR="${ssl_info#*$'\n'}"
+    echo "test.sh: its SSL listener at $KAFKA_SSL_BOOTSTRAP_SERVERS (test CA in $KAFKA_SSL_CA_DIR)"
+  fi
 fi
 
 # PostgreSQL for the JDBC connectors' tests: POSTGRES_CONNECTION_STRING if set, else the private local cluster.

@@ -22,18 +22,24 @@ internal static partial class HostProcess
         ProcessRunner.Start("dotnet", new[] { HostDll, "standalone" }.Concat(files), workingDirectory: workDir, name: "actorconnect");
 
     /// <summary>A worker.properties for the shared broker; its REST server takes a free loopback port, so tests never collide on 8083.</summary>
-    public static string WriteWorker(string dir, KafkaFixture kafka, string converter = "org.apache.kafka.connect.storage.StringConverter", string flushMs = "1000", int restPort = 0)
+    public static string WriteWorker(string dir, KafkaFixture kafka, string converter = "org.apache.kafka.connect.storage.StringConverter", string flushMs = "1000", int restPort = 0) =>
+        WriteWorker(dir, kafka.BootstrapServers, kafka.WorkerBrokerProperties, converter: converter, flushMs: flushMs, restPort: restPort);
+
+    /// <summary>A worker.properties for any broker, with <paramref name="extra"/> lines (security keys, say) at its end.</summary>
+    public static string WriteWorker(string dir, string bootstrapServers, string brokerProperties, string extra = "",
+        string converter = "org.apache.kafka.connect.storage.StringConverter", string flushMs = "1000", int restPort = 0)
     {
         var path = Path.Combine(dir, "worker.properties");
         File.WriteAllText(path, $"""
-            bootstrap.servers={kafka.BootstrapServers}
-            {kafka.WorkerBrokerProperties}
+            bootstrap.servers={bootstrapServers}
+            {brokerProperties}
             key.converter={converter}
             value.converter={converter}
             offset.storage.file.filename={Path.Combine(dir, "connect.offsets")}
             offset.flush.interval.ms={flushMs}
             consumer.session.timeout.ms=10000
             listeners=http://127.0.0.1:{restPort}
+            {extra}
             """);
         return path;
     }

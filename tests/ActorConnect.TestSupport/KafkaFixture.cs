@@ -26,8 +26,6 @@ public sealed class KafkaFixture : IAsyncLifetime
     /// <summary>A modern image that still has a ZooKeeper-free single-node mode Testcontainers knows how to start.</summary>
     public const string ContainerImage = "confluentinc/cp-kafka:7.5.12";
 
-    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(15);
-
     private KafkaContainer? _container;
     private string? _lease;
 
@@ -371,45 +369,9 @@ public sealed class KafkaFixture : IAsyncLifetime
         return ready!;
     }
 
-    /// <summary>Runs scripts/kafka-local.sh; throws with its output when it fails.</summary>
-    private async Task<(string Stdout, string Stderr)> RunScriptAsync(IReadOnlyList<string> args)
-    {
-        var psi = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoRoot,
-        };
-        psi.ArgumentList.Add(Path.Combine(RepoRoot, "scripts", "kafka-local.sh"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start bash");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(ScriptTimeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kafka-local.sh {string.Join(' ', args)} did not finish within {ScriptTimeout}");
-        }
-
-        var (o, e) = (await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"kafka-local.sh {string.Join(' ', args)} exited with {process.ExitCode}:\n{o}\n{e}");
-        }
-
-        return (o, e);
-    }
+    /// <summary>Runs scripts/kafka-local.sh on the default ports; throws with its output when it fails.</summary>
+    private static Task<(string Stdout, string Stderr)> RunScriptAsync(IReadOnlyList<string> args) =>
+        KafkaLocalScript.RunAsync(new Dictionary<string, string>(), [.. args]);
 
     /// <summary>Testcontainers reports "PLAINTEXT://host:port/"; librdkafka wants plain host:port.</summary>
     private static string StripScheme(string address)

@@ -1,32 +1,39 @@
-using System.Diagnostics;
-
 namespace ActorConnect.TestSupport;
 
 /// <summary>
 /// A Kafka 0.9 broker of one test's own (scripts/kafka-local.sh on other ports, with its own data), for chaos tests
-/// that stop and restart the broker: the shared one serves every other test and must never go down.
+/// that stop and restart the broker and for TLS tests that need a faulty or demanding SSL listener: the shared one
+/// serves every other test and must never go down or change.
 /// </summary>
 public sealed class PrivateKafka : IAsyncDisposable
 {
     private readonly int _port;
     private readonly int _zkPort;
+    private BrokerTls? _tls;
 
-    private PrivateKafka(int port, int zkPort)
+    private PrivateKafka(int port, int zkPort, BrokerTls? tls)
     {
         _port = port;
         _zkPort = zkPort;
+        _tls = tls;
     }
 
-    /// <summary>host:port of the broker.</summary>
+    /// <summary>host:port of the broker's PLAINTEXT listener.</summary>
     public string BootstrapServers => $"127.0.0.1:{_port}";
+
+    /// <summary>host:port of the broker's SSL listener (the script puts it on the next port).</summary>
+    public string SslBootstrapServers => $"127.0.0.1:{_port + 1}";
 
     /// <summary>What a worker.properties needs for a 0.9 broker.</summary>
     public static string WorkerBrokerProperties => "api.version.request=false\nbroker.version.fallback=0.9.0.1\n";
 
-    /// <summary>Installs (once) and starts a fresh broker and ZooKeeper on the given ports.</summary>
-    public static async Task<PrivateKafka> StartAsync(int port, int zkPort)
+    /// <summary>
+    /// Installs (once) and starts a fresh broker and ZooKeeper on the given ports (the SSL listener on
+    /// <paramref name="port"/> + 1), presenting <paramref name="tls"/>'s certificate, or the script's test CA's.
+    /// </summary>
+    public static async Task<PrivateKafka> StartAsync(int port, int zkPort, BrokerTls? tls = null)
     {
-        var kafka = new PrivateKafka(port, zkPort);
+        var kafka = new PrivateKafka(port, zkPort, tls);
         await kafka.RunAsync("install").ConfigureAwait(false);
         await kafka.RunAsync("start").ConfigureAwait(false);
         return kafka;
@@ -38,36 +45,39 @@ public sealed class PrivateKafka : IAsyncDisposable
     /// <summary>Stops the broker only: an outage; topics and committed offsets stay for <see cref="StartBrokerAsync"/>.</summary>
     public Task StopBrokerAsync() => RunAsync("broker-stop");
 
-    /// <summary>Brings the stopped broker back and returns once it listens.</summary>
-    public Task StartBrokerAsync() => RunAsync("broker-start");
+    /// <summary>
+    /// Brings the stopped broker back and returns once it listens; with <paramref name="tls"/>, presenting that
+    /// certificate from now on (a renewed one, say).
+    /// </summary>
+    public Task StartBrokerAsync(BrokerTls? tls = null)
+    {
+        _tls = tls ?? _tls;
+        return RunAsync("broker-start");
+    }
 
     public async ValueTask DisposeAsync() => await RunAsync("stop").ConfigureAwait(false);
 
-    private async Task RunAsync(params string[] args)
+    private Task RunAsync(params string[] args)
     {
-        var psi = new ProcessStartInfo("bash")
+        var environment = KafkaLocalScript.Ports(_port, _zkPort);
+        if (_tls is not null)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoPaths.RepoRoot,
-        };
-        psi.ArgumentList.Add(Path.Combine(RepoPaths.RepoRoot, "scripts", "kafka-local.sh"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
+            environment["KAFKA_SSL_CERT"] = _tls.CertificatePem;
+            environment["KAFKA_SSL_KEY"] = _tls.KeyPem;
+            environment["KAFKA_SSL_CLIENT_AUTH"] = _tls.ClientAuth;
+            if (_tls.ClientCaPem is not null)
+            {
+                environment["KAFKA_SSL_CLIENT_CA"] = _tls.ClientCaPem;
+            }
         }
 
-        psi.Environment["KAFKA_LOCAL_PORT"] = _port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        psi.Environment["ZK_LOCAL_PORT"] = _zkPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start bash");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kafka-local.sh {string.Join(' ', args)} exited with {process.ExitCode}:\n{await stdout.ConfigureAwait(false)}\n{await stderr.ConfigureAwait(false)}");
-        }
+        return KafkaLocalScript.RunAsync(environment, args);
     }
 }
+
+/// <summary>
+/// What a private broker's SSL listener presents and demands: PEM files of its certificate (chain) and unencrypted key;
+/// <paramref name="ClientAuth"/> none | requested | required, with client certificates checked against
+/// <paramref name="ClientCaPem"/> (the script's test CA when null).
+/// </summary>
+public sealed record BrokerTls(string CertificatePem, string KeyPem, string ClientAuth = "none", string? ClientCaPem = null);
