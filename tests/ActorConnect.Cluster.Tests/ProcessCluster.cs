@@ -140,7 +140,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         await process.WaitForOutputAsync("distributed worker started", Timeout);
     }
 
-    private static string HostDll
+    internal static string HostDll
     {
         get
         {
@@ -168,7 +168,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return plugins;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
