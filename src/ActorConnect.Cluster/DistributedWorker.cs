@@ -92,11 +92,16 @@ public sealed class DistributedWorker : IAsyncDisposable
     {
         var log = system.Log;
         var worker = config.Worker;
-        var broker = new BrokerFeaturesCache(worker.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", worker.BootstrapServersValue, line), worker.DeclaredBrokerFeatures);
+        var providers = Runtime.Config.Providers.ConfigProviders.FromWorkerProperties(worker.Originals, line => log.Warning(line));
+        var clients = ClientConfigs.Create(worker, providers, log);
+        var broker = new BrokerFeaturesCache(worker.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", worker.BootstrapServersValue, line), worker.DeclaredBrokerFeatures,
+            clients.ProbeSecurity);
         var features = await broker.GetAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-        var configs = new KafkaConfigBackingStore(config.ConfigTopic(features));
-        var offsets = new KafkaOffsetBackingStore(config.OffsetTopic(features));
-        var statuses = new KafkaStatusBackingStore(config.StatusTopic(features));
+        // The internal topics' clients are the worker's own: its top-level client keys (the keys every client kind takes).
+        var internalClients = clients.Worker(Kafka.ClientKeys.ClientKind.Admin);
+        var configs = new KafkaConfigBackingStore(config.ConfigTopic(features) with { ClientProperties = internalClients });
+        var offsets = new KafkaOffsetBackingStore(config.OffsetTopic(features) with { ClientProperties = internalClients });
+        var statuses = new KafkaStatusBackingStore(config.StatusTopic(features) with { ClientProperties = internalClients });
         try
         {
             await Task.WhenAll(configs.StartAsync(), offsets.StartAsync(), statuses.StartAsync()).ConfigureAwait(false);
@@ -118,7 +123,8 @@ public sealed class DistributedWorker : IAsyncDisposable
             broker,
             PluginRegistry.CreateDefault(worker.PluginPaths, pluginAssemblies))
         {
-            Providers = Runtime.Config.Providers.ConfigProviders.FromWorkerProperties(worker.Originals, line => log.Warning(line)),
+            Providers = providers,
+            Clients = clients,
             StatusListener = entities.OnStatus,
         };
         tasks = tasks with { Connectivity = WorkerConnectivity.Start(system, worker, broker, tasks.Settings) };

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
+using ActorConnect.Kafka.ClientKeys;
 
 namespace ActorConnect.Kafka;
 
@@ -13,7 +14,10 @@ namespace ActorConnect.Kafka;
 /// ourselves on a plain TCP connection: an ApiVersions v0 request. A modern broker answers with its version
 /// ranges; a 0.9 broker does not know API key 18 and never answers (it logs "Processor got uncaught exception",
 /// exactly as it does for any librdkafka client left with its default <c>api.version.request=true</c>).
-/// Only PLAINTEXT listeners can be probed; for TLS or SASL listeners configure <see cref="BrokerFeatures"/> explicitly.
+/// The probe speaks the client's own security: over TLS (SSL, SASL_SSL) it opens TLS first, checking the broker's
+/// certificate as the client would (<see cref="BrokerTls"/>), and a TLS failure is reported with the key to fix.
+/// SASL needs no login for these requests: a 0.10+ broker answers ApiVersions before authentication. The legacy
+/// (0.9) fallback is only taken without SASL, since 0.9's SASL (Kerberos) cannot be spoken here anyway.
 /// </remarks>
 public static class KafkaBrokerProbe
 {
@@ -40,15 +44,18 @@ public static class KafkaBrokerProbe
     /// <param name="bootstrapServers">Kafka's <c>bootstrap.servers</c> list, <c>host:port[,host:port...]</c>.</param>
     /// <param name="timeout">Total time allowed for all attempts.</param>
     /// <param name="cancellationToken">Cancels the probe.</param>
+    /// <param name="security">How the clients reach the broker; null: plain Kafka.</param>
     /// <exception cref="KafkaBrokerUnreachableException">No server could be reached, or none spoke Kafka.</exception>
-    public static async Task<BrokerFeatures> DetectAsync(string bootstrapServers, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static async Task<BrokerFeatures> DetectAsync(string bootstrapServers, TimeSpan timeout, CancellationToken cancellationToken = default,
+        KafkaSecurity? security = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
+        security ??= KafkaSecurity.Plaintext;
         var (features, failures) = await FirstAnswerAsync(bootstrapServers, timeout, cancellationToken,
-            (host, port, address, deadline) => ProbeAsync(host, port, address, timeout, deadline)!).ConfigureAwait(false);
+            (host, port, address, deadline) => ProbeAsync(host, port, address, security, timeout, deadline)!).ConfigureAwait(false);
         return features ?? throw new KafkaBrokerUnreachableException(bootstrapServers,
             $"No Kafka broker reachable at bootstrap.servers '{bootstrapServers}' ({failures}). " +
-            "Check the bootstrap.servers setting and that the broker is running and listening on PLAINTEXT.");
+            $"Check the bootstrap.servers setting, that the broker is running, and that its listener there speaks {security.Description.Split(',')[0]}.");
     }
 
     /// <summary>
@@ -62,14 +69,16 @@ public static class KafkaBrokerProbe
     /// a request of our own on a fresh connection cannot take the worker down.
     /// </remarks>
     /// <exception cref="KafkaBrokerUnreachableException">No server answered; the message says what each one did.</exception>
-    public static async Task PingAsync(string bootstrapServers, bool legacy, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static async Task PingAsync(string bootstrapServers, bool legacy, TimeSpan timeout, CancellationToken cancellationToken = default,
+        KafkaSecurity? security = null)
     {
+        security ??= KafkaSecurity.Plaintext;
         ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
         var request = legacy
             ? BuildRequest(ApiKeyGroupCoordinator, GroupIdBody, MetadataCorrelationId)
             : BuildRequest(ApiKeyApiVersions, [], ApiVersionsCorrelationId);
         var (answered, failures) = await FirstAnswerAsync(bootstrapServers, timeout, cancellationToken,
-            async (host, port, _, deadline) => await ExchangeAsync(host, port, request, deadline).ConfigureAwait(false) is null ? null : "answered")
+            async (host, port, _, deadline) => await ExchangeAsync(host, port, security, request, deadline).ConfigureAwait(false) is null ? null : "answered")
             .ConfigureAwait(false);
         if (answered is null)
             throw new KafkaBrokerUnreachableException(bootstrapServers, failures);
@@ -110,7 +119,7 @@ public static class KafkaBrokerProbe
         return (null, string.Join("; ", failures));
     }
 
-    private static async Task<BrokerFeatures> ProbeAsync(string host, int port, string address, TimeSpan timeout, CancellationToken deadline)
+    private static async Task<BrokerFeatures> ProbeAsync(string host, int port, string address, KafkaSecurity security, TimeSpan timeout, CancellationToken deadline)
     {
         using (var apiVersionsWait = CancellationTokenSource.CreateLinkedTokenSource(deadline))
         {
@@ -122,13 +131,19 @@ public static class KafkaBrokerProbe
                 // at once. One round trip tells them apart, with no timeout to wait out.
                 var request = BuildRequest(ApiKeyApiVersions, [], ApiVersionsCorrelationId)
                     .Concat(BuildRequest(ApiKeyMetadata, [0, 0, 0, 0], MetadataCorrelationId)).ToArray();
-                var answer = await ExchangeAsync(host, port, request, apiVersionsWait.Token).ConfigureAwait(false);
-                return answer switch
+                var answer = await ExchangeAsync(host, port, security, request, apiVersionsWait.Token).ConfigureAwait(false);
+                switch (answer)
                 {
-                    null => BrokerFeatures.Legacy with { ProbedAddress = address }, // hung up on the unknown API key
-                    (ApiVersionsCorrelationId, var body) => BrokerFeatures.FromApiVersions(ParseApiVersions(body), address),
-                    _ => BrokerFeatures.Legacy with { ProbedAddress = address },
-                };
+                    case (ApiVersionsCorrelationId, var body):
+                        return BrokerFeatures.FromApiVersions(ParseApiVersions(body), address);
+                    case not null when security.SaslMechanism is null:
+                        return BrokerFeatures.Legacy with { ProbedAddress = address };
+                    case not null:
+                        throw new InvalidDataException(SaslNeedsModern);
+                }
+
+                // Hung up without an answer: what a listener of another protocol does (a TLS listener asked in plain
+                // Kafka, for one). Metadata v0 alone, below, tells an old broker from that.
             }
             catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
             {
@@ -136,18 +151,32 @@ public static class KafkaBrokerProbe
             }
         }
 
-        var metadata = await ExchangeAsync(host, port, BuildRequest(ApiKeyMetadata, [0, 0, 0, 0], MetadataCorrelationId), deadline).ConfigureAwait(false);
+        if (security.SaslMechanism is not null)
+        {
+            throw new InvalidDataException(SaslNeedsModern);
+        }
+
+        var metadata = await ExchangeAsync(host, port, security, BuildRequest(ApiKeyMetadata, [0, 0, 0, 0], MetadataCorrelationId), deadline).ConfigureAwait(false);
         return metadata is not null
             ? BrokerFeatures.Legacy with { ProbedAddress = address }
-            : throw new InvalidDataException("accepted the connection but answered neither ApiVersions nor Metadata: not a Kafka broker?");
+            : throw new InvalidDataException(security.Tls is null
+                ? "accepted the connection but answered neither ApiVersions nor Metadata in plain Kafka: if this listener is TLS (SSL), " +
+                  "set security.protocol=SSL (or SASL_SSL) and a trust store (ssl.truststore.location)"
+                : "accepted TLS but answered neither ApiVersions nor Metadata: not a Kafka broker?");
     }
 
+    private const string SaslNeedsModern =
+        "did not answer ApiVersions, which every Kafka 0.10+ SASL listener answers before authentication: check that " +
+        "security.protocol names this listener's protocol (an older broker's SASL is Kerberos, which ActorConnect does not support)";
+
     /// <summary>Sends one request and returns the response body after the correlation id, or null when the server hung up first.</summary>
-    private static async Task<(int CorrelationId, byte[] Body)?> ExchangeAsync(string host, int port, byte[] request, CancellationToken ct)
+    private static async Task<(int CorrelationId, byte[] Body)?> ExchangeAsync(string host, int port, KafkaSecurity security, byte[] request, CancellationToken ct)
     {
         using var client = new TcpClient { NoDelay = true };
         await client.ConnectAsync(host, port, ct).ConfigureAwait(false);
-        var stream = client.GetStream();
+        await using var stream = security.Tls is { } tls
+            ? await BrokerTls.OpenAsync(client.GetStream(), host, tls, ct).ConfigureAwait(false)
+            : (Stream)client.GetStream();
         await stream.WriteAsync(request, ct).ConfigureAwait(false);
 
         var header = new byte[8]; // int32 size, int32 correlation id
@@ -205,7 +234,7 @@ public static class KafkaBrokerProbe
         return result;
     }
 
-    private static async Task<bool> ReadFullyAsync(NetworkStream stream, byte[] buffer, CancellationToken ct)
+    private static async Task<bool> ReadFullyAsync(Stream stream, byte[] buffer, CancellationToken ct)
     {
         var read = 0;
         while (read < buffer.Length)

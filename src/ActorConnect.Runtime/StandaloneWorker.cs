@@ -59,15 +59,19 @@ public sealed class StandaloneWorker : IAsyncDisposable
         try
         {
             stateFiles ??= StandaloneStateFiles.Open(config, line => log.Warning("{0}", line));
+            var providers = Config.Providers.ConfigProviders.FromWorkerProperties(config.Originals, line => log.Warning(line));
+            var clients = ClientConfigs.Create(config, providers, log);
             services = new TaskServices(
                 workerId ?? $"{Environment.MachineName}:standalone",
                 config,
                 settings,
                 stateFiles.Offsets,
-                new BrokerFeaturesCache(config.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", config.BootstrapServersValue, line), config.DeclaredBrokerFeatures),
+                new BrokerFeaturesCache(config.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", config.BootstrapServersValue, line), config.DeclaredBrokerFeatures,
+                    clients.ProbeSecurity),
                 PluginRegistry.CreateDefault(config.PluginPaths, pluginAssemblies))
             {
-                Providers = Config.Providers.ConfigProviders.FromWorkerProperties(config.Originals, line => log.Warning(line)),
+                Providers = providers,
+                Clients = clients,
             };
         }
         catch when (ownsSystem)

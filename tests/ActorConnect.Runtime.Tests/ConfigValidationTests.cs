@@ -51,7 +51,7 @@ public sealed class WorkerConfigTests
         var config = WorkerConfig.ParseStandalone(props);
 
         Assert.Equal("whatever it is", config.Originals["no.such.setting"]);
-        Assert.Equal("250", config.ConsumerProperties["fetch.wait.max.ms"]);
+        Assert.Equal("250", new Clients.ClientConfigs(config, p => p, _ => { }).Task(Kafka.ClientKeys.ClientKind.Consumer, new Dictionary<string, string>())["fetch.wait.max.ms"]);
     }
 
     [Fact]

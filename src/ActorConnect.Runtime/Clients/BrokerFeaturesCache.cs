@@ -1,4 +1,5 @@
 using ActorConnect.Kafka;
+using ActorConnect.Kafka.ClientKeys;
 
 namespace ActorConnect.Runtime.Clients;
 
@@ -7,7 +8,8 @@ namespace ActorConnect.Runtime.Clients;
 /// compatibility settings. A probe that fails is not remembered: the next task start tries again, which is how a
 /// broker that was down at start is picked up when it comes back.
 /// </summary>
-public sealed class BrokerFeaturesCache(string bootstrapServers, Action<string>? onDetected = null, BrokerFeatures? declared = null)
+public sealed class BrokerFeaturesCache(string bootstrapServers, Action<string>? onDetected = null, BrokerFeatures? declared = null,
+    KafkaSecurity? security = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly bool _declared = declared is not null;
@@ -15,6 +17,9 @@ public sealed class BrokerFeaturesCache(string bootstrapServers, Action<string>?
     private bool _declaredLogged;
 
     public string BootstrapServers { get; } = bootstrapServers;
+
+    /// <summary>What the worker's clients speak (TLS, SASL), which the probe and the reachability check speak too.</summary>
+    public KafkaSecurity Security { get; } = security ?? KafkaSecurity.Plaintext;
 
     /// <summary>The detected features, or null while not yet known.</summary>
     public BrokerFeatures? Known => _features;
@@ -38,7 +43,7 @@ public sealed class BrokerFeaturesCache(string bootstrapServers, Action<string>?
         {
             if (_features is null)
             {
-                _features = await KafkaBrokerProbe.DetectAsync(BootstrapServers, timeout, cancellationToken).ConfigureAwait(false);
+                _features = await KafkaBrokerProbe.DetectAsync(BootstrapServers, timeout, cancellationToken, Security).ConfigureAwait(false);
                 onDetected?.Invoke(_features.Describe());
             }
 

@@ -18,27 +18,18 @@ public static class WorkerConnectivity
     /// Checks once the broker's features are known (an old broker is asked only what it understands); each change is
     /// logged once (warning when lost, info when back) and published as <see cref="KafkaConnectivityChanged"/>.
     /// </summary>
-    /// <returns>The running check, or null when the worker's clients do not speak plain Kafka (TLS, SASL): the check's own
-    /// request is plain, and would find such a broker unreachable when it is not.</returns>
-    public static KafkaConnectivity? Start(ActorSystem system, WorkerConfig config, BrokerFeaturesCache broker, RuntimeSettings settings)
+    /// <remarks>The check speaks the worker's clients' security (<see cref="BrokerFeaturesCache.Security"/>): over TLS a
+    /// certificate problem is reported as such, naming the key to fix.</remarks>
+    /// <returns>The running check.</returns>
+    public static KafkaConnectivity Start(ActorSystem system, WorkerConfig config, BrokerFeaturesCache broker, RuntimeSettings settings)
     {
         var log = system.Log;
         var bootstrap = config.BootstrapServersValue;
-        var secured = new[] { "security.protocol", "producer.security.protocol", "consumer.security.protocol" }
-            .Select(key => (Key: key, Value: config.Originals.GetValueOrDefault(key)))
-            .FirstOrDefault(p => p.Value is { } v && !v.Equals("PLAINTEXT", StringComparison.OrdinalIgnoreCase));
-        if (secured.Value is { } protocol)
-        {
-            log.Info("Kafka reachability is not checked: {0}={1}, and the check speaks plain Kafka only; task statuses and " +
-                     "GET /health do not show broker outages", secured.Key, protocol);
-            return null;
-        }
-
         var connectivity = new KafkaConnectivity(
             async ct =>
             {
                 var features = await broker.GetAsync(settings.ConnectivityCheckTimeout, ct).ConfigureAwait(false);
-                await KafkaBrokerProbe.PingAsync(bootstrap, features.IsLegacy, settings.ConnectivityCheckTimeout, ct).ConfigureAwait(false);
+                await KafkaBrokerProbe.PingAsync(bootstrap, features.IsLegacy, settings.ConnectivityCheckTimeout, ct, broker.Security).ConfigureAwait(false);
             },
             settings.ConnectivityCheckInterval,
             state =>

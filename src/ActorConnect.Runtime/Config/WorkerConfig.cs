@@ -130,10 +130,4 @@ public sealed class WorkerConfig
             : Version.Parse(_parsed.GetString(BrokerVersionFallback)!) < new Version(0, 10)
                 ? Kafka.BrokerFeatures.Legacy
                 : Kafka.BrokerFeatures.Modern;
-
-    /// <summary>Worker-wide <c>producer.*</c> settings, prefix removed, passed to the producer client.</summary>
-    public IReadOnlyDictionary<string, string> ProducerProperties => _parsed.OriginalsWithPrefix(ProducerPrefix);
-
-    /// <summary>Worker-wide <c>consumer.*</c> settings, prefix removed, passed to the consumer client.</summary>
-    public IReadOnlyDictionary<string, string> ConsumerProperties => _parsed.OriginalsWithPrefix(ConsumerPrefix);
 }

@@ -4,6 +4,7 @@ using ActorConnect.Api.Errors;
 using ActorConnect.Api.Source;
 using ActorConnect.Api.Storage;
 using ActorConnect.Kafka;
+using ActorConnect.Kafka.ClientKeys;
 using ActorConnect.Runtime.ErrorHandling;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Storage;
@@ -116,8 +117,7 @@ public sealed partial class SourceTaskActor : TaskActorBase
         var settings = new ProducerSettings(Services.Worker.BootstrapServersValue)
             .WithBrokerFeatures(features)
             .WithMaxInFlight(Services.Settings.SourceMaxInFlight)
-            .WithProperties(Services.Worker.ProducerProperties)
-            .WithProperties(Overrides("producer.override."))
+            .WithProperties(Services.Clients.Task(ClientKind.Producer, ConnectorConfig))
             .WithLogContext(Logging.ConnectLogging.TaskContext(Id))
             .WithLogDecorator(RedactingLog);
         // The stage bounds the records in flight; the channel adds at most two poll() batches in front of it, so

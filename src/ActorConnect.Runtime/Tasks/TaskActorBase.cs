@@ -2,6 +2,7 @@ using ActorConnect.Api.Data;
 using ActorConnect.Api.Source;
 using ActorConnect.Api.Storage;
 using ActorConnect.Kafka;
+using ActorConnect.Kafka.ClientKeys;
 using ActorConnect.Runtime.ErrorHandling;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Transforms;
@@ -138,9 +139,8 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
             var bootstrap = Services.Worker.BootstrapServersValue;
             var producer = new ProducerSettings(bootstrap)
                 .WithBrokerFeatures(features)
-                .WithProperties(Services.Worker.ProducerProperties)
-                .WithProperties(Overrides("producer.override."));
-            DeadLetterTopic.Ensure(bootstrap, producer.Properties.Where(kv => !kv.Key.StartsWith("dotnet.", StringComparison.Ordinal)), features, topic,
+                .WithProperties(Services.Clients.Task(ClientKind.Producer, ConnectorConfig));
+            DeadLetterTopic.Ensure(bootstrap, Services.Clients.Task(ClientKind.Admin, ConnectorConfig), features, topic,
                 settings.DlqReplicationFactor, Log);
             deadLetters = new DeadLetterQueueReporter(Id, topic, settings.DlqContextHeaders, producer.BuildConfig(), features, serializeSource, Log);
             reporters.Add(new CountingReporter(deadLetters, Metrics.DeadLettered));
@@ -185,11 +185,6 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
             Context.Parent.Tell(new TaskProtocol.TopicUsed(Services.Providers.Secrets.Redact(topic)));
         }
     }
-
-    /// <summary>The connector's <c>producer.override.*</c> / <c>consumer.override.*</c> keys, prefix removed.</summary>
-    protected IReadOnlyDictionary<string, string> Overrides(string prefix, params string[] except) =>
-        ConnectorConfig.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) && !except.Contains(kv.Key))
-            .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
 
     /// <summary>Runs a handler; anything but a retriable problem it handled itself fails the task.</summary>
     protected void Guard(Action action)

@@ -16,6 +16,18 @@ public sealed record TaskServices(
     BrokerFeaturesCache Broker,
     PluginRegistry Plugins)
 {
+    /// <summary>
+    /// The Kafka client keys of the worker and its tasks, translated to librdkafka (default: the worker's keys without
+    /// placeholder resolution, for hosts and tests that build services by hand).
+    /// </summary>
+    public ClientConfigs Clients
+    {
+        get => _clients ??= new ClientConfigs(Worker, props => props, _ => { });
+        init => _clients = value;
+    }
+
+    private ClientConfigs? _clients;
+
     /// <summary>The worker's <c>config.providers</c>, which resolve <c>${provider:path:key}</c> placeholders at task start.</summary>
     public Config.Providers.ConfigProviders Providers { get; init; } = Config.Providers.ConfigProviders.None;
 
@@ -57,7 +69,7 @@ public sealed record TaskServices(
 
     /// <summary>
     /// A sink connector's consumer settings: group <c>connect-&lt;name&gt;</c> (or <c>consumer.override.group.id</c>),
-    /// the worker's <c>consumer.*</c> keys, then the connector's <c>consumer.override.*</c> keys.
+    /// then the client keys <see cref="ClientConfigs"/> gives a task's consumer.
     /// </summary>
     public ConsumerSettings SinkConsumerSettings(string connector, IReadOnlyDictionary<string, string> connectorConfig, BrokerFeatures features)
     {
@@ -65,9 +77,6 @@ public sealed record TaskServices(
         var groupId = connectorConfig.GetValueOrDefault(prefix + "group.id") ?? $"connect-{connector}";
         return new ConsumerSettings(Worker.BootstrapServersValue, groupId)
             .WithBrokerFeatures(features)
-            .WithProperties(Worker.ConsumerProperties)
-            .WithProperties(connectorConfig
-                .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) && kv.Key != prefix + "group.id")
-                .Select(kv => KeyValuePair.Create(kv.Key[prefix.Length..], kv.Value)));
+            .WithProperties(Clients.Task(Kafka.ClientKeys.ClientKind.Consumer, connectorConfig).Where(kv => kv.Key != "group.id"));
     }
 }
