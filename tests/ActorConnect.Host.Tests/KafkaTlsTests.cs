@@ -76,7 +76,8 @@ public sealed class KafkaTlsBrokerTests(ITestOutputHelper output)
     public async Task An_expired_broker_certificate_shows_in_both_tasks_and_once_the_broker_has_a_renewed_one_every_line_arrives()
     {
         var material = TlsMaterial.NewCa();
-        var expired = material.Server("expired", "127.0.0.1", ["localhost"], [IPAddress.Loopback], DateTimeOffset.UtcNow.AddDays(-20), DateTimeOffset.UtcNow.AddDays(-10));
+        var expiredOn = DateTimeOffset.UtcNow.AddDays(-10);
+        var expired = material.Server("expired", "127.0.0.1", ["localhost"], [IPAddress.Loopback], expiredOn.AddDays(-10), expiredOn);
         await using var broker = await PrivateKafka.StartAsync(Port, ZkPort, expired);
         var pipeline = new FilePipeline("tls-expired", Lines);
         await broker.CreateTopicAsync(pipeline.Topic, 3);
@@ -85,7 +86,9 @@ public sealed class KafkaTlsBrokerTests(ITestOutputHelper output)
         await using (host)
         using (rest)
         {
-            output.WriteLine(string.Join('\n', await pipeline.BothTasksShowAsync(rest, "expired")));
+            // Not librdkafka's "certificate verify failed ... ssl.ca.location" (its words for any chain error), but which
+            // certificate, until when it was valid, and which side must act.
+            output.WriteLine(string.Join('\n', await pipeline.BothTasksShowAsync(rest, "certificate", expiredOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "renewed")));
             Assert.Empty(HostProcess.ReadLinesShared(pipeline.SinkFile));
 
             // The operator renews the broker's certificate; the worker, untouched, carries on.
