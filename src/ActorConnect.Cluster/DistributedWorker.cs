@@ -66,7 +66,17 @@ public sealed class DistributedWorker : IAsyncDisposable
     /// <param name="pluginAssemblies">Assemblies holding connectors besides plugin.path's (tests, embedding).</param>
     public static async Task<DistributedWorker> StartAsync(DistributedConfig config, Akka.Configuration.Config? hocon = null, string? workerId = null, params Assembly[] pluginAssemblies)
     {
-        var system = ActorSystem.Create("actorconnect", ClusterSettings.NodeConfig(config, hocon));
+        var system = ActorSystem.Create("actorconnect", ClusterSettings.NodeSetup(config, hocon));
+        if (ClusterSettings.OpenRemotingWarning(config, system.Settings.Config) is { } open)
+        {
+            system.Log.Warning("{0}", open);
+        }
+        else if (config.Tls is { } tls)
+        {
+            system.Log.Info("Cluster remoting uses mutual TLS: this node presents {0}; peers must present a certificate signed by the CA in {1}",
+                tls.Identity.Certificate.Subject, DistributedConfig.ClusterSslTruststoreLocation);
+        }
+
         try
         {
             var worker = await StartAsync(system, config, workerId, ownsSystem: true, pluginAssemblies).ConfigureAwait(false);
