@@ -10,7 +10,8 @@ namespace ActorConnect.Cluster;
 /// <param name="NumberOfShards">Shards connectors and tasks are spread over.</param>
 /// <param name="EntityAskTimeout">How long the worker waits for a connector's entity to answer.</param>
 /// <param name="HandOverGrace">How long a leaving node lets the shard regions hand its work over before it stops what is left itself.</param>
-public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfShards, TimeSpan EntityAskTimeout, TimeSpan HandOverGrace)
+/// <param name="JoinWarningAfter">How long a node may try to join its seed nodes before it logs that it has not joined, and the likely causes.</param>
+public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfShards, TimeSpan EntityAskTimeout, TimeSpan HandOverGrace, TimeSpan JoinWarningAfter)
 {
     /// <summary>The embedded defaults from hocon/cluster.conf.</summary>
     public static Akka.Configuration.Config DefaultConfig()
@@ -26,7 +27,8 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
     public static ClusterSettings Create(Akka.Configuration.Config config)
     {
         var c = config.GetConfig("actorconnect.cluster");
-        return new ClusterSettings(c.GetTimeSpan("reconcile-interval"), c.GetInt("number-of-shards"), c.GetTimeSpan("entity-ask-timeout"), c.GetTimeSpan("hand-over-grace"));
+        return new ClusterSettings(c.GetTimeSpan("reconcile-interval"), c.GetInt("number-of-shards"), c.GetTimeSpan("entity-ask-timeout"), c.GetTimeSpan("hand-over-grace"),
+            c.GetTimeSpan("join-warning-after"));
     }
 
     /// <summary>
