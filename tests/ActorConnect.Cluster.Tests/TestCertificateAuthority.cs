@@ -20,7 +20,7 @@ internal sealed class TestCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        _ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        _ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-7), DateTimeOffset.UtcNow.AddYears(1));
         TrustStore = Path.Combine(_dir, $"{name}.pem");
         File.WriteAllText(TrustStore, _ca.ExportCertificatePem());
     }
@@ -56,7 +56,8 @@ internal sealed class TestCertificateAuthority : IDisposable
 
     public void Dispose() => _ca.Dispose();
 
-    private X509Certificate2 Issue(string commonName, DateTimeOffset? notAfter)
+    /// <summary>A node certificate signed by this CA, with its key, valid until <paramref name="notAfter"/> (default: six months on).</summary>
+    public X509Certificate2 Issue(string commonName, DateTimeOffset? notAfter)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
@@ -68,7 +69,10 @@ internal sealed class TestCertificateAuthority : IDisposable
         // No subject alternative name: nodes do not check host names (README, Security, Cluster).
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using var certificate = request.Create(_ca, DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddMonths(6), serial);
+        var until = notAfter ?? DateTimeOffset.UtcNow.AddMonths(6);
+        // An expired certificate (notAfter in the past) must still lie within its CA's validity.
+        var from = until < DateTimeOffset.UtcNow ? until.AddHours(-2) : DateTimeOffset.UtcNow.AddHours(-1);
+        using var certificate = request.Create(_ca, from, until, serial);
         return certificate.CopyWithPrivateKey(key);
     }
 }
