@@ -56,7 +56,7 @@ internal static class DistributedCommand
             // The ActorSystem also ends without a signal when the Split Brain Resolver downs this node.
             if (await Task.WhenAny(stop.Stopping, worker.System.WhenTerminated) != stop.Stopping)
             {
-                Log.Error("This node was removed from the cluster (downed); its connectors run on the other nodes. Exiting");
+                Log.Error("{Reason}. Exiting", worker.EndedBecause());
                 await rest.StopAsync();
                 await worker.StopAsync();
                 return 1;
