@@ -60,7 +60,7 @@ public sealed class ConfigProviders : IDisposable
         var providers = new Dictionary<string, IConfigProvider>(StringComparer.Ordinal);
         if (!workerProperties.TryGetValue(ProvidersKey, out var list))
         {
-            return new ConfigProviders(providers, warn);
+            return WithWorkerSecretsHidden(new ConfigProviders(providers, warn), workerProperties);
         }
 
         try
@@ -96,7 +96,14 @@ public sealed class ConfigProviders : IDisposable
             throw;
         }
 
-        return new ConfigProviders(providers, warn);
+        return WithWorkerSecretsHidden(new ConfigProviders(providers, warn), workerProperties);
+    }
+
+    // The worker's own passwords (ssl.keystore.password, producer.sasl.jaas.config, ...) are hidden like connectors'.
+    private static ConfigProviders WithWorkerSecretsHidden(ConfigProviders providers, IReadOnlyDictionary<string, string> workerProperties)
+    {
+        providers.Secrets.Hide(workerProperties);
+        return providers;
     }
 
     /// <summary>
@@ -134,8 +141,10 @@ public sealed class ConfigProviders : IDisposable
             }
         }
 
+        // Every config resolved for use passes here: from now on its secret values are [hidden] in any text that leaves.
         if (wanted.Count == 0)
         {
+            Secrets.Hide(raw);
             return new ResolvedConfig(raw, new Dictionary<string, TimeSpan>());
         }
 
@@ -173,6 +182,7 @@ public sealed class ConfigProviders : IDisposable
             });
         }
 
+        Secrets.Hide(resolved);
         return new ResolvedConfig(resolved, ttls);
     }
 
