@@ -32,10 +32,11 @@ internal static class OverrideReplies
         return config!["value"]!["errors"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
     }
 
-    /// <summary>A FileStreamSource config (it uses a producer) with the given extra keys.</summary>
-    public static JsonObject Source(string file, string topic, params (string Key, string Value)[] extra)
+    /// <summary>A FileStreamSource config named <paramref name="name"/> (it uses a producer) with the given extra keys.</summary>
+    public static JsonObject Source(string name, string file, string topic, params (string Key, string Value)[] extra)
     {
         var config = RestWorker.FileSource(file, topic);
+        config["name"] = name;
         foreach (var (k, v) in extra)
         {
             config[k] = v;
@@ -53,7 +54,7 @@ public sealed class NoneOverridePolicyTests(KafkaFixture kafka, NonePolicyWorker
     public async Task A_producer_override_of_linger_ms_is_refused_at_validation_and_creation_naming_the_key()
     {
         var name = Unique("none-linger");
-        var config = OverrideReplies.Source(FileIn(name + ".txt"), Unique("topic"), ("producer.override.linger.ms", "5"));
+        var config = OverrideReplies.Source(name, FileIn(name + ".txt"), Unique("topic"), ("producer.override.linger.ms", "5"));
 
         var validated = await Rest.PutAsync("/connector-plugins/FileStreamSource/config/validate", config.DeepClone());
         Assert.Equal(1, validated.Json!["error_count"]!.GetValue<int>());
@@ -73,7 +74,7 @@ public sealed class NoneOverridePolicyTests(KafkaFixture kafka, NonePolicyWorker
     public async Task An_update_that_adds_an_override_is_refused_and_the_running_config_stays()
     {
         var name = Unique("none-update");
-        var config = OverrideReplies.Source(FileIn(name + ".txt"), Unique("topic"));
+        var config = OverrideReplies.Source(name, FileIn(name + ".txt"), Unique("topic"));
         await Rest.CreateAsync(name, config.DeepClone().AsObject());
 
         var updated = config.DeepClone().AsObject();
@@ -93,7 +94,7 @@ public sealed class NoneOverridePolicyTests(KafkaFixture kafka, NonePolicyWorker
     {
         var sink = new JsonObject
         {
-            ["connector.class"] = "FileStreamSink", ["file"] = FileIn(Unique("sink") + ".out"), ["topics"] = Unique("topic"),
+            ["name"] = Unique("sink"), ["connector.class"] = "FileStreamSink", ["file"] = FileIn(Unique("sink") + ".out"), ["topics"] = Unique("topic"),
             ["consumer.override.max.poll.records"] = "10", ["producer.override.linger.ms"] = "5",
         };
 
@@ -123,19 +124,20 @@ public sealed class PrincipalOverridePolicyTests(KafkaFixture kafka, PrincipalPo
     public async Task The_principal_keys_are_accepted_and_any_other_override_is_refused()
     {
         var name = Unique("principal");
-        var principal = OverrideReplies.Source(FileIn(name + ".txt"), Unique("topic"), PrincipalKeys);
+        var principal = OverrideReplies.Source(name, FileIn(name + ".txt"), Unique("topic"), PrincipalKeys);
         var validated = await Rest.PutAsync("/connector-plugins/FileStreamSource/config/validate", principal.DeepClone());
         Assert.Equal(0, validated.Json!["error_count"]!.GetValue<int>());
         Assert.All(PrincipalKeys, k => Assert.Empty(OverrideReplies.ErrorsOf(validated, k.Key)));
         // Stopped: this broker speaks PLAINTEXT only; acceptance is what is tested here.
         await Rest.CreateAsync(name, principal.DeepClone().AsObject(), initialState: "STOPPED");
 
-        var more = OverrideReplies.Source(FileIn(name + ".txt"), Unique("topic"), [.. PrincipalKeys, ("producer.override.linger.ms", "5"), ("producer.override.ssl.truststore.location", "/tmp/t.jks")]);
+        var other = Unique("principal-more");
+        var more = OverrideReplies.Source(other, FileIn(other + ".txt"), Unique("topic"), [.. PrincipalKeys, ("producer.override.linger.ms", "5"), ("producer.override.ssl.truststore.location", "/tmp/t.jks")]);
         var refused = await Rest.PutAsync("/connector-plugins/FileStreamSource/config/validate", more.DeepClone());
         Assert.Equal(2, refused.Json!["error_count"]!.GetValue<int>());
         Assert.StartsWith("The 'Principal' policy does not allow 'linger.ms'", Assert.Single(OverrideReplies.ErrorsOf(refused, "producer.override.linger.ms")), StringComparison.Ordinal);
         Assert.Single(OverrideReplies.ErrorsOf(refused, "producer.override.ssl.truststore.location"));
-        var created = await Rest.PostAsync("/connectors", new JsonObject { ["name"] = Unique("principal-more"), ["config"] = more });
+        var created = await Rest.PostAsync("/connectors", new JsonObject { ["name"] = other, ["config"] = more });
         Assert.Equal(HttpStatusCode.BadRequest, created.Status);
         Assert.Contains("producer.override.linger.ms", created.Body, StringComparison.Ordinal);
         Assert.Contains("producer.override.ssl.truststore.location", created.Body, StringComparison.Ordinal);
@@ -152,7 +154,7 @@ public sealed class AllOverridePolicyTests(KafkaFixture kafka, RestWorkerFixture
         var name = Unique("all-linger");
         var file = FileIn(name + ".txt");
         await File.WriteAllTextAsync(file, "one\n");
-        var config = OverrideReplies.Source(file, Unique("topic"), ("producer.override.linger.ms", "5"));
+        var config = OverrideReplies.Source(name, file, Unique("topic"), ("producer.override.linger.ms", "5"));
 
         var validated = await Rest.PutAsync("/connector-plugins/FileStreamSource/config/validate", config.DeepClone());
         Assert.Equal(0, validated.Json!["error_count"]!.GetValue<int>());

@@ -21,6 +21,7 @@ public sealed class SecretValuesTests(KafkaFixture kafka, RestWorkerFixture fixt
         var jaasPassword = "s3cr3t-" + Guid.NewGuid().ToString("N");
         var truststorePassword = "trust-" + Guid.NewGuid().ToString("N");
         var config = RestWorker.FileSource(FileIn(Unique("validate") + ".txt"), Unique("topic"));
+        config["name"] = Unique("validate");
         config["producer.override.sasl.jaas.config"] = Jaas(jaasPassword);
         config["producer.override.ssl.truststore.password"] = truststorePassword;
 
@@ -41,10 +42,11 @@ public sealed class SecretValuesTests(KafkaFixture kafka, RestWorkerFixture fixt
     public async Task A_password_a_connectors_check_quotes_is_hidden_in_the_validation_answer_the_400_and_the_log()
     {
         var password = "short-" + Guid.NewGuid().ToString("N")[..5];
-        var config = new JsonObject { ["connector.class"] = typeof(CarelessSecretSourceConnector).FullName, ["db.password"] = password };
+        var name = Unique("careless-short");
+        var config = new JsonObject { ["name"] = name, ["connector.class"] = typeof(CarelessSecretSourceConnector).FullName, ["db.password"] = password };
 
         var validated = await Rest.PutAsync($"/connector-plugins/{typeof(CarelessSecretSourceConnector).FullName}/config/validate", config.DeepClone());
-        var created = await Rest.PostAsync("/connectors", new JsonObject { ["name"] = Unique("careless-short"), ["config"] = config });
+        var created = await Rest.PostAsync("/connectors", new JsonObject { ["name"] = name, ["config"] = config });
 
         Assert.Equal(1, validated.Json!["error_count"]!.GetValue<int>());
         Assert.Contains($"Invalid value {Hidden} for configuration db.password", validated.Body, StringComparison.Ordinal);
