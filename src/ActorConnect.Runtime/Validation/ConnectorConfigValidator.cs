@@ -13,7 +13,9 @@ namespace ActorConnect.Runtime.Validation;
 /// Validates a connector config the way Kafka Connect's AbstractHerder.validateConnectorConfig does, for the validate
 /// endpoint and before a connector is created: the common keys (source or sink), the keys each listed transformation
 /// and predicate brings (<c>transforms.X.*</c>, <c>predicates.Y.*</c>), then the connector's own ConfigDef and its
-/// Validate() result, one <see cref="ConfigInfo"/> per defined key. Keys nothing defines are not listed, as in Kafka.
+/// Validate() result, one <see cref="ConfigInfo"/> per defined key, then the client override keys with the worker's
+/// <see cref="ClientConfigOverridePolicy"/> errors. Other keys nothing defines are not listed, as in Kafka. Secret
+/// values are <c>[hidden]</c> throughout.
 /// </summary>
 public sealed class ConnectorConfigValidator
 {

@@ -15,7 +15,8 @@ public sealed record ResolvedConfig(IReadOnlyDictionary<string, string> Data, IR
 /// <c>config.providers.&lt;name&gt;.param.&lt;key&gt;</c>. Resolves <c>${provider:path:key}</c> (or
 /// <c>${provider:key}</c>) placeholders in connector configs just before use, puts them back into task configs so the
 /// REST API never shows a secret, and remembers every value resolved in <see cref="Secrets"/>, which puts the
-/// placeholders back into any text that leaves the runtime. Thread-safe once built.
+/// placeholders back into any text that leaves the runtime; the values of secret keys (passwords, JAAS configs) of
+/// every config resolved, and of the worker's, are remembered there too, shown as <c>[hidden]</c>. Thread-safe once built.
 /// </summary>
 public sealed class ConfigProviders : IDisposable
 {
