@@ -148,7 +148,7 @@ public sealed class DistributedConfig
     /// The REST listener's port (from <c>listeners</c>), which with <see cref="Hostname"/> makes the default
     /// <c>worker_id</c> when the REST server does not say which address it advertises.
     /// </summary>
-    public int RestPort => _parsed.Originals.GetValueOrDefault(WorkerConfig.Listeners, "http://:8083").Split(',')[0].Trim() is var listener
+    public int RestPort => _parsed.Originals.GetValueOrDefault(WorkerConfig.Listeners, WorkerConfig.DefaultListeners).Split(',')[0].Trim() is var listener
                            && listener.LastIndexOf(':') is var colon and > 0
                            && int.TryParse(listener[(colon + 1)..].TrimEnd('/'), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
         ? port
