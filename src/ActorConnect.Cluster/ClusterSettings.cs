@@ -1,5 +1,6 @@
 using ActorConnect.Cluster.Config;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 
 namespace ActorConnect.Cluster;
@@ -9,7 +10,8 @@ namespace ActorConnect.Cluster;
 /// <param name="NumberOfShards">Shards connectors and tasks are spread over.</param>
 /// <param name="EntityAskTimeout">How long the worker waits for a connector's entity to answer.</param>
 /// <param name="HandOverGrace">How long a leaving node lets the shard regions hand its work over before it stops what is left itself.</param>
-public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfShards, TimeSpan EntityAskTimeout, TimeSpan HandOverGrace)
+/// <param name="JoinWarningAfter">How long a node may try to join its seed nodes before it logs that it has not joined, and the likely causes.</param>
+public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfShards, TimeSpan EntityAskTimeout, TimeSpan HandOverGrace, TimeSpan JoinWarningAfter)
 {
     /// <summary>The embedded defaults from hocon/cluster.conf.</summary>
     public static Akka.Configuration.Config DefaultConfig()
@@ -25,7 +27,8 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
     public static ClusterSettings Create(Akka.Configuration.Config config)
     {
         var c = config.GetConfig("actorconnect.cluster");
-        return new ClusterSettings(c.GetTimeSpan("reconcile-interval"), c.GetInt("number-of-shards"), c.GetTimeSpan("entity-ask-timeout"), c.GetTimeSpan("hand-over-grace"));
+        return new ClusterSettings(c.GetTimeSpan("reconcile-interval"), c.GetInt("number-of-shards"), c.GetTimeSpan("entity-ask-timeout"), c.GetTimeSpan("hand-over-grace"),
+            c.GetTimeSpan("join-warning-after"));
     }
 
     /// <summary>
@@ -35,8 +38,13 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
     /// </summary>
     public static Akka.Configuration.Config NodeConfig(DistributedConfig config, Akka.Configuration.Config? overrides = null, IReadOnlyDictionary<string, string>? environment = null)
     {
+        // With TLS the certificate comes from the worker properties (NodeSetup), never from Akka's own ssl.certificate
+        // keys, which Akka would otherwise prefer to it; an empty path is what makes Akka take the setup's.
+        var tls = config.Tls is null
+            ? "enable-ssl = off"
+            : "enable-ssl = on, ssl { certificate { path = \"\", use-thumbprint-over-file = off } }";
         var address = ConfigurationFactory.ParseString(
-            $"akka.remote.dot-netty.tcp {{ hostname = {Quote(config.Hostname)}, port = {config.Port} }}");
+            $"akka.remote.dot-netty.tcp {{ hostname = {Quote(config.Hostname)}, port = {config.Port}, {tls} }}");
         var merged = address.WithFallback(EnvironmentOverrides(environment ?? CurrentEnvironment()));
         if (overrides is not null && !overrides.IsEmpty)
         {
@@ -48,9 +56,64 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
             .WithFallback(Runtime.RuntimeSettings.DefaultConfig());
     }
 
-    /// <summary>The Akka addresses of the seed nodes for an ActorSystem named <paramref name="systemName"/>.</summary>
+    /// <summary>
+    /// One node's ActorSystem setup: <see cref="NodeConfig"/>, and with <c>cluster.ssl.*</c> the TLS setup that gives
+    /// remoting this node's certificate and the check of every peer's (<see cref="ClusterTls"/>).
+    /// </summary>
+    public static ActorSystemSetup NodeSetup(DistributedConfig config, Akka.Configuration.Config? overrides = null)
+    {
+        var bootstrap = BootstrapSetup.Create().WithConfig(NodeConfig(config, overrides));
+        return config.Tls is { } tls ? bootstrap.And(tls.Setup()) : ActorSystemSetup.Create(bootstrap);
+    }
+
+    /// <summary>
+    /// The Akka addresses of the seed nodes for an ActorSystem named <paramref name="systemName"/>; over TLS Akka's
+    /// addresses are <c>akka.ssl.tcp://</c>.
+    /// </summary>
     public static IReadOnlyList<Address> SeedAddresses(DistributedConfig config, string systemName) =>
-        config.SeedNodes.Select(s => new Address("akka.tcp", systemName, s.Host, s.Port)).ToList();
+        config.SeedNodes.Select(s => new Address(config.Tls is null ? "akka.tcp" : "akka.ssl.tcp", systemName, s.Host, s.Port)).ToList();
+
+    /// <summary>
+    /// The start-up warning of a node whose remoting has no TLS and listens beyond loopback (any host that reaches the
+    /// port can join and run connectors); null when it has TLS or binds loopback only.
+    /// </summary>
+    /// <param name="config">The worker properties.</param>
+    /// <param name="node">The node's HOCON, whose <c>bind-hostname</c> (when set) is where remoting listens.</param>
+    public static string? OpenRemotingWarning(DistributedConfig config, Akka.Configuration.Config node)
+    {
+        if (config.Tls is not null)
+        {
+            return null;
+        }
+
+        var bind = node.GetString("akka.remote.dot-netty.tcp.bind-hostname", null) is { Length: > 0 } b ? b : config.Hostname;
+        var port = int.TryParse(node.GetString("akka.remote.dot-netty.tcp.bind-port", ""), out var p) && p > 0 ? p : config.Port;
+        return IsLoopback(bind)
+            ? null
+            : $"The cluster port {bind}:{port} ({DistributedConfig.ClusterHostname}) is open beyond this machine without TLS: any host that reaches it can join " +
+              $"the cluster and run connectors. Set {DistributedConfig.ClusterSslKeystoreLocation} (this node's certificate) and " +
+              $"{DistributedConfig.ClusterSslTruststoreLocation} (the cluster's CA) on every worker for mutual TLS (README, Security, Cluster), " +
+              $"or firewall the port to the cluster's hosts";
+    }
+
+    /// <summary>A host that is or resolves only to loopback addresses; a name that does not resolve counts as open.</summary>
+    private static bool IsLoopback(string host)
+    {
+        if (System.Net.IPAddress.TryParse(host, out var ip))
+        {
+            return System.Net.IPAddress.IsLoopback(ip);
+        }
+
+        try
+        {
+            var addresses = System.Net.Dns.GetHostAddresses(host);
+            return addresses.Length > 0 && addresses.All(System.Net.IPAddress.IsLoopback);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// Settings from variables named <c>ACTORCONNECT__</c> + the HOCON path in capitals, <c>__</c> for each dot and

@@ -66,7 +66,17 @@ public sealed class DistributedWorker : IAsyncDisposable
     /// <param name="pluginAssemblies">Assemblies holding connectors besides plugin.path's (tests, embedding).</param>
     public static async Task<DistributedWorker> StartAsync(DistributedConfig config, Akka.Configuration.Config? hocon = null, string? workerId = null, params Assembly[] pluginAssemblies)
     {
-        var system = ActorSystem.Create("actorconnect", ClusterSettings.NodeConfig(config, hocon));
+        var system = ActorSystem.Create("actorconnect", ClusterSettings.NodeSetup(config, hocon));
+        if (ClusterSettings.OpenRemotingWarning(config, system.Settings.Config) is { } open)
+        {
+            system.Log.Warning("{0}", open);
+        }
+        else if (config.Tls is { } tls)
+        {
+            system.Log.Info("Cluster remoting uses mutual TLS: this node presents {0}; peers must present a certificate signed by the CA in {1}",
+                tls.Identity.Certificate.Subject, DistributedConfig.ClusterSslTruststoreLocation);
+        }
+
         try
         {
             var worker = await StartAsync(system, config, workerId, ownsSystem: true, pluginAssemblies).ConfigureAwait(false);
@@ -158,7 +168,9 @@ public sealed class DistributedWorker : IAsyncDisposable
                 ClusterSingletonManagerSettings.Create(system)),
             ReconcilerName);
 
-        system.ActorOf(ClusterMembershipLog.Props(), "membership-log");
+        var selfOnly = new[] { Akka.Cluster.Cluster.Get(system).SelfAddress };
+        var seeds = ClusterSettings.SeedAddresses(config, system.Name).Except(selfOnly).ToList();
+        system.ActorOf(ClusterMembershipLog.Props(seeds, settings.JoinWarningAfter), "membership-log");
         var workerActor = system.ActorOf(ClusterWorkerActor.Props(services, region), "worker");
         AddHandOverToShutdown(system, workerActor);
         return new DistributedWorker(system, services, region, workerActor, ownsSystem);
@@ -194,6 +206,19 @@ public sealed class DistributedWorker : IAsyncDisposable
             return Akka.Done.Instance;
         });
     }
+
+    /// <summary>
+    /// Why this node's ActorSystem ended by itself (not by <see cref="StopAsync"/>), for the host's last log line: the
+    /// Split Brain Resolver downed it, or (with <c>cluster.ssl.*</c>) a TLS handshake it made failed, on which Akka stops
+    /// the node rather than let it half-join; the line before it in the log names the certificate refused.
+    /// </summary>
+    public string EndedBecause() =>
+        // Akka's reason type is internal: its name is all there is to go by.
+        CoordinatedShutdown.Get(System).ShutdownReason?.GetType().Name == "TlsHandshakeFailureReason"
+            ? "This node stopped because a TLS handshake with another cluster node failed (Akka stops a node whose outgoing TLS connection fails). " +
+              $"This node and the others need certificates signed by one CA ({DistributedConfig.ClusterSslKeystoreLocation}, {DistributedConfig.ClusterSslTruststoreLocation}); " +
+              "the lines above and the other node's log say which certificate was refused"
+            : "This node was removed from the cluster (downed); its connectors run on the other nodes";
 
     /// <summary>Sends any <see cref="WorkerProtocol"/> request and returns its reply, or throws the failure it carries.</summary>
     public Task<T> AskAsync<T>(object request, TimeSpan? timeout = null) => Worker.Ask<T>(request, timeout ?? TimeSpan.FromSeconds(60));

@@ -41,7 +41,7 @@ internal static class DistributedCommand
             try
             {
                 // As in Kafka Connect, a worker's id is its advertised REST address, the same in every node's status.
-                worker = await DistributedWorker.StartAsync(config, HostRun.LoadHocon(hoconFile), rest.WorkerId);
+                worker = await DistributedWorker.StartAsync(config, HostRun.LoadHocon(hoconFile), DistinctWorkerId(rest.WorkerId, config));
             }
             catch (KafkaLogTopicException e)
             {
@@ -56,7 +56,7 @@ internal static class DistributedCommand
             // The ActorSystem also ends without a signal when the Split Brain Resolver downs this node.
             if (await Task.WhenAny(stop.Stopping, worker.System.WhenTerminated) != stop.Stopping)
             {
-                Log.Error("This node was removed from the cluster (downed); its connectors run on the other nodes. Exiting");
+                Log.Error("{Reason}. Exiting", worker.EndedBecause());
                 await rest.StopAsync();
                 await worker.StopAsync();
                 return 1;
@@ -72,5 +72,19 @@ internal static class DistributedCommand
         {
             await Log.CloseAndFlushAsync();
         }
+    }
+
+    /// <summary>
+    /// The advertised REST address, unless it is a loopback one the user did not choose (the REST API listens on loopback
+    /// by default): then every node would advertise 127.0.0.1:8083, so the cluster host name stands in for it.
+    /// </summary>
+    internal static string DistinctWorkerId(string advertised, DistributedConfig config)
+    {
+        var colon = advertised.LastIndexOf(':');
+        var host = colon > 0 ? advertised[..colon].Trim('[', ']') : advertised;
+        var loopback = host == "localhost" || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
+        return loopback && !config.Worker.Originals.ContainsKey("rest.advertised.host.name")
+            ? $"{config.Hostname}:{advertised[(colon + 1)..]}"
+            : advertised;
     }
 }

@@ -63,14 +63,15 @@ internal static class HostRun
 
     /// <summary>
     /// Binds the REST server before the worker starts, as Kafka Connect does: the worker id is its advertised address.
-    /// Null, with the reason logged, when a listener cannot be bound.
+    /// Null, with the reason logged, when a listener cannot be bound or its security settings are wrong. The JAAS file
+    /// of basic authentication may come, as for Kafka Connect, from <c>KAFKA_OPTS</c>.
     /// </summary>
     public static async Task<RestServer?> StartRestAsync(IReadOnlyDictionary<string, string> workerProperties, LogLevelRegistry levels, CancellationToken cancellation)
     {
         RestOptions options;
         try
         {
-            options = RestOptions.FromWorkerProperties(workerProperties);
+            options = RestOptions.FromWorkerProperties(workerProperties, BasicAuthCredentials.LoginConfigFromJvmOptions(Environment.GetEnvironmentVariable("KAFKA_OPTS")));
         }
         catch (Api.Errors.ConfigException e)
         {
@@ -92,7 +93,40 @@ internal static class HostRun
         }
 
         Log.Information("REST API listening on {Urls}, advertised as {Advertised}", string.Join(", ", rest.BoundUrls), rest.AdvertisedUrl);
+        LogRestSecurity(options, rest);
         return rest;
+    }
+
+    /// <summary>Who can reach the REST API and how: where to open it, its certificate, its users, or a warning that it is open.</summary>
+    private static void LogRestSecurity(RestOptions options, RestServer rest)
+    {
+        var console = new Uri(rest.BoundUrls[0], "ui");
+        if (options.Listeners.All(l => l.IsLoopback))
+        {
+            Log.Information("The REST API answers on this machine only; open the web console at {Console}. To serve other hosts, set listeners " +
+                            "(for example https://0.0.0.0:8443) and turn on authentication (README, Security)", console);
+        }
+        else
+        {
+            Log.Information("Web console at {Console} (on this machine; from other hosts use this worker's address)", console);
+        }
+
+        if (options.Https is { } https)
+        {
+            Log.Information("https listeners serve the certificate {Subject} (valid until {NotAfter:yyyy-MM-dd}) from {Key}; client certificates: {ClientAuth}",
+                https.Identity.Certificate.Subject, https.Identity.Certificate.NotAfter, https.KeyStoreKey, https.ClientAuth.ToString().ToLowerInvariant());
+        }
+
+        if (options.BasicAuth is { } auth)
+        {
+            Log.Information("REST API requires HTTP basic authentication: {Users} user(s) from {CredentialsFile} (JAAS file {JaasFile}, from {Source}); GET /health stays open and says only up or down",
+                auth.Users, auth.CredentialsFile, auth.JaasFile, auth.JaasSource);
+        }
+
+        if (options.OpenListenerWarning() is { } warning)
+        {
+            Log.Warning("{Warning}", warning);
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text;
 using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Config.Providers;
 
 namespace ActorConnect.Host;
 
@@ -13,7 +14,23 @@ internal static class WorkerPropertiesFile
 {
     private const string Prefix = "CONNECT_";
 
-    public static IReadOnlyDictionary<string, string> Load(FileInfo file) => Overlay(JavaProperties.Load(file.FullName), Environment.GetEnvironmentVariables());
+    public static IReadOnlyDictionary<string, string> Load(FileInfo file) => Resolve(Overlay(JavaProperties.Load(file.FullName), Environment.GetEnvironmentVariables()));
+
+    /// <summary>
+    /// Resolves config provider placeholders (<c>${file:/etc/kafka/secrets:truststore.password}</c>) in the worker's own
+    /// keys with the providers the file declares, as Kafka Connect's worker does, so every worker key (Kafka client
+    /// stores, REST keystores, cluster TLS) may hold one. A placeholder that cannot be resolved stops the start, named.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string> Resolve(IReadOnlyDictionary<string, string> properties)
+    {
+        if (!properties.Values.Any(ConfigProviders.HasPlaceholder))
+        {
+            return properties;
+        }
+
+        using var providers = ConfigProviders.FromWorkerProperties(properties);
+        return providers.Resolve(properties);
+    }
 
     internal static IReadOnlyDictionary<string, string> Overlay(IReadOnlyDictionary<string, string> properties, IDictionary environment)
     {

@@ -75,6 +75,8 @@ public sealed class RestServer : IAsyncDisposable
         builder.Services.AddSingleton(levels);
 
         var bound = new List<(RestListener, ListenOptions)>();
+        ILogger httpsLog = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var https = options.Https?.KestrelOptions(() => httpsLog);
         builder.WebHost.UseSetting(WebHostDefaults.PreferHostingUrlsKey, "false");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -82,7 +84,16 @@ public sealed class RestServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = ErrorHandling.MaxRequestBodyBytes;
             foreach (var listener in options.Listeners)
             {
-                void Capture(ListenOptions o) => bound.Add((listener, o));
+                void Capture(ListenOptions o)
+                {
+                    if (listener.IsHttps)
+                    {
+                        o.UseHttps(https ?? throw new InvalidOperationException($"{listener} is https, but the options carry no certificate (RestOptions.Https)"));
+                    }
+
+                    bound.Add((listener, o));
+                }
+
                 if (listener.IsWildcard)
                 {
                     kestrel.ListenAnyIP(listener.Port, Capture);
@@ -95,6 +106,13 @@ public sealed class RestServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        httpsLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorConnect.Rest.Https");
+        if (options.BasicAuth is { } credentials)
+        {
+            // First: a request without credentials is answered before anything else reads it.
+            app.UseBasicAuthentication(credentials);
+        }
+
         app.UseRestErrors();
         app.MapRootEndpoints();
         app.MapConnectorsEndpoints();

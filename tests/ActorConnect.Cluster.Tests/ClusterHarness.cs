@@ -83,11 +83,20 @@ internal sealed class ClusterHarness : IAsyncDisposable
         return props;
     }
 
-    /// <summary>Starts a node that joins the running ones (or starts the cluster), and waits until every running node sees it Up.</summary>
-    public async Task<DistributedWorker> StartNodeAsync(string workerId)
+    /// <summary>
+    /// Starts a node that joins the running ones (or starts the cluster), with <paramref name="extra"/> worker keys,
+    /// and waits until every running node sees it Up.
+    /// </summary>
+    public async Task<DistributedWorker> StartNodeAsync(string workerId, IReadOnlyDictionary<string, string>? extra = null)
     {
         var seeds = Running.Select(n => $"127.0.0.1:{n.Address.Port}").ToList();
-        var node = await DistributedWorker.StartAsync(DistributedConfig.Parse(Properties(seeds)), null, workerId, typeof(VerifiableSourceConnector).Assembly);
+        var props = Properties(seeds);
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>())
+        {
+            props[k] = v;
+        }
+
+        var node = await DistributedWorker.StartAsync(DistributedConfig.Parse(props), null, workerId, typeof(VerifiableSourceConnector).Assembly);
         _nodes.Add(node);
         var expected = Running.Count;
         await Eventually.AssertAsync(

@@ -21,9 +21,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private readonly List<int> _ports;
     private readonly string _plugins;
     private readonly List<ProcessRunner> _all = new();
+    private readonly Func<int, IReadOnlyDictionary<string, string>>? _nodeProperties;
 
-    private ProcessCluster(KafkaFixture kafka, ITestOutputHelper output, ClusterHarness topics, int size)
+    private ProcessCluster(KafkaFixture kafka, ITestOutputHelper output, ClusterHarness topics, int size, Func<int, IReadOnlyDictionary<string, string>>? nodeProperties)
     {
+        _nodeProperties = nodeProperties;
         _kafka = kafka;
         _output = output;
         Topics = topics;
@@ -46,9 +48,13 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public Dictionary<string, ProcessRunner> Nodes { get; } = new();
 
     /// <summary>Starts <paramref name="size"/> nodes and returns once every one sees them all Up.</summary>
-    public static async Task<ProcessCluster> StartAsync(KafkaFixture kafka, ITestOutputHelper output, int size = 3)
+    /// <param name="kafka">The broker.</param>
+    /// <param name="output">Where the nodes' notable lines are echoed.</param>
+    /// <param name="size">How many nodes.</param>
+    /// <param name="nodeProperties">Worker properties added to node i's (on each of its starts).</param>
+    public static async Task<ProcessCluster> StartAsync(KafkaFixture kafka, ITestOutputHelper output, int size = 3, Func<int, IReadOnlyDictionary<string, string>>? nodeProperties = null)
     {
-        var cluster = new ProcessCluster(kafka, output, await ClusterHarness.CreateAsync(kafka), size);
+        var cluster = new ProcessCluster(kafka, output, await ClusterHarness.CreateAsync(kafka), size, nodeProperties);
         await cluster.Configs.StartAsync();
         await cluster.Statuses.StartAsync();
         for (var i = 0; i < size; i++)
@@ -126,18 +132,41 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     private static int UpLines(ProcessRunner process) => process.Lines.Count(l => l.Contains(" Up)", StringComparison.Ordinal));
 
+    /// <summary>
+    /// Starts one more worker process of the same group, topics and seed nodes, with <paramref name="properties"/> over
+    /// them, which may not join (the cluster's nodes do not wait for it); it is stopped with the cluster.
+    /// </summary>
+    public async Task<ProcessRunner> StartOutsiderAsync(string name, int restPortOffset, IReadOnlyDictionary<string, string> properties)
+    {
+        var props = Topics.Properties(_ports.Select(p => $"127.0.0.1:{p}"));
+        props["cluster.port"] = FreePort().ToString();
+        props["listeners"] = $"http://{WorkerId(restPortOffset)}";
+        props["plugin.path"] = _plugins;
+        return await StartProcessAsync(name, props, properties);
+    }
+
     private async Task StartNodeAsync(int node)
     {
         var props = Topics.Properties(_ports.Select(p => $"127.0.0.1:{p}"));
         props["cluster.port"] = _ports[node].ToString();
         props["listeners"] = $"http://{WorkerId(node)}";
         props["plugin.path"] = _plugins;
-        var file = Path.Combine(Dir, $"worker-{node}.properties");
+        Nodes[WorkerId(node)] = await StartProcessAsync($"node{node}", props, _nodeProperties?.Invoke(node));
+    }
+
+    private async Task<ProcessRunner> StartProcessAsync(string name, Dictionary<string, string> props, IReadOnlyDictionary<string, string>? extra)
+    {
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            props[key] = value;
+        }
+
+        var file = Path.Combine(Dir, $"worker-{name}.properties");
         await File.WriteAllLinesAsync(file, props.Select(kv => $"{kv.Key}={kv.Value}"));
-        var process = ProcessRunner.Start("dotnet", [HostDll, "distributed", file], workingDirectory: Dir, name: $"node{node}", echo: Echo);
+        var process = ProcessRunner.Start("dotnet", [HostDll, "distributed", file], workingDirectory: Dir, name: name, echo: Echo);
         _all.Add(process);
-        Nodes[WorkerId(node)] = process;
         await process.WaitForOutputAsync("distributed worker started", Timeout);
+        return process;
     }
 
     internal static string HostDll
@@ -181,7 +210,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private void Echo(string line)
     {
         if (line.Contains("ERR]", StringComparison.Ordinal) || line.Contains("Connector", StringComparison.Ordinal) || line.Contains("SBR took", StringComparison.Ordinal)
-            || line.Contains("distributed worker", StringComparison.Ordinal) || line.Contains("Cluster member", StringComparison.Ordinal))
+            || line.Contains("distributed worker", StringComparison.Ordinal) || line.Contains("Cluster member", StringComparison.Ordinal)
+            || line.Contains("cluster connection", StringComparison.Ordinal) || line.Contains("TLS", StringComparison.Ordinal))
         {
             try
             {

@@ -29,9 +29,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh page (own cookies and storage) of a fixed size, so screenshots and viewport checks are comparable.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <param name="configure">Changes the context's options (HTTP credentials, certificate errors).</param>
+    public async Task<IPage> NewPageAsync(Action<BrowserNewContextOptions>? configure = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var options = new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } };
+        configure?.Invoke(options);
+        var context = await Browser.NewContextAsync(options);
         return await context.NewPageAsync();
     }
 

@@ -18,8 +18,11 @@ internal static partial class HostProcess
         }
     }
 
-    public static ProcessRunner Standalone(string workDir, params string[] files) =>
-        ProcessRunner.Start("dotnet", new[] { HostDll, "standalone" }.Concat(files), workingDirectory: workDir, name: "actorconnect");
+    public static ProcessRunner Standalone(string workDir, params string[] files) => Standalone(workDir, null, files);
+
+    /// <summary>The standalone host with environment variables set (KAFKA_OPTS, CONNECT_*).</summary>
+    public static ProcessRunner Standalone(string workDir, IReadOnlyDictionary<string, string?>? environment, params string[] files) =>
+        ProcessRunner.Start("dotnet", new[] { HostDll, "standalone" }.Concat(files), environment, workingDirectory: workDir, name: "actorconnect");
 
     /// <summary>A worker.properties for the shared broker; its REST server takes a free loopback port, so tests never collide on 8083.</summary>
     public static string WriteWorker(string dir, KafkaFixture kafka, string converter = "org.apache.kafka.connect.storage.StringConverter", string flushMs = "1000", int restPort = 0) =>

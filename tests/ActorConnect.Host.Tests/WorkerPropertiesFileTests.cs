@@ -23,4 +23,27 @@ public sealed class WorkerPropertiesFileTests
 
         Assert.Equal(new Dictionary<string, string> { ["bootstrap.servers"] = "kafka:9092", ["group.id"] = "connect", ["cluster.hostname"] = "node-2" }, result);
     }
+
+    [Fact]
+    public void Placeholders_in_worker_keys_are_resolved_by_the_providers_the_file_declares()
+    {
+        var dir = Directory.CreateTempSubdirectory("ac-worker-secrets-").FullName;
+        File.WriteAllText(Path.Combine(dir, "tls.properties"), "truststore.password=from-the-file\n");
+        var props = new Dictionary<string, string>
+        {
+            ["config.providers"] = "file",
+            ["config.providers.file.class"] = "org.apache.kafka.common.config.provider.FileConfigProvider",
+            ["config.providers.file.param.allowed.paths"] = dir,
+            ["ssl.truststore.password"] = $"${{file:{dir}/tls.properties:truststore.password}}",
+            ["cluster.ssl.keystore.password"] = $"${{file:{dir}/tls.properties:truststore.password}}",
+        };
+
+        var resolved = WorkerPropertiesFile.Resolve(props);
+
+        Assert.Equal("from-the-file", resolved["ssl.truststore.password"]);
+        Assert.Equal("from-the-file", resolved["cluster.ssl.keystore.password"]);
+        var e = Assert.Throws<Api.Errors.ConfigException>(() => WorkerPropertiesFile.Resolve(new Dictionary<string, string>(props) { ["ssl.key.password"] = "${file:/etc/shadow:x}" }));
+        Assert.Contains("/etc/shadow", e.Message);
+        Directory.Delete(dir, true);
+    }
 }

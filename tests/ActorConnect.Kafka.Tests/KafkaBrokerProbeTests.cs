@@ -45,16 +45,26 @@ public sealed class KafkaBrokerProbeTests(KafkaFixture kafka)
     }
 
     [Fact]
-    public async Task A_server_that_closes_without_answering_is_taken_for_a_legacy_broker()
+    public async Task A_server_that_hangs_up_on_ApiVersions_but_answers_Metadata_alone_is_a_legacy_broker()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var server = Task.Run(async () =>
         {
-            using var socket = await listener.AcceptSocketAsync();
-            var buffer = new byte[64];
-            await socket.ReceiveAsync(buffer); // like 0.9: read the unknown request, then hang up
+            using (var first = await listener.AcceptSocketAsync())
+            {
+                await first.ReceiveAsync(new byte[64]); // like 0.9: read the unknown request, then hang up
+            }
+
+            using var second = await listener.AcceptSocketAsync();
+            var request = new byte[256];
+            await second.ReceiveAsync(request);
+            Assert.Equal(3, BinaryPrimitives.ReadInt16BigEndian(request.AsSpan(4))); // Metadata, alone
+            var response = new byte[8 + 8]; // size, correlation id, then an empty broker and topic list
+            BinaryPrimitives.WriteInt32BigEndian(response, response.Length - 4);
+            BinaryPrimitives.WriteInt32BigEndian(response.AsSpan(4), BinaryPrimitives.ReadInt32BigEndian(request.AsSpan(8)));
+            await second.SendAsync(response);
         });
 
         var features = await KafkaBrokerProbe.DetectAsync($"127.0.0.1:{port}", Patience);
@@ -62,6 +72,30 @@ public sealed class KafkaBrokerProbeTests(KafkaFixture kafka)
         await server;
         Assert.True(features.IsLegacy);
         Assert.False(features.SupportsHeaders);
+    }
+
+    [Fact]
+    public async Task A_listener_that_hangs_up_on_every_plain_request_is_not_taken_for_a_legacy_broker_and_TLS_is_suggested()
+    {
+        // What a TLS listener does with plain Kafka: the old probe called it a 0.9 broker.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var server = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var socket = await listener.AcceptSocketAsync(stop.Token);
+                await socket.ReceiveAsync(new byte[64]);
+            }
+        });
+
+        var error = await Assert.ThrowsAsync<KafkaBrokerUnreachableException>(() => KafkaBrokerProbe.DetectAsync($"127.0.0.1:{port}", Patience));
+
+        await stop.CancelAsync();
+        Assert.Contains("set security.protocol=SSL", error.Message);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => server);
     }
 
     [Fact]

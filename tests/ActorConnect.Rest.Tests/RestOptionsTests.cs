@@ -7,12 +7,25 @@ namespace ActorConnect.Rest.Tests;
 public sealed class RestOptionsTests
 {
     [Fact]
-    public void Default_is_http_on_every_interface_port_8083()
+    public void Default_is_http_on_loopback_port_8083_and_warns_of_nothing()
     {
         var options = RestOptions.FromWorkerProperties(new Dictionary<string, string>());
         var listener = Assert.Single(options.Listeners);
-        Assert.Equal(new RestListener("http", "", 8083), listener);
-        Assert.True(listener.IsWildcard);
+        Assert.Equal(new RestListener("http", "127.0.0.1", 8083), listener);
+        Assert.True(listener.IsLoopback);
+        Assert.Null(options.OpenListenerWarning());
+    }
+
+    [Theory]
+    [InlineData("http://:8083", "http://:8083")]
+    [InlineData("http://127.0.0.1:8083,http://10.1.2.3:8083", "http://10.1.2.3:8083")]
+    [InlineData("http://[::1]:8083,http://connect-1.example:8083", "http://connect-1.example:8083")]
+    public void A_listener_other_hosts_reach_without_authentication_is_warned_of(string listeners, string open)
+    {
+        var warning = RestOptions.FromWorkerProperties(new Dictionary<string, string> { ["listeners"] = listeners }).OpenListenerWarning();
+        Assert.NotNull(warning);
+        Assert.StartsWith($"The REST API listens on {open}, reachable from other hosts, without authentication", warning, StringComparison.Ordinal);
+        Assert.Contains("rest.extension.classes=org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension", warning, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -23,7 +36,7 @@ public sealed class RestOptionsTests
     }
 
     [Theory]
-    [InlineData("https://:8443", "https")]
+    [InlineData("https://:8443", "ssl.keystore.location is missing: the https listener")]
     [InlineData("ftp://:21", "protocol")]
     [InlineData("http://:notaport", "port")]
     [InlineData("localhost:8083", "protocol://host:port")]

@@ -22,16 +22,24 @@ public sealed record RestReply(HttpStatusCode Status, string Body, JsonNode? Jso
 /// </summary>
 public sealed class RestWorker : IAsyncDisposable
 {
-    private RestWorker(StandaloneWorker worker, RestServer rest, LogLevelRegistry levels, string dir)
+    private RestWorker(StandaloneWorker worker, RestServer rest, LogLevelRegistry levels, string dir, HttpMessageHandler? handler, (string User, string Password)? credentials)
     {
         Worker = worker;
         Rest = rest;
         Levels = levels;
         Dir = dir;
         Logs = LogLines.Capture(worker.System);
-        var port = rest.BoundPorts.Values.First();
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(100) };
+        var (listener, port) = rest.BoundPorts.First();
+        BaseAddress = new Uri($"{listener.Scheme}://127.0.0.1:{port}");
+        Http = new HttpClient(handler ?? new HttpClientHandler()) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
+        if (credentials is var (user, password))
+        {
+            Http.DefaultRequestHeaders.Authorization = BasicAuth(user, password);
+        }
     }
+
+    /// <summary>Where the first listener answers (on loopback).</summary>
+    public Uri BaseAddress { get; }
 
     public StandaloneWorker Worker { get; }
 
@@ -51,7 +59,11 @@ public sealed class RestWorker : IAsyncDisposable
     /// <param name="hocon">Akka settings added to the test defaults (quick task restarts).</param>
     /// <param name="listeners">The <c>listeners</c> value; <c>http://:0</c> works as well.</param>
     /// <param name="extra">More worker keys.</param>
-    public static async Task<RestWorker> StartAsync(KafkaFixture kafka, string hocon = "", string listeners = "http://127.0.0.1:0", IReadOnlyDictionary<string, string>? extra = null)
+    /// <param name="handler">The handler of <see cref="Http"/> (one that trusts a test CA, for https).</param>
+    /// <param name="credentials">The basic auth credentials <see cref="Http"/> sends with every request.</param>
+    public static async Task<RestWorker> StartAsync(
+        KafkaFixture kafka, string hocon = "", string listeners = "http://127.0.0.1:0", IReadOnlyDictionary<string, string>? extra = null,
+        HttpMessageHandler? handler = null, (string User, string Password)? credentials = null)
     {
         var dir = RepoPaths.NewTempDirectory("rest");
         var props = new Dictionary<string, string>
@@ -76,8 +88,12 @@ public sealed class RestWorker : IAsyncDisposable
         var akka = Akka.Configuration.ConfigurationFactory.ParseString(hocon + "\nactorconnect.task-restart { min-backoff = 100ms, max-backoff = 500ms }");
         var worker = StandaloneWorker.Start(WorkerConfig.ParseStandalone(props), akka, rest.WorkerId, typeof(RestWorker).Assembly);
         rest.Attach(worker.Worker, worker.Services.Providers.Secrets);
-        return new RestWorker(worker, rest, levels, dir);
+        return new RestWorker(worker, rest, levels, dir, handler, credentials);
     }
+
+    /// <summary>An HTTP basic Authorization header.</summary>
+    public static AuthenticationHeaderValue BasicAuth(string user, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
 
     public Task<RestReply> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
 
@@ -188,12 +204,21 @@ public class RestWorkerFixture : IAsyncLifetime
     /// <summary>Worker keys of this class's worker beyond the test defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string> WorkerProperties => new Dictionary<string, string>();
 
+    /// <summary>This class's worker's <c>listeners</c>.</summary>
+    protected virtual string Listeners => "http://127.0.0.1:0";
+
+    /// <summary>The handler of the worker's HTTP client (null: the default one).</summary>
+    protected virtual HttpMessageHandler? CreateHandler() => null;
+
+    /// <summary>The basic auth credentials the worker's HTTP client sends (null: none).</summary>
+    protected virtual (string User, string Password)? Credentials => null;
+
     public async Task<RestWorker> GetAsync(KafkaFixture kafka)
     {
         await _gate.WaitAsync();
         try
         {
-            return _worker ??= await RestWorker.StartAsync(kafka, Hocon, extra: WorkerProperties);
+            return _worker ??= await RestWorker.StartAsync(kafka, Hocon, Listeners, WorkerProperties, CreateHandler(), Credentials);
         }
         finally
         {

@@ -8,8 +8,8 @@ namespace ActorConnect.Cluster.Config;
 
 /// <summary>
 /// A distributed worker's configuration: the keys every worker reads (<see cref="WorkerConfig"/>), Kafka Connect's
-/// distributed keys (group, internal topics) and the three cluster keys that differ per node. Every other Akka
-/// setting lives in hocon/cluster.conf.
+/// distributed keys (group, internal topics), the three cluster keys that differ per node and the cluster's TLS stores
+/// (<c>cluster.ssl.*</c>). Every other Akka setting lives in hocon/cluster.conf.
 /// </summary>
 public sealed class DistributedConfig
 {
@@ -25,6 +25,13 @@ public sealed class DistributedConfig
     public const string ClusterHostname = "cluster.hostname";
     public const string ClusterPort = "cluster.port";
     public const string ClusterSeedNodes = "cluster.seed.nodes";
+    public const string ClusterSslKeystoreLocation = ClusterTls.Prefix + "keystore.location";
+    public const string ClusterSslKeystorePassword = ClusterTls.Prefix + "keystore.password";
+    public const string ClusterSslKeystoreType = ClusterTls.Prefix + "keystore.type";
+    public const string ClusterSslKeyPassword = ClusterTls.Prefix + "key.password";
+    public const string ClusterSslTruststoreLocation = ClusterTls.Prefix + "truststore.location";
+    public const string ClusterSslTruststorePassword = ClusterTls.Prefix + "truststore.password";
+    public const string ClusterSslTruststoreType = ClusterTls.Prefix + "truststore.type";
 
     // Kafka's default replication factor is 3, which fails on a cluster of fewer brokers; -1 asks the broker for its
     // default.replication.factor, which is what the operator set for the cluster (and works on one broker).
@@ -59,14 +66,28 @@ public sealed class DistributedConfig
             "Workers to join, as host:port (comma-separated), usually the same list on every worker. Empty: this worker starts a new cluster.",
             ConfigValidators.Lambda(v => (v as IReadOnlyList<string> ?? []).FirstOrDefault(s => !TryParseHostPort(s, out _, out _)) is { } bad
                 ? $"Expected host:port, got \"{bad}\""
-                : null, "a list of host:port"), group: "Cluster");
+                : null, "a list of host:port"), group: "Cluster")
+        .Define(ClusterSslKeystoreLocation, ConfigType.String, null, Importance.High,
+            "This node's certificate and private key (JKS, PKCS12 or PEM). Setting it turns mutual TLS on for the cluster's remoting; needs cluster.ssl.truststore.location.",
+            group: "Cluster")
+        .Define(ClusterSslKeystorePassword, ConfigType.Password, null, Importance.High, "The password of cluster.ssl.keystore.location.", group: "Cluster")
+        .Define(ClusterSslKeystoreType, ConfigType.String, null, Importance.Medium,
+            "JKS, PKCS12 or PEM; read from the file's content when not set.", group: "Cluster")
+        .Define(ClusterSslKeyPassword, ConfigType.Password, null, Importance.Medium,
+            "The private key's password, when it differs from the store's (JKS) or the PEM key is encrypted.", group: "Cluster")
+        .Define(ClusterSslTruststoreLocation, ConfigType.String, null, Importance.High,
+            "The CA every node's certificate must be signed by (JKS, PKCS12 or PEM); only its certificates are trusted, never the system's.", group: "Cluster")
+        .Define(ClusterSslTruststorePassword, ConfigType.Password, null, Importance.Medium, "The password of cluster.ssl.truststore.location.", group: "Cluster")
+        .Define(ClusterSslTruststoreType, ConfigType.String, null, Importance.Low,
+            "JKS, PKCS12 or PEM; read from the file's content when not set.", group: "Cluster");
 
     private readonly ParsedConfig _parsed;
 
-    private DistributedConfig(WorkerConfig worker, ParsedConfig parsed)
+    private DistributedConfig(WorkerConfig worker, ParsedConfig parsed, ClusterTls? tls)
     {
         Worker = worker;
         _parsed = parsed;
+        Tls = tls;
     }
 
     /// <summary>Parses worker properties, throwing one <see cref="ConfigException"/> that names every bad key.</summary>
@@ -93,8 +114,21 @@ public sealed class DistributedConfig
             errors.Add(e.Message);
         }
 
-        return errors.Count > 0 ? throw new ConfigException(string.Join("; ", errors)) : new DistributedConfig(worker!, parsed!);
+        ClusterTls? tls = null;
+        try
+        {
+            tls = ClusterTls.FromProperties(props);
+        }
+        catch (ConfigException e)
+        {
+            errors.Add(e.Message);
+        }
+
+        return errors.Count > 0 ? throw new ConfigException(string.Join("; ", errors)) : new DistributedConfig(worker!, parsed!, tls);
     }
+
+    /// <summary>Mutual TLS between the nodes (<c>cluster.ssl.*</c>); null when remoting speaks plain TCP.</summary>
+    public ClusterTls? Tls { get; }
 
     /// <summary>The keys every worker reads (converters, bootstrap servers, flush interval, plugin path, ...).</summary>
     public WorkerConfig Worker { get; }
@@ -114,7 +148,7 @@ public sealed class DistributedConfig
     /// The REST listener's port (from <c>listeners</c>), which with <see cref="Hostname"/> makes the default
     /// <c>worker_id</c> when the REST server does not say which address it advertises.
     /// </summary>
-    public int RestPort => _parsed.Originals.GetValueOrDefault(WorkerConfig.Listeners, "http://:8083").Split(',')[0].Trim() is var listener
+    public int RestPort => _parsed.Originals.GetValueOrDefault(WorkerConfig.Listeners, WorkerConfig.DefaultListeners).Split(',')[0].Trim() is var listener
                            && listener.LastIndexOf(':') is var colon and > 0
                            && int.TryParse(listener[(colon + 1)..].TrimEnd('/'), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
         ? port

@@ -142,7 +142,7 @@ internal sealed partial class ConnectorEntity : FollowingEntity
 
         try
         {
-            var (config, plugin) = ConnectorValidator.Validate(stored.Config, cluster.Tasks.Plugins, cluster.Tasks.Providers);
+            var (config, plugin) = ConnectorValidator.Validate(stored.Config, cluster.Tasks);
             return new Loaded(stored, config, plugin, null, generation);
         }
         catch (Api.Errors.ConnectException e)

@@ -109,7 +109,7 @@ internal sealed class TaskEntity : FollowingEntity
 
         try
         {
-            var (_, plugin) = ConnectorValidator.Validate(stored.Config, cluster.Tasks.Plugins, cluster.Tasks.Providers);
+            var (_, plugin) = ConnectorValidator.Validate(stored.Config, cluster.Tasks);
             return new Loaded(stored, taskConfigs[id.Task], plugin, generation);
         }
         catch (Api.Errors.ConnectException)

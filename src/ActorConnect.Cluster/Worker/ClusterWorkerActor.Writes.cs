@@ -171,13 +171,13 @@ public sealed partial class ClusterWorkerActor
 
     private void ValidateThen(IReadOnlyDictionary<string, string> config, Action<ConnectorConfig, ConnectorPlugin> then)
     {
-        var (plugins, providers, log) = (_cluster.Tasks.Plugins, _cluster.Tasks.Providers, _log);
-        Task.Run(() => ConnectorValidator.Validate(config, plugins, providers)).PipeTo(Self, Sender,
+        var (services, log) = (_cluster.Tasks, _log);
+        Task.Run(() => ConnectorValidator.Validate(config, services)).PipeTo(Self, Sender,
             r => new Validated(r.Config, r.Plugin, then),
             e =>
             {
                 var cause = e is AggregateException { InnerException: { } inner } ? inner : e;
-                log.Warning("Connector config rejected: {0}", cause.Message);
+                log.Warning("Connector config rejected: {0}", services.Providers.Secrets.Redact(cause.Message));
                 return new Rejected(cause);
             });
     }

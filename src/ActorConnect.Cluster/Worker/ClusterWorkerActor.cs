@@ -40,7 +40,7 @@ public sealed partial class ClusterWorkerActor : ReceiveActor
         _region = region;
         var log = _log;
         _offsets = new ConnectorOffsetsAdmin(cluster.Tasks, line => log.Warning(line));
-        _validator = new Runtime.Validation.ConnectorConfigValidator(cluster.Tasks.Plugins);
+        _validator = new Runtime.Validation.ConnectorConfigValidator(cluster.Tasks.Plugins, cluster.Tasks.Worker.ClientConfigOverridePolicy);
 
         Receive<WorkerProtocol.CreateConnector>(OnCreate);
         Receive<WorkerProtocol.PutConnectorConfig>(OnPut);

@@ -6,7 +6,8 @@ namespace ActorConnect.Rest.Endpoints;
 
 /// <summary>
 /// <c>GET /</c> (version, commit, Kafka cluster id) and <c>GET /health</c> (KIP-1017; unlike Kafka Connect's, also
-/// unhealthy while the worker cannot reach Kafka, naming why, since its tasks then move no data).
+/// unhealthy while the worker cannot reach Kafka, naming why, since its tasks then move no data). With basic
+/// authentication on, <c>/health</c> stays open for probes, but tells anonymous callers only up or down.
 /// </summary>
 public static class RootEndpoints
 {
@@ -22,23 +23,31 @@ public static class RootEndpoints
         return routes;
     }
 
-    private static async Task<IResult> HealthAsync(WorkerGateway worker)
+    private static async Task<IResult> HealthAsync(WorkerGateway worker, HttpContext context)
+    {
+        var result = await HealthOfAsync(worker);
+        return BasicAuthentication.IsAnonymous(context) && result is { State: "unhealthy" }
+            ? Health(result.Status, result.State, "Worker is unhealthy; ask GET /health with credentials, or read the worker's log, for the reason.")
+            : Health(result.Status, result.State, result.Message);
+    }
+
+    private static async Task<(int Status, string State, string Message)> HealthOfAsync(WorkerGateway worker)
     {
         if (!worker.IsAttached)
         {
-            return Health(StatusCodes.Status503ServiceUnavailable, "starting", "Worker is still starting up.");
+            return (StatusCodes.Status503ServiceUnavailable, "starting", "Worker is still starting up.");
         }
 
         try
         {
             var health = await worker.AskAsync<WorkerProtocol.Healthy>(WorkerProtocol.GetHealth.Instance, "GET /health", worker.HealthTimeout);
             return health.KafkaProblem is { } problem
-                ? Health(StatusCodes.Status500InternalServerError, "unhealthy", $"Worker cannot reach Kafka: {problem}.")
-                : Health(StatusCodes.Status200OK, "healthy", "Worker has completed startup and is ready to handle requests.");
+                ? (StatusCodes.Status500InternalServerError, "unhealthy", $"Worker cannot reach Kafka: {problem}.")
+                : (StatusCodes.Status200OK, "healthy", "Worker has completed startup and is ready to handle requests.");
         }
         catch (RestException e)
         {
-            return Health(StatusCodes.Status500InternalServerError, "unhealthy",
+            return (StatusCodes.Status500InternalServerError, "unhealthy",
                 $"Worker was unable to handle this request and may be unable to handle other requests: {e.Message}");
         }
     }

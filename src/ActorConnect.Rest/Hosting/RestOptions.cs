@@ -2,19 +2,22 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using ActorConnect.Api.Errors;
+using ActorConnect.Runtime.Config;
 
 namespace ActorConnect.Rest.Hosting;
 
 /// <summary>
-/// The REST server's settings, read from Kafka Connect's worker keys: <c>listeners</c> (default <c>http://:8083</c>),
-/// <c>rest.advertised.host.name</c>, <c>rest.advertised.port</c> and <c>rest.advertised.listener</c>.
+/// The REST server's settings, read from Kafka Connect's worker keys: <c>listeners</c> (default
+/// <c>http://127.0.0.1:8083</c>, this machine only, where Kafka Connect's <c>http://:8083</c> serves every interface),
+/// <c>rest.advertised.host.name</c>, <c>rest.advertised.port</c> and <c>rest.advertised.listener</c>, the https
+/// listeners' stores (<see cref="RestHttps"/>) and basic authentication (<see cref="BasicAuthCredentials"/>).
 /// </summary>
 public sealed record RestOptions
 {
     public const string AdvertisedHostNameKey = "rest.advertised.host.name";
     public const string AdvertisedPortKey = "rest.advertised.port";
     public const string AdvertisedListenerKey = "rest.advertised.listener";
-    public const string DefaultListeners = "http://:8083";
+    public const string DefaultListeners = WorkerConfig.DefaultListeners;
 
     public IReadOnlyList<RestListener> Listeners { get; init; } = RestListener.ParseAll(DefaultListeners);
 
@@ -24,14 +27,25 @@ public sealed record RestOptions
 
     public string? AdvertisedListener { get; init; }
 
+    /// <summary>The https listeners' certificate and client checks; null without an https listener.</summary>
+    public RestHttps? Https { get; init; }
+
+    /// <summary>Who may call the API; null when basic authentication is off.</summary>
+    public BasicAuthCredentials? BasicAuth { get; init; }
+
     /// <summary>How long a request waits for the worker: Kafka Connect's 90 s.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     /// <summary>How long <c>GET /health</c> waits: Kafka Connect's 10 s.</summary>
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Reads the REST keys of a worker config; other keys are ignored. Throws ConfigException naming a bad key.</summary>
-    public static RestOptions FromWorkerProperties(IReadOnlyDictionary<string, string> props)
+    /// <summary>
+    /// Reads the REST keys of a worker config, loading the https stores and the basic auth credentials; other keys are
+    /// ignored. <paramref name="jvmLoginConfig"/> is the JVM's <c>java.security.auth.login.config</c> as Kafka Connect
+    /// users give it in <c>KAFKA_OPTS</c> (<see cref="BasicAuthCredentials.LoginConfigFromJvmOptions"/>). Throws
+    /// ConfigException naming a bad key.
+    /// </summary>
+    public static RestOptions FromWorkerProperties(IReadOnlyDictionary<string, string> props, string? jvmLoginConfig = null)
     {
         ArgumentNullException.ThrowIfNull(props);
         var listeners = RestListener.ParseAll(props.TryGetValue(RestListener.ListenersKey, out var l) && !string.IsNullOrWhiteSpace(l) ? l : DefaultListeners);
@@ -63,7 +77,24 @@ public sealed record RestOptions
             AdvertisedHostName = props.TryGetValue(AdvertisedHostNameKey, out var h) && !string.IsNullOrWhiteSpace(h) ? h.Trim() : null,
             AdvertisedPort = port,
             AdvertisedListener = advertisedListener,
+            Https = RestHttps.FromWorkerProperties(props, listeners),
+            BasicAuth = BasicAuthCredentials.FromWorkerProperties(props, jvmLoginConfig),
         };
+    }
+
+    /// <summary>
+    /// The warning for listeners anyone on the network may call without credentials (not loopback, no basic auth, not
+    /// https with required client certificates), or null when there are none.
+    /// </summary>
+    public string? OpenListenerWarning()
+    {
+        var open = Listeners.Where(l => !l.IsLoopback && BasicAuth is null && !(l.IsHttps && Https?.ClientAuth == RestClientAuth.Required)).ToList();
+        return open.Count == 0
+            ? null
+            : $"The REST API listens on {string.Join(", ", open)}, reachable from other hosts, without authentication: anyone who reaches it can " +
+              "create connectors (which run code and read files as this worker) and read their configs. Turn on HTTP basic authentication " +
+              $"({BasicAuthCredentials.RestExtensionClassesKey}={BasicAuthCredentials.ExtensionClass} and a JAAS file; see the README, Security) " +
+              $"or mutual TLS ({RestHttps.ListenerPrefix}ssl.client.auth=required), or listen on 127.0.0.1 only (listeners=http://127.0.0.1:8083).";
     }
 
     /// <summary>

@@ -24,6 +24,12 @@ public sealed class WorkerConfig
     public const string TopicTrackingAllowReset = "topic.tracking.allow.reset";
     public const string PluginPath = "plugin.path";
     public const string Listeners = "listeners";
+
+    /// <summary>
+    /// The REST API on loopback only: unlike Kafka Connect's <c>http://:8083</c>, a worker is not open to the network
+    /// until its configuration says so (workers never call each other's REST API, so a cluster does not need it).
+    /// </summary>
+    public const string DefaultListeners = "http://127.0.0.1:8083";
     public const string ApiVersionRequest = "api.version.request";
     public const string BrokerVersionFallback = "broker.version.fallback";
     public const string ProducerPrefix = "producer.";
@@ -61,8 +67,8 @@ public sealed class WorkerConfig
             "Where traces go when tracing.exporter=otlp (OTLP over gRPC).", group: "Common")
         .Define(PluginPath, ConfigType.List, "", Importance.Low,
             "Folders holding connector plugins: each sub-folder (or the folder itself) holding assemblies is loaded in its own load context.", group: "Common")
-        .Define(Listeners, ConfigType.List, "http://:8083", Importance.Low,
-            "REST listeners.", group: "Common")
+        .Define(Listeners, ConfigType.List, DefaultListeners, Importance.Low,
+            "REST listeners, http://host:port or https://host:port. The default serves this machine only.", group: "Common")
         .Define(ApiVersionRequest, ConfigType.Boolean, true, Importance.Low,
             "librdkafka's name. true: the worker asks the broker which features it has. false: it takes broker.version.fallback " +
             "on trust, for brokers older than 0.10, which do not know that question (and on 0.9 asking it can stall other " +
@@ -70,6 +76,14 @@ public sealed class WorkerConfig
         .Define(BrokerVersionFallback, ConfigType.String, "0.10.0", Importance.Low,
             "librdkafka's name. The broker version assumed when api.version.request=false, for example 0.9.0.1.",
             ConfigValidators.Lambda(v => v is string s && Version.TryParse(s, out _) ? null : "Expected a version such as 0.9.0.1", "a version such as 0.9.0.1"),
+            group: "Common")
+        .Define(Validation.ClientConfigOverridePolicy.Key, ConfigType.String, Validation.ClientConfigOverridePolicy.Default.Name, Importance.Medium,
+            "Which Kafka client settings a connector may override with producer.override.*, consumer.override.* and admin.override.* " +
+            "keys (KIP-458): None (no override), Principal (only sasl.jaas.config, sasl.mechanism and security.protocol) or All " +
+            "(any). A connector config with a key the policy refuses is refused at validation and creation, naming the key.",
+            ConfigValidators.Lambda(v => Validation.ClientConfigOverridePolicy.TryParse(v as string) is null
+                ? $"Expected {Validation.ClientConfigOverridePolicy.AcceptedValues}"
+                : null, "None, Principal or All"),
             group: "Common");
 
     private readonly ParsedConfig _parsed;
@@ -130,4 +144,8 @@ public sealed class WorkerConfig
             : Version.Parse(_parsed.GetString(BrokerVersionFallback)!) < new Version(0, 10)
                 ? Kafka.BrokerFeatures.Legacy
                 : Kafka.BrokerFeatures.Modern;
+
+    /// <summary>Which client settings connectors may override (<c>connector.client.config.override.policy</c>).</summary>
+    public Validation.ClientConfigOverridePolicy ClientConfigOverridePolicy =>
+        Validation.ClientConfigOverridePolicy.TryParse(_parsed.GetString(Validation.ClientConfigOverridePolicy.Key))!;
 }

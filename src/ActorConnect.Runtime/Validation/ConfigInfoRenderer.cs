@@ -1,4 +1,5 @@
 using ActorConnect.Api.Config;
+using ActorConnect.Security;
 
 namespace ActorConnect.Runtime.Validation;
 
@@ -20,18 +21,20 @@ internal static class ConfigInfoRenderer
 
     /// <summary>
     /// The definition shown for a value no key defines (a connector's Validate reporting on a key its ConfigDef lacks).
-    /// Kafka Connect shows a null definition there; ours is never null, so it is a bare STRING key.
+    /// Kafka Connect shows a null definition there; ours is never null, so it is a bare STRING key, or PASSWORD for a
+    /// secret key (<c>producer.override.sasl.jaas.config</c>: Kafka's client ConfigDef types it PASSWORD).
     /// </summary>
     public static ConfigKeyInfo Undefined(string name) =>
-        new(name, "STRING", false, null, "LOW", string.Empty, null, -1, "NONE", name, Array.Empty<string>());
+        new(name, SecretKeys.IsSecret(name) ? "PASSWORD" : "STRING", false, null, "LOW", string.Empty, null, -1, "NONE", name, Array.Empty<string>());
 
     /// <summary>
-    /// A value as Kafka Connect shows it. Whatever the connector's Validate put in the value, a PASSWORD key shows
-    /// <c>[hidden]</c>: a connector overriding Validate must not be able to leak the secret through the REST API.
+    /// A value as Kafka Connect shows it. Whatever the connector's Validate put in the value, a PASSWORD key, or any
+    /// secret key by its name (<see cref="SecretKeys.IsSecret"/>), shows <c>[hidden]</c>: a connector overriding
+    /// Validate or typing its password STRING must not be able to leak the secret through the REST API.
     /// </summary>
     public static ConfigValueInfo Value(ConfigValue value, ConfigType? type)
     {
-        var rendered = type == ConfigType.Password && value.Value is not null
+        var rendered = (type == ConfigType.Password || SecretKeys.IsSecret(value.Name)) && value.Value is not null
             ? Password.Hidden
             : ConfigDef.ConvertToString(value.Value, type ?? ConfigType.String);
         var recommendedType = type is null or ConfigType.List ? ConfigType.String : type.Value;

@@ -13,7 +13,9 @@ namespace ActorConnect.Runtime.Validation;
 /// Validates a connector config the way Kafka Connect's AbstractHerder.validateConnectorConfig does, for the validate
 /// endpoint and before a connector is created: the common keys (source or sink), the keys each listed transformation
 /// and predicate brings (<c>transforms.X.*</c>, <c>predicates.Y.*</c>), then the connector's own ConfigDef and its
-/// Validate() result, one <see cref="ConfigInfo"/> per defined key. Keys nothing defines are not listed, as in Kafka.
+/// Validate() result, one <see cref="ConfigInfo"/> per defined key, then the client override keys with the worker's
+/// <see cref="ClientConfigOverridePolicy"/> errors. Other keys nothing defines are not listed, as in Kafka. Secret
+/// values are <c>[hidden]</c> throughout.
 /// </summary>
 public sealed class ConnectorConfigValidator
 {
@@ -21,8 +23,20 @@ public sealed class ConnectorConfigValidator
     public const string SimpleHeaderConverter = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
 
     private readonly PluginRegistry _plugins;
+    private readonly ClientConfigOverridePolicy _policy;
 
-    public ConnectorConfigValidator(PluginRegistry plugins) => _plugins = plugins;
+    /// <summary>A validator with the default client config override policy (<see cref="ClientConfigOverridePolicy.Default"/>).</summary>
+    public ConnectorConfigValidator(PluginRegistry plugins)
+        : this(plugins, ClientConfigOverridePolicy.Default)
+    {
+    }
+
+    /// <summary>A validator refusing the <c>*.override.*</c> keys <paramref name="policy"/> forbids.</summary>
+    public ConnectorConfigValidator(PluginRegistry plugins, ClientConfigOverridePolicy policy)
+    {
+        _plugins = plugins;
+        _policy = policy;
+    }
 
     /// <summary>
     /// The validate endpoint (<c>PUT /connector-plugins/{plugin}/config/validate</c>): <paramref name="plugin"/> names
@@ -59,12 +73,40 @@ public sealed class ConnectorConfigValidator
 
     /// <summary>
     /// Validates the <paramref name="resolved"/> config, showing the <paramref name="raw"/> values where they differ,
-    /// and errors with what <paramref name="secrets"/> knows redacted.
+    /// and errors with what <paramref name="secrets"/> knows redacted, and the config's own secret values
+    /// <c>[hidden]</c>.
     /// </summary>
     internal ConfigInfos Validate(ConnectorPlugin plugin, IReadOnlyDictionary<string, string> raw, IReadOnlyDictionary<string, string> resolved, SecretRedactor? secrets)
     {
         var infos = ValidateResolved(plugin, resolved);
-        return ReferenceEquals(raw, resolved) ? infos : ShowPlaceholders(infos, raw, resolved, secrets);
+        return HideSecretValues(ReferenceEquals(raw, resolved) ? infos : ShowPlaceholders(infos, raw, resolved, secrets), raw, resolved);
+    }
+
+    /// <summary>
+    /// Hides the values of the config's secret keys wherever an answer would quote them: a value rendered as a
+    /// STRING, an error such as "Invalid value s3cr3t for configuration ssl.key.password", or a connector's own
+    /// message. The answer, its 400 and its log line go to people who may not see the secret.
+    /// </summary>
+    private static ConfigInfos HideSecretValues(ConfigInfos infos, IReadOnlyDictionary<string, string> raw, IReadOnlyDictionary<string, string> resolved)
+    {
+        var hidden = new SecretRedactor();
+        hidden.Hide(raw);
+        hidden.Hide(resolved);
+        if (hidden.IsEmpty)
+        {
+            return infos;
+        }
+
+        var configs = infos.Configs.Select(c => c with
+        {
+            Value = c.Value with
+            {
+                Value = hidden.Redact(c.Value.Value),
+                RecommendedValues = c.Value.RecommendedValues.Select(v => hidden.Redact(v)).ToList(),
+                Errors = c.Value.Errors.Select(e => hidden.Redact(e)).ToList(),
+            },
+        }).ToList();
+        return infos with { Configs = configs };
     }
 
     /// <summary>
@@ -132,8 +174,18 @@ public sealed class ConnectorConfigValidator
         }
 
         var groups = common.Groups.Concat(own.Groups).Distinct(StringComparer.Ordinal).ToList();
-        return Result(plugin.ClassName, keys, values, groups);
+        return WithClientOverrides(Result(plugin.ClassName, keys, values, groups), _policy.Validate(config, plugin.IsSource));
     }
+
+    /// <summary>The client override keys after the connector's own, as Kafka Connect lists them, with the policy's errors.</summary>
+    private static ConfigInfos WithClientOverrides(ConfigInfos infos, IReadOnlyList<ConfigValue> overrides) =>
+        overrides.Count == 0
+            ? infos
+            : infos with
+            {
+                ErrorCount = infos.ErrorCount + overrides.Sum(v => v.Errors.Count),
+                Configs = infos.Configs.Concat(overrides.Select(v => new ConfigInfo(ConfigInfoRenderer.Undefined(v.Name), ConfigInfoRenderer.Value(v, null)))).ToList(),
+            };
 
     private static ConfigInfos Result(string name, IReadOnlyList<ConfigKey> keys, IReadOnlyList<ConfigValue> values, IReadOnlyList<string> groups)
     {

@@ -17,15 +17,23 @@ public static class ConnectorValidator
     /// <c>connector.class</c> (naming the nearest known connector).
     /// </summary>
     public static (ConnectorConfig Config, ConnectorPlugin Plugin) Validate(IReadOnlyDictionary<string, string> props, PluginRegistry plugins) =>
-        Validate(props, plugins, null);
+        Validate(props, plugins, null, ClientConfigOverridePolicy.Default);
+
+    /// <summary>
+    /// Validates the config as the worker of <paramref name="services"/> runs it: its plugins, its config providers
+    /// and its client config override policy. How both modes check a config before they store or start it.
+    /// </summary>
+    public static (ConnectorConfig Config, ConnectorPlugin Plugin) Validate(IReadOnlyDictionary<string, string> props, Tasks.TaskServices services) =>
+        Validate(props, services.Plugins, services.Providers, services.Worker.ClientConfigOverridePolicy);
 
     /// <summary>
     /// Validates the config as the connector will see it, its <c>${provider:path:key}</c> placeholders resolved by
-    /// <paramref name="providers"/> (as Kafka Connect validates the transformed config); the error shows placeholders,
-    /// not the values they stand for. The returned <see cref="ConnectorConfig"/> holds the config as given,
+    /// <paramref name="providers"/> (as Kafka Connect validates the transformed config), refusing the
+    /// <c>*.override.*</c> keys <paramref name="policy"/> forbids; the error shows placeholders, not the values they
+    /// stand for, and no secret value. The returned <see cref="ConnectorConfig"/> holds the config as given,
     /// placeholders unresolved, whenever that parses.
     /// </summary>
-    public static (ConnectorConfig Config, ConnectorPlugin Plugin) Validate(IReadOnlyDictionary<string, string> props, PluginRegistry plugins, ConfigProviders? providers)
+    public static (ConnectorConfig Config, ConnectorPlugin Plugin) Validate(IReadOnlyDictionary<string, string> props, PluginRegistry plugins, ConfigProviders? providers, ClientConfigOverridePolicy policy)
     {
         var resolved = providers?.Resolve(props) ?? props;
         if (!resolved.TryGetValue(ConnectorConfig.ConnectorClass, out var className) || string.IsNullOrWhiteSpace(className))
@@ -34,7 +42,7 @@ public static class ConnectorValidator
         }
 
         var plugin = plugins.Resolve(className);
-        var infos = new ConnectorConfigValidator(plugins).Validate(plugin, props, resolved, providers?.Secrets);
+        var infos = new ConnectorConfigValidator(plugins, policy).Validate(plugin, props, resolved, providers?.Secrets);
         if (infos.ErrorCount > 0)
         {
             throw new ConfigException(Message(infos));

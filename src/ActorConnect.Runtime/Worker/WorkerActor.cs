@@ -40,7 +40,7 @@ public sealed partial class WorkerActor : ReceiveActor
         _store = store;
         var log = _log;
         _offsets = new ConnectorOffsetsAdmin(services, line => log.Warning(line));
-        _validator = new Validation.ConnectorConfigValidator(services.Plugins);
+        _validator = new Validation.ConnectorConfigValidator(services.Plugins, services.Worker.ClientConfigOverridePolicy);
 
         Receive<WorkerProtocol.CreateConnector>(OnCreate);
         Receive<WorkerProtocol.PutConnectorConfig>(OnPut);
@@ -130,7 +130,7 @@ public sealed partial class WorkerActor : ReceiveActor
 
             try
             {
-                var (config, plugin) = ConnectorValidator.Validate(stored.Config, _services.Plugins, _services.Providers);
+                var (config, plugin) = ConnectorValidator.Validate(stored.Config, _services);
                 var entry = new ConnectorEntry(stored.Name, stored.Config, plugin, config.MaxTasks, stored.TargetState);
                 _connectors[stored.Name] = entry;
                 Spawn(entry);
@@ -383,15 +383,14 @@ public sealed partial class WorkerActor : ReceiveActor
 
     private void ValidateThen(IReadOnlyDictionary<string, string> config, Action<ConnectorConfig, ConnectorPlugin> then)
     {
-        var plugins = _services.Plugins;
+        var services = _services;
         var log = _log;
-        var providers = _services.Providers;
-        Task.Run(() => ConnectorValidator.Validate(config, plugins, providers)).PipeTo(Self, Sender,
+        Task.Run(() => ConnectorValidator.Validate(config, services)).PipeTo(Self, Sender,
             r => new Validated(r.Config, r.Plugin, then),
             e =>
             {
                 var cause = e is AggregateException { InnerException: { } inner } ? inner : e;
-                log.Warning("Connector config rejected: {0}", cause.Message);
+                log.Warning("Connector config rejected: {0}", services.Providers.Secrets.Redact(cause.Message));
                 return new Rejected(cause);
             });
     }

@@ -15,7 +15,8 @@ public sealed record ResolvedConfig(IReadOnlyDictionary<string, string> Data, IR
 /// <c>config.providers.&lt;name&gt;.param.&lt;key&gt;</c>. Resolves <c>${provider:path:key}</c> (or
 /// <c>${provider:key}</c>) placeholders in connector configs just before use, puts them back into task configs so the
 /// REST API never shows a secret, and remembers every value resolved in <see cref="Secrets"/>, which puts the
-/// placeholders back into any text that leaves the runtime. Thread-safe once built.
+/// placeholders back into any text that leaves the runtime; the values of secret keys (passwords, JAAS configs) of
+/// every config resolved, and of the worker's, are remembered there too, shown as <c>[hidden]</c>. Thread-safe once built.
 /// </summary>
 public sealed class ConfigProviders : IDisposable
 {
@@ -60,7 +61,7 @@ public sealed class ConfigProviders : IDisposable
         var providers = new Dictionary<string, IConfigProvider>(StringComparer.Ordinal);
         if (!workerProperties.TryGetValue(ProvidersKey, out var list))
         {
-            return new ConfigProviders(providers, warn);
+            return WithWorkerSecretsHidden(new ConfigProviders(providers, warn), workerProperties);
         }
 
         try
@@ -96,7 +97,14 @@ public sealed class ConfigProviders : IDisposable
             throw;
         }
 
-        return new ConfigProviders(providers, warn);
+        return WithWorkerSecretsHidden(new ConfigProviders(providers, warn), workerProperties);
+    }
+
+    // The worker's own passwords (ssl.keystore.password, producer.sasl.jaas.config, ...) are hidden like connectors'.
+    private static ConfigProviders WithWorkerSecretsHidden(ConfigProviders providers, IReadOnlyDictionary<string, string> workerProperties)
+    {
+        providers.Secrets.Hide(workerProperties);
+        return providers;
     }
 
     /// <summary>
@@ -134,8 +142,10 @@ public sealed class ConfigProviders : IDisposable
             }
         }
 
+        // Every config resolved for use passes here: from now on its secret values are [hidden] in any text that leaves.
         if (wanted.Count == 0)
         {
+            Secrets.Hide(raw);
             return new ResolvedConfig(raw, new Dictionary<string, TimeSpan>());
         }
 
@@ -173,6 +183,7 @@ public sealed class ConfigProviders : IDisposable
             });
         }
 
+        Secrets.Hide(resolved);
         return new ResolvedConfig(resolved, ttls);
     }
 

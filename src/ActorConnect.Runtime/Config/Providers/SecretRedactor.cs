@@ -1,9 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
+using ActorConnect.Api.Config;
+using ActorConnect.Api.Errors;
+using ActorConnect.Security;
 
 namespace ActorConnect.Runtime.Config.Providers;
 
 /// <summary>
-/// Every value the worker's config providers have returned, each with the placeholder it stands for, and the one step
+/// Every value the worker's config providers have returned, each with the placeholder it stands for, and every value
+/// of a secret key (<see cref="Hide"/>), shown as <c>[hidden]</c>; and the one step
 /// that puts the placeholders back into any text leaving the runtime: statuses (<c>trace</c>, <c>last_error</c>),
 /// log lines and the exceptions they carry, active topics, metric labels, span errors and validation messages. A
 /// resolved value travels on into connector code, exception messages and client libraries, so text is redacted where
@@ -116,13 +120,81 @@ public sealed class SecretRedactor
         lock (_gate)
         {
             _values[placeholder] = value;
-            var added = Add(value, placeholder) | Add(trimmed, placeholder);
-            if (added)
+            if (Add(value, placeholder) | Add(trimmed, placeholder))
             {
-                _longestFirst = _placeholders.OrderByDescending(kv => kv.Key.Length).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
+                Reorder();
             }
         }
     }
+
+    /// <summary>
+    /// Remembers the values of <paramref name="config"/>'s secret keys (<see cref="SecretKeys.IsSecret"/>: passwords,
+    /// <c>sasl.jaas.config</c>, under any prefix), and each password or secret option inside a
+    /// <c>sasl.jaas.config</c>, to be shown as <c>[hidden]</c> (as Kafka Connect shows PASSWORD values) wherever text
+    /// leaves the runtime. Never restored: <c>[hidden]</c> stands for no one value.
+    /// </summary>
+    public void Hide(IEnumerable<KeyValuePair<string, string>> config)
+    {
+        var values = SecretValues(config).ToList();
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var added = false;
+            foreach (var value in values)
+            {
+                added |= Add(value, Password.Hidden) | Add(value.Trim(), Password.Hidden);
+            }
+
+            if (added)
+            {
+                Reorder();
+            }
+        }
+    }
+
+    /// <summary>The values <see cref="Hide"/> remembers: those of secret keys, and the secret options of JAAS values.</summary>
+    private static IEnumerable<string> SecretValues(IEnumerable<KeyValuePair<string, string>> config)
+    {
+        foreach (var (key, value) in config)
+        {
+            // An unresolved placeholder is not the secret; a resolved one is remembered by its provider.
+            if (!SecretKeys.IsSecret(key) || ConfigProviders.HasPlaceholder(value))
+            {
+                continue;
+            }
+
+            yield return value;
+            if (!key.EndsWith("sasl.jaas.config", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            JaasLoginModule? module = null;
+            try
+            {
+                module = Jaas.ParseEntry(value, key);
+            }
+            catch (ConfigException)
+            {
+                // Refused where the client is built; the value as a whole is hidden.
+            }
+
+            foreach (var (option, optionValue) in module?.Options ?? new Dictionary<string, string>())
+            {
+                if (option.Contains("password", StringComparison.OrdinalIgnoreCase) || option.Contains("secret", StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return optionValue;
+                }
+            }
+        }
+    }
+
+    private void Reorder() =>
+        _longestFirst = _placeholders.OrderByDescending(kv => kv.Key.Length).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
 
     private bool Add(string value, string placeholder) =>
         value.Length >= MinimumLength && value != placeholder && _placeholders.TryAdd(value, placeholder);
