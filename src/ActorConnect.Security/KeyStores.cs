@@ -92,7 +92,7 @@ public static class KeyStores
         if (certificate.NotAfter < now || certificate.NotBefore > now)
         {
             throw new ConfigException($"The certificate in {spec.LocationKey}{(spec.Location is null ? "" : "=" + spec.Location)} ({certificate.Subject}) " +
-                                      $"is valid from {certificate.NotBefore:u} to {certificate.NotAfter:u}, which does not include now; renew it");
+                                      $"{(certificate.NotAfter < now ? "has expired" : "is not valid yet")}: it is valid from {certificate.NotBefore:u} to {certificate.NotAfter:u}; renew it");
         }
 
         return identity;

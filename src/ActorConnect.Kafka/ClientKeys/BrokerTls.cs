@@ -51,8 +51,8 @@ public static class BrokerTls
         var now = DateTime.Now;
         if (certificate.NotAfter < now || certificate.NotBefore > now)
         {
-            return $"{subject} is valid from {certificate.NotBefore:u} to {certificate.NotAfter:u}, which does not include now; " +
-                   "the broker needs a renewed certificate (nothing to change on this side)";
+            return $"{subject} {(certificate.NotAfter < now ? "has expired" : "is not valid yet")}: it is valid from {certificate.NotBefore:u} " +
+                   $"to {certificate.NotAfter:u}; the broker needs a renewed certificate (nothing to change on this side)";
         }
 
         using var chain = new X509Chain();
