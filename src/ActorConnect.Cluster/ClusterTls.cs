@@ -85,33 +85,15 @@ public sealed class ClusterTls
             return $"it presented no certificate; every node needs {Prefix}keystore.location and {Prefix}truststore.location";
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(_trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        foreach (var element in presented?.ChainElements.Skip(1) ?? [])
+        var verdict = PeerCertificates.Check(certificate, _trusted, presented);
+        var subject = "its certificate " + verdict.Description;
+        return verdict.Problem switch
         {
-            chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-        }
-
-        if (chain.Build(certificate))
-        {
-            return null;
-        }
-
-        var flags = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
-        var subject = $"its certificate ({certificate.Subject}, issued by {certificate.Issuer})";
-        if ((flags & (X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0)
-        {
-            return $"{subject} is not signed by the CA in {_trustedFrom}; give every node a certificate signed by the cluster's CA";
-        }
-
-        if ((flags & X509ChainStatusFlags.NotTimeValid) != 0)
-        {
-            return $"{subject} is valid from {certificate.NotBefore:u} to {certificate.NotAfter:u}, which does not include now (or its CA's has expired); renew it";
-        }
-
-        return $"{subject} is not valid: {string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Distinct())}";
+            CertificateProblem.None => null,
+            CertificateProblem.Untrusted => $"its certificate {verdict.Subject} is not signed by the CA in {_trustedFrom}; give every node a certificate signed by the cluster's CA",
+            CertificateProblem.Expired => $"{subject}; renew it",
+            _ => subject,
+        };
     }
 
     /// <summary>

@@ -95,7 +95,7 @@ public sealed class ClusterTlsConfigTests : IDisposable
 
         Assert.Null(tls.Refusal(peer, null));
         Assert.Contains("its certificate (CN=intruder, issued by CN=other-ca) is not signed by the CA in cluster.ssl.truststore.location", tls.Refusal(foreign, null));
-        Assert.Contains("(CN=old-node, issued by CN=cluster-ca) is valid from", tls.Refusal(expired, null));
+        Assert.Contains("(CN=old-node, issued by CN=cluster-ca) has expired: it is valid from", tls.Refusal(expired, null));
         Assert.Contains("presented no certificate", tls.Refusal(null, null));
     }
 

@@ -260,7 +260,8 @@ public sealed class ClientTranslationTests : IDisposable
         var wrongCa = trusting with { Trusted = new X509Certificate2Collection(otherCa) };
 
         Assert.Null(BrokerTls.Check(broker, "127.0.0.1", trusting, SslPolicyErrors.None));
-        Assert.Contains("not signed by a CA this client trusts (producer.ssl.truststore.location=/t.jks", BrokerTls.Check(broker, "127.0.0.1", wrongCa, SslPolicyErrors.None));
+        Assert.Contains("is not signed by a trusted CA", BrokerTls.Check(broker, "127.0.0.1", wrongCa, SslPolicyErrors.None));
+        Assert.Contains("this client trusts producer.ssl.truststore.location=/t.jks", BrokerTls.Check(broker, "127.0.0.1", wrongCa, SslPolicyErrors.None));
         Assert.Contains("set producer.ssl.truststore.location", BrokerTls.Check(broker, "127.0.0.1", wrongCa, SslPolicyErrors.None));
         Assert.Contains("has expired", BrokerTls.Check(expired, "127.0.0.1", trusting, SslPolicyErrors.None));
         Assert.Contains("set producer.ssl.endpoint.identification.algorithm= (empty)", BrokerTls.Check(broker, "kafka.example", trusting, SslPolicyErrors.None));

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using ActorConnect.Security;
 
 namespace ActorConnect.Kafka.ClientKeys;
 
@@ -47,28 +48,17 @@ public static class BrokerTls
     /// <summary>Why the broker's certificate is not accepted, or null when it is.</summary>
     internal static string? Check(X509Certificate2 certificate, string host, TlsOptions tls, SslPolicyErrors errors)
     {
-        var subject = $"the broker's certificate ({certificate.Subject}, issued by {certificate.Issuer})";
-        var now = DateTime.Now;
-        if (certificate.NotAfter < now || certificate.NotBefore > now)
+        var verdict = PeerCertificates.Check(certificate, tls.Trusted, usage: PeerCertificates.ServerAuth);
+        var subject = "the broker's certificate " + verdict.Description;
+        switch (verdict.Problem)
         {
-            return $"{subject} {(certificate.NotAfter < now ? "has expired" : "is not valid yet")}: it is valid from {certificate.NotBefore:u} " +
-                   $"to {certificate.NotAfter:u}; the broker needs a renewed certificate (nothing to change on this side)";
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (tls.Trusted is { } trusted)
-        {
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-            chain.ChainPolicy.ExtraStore.AddRange(trusted);
-        }
-
-        if (!chain.Build(certificate))
-        {
-            var status = string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
-            return $"{subject} is not signed by a CA this client trusts ({tls.TrustedFrom}; {status}); set {tls.Prefix}ssl.truststore.location " +
-                   "(or ssl.truststore.certificates) to a store holding the CA that signed the broker's certificate";
+            case CertificateProblem.Expired:
+                return $"{subject}; the broker needs a renewed certificate (nothing to change on this side)";
+            case CertificateProblem.Untrusted:
+                return $"{subject}: this client trusts {tls.TrustedFrom}; set {tls.Prefix}ssl.truststore.location " +
+                       "(or ssl.truststore.certificates) to a store holding the CA that signed the broker's certificate";
+            case CertificateProblem.Invalid:
+                return $"{subject}; the broker needs a certificate meant for a TLS server";
         }
 
         if (tls.CheckHostName && !certificate.MatchesHostname(host))

@@ -95,26 +95,14 @@ public sealed record RestHttps(Identity Identity, RestClientAuth ClientAuth, X50
     /// </summary>
     private bool Accepts(X509Certificate2 certificate, X509Chain? presented, ILogger log)
     {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(Trusted!);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2")); // TLS client authentication, when the certificate limits its use
-        if (presented is not null)
-        {
-            foreach (var element in presented.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        if (chain.Build(certificate))
+        var verdict = PeerCertificates.Check(certificate, Trusted!, presented, PeerCertificates.ClientAuth);
+        if (verdict.Accepted)
         {
             return true;
         }
 
-        log.LogWarning("Refused an https client's certificate {Subject} (issuer {Issuer}): {Reason}. It must chain to a CA in {TrustStore}",
-            certificate.Subject, certificate.Issuer, string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Distinct()), Prefix + "truststore.location");
+        log.LogWarning("Refused an https client's certificate {Certificate}. It must chain to a CA in {TrustStore}",
+            verdict.Description, Prefix + "truststore.location");
         return false;
     }
 }
