@@ -94,6 +94,14 @@ public sealed class ClientConfigsTests : IDisposable
     }
 
     [Fact]
+    public void A_worker_without_any_security_key_says_so_in_one_line()
+    {
+        Assert.Equal(["Kafka clients (the worker's own and its tasks'): security.protocol=PLAINTEXT, no security.protocol, ssl.* or sasl.* key is set"],
+            Create(new() { ["producer.linger.ms"] = "5" }).Describe());
+        Assert.Equal(4, Create(new() { ["consumer.security.protocol"] = "PLAINTEXT" }).Describe().Count());
+    }
+
+    [Fact]
     public void A_bad_worker_store_stops_the_worker_at_start_naming_the_key()
     {
         var e = Assert.Throws<ConfigException>(() => Create(new() { ["producer.security.protocol"] = "SSL", ["producer.ssl.truststore.location"] = "/missing/trust.jks" }));

@@ -87,6 +87,13 @@ public sealed class ClientConfigs
     /// <summary>One line per kind of client saying which security it uses, never a secret: for the worker's start log.</summary>
     public IEnumerable<string> Describe()
     {
+        if (!_originals.Keys.Any(k => KafkaSecurity.IsSecurityKey(Prefixes.Values.Aggregate(k, (key, prefix) => key.StartsWith(prefix, StringComparison.Ordinal) ? key[prefix.Length..] : key))))
+        {
+            // Nothing secured anywhere: one line, not four saying the same.
+            yield return "Kafka clients (the worker's own and its tasks'): security.protocol=PLAINTEXT, no security.protocol, ssl.* or sasl.* key is set";
+            yield break;
+        }
+
         yield return $"Kafka clients of the worker itself (internal topics, dead letter topic creation, broker probe): {_worker[ClientKind.Admin].Security.Description}";
         foreach (var kind in new[] { ClientKind.Producer, ClientKind.Consumer, ClientKind.Admin })
         {
