@@ -14,6 +14,15 @@ public sealed class NodeHandOverSpecs : TestKit
 {
     private static readonly TimeSpan Long = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Each wait here is for a condition, not a deadline: CI runs this class beside real clusters and processes, whose
+    /// blocking calls can starve the thread pool for seconds, so the default 3 s wait failed once there (regions that
+    /// were stopped a moment later).
+    /// </summary>
+    public NodeHandOverSpecs() : base("akka.test.single-expect-default = 30s")
+    {
+    }
+
     [Fact]
     public void Regions_that_hand_over_complete_the_shutdown_and_no_entity_is_stopped_by_the_node()
     {
@@ -59,7 +68,7 @@ public sealed class NodeHandOverSpecs : TestKit
         var (entities, entity, entityProbe) = NodeWithOneEntity();
         var holding = Watch(Region(handsOver: false));
 
-        var handOver = Sys.ActorOf(NodeHandOver.Props([holding], entities, Long, Long));
+        var handOver = Sys.ActorOf(NodeHandOver.Props([holding], entities, Long, Long, settleTime: TimeSpan.FromMilliseconds(100)));
         handOver.Tell(WorkerProtocol.Shutdown.Instance);
         entity.Tell("go");
 

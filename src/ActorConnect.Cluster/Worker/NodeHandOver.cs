@@ -31,17 +31,19 @@ internal sealed class NodeHandOver : ReceiveActor, IWithTimers
 
     private readonly LocalEntities _entities;
     private readonly TimeSpan _entityTimeout;
+    private readonly TimeSpan _settleTime;
     private readonly HashSet<IActorRef> _regions;
     private readonly HashSet<IActorRef> _stopping = new();
     private readonly List<IActorRef> _requesters = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _forcing;
 
-    public NodeHandOver(IReadOnlyCollection<IActorRef> regions, LocalEntities entities, TimeSpan grace, TimeSpan entityTimeout)
+    public NodeHandOver(IReadOnlyCollection<IActorRef> regions, LocalEntities entities, TimeSpan grace, TimeSpan entityTimeout, TimeSpan settleTime)
     {
         _regions = regions.ToHashSet();
         _entities = entities;
         _entityTimeout = entityTimeout;
+        _settleTime = settleTime;
         entities.BeginLeaving();
         foreach (var region in _regions)
         {
@@ -58,7 +60,7 @@ internal sealed class NodeHandOver : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("grace", GraceOver.Instance, grace);
         if (_stopping.Count == 0)
         {
-            Timers.StartSingleTimer("settle", Settled.Instance, SettleTime);
+            Timers.StartSingleTimer("settle", Settled.Instance, _settleTime);
         }
 
         Receive<WorkerProtocol.Shutdown>(_ =>
@@ -94,7 +96,7 @@ internal sealed class NodeHandOver : ReceiveActor, IWithTimers
                 }
                 else
                 {
-                    Timers.StartSingleTimer("settle", Settled.Instance, SettleTime);
+                    Timers.StartSingleTimer("settle", Settled.Instance, _settleTime);
                 }
             }
         });
@@ -102,8 +104,12 @@ internal sealed class NodeHandOver : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IReadOnlyCollection<IActorRef> regions, LocalEntities entities, TimeSpan grace, TimeSpan entityTimeout) =>
-        Akka.Actor.Props.Create(() => new NodeHandOver(regions, entities, grace, entityTimeout));
+    /// <summary>The hand-over; <paramref name="settleTime"/> defaults to <see cref="SettleTime"/> (tests shorten it).</summary>
+    public static Props Props(IReadOnlyCollection<IActorRef> regions, LocalEntities entities, TimeSpan grace, TimeSpan entityTimeout, TimeSpan? settleTime = null)
+    {
+        var settle = settleTime ?? SettleTime;
+        return Akka.Actor.Props.Create(() => new NodeHandOver(regions, entities, grace, entityTimeout, settle));
+    }
 
     private void StopEntities(TimeSpan grace)
     {
