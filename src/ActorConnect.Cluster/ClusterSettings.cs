@@ -146,6 +146,17 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
 /// <param name="ForgetAfter">When a member deletes an announcement no one has rewritten (a SIGKILLed worker's).</param>
 public sealed record DiscoverySettings(TimeSpan RefreshInterval, TimeSpan LiveWindow, TimeSpan StableMargin, TimeSpan ForgetAfter)
 {
-    public static DiscoverySettings Create(Akka.Configuration.Config c) =>
-        new(c.GetTimeSpan("refresh-interval"), c.GetTimeSpan("live-window"), c.GetTimeSpan("stable-margin"), c.GetTimeSpan("forget-after"));
+    /// <exception cref="Api.Errors.ConfigException">The windows contradict each other (a worker would form a second cluster beside a live one).</exception>
+    public static DiscoverySettings Create(Akka.Configuration.Config c)
+    {
+        var settings = new DiscoverySettings(c.GetTimeSpan("refresh-interval"), c.GetTimeSpan("live-window"), c.GetTimeSpan("stable-margin"), c.GetTimeSpan("forget-after"));
+        if (settings.LiveWindow <= settings.RefreshInterval || settings.StableMargin < settings.LiveWindow)
+        {
+            throw new Api.Errors.ConfigException(
+                $"actorconnect.cluster.discovery: live-window ({settings.LiveWindow}) must be longer than refresh-interval ({settings.RefreshInterval}), and " +
+                $"stable-margin ({settings.StableMargin}) at least live-window: a worker must see a live cluster's records before it may form one of its own");
+        }
+
+        return settings;
+    }
 }

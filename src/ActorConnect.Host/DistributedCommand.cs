@@ -45,7 +45,7 @@ internal static class DistributedCommand
                     // As in Kafka Connect, a worker's id is its advertised REST address, the same in every node's status.
                     worker = await DistributedWorker.StartAsync(config, HostRun.LoadHocon(hoconFile), DistinctWorkerId(rest.WorkerId, config));
                 }
-                catch (KafkaLogTopicException e)
+                catch (Exception e) when (e is KafkaLogTopicException or ConfigException)
                 {
                     Log.Fatal("Cannot start: {Message}", e.Message);
                     return 2;

@@ -87,4 +87,17 @@ public sealed class DistributedConfigTests
         Assert.Equal(TimeSpan.FromSeconds(5), ClusterSettings.Create(hocon).ReconcileInterval);
         Assert.Equal("2s", hocon.GetString("akka.cluster.split-brain-resolver.stable-after"));
     }
+
+    [Fact]
+    public void Discovery_windows_that_would_let_a_worker_form_a_cluster_beside_a_live_one_are_refused_naming_the_settings()
+    {
+        var defaults = ClusterSettings.Create(ClusterSettings.DefaultConfig()).Discovery;
+        Assert.Equal(new DiscoverySettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(60)), defaults);
+
+        var env = new Dictionary<string, string> { ["ACTORCONNECT__ACTORCONNECT__CLUSTER__DISCOVERY__STABLE_MARGIN"] = "1s" };
+        var hocon = ClusterSettings.NodeConfig(DistributedConfig.Parse(Minimal()), null, env);
+        var e = Assert.Throws<ActorConnect.Api.Errors.ConfigException>(() => ClusterSettings.Create(hocon));
+        Assert.Contains("stable-margin", e.Message, StringComparison.Ordinal);
+        Assert.Contains("live-window", e.Message, StringComparison.Ordinal);
+    }
 }

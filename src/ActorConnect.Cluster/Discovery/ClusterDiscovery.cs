@@ -55,7 +55,6 @@ internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
     private string? _clusterId;
     private long _formedAt;
     private string? _joining;
-    private TimeSpan? _conflictSince;
     private TimeSpan? _winnerGoneSince;
     private bool _publishFailing;
 
@@ -293,19 +292,13 @@ internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
             return;
         }
 
+        // At once: only a record that arrived while this worker watched counts, so an older cluster seen live is one, and
+        // each moment more is a moment both clusters may run a connector (after a frozen worker, say, comes back).
         var winner = Winner(live, members);
         if (winner is not null)
         {
-            _conflictSince ??= now;
-            if (now - _conflictSince.Value >= _settings.LiveWindow)
-            {
-                Fence(winner);
-                return;
-            }
-        }
-        else
-        {
-            _conflictSince = null;
+            Fence(winner);
+            return;
         }
 
         foreach (var later in Others(live, members).Where(c => c.Id != winner?.Id))
@@ -315,7 +308,7 @@ internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
                 $"it was formed after this worker's cluster, so it stands down and runs nothing");
         }
 
-        if (now < _settings.StableMargin || _conflictSince is not null)
+        if (now < _settings.StableMargin)
         {
             Stand($"this worker has joined cluster {_clusterId} of group.id {_group} and watches the config topic for another cluster of its group before it runs anything",
                 starting: true);
@@ -395,7 +388,6 @@ internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
         if (now - _winnerGoneSince.Value >= _settings.LiveWindow + _settings.LiveWindow)
         {
             _log.Warning("Discovery: the other cluster of group.id {0} has no live worker left; this worker's cluster {1} may run connectors again", _group, _clusterId);
-            _conflictSince = null;
             MoveTo(Phase.Member);
         }
     }
