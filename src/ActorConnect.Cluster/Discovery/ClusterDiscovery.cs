@@ -81,7 +81,17 @@ internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
         _selfKey = SelfKey(_cluster.SelfAddress);
         _phase = joins ? Phase.Seeking : Phase.Joining;
 
-        Receive<Announced>(m => _board.Seen(m.Key, m.Value is null ? null : WorkerAnnouncement.Parse(m.Value), _clock.Elapsed));
+        Receive<Announced>(m =>
+        {
+            var announcement = m.Value is null ? null : WorkerAnnouncement.Parse(m.Value);
+            if (m.Key == _selfKey && announcement is not null && announcement.Uid != _cluster.SelfUniqueAddress.Uid)
+            {
+                WarnOnce("same-address", $"Discovery: another worker ({announcement.WorkerId}) announces this worker's cluster address {_self}: every worker needs its own " +
+                    $"{Config.DistributedConfig.ClusterHostname}:{Config.DistributedConfig.ClusterPort}, reachable from the others (not a loopback address on several hosts)");
+            }
+
+            _board.Seen(m.Key, announcement, _clock.Elapsed);
+        });
         Receive<Tick>(_ =>
         {
             Publish();
