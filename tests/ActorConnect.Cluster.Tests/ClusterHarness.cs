@@ -59,6 +59,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
         await kafka.CreateTopicAsync(StatusTopic, 2);
     }
 
+    /// <summary>A worker's properties on this cluster's group and topics, with <paramref name="seeds"/> (none: discovery through Kafka).</summary>
     public Dictionary<string, string> Properties(IEnumerable<string> seeds)
     {
         var props = new Dictionary<string, string>
@@ -73,8 +74,13 @@ internal sealed class ClusterHarness : IAsyncDisposable
             ["status.storage.topic"] = StatusTopic,
             ["cluster.hostname"] = "127.0.0.1",
             ["cluster.port"] = "0",
-            ["cluster.seed.nodes"] = string.Join(",", seeds),
         };
+        // No seed nodes at all, not an empty list: the workers then find each other through Kafka.
+        if (seeds.Any())
+        {
+            props["cluster.seed.nodes"] = string.Join(",", seeds);
+        }
+
         foreach (var (k, v) in kafka.WorkerBrokerSettings())
         {
             props[k] = v;
