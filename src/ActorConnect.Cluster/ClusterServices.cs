@@ -37,13 +37,28 @@ public sealed record ClusterServices(
 /// This node's live connector and task entities. Routes the runtime's status listener (one per node, called on a
 /// supervisor's thread) to the entity that owns that supervisor, which writes the status topic with its generation;
 /// and lets the worker stop every entity here cleanly when the shard regions' hand-off does not (see
-/// <see cref="Worker.NodeHandOver"/>), and tell entities not to start work once the node is leaving.
+/// <see cref="Worker.NodeHandOver"/>), and tell entities not to start work once the node is leaving, or while the
+/// node's discovery has not cleared it to run anything (<see cref="RunsNothing"/>).
 /// </summary>
 internal sealed class LocalEntities
 {
     private readonly ConcurrentDictionary<string, IActorRef> _byName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<IActorRef, object> _live = new();
     private volatile bool _leaving;
+    private volatile Stand? _stand = new("this worker has not joined a cluster yet", Starting: true);
+
+    /// <summary>
+    /// Why this node may not run connectors or tasks now (not yet a cleared member of its group's one cluster, or
+    /// fenced because another cluster of the group is alive), or null when it may. Entities placed here start nothing
+    /// and write nothing while it is set; the worker answers connector requests with it.
+    /// </summary>
+    public Stand? RunsNothing => _stand;
+
+    /// <summary>From now on entities here start nothing, for <paramref name="reason"/>.</summary>
+    public void StandDown(string reason, bool starting) => _stand = new Stand(reason, starting);
+
+    /// <summary>Entities here may run again.</summary>
+    public void Clear() => _stand = null;
 
     /// <summary>True once this node has begun to hand its work over: an entity placed here from now on starts nothing.</summary>
     public bool Leaving => _leaving;
@@ -71,6 +86,11 @@ internal sealed class LocalEntities
         }
     }
 }
+
+/// <summary>Why a node runs nothing.</summary>
+/// <param name="Reason">A sentence naming the cause and the fix.</param>
+/// <param name="Starting">True while the node is still finding or joining its cluster; false when it stood down (fenced).</param>
+internal sealed record Stand(string Reason, bool Starting);
 
 /// <summary>The shard regions of one node, set as sharding starts them.</summary>
 internal sealed class ShardRegions

@@ -11,7 +11,9 @@ namespace ActorConnect.Cluster;
 /// <param name="EntityAskTimeout">How long the worker waits for a connector's entity to answer.</param>
 /// <param name="HandOverGrace">How long a leaving node lets the shard regions hand its work over before it stops what is left itself.</param>
 /// <param name="JoinWarningAfter">How long a node may try to join its seed nodes before it logs that it has not joined, and the likely causes.</param>
-public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfShards, TimeSpan EntityAskTimeout, TimeSpan HandOverGrace, TimeSpan JoinWarningAfter)
+/// <param name="Discovery">How workers find each other through the config topic.</param>
+public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfShards, TimeSpan EntityAskTimeout, TimeSpan HandOverGrace, TimeSpan JoinWarningAfter,
+    DiscoverySettings Discovery)
 {
     /// <summary>The embedded defaults from hocon/cluster.conf.</summary>
     public static Akka.Configuration.Config DefaultConfig()
@@ -28,7 +30,7 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
     {
         var c = config.GetConfig("actorconnect.cluster");
         return new ClusterSettings(c.GetTimeSpan("reconcile-interval"), c.GetInt("number-of-shards"), c.GetTimeSpan("entity-ask-timeout"), c.GetTimeSpan("hand-over-grace"),
-            c.GetTimeSpan("join-warning-after"));
+            c.GetTimeSpan("join-warning-after"), DiscoverySettings.Create(c.GetConfig("discovery")));
     }
 
     /// <summary>
@@ -135,4 +137,15 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
             .ToDictionary(e => (string)e.Key, e => e.Value as string ?? string.Empty, StringComparer.Ordinal);
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}
+
+/// <summary>The <c>actorconnect.cluster.discovery</c> section (hocon/cluster.conf explains each value).</summary>
+/// <param name="RefreshInterval">How often a worker rewrites its announcement.</param>
+/// <param name="LiveWindow">A worker whose announcement has not been rewritten for this long counts as gone.</param>
+/// <param name="StableMargin">How long a worker watches before it forms a cluster, or runs anything.</param>
+/// <param name="ForgetAfter">When a member deletes an announcement no one has rewritten (a SIGKILLed worker's).</param>
+public sealed record DiscoverySettings(TimeSpan RefreshInterval, TimeSpan LiveWindow, TimeSpan StableMargin, TimeSpan ForgetAfter)
+{
+    public static DiscoverySettings Create(Akka.Configuration.Config c) =>
+        new(c.GetTimeSpan("refresh-interval"), c.GetTimeSpan("live-window"), c.GetTimeSpan("stable-margin"), c.GetTimeSpan("forget-after"));
 }

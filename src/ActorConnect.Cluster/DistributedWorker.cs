@@ -33,12 +33,17 @@ public sealed class DistributedWorker : IAsyncDisposable
     private readonly bool _ownsSystem;
     private int _stopped;
 
-    private DistributedWorker(ActorSystem system, ClusterServices services, IActorRef region, IActorRef worker, bool ownsSystem)
+    private readonly IActorRef _discovery;
+    private readonly Address _address;
+
+    private DistributedWorker(ActorSystem system, ClusterServices services, IActorRef region, IActorRef worker, IActorRef discovery, bool ownsSystem)
     {
         System = system;
         Services = services;
         Region = region;
         Worker = worker;
+        _discovery = discovery;
+        _address = Akka.Cluster.Cluster.Get(system).SelfAddress;
         _ownsSystem = ownsSystem;
     }
 
@@ -52,13 +57,19 @@ public sealed class DistributedWorker : IAsyncDisposable
     /// <summary>The actor answering <see cref="WorkerProtocol"/> (the REST API's "worker").</summary>
     public IActorRef Worker { get; }
 
+    /// <summary>
+    /// Why this node runs no connector or task now (still finding or joining its group's cluster, or standing down for
+    /// another cluster of its group), or null once it runs them; its worker answers connector requests with 503 meanwhile.
+    /// </summary>
+    public string? RunsNothingBecause => Services.Entities.RunsNothing?.Reason;
+
     /// <summary>This node's cluster address.</summary>
     public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
 
     /// <summary>
     /// Starts a node in a new ActorSystem named <c>actorconnect</c> from hocon/actorconnect.conf, hocon/cluster.conf,
-    /// <paramref name="hocon"/> and the cluster keys of <paramref name="config"/>, and joins the seed nodes (or starts
-    /// a new cluster when there are none).
+    /// <paramref name="hocon"/> and the cluster keys of <paramref name="config"/>, and joins the seed nodes, or without
+    /// them the cluster its group's workers announce in the config topic (<see cref="Discovery.ClusterDiscovery"/>).
     /// </summary>
     /// <param name="config">The worker properties.</param>
     /// <param name="hocon">Akka overrides.</param>
@@ -79,10 +90,13 @@ public sealed class DistributedWorker : IAsyncDisposable
 
         try
         {
-            var worker = await StartAsync(system, config, workerId, ownsSystem: true, pluginAssemblies).ConfigureAwait(false);
             var seeds = ClusterSettings.SeedAddresses(config, system.Name);
-            var cluster = Akka.Cluster.Cluster.Get(system);
-            cluster.JoinSeedNodes(seeds.Count > 0 ? seeds : [cluster.SelfAddress]);
+            var worker = await StartCoreAsync(system, config, workerId, ownsSystem: true, discoveryJoins: seeds.Count == 0, pluginAssemblies).ConfigureAwait(false);
+            if (seeds.Count > 0)
+            {
+                Akka.Cluster.Cluster.Get(system).JoinSeedNodes(seeds);
+            }
+
             return worker;
         }
         catch
@@ -98,7 +112,12 @@ public sealed class DistributedWorker : IAsyncDisposable
     /// node joins its cluster. The system's config must include hocon/cluster.conf's settings
     /// (<see cref="ClusterSettings.DefaultConfig"/>) and the runtime's (<see cref="RuntimeSettings.DefaultConfig"/>).
     /// </summary>
-    public static async Task<DistributedWorker> StartAsync(ActorSystem system, DistributedConfig config, string? workerId = null, bool ownsSystem = false, params Assembly[] pluginAssemblies)
+    public static Task<DistributedWorker> StartAsync(ActorSystem system, DistributedConfig config, string? workerId = null, bool ownsSystem = false, params Assembly[] pluginAssemblies) =>
+        StartCoreAsync(system, config, workerId, ownsSystem, discoveryJoins: false, pluginAssemblies);
+
+    /// <summary>Starts the worker; with <paramref name="discoveryJoins"/> its discovery joins the cluster (no seed nodes), else the caller does.</summary>
+    private static async Task<DistributedWorker> StartCoreAsync(ActorSystem system, DistributedConfig config, string? workerId, bool ownsSystem, bool discoveryJoins,
+        Assembly[] pluginAssemblies)
     {
         var log = system.Log;
         var worker = config.Worker;
@@ -171,9 +190,12 @@ public sealed class DistributedWorker : IAsyncDisposable
         var selfOnly = new[] { Akka.Cluster.Cluster.Get(system).SelfAddress };
         var seeds = ClusterSettings.SeedAddresses(config, system.Name).Except(selfOnly).ToList();
         system.ActorOf(ClusterMembershipLog.Props(seeds, settings.JoinWarningAfter), "membership-log");
+        var discovery = system.ActorOf(
+            Discovery.ClusterDiscovery.Props(settings.Discovery, configs, entities, config.GroupIdValue, tasks.WorkerId, seeds, discoveryJoins, settings.JoinWarningAfter),
+            "discovery");
         var workerActor = system.ActorOf(ClusterWorkerActor.Props(services, region), "worker");
         AddHandOverToShutdown(system, workerActor);
-        return new DistributedWorker(system, services, region, workerActor, ownsSystem);
+        return new DistributedWorker(system, services, region, workerActor, discovery, ownsSystem);
     }
 
     /// <summary>
@@ -220,6 +242,12 @@ public sealed class DistributedWorker : IAsyncDisposable
               "the lines above and the other node's log say which certificate was refused"
             : "This node was removed from the cluster (downed); its connectors run on the other nodes";
 
+    /// <summary>
+    /// True when the node ended itself to join another cluster of its group (it found its own was formed second):
+    /// the host starts the worker again (<c>actorconnect distributed</c> does), and discovery joins the live cluster.
+    /// </summary>
+    public bool EndedToRejoin => CoordinatedShutdown.Get(System).ShutdownReason is Discovery.ClusterDiscovery.RejoinReason;
+
     /// <summary>Sends any <see cref="WorkerProtocol"/> request and returns its reply, or throws the failure it carries.</summary>
     public Task<T> AskAsync<T>(object request, TimeSpan? timeout = null) => Worker.Ask<T>(request, timeout ?? TimeSpan.FromSeconds(60));
 
@@ -250,6 +278,7 @@ public sealed class DistributedWorker : IAsyncDisposable
         }
         finally
         {
+            await ForgetSelfAsync().ConfigureAwait(false);
             Services.Tasks.Connectivity?.Dispose();
             Services.Tasks.Providers.Dispose();
             Services.Configs.Dispose();
@@ -259,4 +288,25 @@ public sealed class DistributedWorker : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    /// <summary>
+    /// Deletes this node's announcement once it no longer writes it, so that a whole cluster stopped and started again
+    /// does not wait for it to age out. Best effort: a record left behind is never live, and the leader deletes it later.
+    /// </summary>
+    private async Task ForgetSelfAsync()
+    {
+        try
+        {
+            if (!System.WhenTerminated.IsCompleted)
+            {
+                await _discovery.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+
+            await Services.Configs.PublishAsync(Discovery.ClusterDiscovery.SelfKey(_address), null).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or TaskCanceledException or Confluent.Kafka.KafkaException or ObjectDisposedException)
+        {
+            System.Log.Warning("This worker's announcement in {0} was not deleted ({1}); the other workers stop counting it once it is not rewritten", Services.Configs.Topic, e.Message);
+        }
+    }
 }

@@ -37,36 +37,48 @@ internal static class DistributedCommand
             }
 
             using var tracing = HostRun.StartTracing(config.Worker);
-            DistributedWorker worker;
-            try
+            while (true)
             {
-                // As in Kafka Connect, a worker's id is its advertised REST address, the same in every node's status.
-                worker = await DistributedWorker.StartAsync(config, HostRun.LoadHocon(hoconFile), DistinctWorkerId(rest.WorkerId, config));
-            }
-            catch (KafkaLogTopicException e)
-            {
-                Log.Fatal("Cannot start: {Message}", e.Message);
-                return 2;
-            }
+                DistributedWorker worker;
+                try
+                {
+                    // As in Kafka Connect, a worker's id is its advertised REST address, the same in every node's status.
+                    worker = await DistributedWorker.StartAsync(config, HostRun.LoadHocon(hoconFile), DistinctWorkerId(rest.WorkerId, config));
+                }
+                catch (KafkaLogTopicException e)
+                {
+                    Log.Fatal("Cannot start: {Message}", e.Message);
+                    return 2;
+                }
 
-            rest.Attach(worker.Worker, worker.Services.Tasks.Providers.Secrets);
-            Log.Information("ActorConnect distributed worker started: cluster address {Address}, worker id {WorkerId}, group {Group}, Kafka at {Bootstrap}",
-                worker.Address, worker.Services.Tasks.WorkerId, config.GroupIdValue, config.Worker.BootstrapServersValue);
+                rest.Attach(worker.Worker, worker.Services.Tasks.Providers.Secrets);
+                Log.Information("ActorConnect distributed worker started: cluster address {Address}, worker id {WorkerId}, group {Group}, Kafka at {Bootstrap}",
+                    worker.Address, worker.Services.Tasks.WorkerId, config.GroupIdValue, config.Worker.BootstrapServersValue);
 
-            // The ActorSystem also ends without a signal when the Split Brain Resolver downs this node.
-            if (await Task.WhenAny(stop.Stopping, worker.System.WhenTerminated) != stop.Stopping)
-            {
-                Log.Error("{Reason}. Exiting", worker.EndedBecause());
+                // The ActorSystem also ends without a signal when the Split Brain Resolver downs this node, or when its
+                // discovery finds that an older cluster of its group runs and leaves to join it.
+                if (await Task.WhenAny(stop.Stopping, worker.System.WhenTerminated) != stop.Stopping)
+                {
+                    if (worker.EndedToRejoin && !stop.Stopping.IsCompleted)
+                    {
+                        Log.Warning("This worker left its cluster to join the older cluster of group {Group}: starting it again", config.GroupIdValue);
+                        rest.Detach();
+                        await worker.StopAsync();
+                        continue;
+                    }
+
+                    Log.Error("{Reason}. Exiting", worker.EndedBecause());
+                    await rest.StopAsync();
+                    await worker.StopAsync();
+                    return 1;
+                }
+
+                Log.Information("Stopping: REST server first, then handing connectors over to the other nodes");
                 await rest.StopAsync();
                 await worker.StopAsync();
-                return 1;
+                Log.Information("Stopped cleanly");
+                return 0;
             }
-
-            Log.Information("Stopping: REST server first, then handing connectors over to the other nodes");
-            await rest.StopAsync();
-            await worker.StopAsync();
-            Log.Information("Stopped cleanly");
-            return 0;
         }
         finally
         {

@@ -47,6 +47,7 @@ public static class ErrorHandling
             BadRequestException e => (StatusCodes.Status400BadRequest, e.Message),
             ForbiddenException e => (StatusCodes.Status403Forbidden, e.Message),
             KafkaUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
+            WorkerUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
             Kafka.KafkaBrokerUnreachableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
             BadHttpRequestException e => (e.StatusCode, DescribeBadHttpRequest(e)),
             _ => (StatusCodes.Status500InternalServerError, $"{exception.GetType().Name}: {exception.Message}"),

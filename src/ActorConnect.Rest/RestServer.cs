@@ -144,6 +144,9 @@ public sealed class RestServer : IAsyncDisposable
     /// </summary>
     public void Attach(IActorRef worker, Runtime.Config.Providers.SecretRedactor? secrets = null) => Gateway.Attach(worker, secrets);
 
+    /// <summary>Disconnects the worker until the next <see cref="Attach"/>; requests meanwhile get 503.</summary>
+    public void Detach() => Gateway.Detach();
+
     /// <summary>Stops accepting requests and waits (bounded) for those in flight.</summary>
     public Task StopAsync(CancellationToken cancellation = default) => _app.StopAsync(cancellation);
 

@@ -37,6 +37,9 @@ public sealed class WorkerGateway
         _worker = worker;
     }
 
+    /// <summary>Disconnects the worker (a distributed worker restarting to join another cluster): requests get 503 until the next <see cref="Attach"/>.</summary>
+    public void Detach() => _worker = null;
+
     /// <summary>
     /// Sends <paramref name="message"/> and returns the reply as <typeparamref name="T"/>. A <c>Status.Failure</c>
     /// reply is rethrown as its cause (the error handler maps its type to a status code); no reply in time is a 500

@@ -106,14 +106,24 @@ internal sealed class ClusterHarness : IAsyncDisposable
             props[k] = v;
         }
 
-        var node = await DistributedWorker.StartAsync(DistributedConfig.Parse(props), null, workerId, typeof(VerifiableSourceConnector).Assembly);
+        var node = await DistributedWorker.StartAsync(DistributedConfig.Parse(props), QuickDiscovery, workerId, typeof(VerifiableSourceConnector).Assembly);
         _nodes.Add(node);
         var expected = Running.Count;
         await Eventually.AssertAsync(
             () => Running.All(n => Akka.Cluster.Cluster.Get(n.System).State.Members.Count(m => m.Status == MemberStatus.Up) == expected),
             TimeSpan.FromSeconds(60), $"{expected} node(s) Up on every node");
+        // A member runs nothing (and answers no connector request) until its discovery has watched the config topic.
+        await Eventually.AssertAsync(() => Running.All(n => n.Services.Entities.RunsNothing is null), TimeSpan.FromSeconds(60),
+            "every node cleared to run connectors");
         return node;
     }
+
+    /// <summary>
+    /// The first node finds no cluster and forms one after discovery's stable margin: a second here, not the default 3 s
+    /// (the later nodes join it by seeds, so no decision depends on the shorter windows).
+    /// </summary>
+    private static readonly Akka.Configuration.Config QuickDiscovery = Akka.Configuration.ConfigurationFactory.ParseString(
+        "actorconnect.cluster.discovery { refresh-interval = 250ms, live-window = 1s, stable-margin = 1s }");
 
     public DistributedWorker NodeOf(string workerId) => Running.Single(n => n.Services.Tasks.WorkerId == workerId);
 

@@ -182,6 +182,7 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
             var cl = Akka.Cluster.Cluster.Get(system);
             cl.Join(cl.SelfAddress);
             await using var worker = await DistributedWorker.StartAsync(system, config, "embedded:8083", false, typeof(VerifiableSourceConnector).Assembly);
+            await Eventually.AssertAsync(() => worker.RunsNothingBecause is null, Timeout, "the node is cleared to run connectors");
             var name = KafkaFixture.UniqueName("embedded");
             await worker.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(name, topic, 1)));
             await Eventually.AssertAsync(async () => Assert.Equal(ConnectState.Running, (await worker.StatusAsync(name)).State), Timeout);

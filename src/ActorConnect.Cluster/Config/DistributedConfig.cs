@@ -61,9 +61,10 @@ public sealed class DistributedConfig
         .Define(ClusterHostname, ConfigType.String, null, Importance.High,
             "The host name or address other workers reach this one at (Akka remoting). Default: this machine's host name.", group: "Cluster")
         .Define(ClusterPort, ConfigType.Int, 2552, Importance.High,
-            "The port other workers reach this one at (Akka remoting); 0 picks a free port.", ConfigValidators.Range(0, 65535), group: "Cluster")
+            "The port other workers reach this one at (Akka remoting); 0 picks a free port, which discovery announces (one properties file can then serve several workers on one host).", ConfigValidators.Range(0, 65535), group: "Cluster")
         .Define(ClusterSeedNodes, ConfigType.List, "", Importance.High,
-            "Workers to join, as host:port (comma-separated), usually the same list on every worker. Empty: this worker starts a new cluster.",
+            "Workers to join, as host:port (comma-separated), the same list on every worker. Empty (the default): workers of one group.id find each other " +
+            "through the config topic, as Kafka Connect's do; set it only where that cannot work.",
             ConfigValidators.Lambda(v => (v as IReadOnlyList<string> ?? []).FirstOrDefault(s => !TryParseHostPort(s, out _, out _)) is { } bad
                 ? $"Expected host:port, got \"{bad}\""
                 : null, "a list of host:port"), group: "Cluster")

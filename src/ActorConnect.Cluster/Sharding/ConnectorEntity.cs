@@ -165,6 +165,15 @@ internal sealed partial class ConnectorEntity : FollowingEntity
             return;
         }
 
+        if (_cluster.Entities.RunsNothing is not null)
+        {
+            // This node may not run anything yet (or stood down for an older cluster of its group): it starts nothing
+            // and writes nothing, not even a status; the reconciler's next look tries again once it may.
+            _running = Supervisor is null ? null : _running;
+            Done();
+            return;
+        }
+
         if (m.Stored is null)
         {
             _deleted = true;
@@ -220,6 +229,12 @@ internal sealed partial class ConnectorEntity : FollowingEntity
 
     private void Spawn(Loaded m)
     {
+        if (_cluster.Entities.RunsNothing is not null)
+        {
+            _running = null;
+            return;
+        }
+
         _running = m.Stored;
         Supervisor = Context.ActorOf(
             ConnectorSupervisor.Props(_name, m.Stored!.Config, m.Plugin!, _cluster.Tasks, m.Config!.MaxTasks, m.Stored.TargetState, localTasks: false),

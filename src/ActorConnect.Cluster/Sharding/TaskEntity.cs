@@ -132,6 +132,14 @@ internal sealed class TaskEntity : FollowingEntity
             return;
         }
 
+        if (_cluster.Entities.RunsNothing is not null)
+        {
+            // This node may not run anything now: no task starts, no status is written or deleted (see ConnectorEntity).
+            _running = Supervisor is null ? null : _running;
+            Done();
+            return;
+        }
+
         if (m.Stored is null)
         {
             Leave();
@@ -183,6 +191,12 @@ internal sealed class TaskEntity : FollowingEntity
         {
             _running = null;
             Log.Info("Task {0} is not started here: this node is leaving; it starts on the node its shard moves to", _id);
+            return;
+        }
+
+        if (_cluster.Entities.RunsNothing is not null)
+        {
+            _running = null;
             return;
         }
 

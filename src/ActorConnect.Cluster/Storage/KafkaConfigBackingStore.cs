@@ -15,9 +15,11 @@ namespace ActorConnect.Cluster.Storage;
 /// (<c>state</c> says PAUSED for STOPPED, for workers older than Kafka 3.5);</item>
 /// <item><c>task-{name}-{n}</c>: <c>{"properties": {...}}</c>, then <c>commit-{name}</c>: <c>{"tasks": N}</c>, which
 /// makes that set of task configs the current one.</item>
+/// <item><c>worker-{host}:{port}</c>: a worker's announcement (<see cref="Discovery.WorkerAnnouncement"/>), ActorConnect's
+/// own, which Kafka Connect's readers skip.</item>
 /// </list>
 /// </summary>
-public sealed class KafkaConfigBackingStore : IConfigBackingStore, IDisposable
+public sealed class KafkaConfigBackingStore : IConfigBackingStore, Discovery.IAnnouncementLog, IDisposable
 {
     private const string ConnectorPrefix = "connector-";
     private const string TargetStatePrefix = "target-state-";
@@ -29,11 +31,18 @@ public sealed class KafkaConfigBackingStore : IConfigBackingStore, IDisposable
     private readonly Dictionary<string, TargetState> _targets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<int, IReadOnlyDictionary<string, string>>> _pendingTasks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<IReadOnlyDictionary<string, string>>> _tasks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _announcements = new(StringComparer.Ordinal);
 
     public KafkaConfigBackingStore(KafkaLogSettings settings) => _log = new KafkaBasedLog(settings, OnRecord);
 
     /// <summary>Raised on the log's thread with a connector's name whenever its config, target state or task configs change, whoever wrote them.</summary>
     public event Action<string>? Changed;
+
+    /// <inheritdoc />
+    public event Action<string, byte[]?>? Announced;
+
+    /// <inheritdoc />
+    public string Topic => _log.Topic;
 
     /// <summary>Reads the topic to its end; call before the first read.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default) => _log.StartAsync(cancellationToken);
@@ -104,6 +113,19 @@ public sealed class KafkaConfigBackingStore : IConfigBackingStore, IDisposable
         Send(CommitPrefix + connector, new JsonObject { ["tasks"] = configs.Count });
     }
 
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, byte[]> Snapshot()
+    {
+        lock (_lock)
+        {
+            return new Dictionary<string, byte[]>(_announcements, StringComparer.Ordinal);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task PublishAsync(string key, byte[]? value) =>
+        await _log.SendAsync(Encoding.UTF8.GetBytes(key), value).ConfigureAwait(false);
+
     public void Dispose() => _log.Dispose();
 
     private static JsonObject Properties(IReadOnlyDictionary<string, string> config)
@@ -133,6 +155,26 @@ public sealed class KafkaConfigBackingStore : IConfigBackingStore, IDisposable
     private void OnRecord(Confluent.Kafka.ConsumeResult<byte[], byte[]?> record)
     {
         var key = Encoding.UTF8.GetString(record.Message.Key);
+        if (key.StartsWith(Discovery.WorkerAnnouncement.KeyPrefix, StringComparison.Ordinal))
+        {
+            // Raised under the lock, so a reader that took a snapshot and then subscribed misses nothing in between.
+            lock (_lock)
+            {
+                if (record.Message.Value is { } announced)
+                {
+                    _announcements[key] = announced;
+                }
+                else
+                {
+                    _announcements.Remove(key);
+                }
+
+                Announced?.Invoke(key, record.Message.Value);
+            }
+
+            return;
+        }
+
         JsonNode? value;
         try
         {

@@ -42,6 +42,10 @@ public sealed partial class ClusterWorkerActor : ReceiveActor
         _offsets = new ConnectorOffsetsAdmin(cluster.Tasks, line => log.Warning(line));
         _validator = new Runtime.Validation.ConnectorConfigValidator(cluster.Tasks.Plugins, cluster.Tasks.Worker.ClientConfigOverridePolicy);
 
+        // A node that may not run anything (not yet in its group's cluster, or standing down for another) answers no
+        // request about connectors: its view may be another cluster's, and its writes would reach the config topic.
+        Receive<object>(m => _cluster.Entities.RunsNothing is not null && AboutConnectors(m),
+            _ => Sender.Tell(Failure(new WorkerUnavailableException($"This worker runs nothing: {_cluster.Entities.RunsNothing?.Reason}. Ask another worker of the cluster"))));
         Receive<WorkerProtocol.CreateConnector>(OnCreate);
         Receive<WorkerProtocol.PutConnectorConfig>(OnPut);
         Receive<WorkerProtocol.PatchConnectorConfig>(OnPatch);
@@ -86,13 +90,23 @@ public sealed partial class ClusterWorkerActor : ReceiveActor
             }
         });
         Receive<WorkerProtocol.GetWorkerInfo>(_ => Sender.Tell(WorkerInfoReader.Read()));
-        Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Of(_cluster.Tasks)));
+        Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Of(_cluster.Tasks) with
+        {
+            RunsNothing = _cluster.Entities.RunsNothing?.Reason,
+            Starting = _cluster.Entities.RunsNothing?.Starting ?? false,
+        }));
         Receive<WorkerProtocol.Shutdown>(_ => HandOver().Forward(WorkerProtocol.Shutdown.Instance));
         Receive<ConnectorEntityProtocol.Applied>(_ => { });
     }
 
     public static Props Props(ClusterServices cluster, IActorRef region) =>
         Akka.Actor.Props.Create(() => new ClusterWorkerActor(cluster, region));
+
+    /// <summary>A <see cref="WorkerProtocol"/> request about connectors; plugins, validation, worker info, health and shutdown are not.</summary>
+    private static bool AboutConnectors(object message) =>
+        message.GetType().DeclaringType == typeof(WorkerProtocol)
+        && message is not (WorkerProtocol.ValidateConfig or WorkerProtocol.ListPlugins or WorkerProtocol.GetPluginConfig or WorkerProtocol.GetWorkerInfo
+            or WorkerProtocol.GetHealth or WorkerProtocol.Shutdown);
 
     private TimeSpan EntityTimeout => _cluster.Settings.EntityAskTimeout + _cluster.Tasks.Worker.TaskShutdownTimeout;
 

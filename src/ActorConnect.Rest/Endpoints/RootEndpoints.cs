@@ -41,9 +41,13 @@ public static class RootEndpoints
         try
         {
             var health = await worker.AskAsync<WorkerProtocol.Healthy>(WorkerProtocol.GetHealth.Instance, "GET /health", worker.HealthTimeout);
-            return health.KafkaProblem is { } problem
-                ? (StatusCodes.Status500InternalServerError, "unhealthy", $"Worker cannot reach Kafka: {problem}.")
-                : (StatusCodes.Status200OK, "healthy", "Worker has completed startup and is ready to handle requests.");
+            return health switch
+            {
+                { KafkaProblem: { } problem } => (StatusCodes.Status500InternalServerError, "unhealthy", $"Worker cannot reach Kafka: {problem}."),
+                { RunsNothing: { } why, Starting: true } => (StatusCodes.Status503ServiceUnavailable, "starting", $"Worker is still starting up: {why}."),
+                { RunsNothing: { } why } => (StatusCodes.Status500InternalServerError, "unhealthy", $"Worker runs no connector or task: {why}."),
+                _ => (StatusCodes.Status200OK, "healthy", "Worker has completed startup and is ready to handle requests."),
+            };
         }
         catch (RestException e)
         {

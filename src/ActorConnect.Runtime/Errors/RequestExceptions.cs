@@ -28,3 +28,12 @@ public class KafkaUnavailableException : ConnectException
 {
     public KafkaUnavailableException(string message, Exception cause) : base(message, cause) { }
 }
+
+/// <summary>
+/// A request this worker cannot serve now, though another may (a distributed worker not yet part of its group's
+/// cluster, or standing down for another cluster of its group): REST maps it to 503 with this message, which says why.
+/// </summary>
+public class WorkerUnavailableException : ConnectException
+{
+    public WorkerUnavailableException(string message) : base(message) { }
+}

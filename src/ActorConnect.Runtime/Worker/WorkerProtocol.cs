@@ -126,6 +126,12 @@ public static class WorkerProtocol
     {
         public static readonly Healthy Instance = new((string?)null);
 
+        /// <summary>Why this worker runs no connector or task although Kafka is reachable (distributed mode: not in its group's cluster yet, or standing down).</summary>
+        public string? RunsNothing { get; init; }
+
+        /// <summary>True when <see cref="RunsNothing"/> is a step of the worker's start (finding or joining its cluster), false when it needs an operator.</summary>
+        public bool Starting { get; init; }
+
         /// <summary>What the worker's services say of its reach to Kafka now.</summary>
         public static Healthy Of(Tasks.TaskServices services) =>
             services.Connectivity?.State.Describe(services.Worker.BootstrapServersValue) is { } problem ? new Healthy(problem) : Instance;
