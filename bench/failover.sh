@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Distributed benchmark, run on demand (never as a test): failover time and throughput under connector churn for a
-# cluster of 3 `actorconnect distributed` workers (Release build) on loopback.
+# Distributed benchmark, run on demand (never as a test): startup time, failover time and throughput under connector
+# churn for a cluster of 3 `actorconnect distributed` workers (Release build) on loopback, started without seed nodes
+# (they find each other through Kafka).
 #
 #   bash bench/failover.sh
 #
+# 0. Startup: the 3 workers are started at the same moment; seconds from then until every node has logged "(3 Up)"
+#    (one cluster of three formed and seen everywhere). BENCH_STARTUP_ROUNDS starts: the later ones are whole-cluster
+#    restarts (SIGTERM to all, then all started again), with the stopped workers' announcements still in Kafka.
 # 1. Failover: connector F (the verifiable test source from tests/ActorConnect.Cluster.Tests, loaded through
 #    plugin.path; 3 tasks, ~1,500 records/s) runs; the worker that runs it is SIGKILLed; a survivor's
 #    GET /connectors/F/status is polled every 100 ms until the connector and all 3 tasks are RUNNING on a survivor,
@@ -21,7 +25,7 @@
 # bench/results/failover.md (this run, plus every labelled run in the CSV side by side).
 #
 # Environment: KAFKA_BOOTSTRAP_SERVERS (use that broker; KAFKA_BROKER_LEGACY=1 for 0.9; otherwise the local 0.9 broker
-# of scripts/kafka-local.sh is started, under a lease), BENCH_ROUNDS (10), BENCH_CHURN_SECONDS (60), BENCH_LABEL (a
+# of scripts/kafka-local.sh is started, under a lease), BENCH_STARTUP_ROUNDS (3), BENCH_ROUNDS (10), BENCH_CHURN_SECONDS (60), BENCH_LABEL (a
 # name for the settings under test; default: the ACTORCONNECT__ overrides in the environment, or "cluster.conf"),
 # BENCH_HOCON (a HOCON file given to every worker with --hocon), BENCH_OFFSET_PARTITIONS (25) and
 # BENCH_STATUS_PARTITIONS (5) for the internal topics (Kafka Connect's defaults), BENCH_CHURN_HOLD_MS (2000: how
@@ -136,7 +140,7 @@ COMMIT="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "run $RUN_ID, settings: $LABEL; load at start: $LOAD_START"
 OUT="$(dotnet "$BENCH_DLL" cluster --bootstrap "$BOOTSTRAP" $PROTO --host-dll "$HOST_DLL" --plugins "$PLUGINS" --dir "$WORK" \
-  --group "$GROUP" --csv "$RESULTS/failover.csv" --run "$RUN_ID" --label "$LABEL" --rounds "$ROUNDS" --churn-seconds "$CHURN_SECONDS" --churn-hold-ms "${BENCH_CHURN_HOLD_MS:-2000}" \
+  --group "$GROUP" --csv "$RESULTS/failover.csv" --run "$RUN_ID" --label "$LABEL" --startup-rounds "${BENCH_STARTUP_ROUNDS:-3}" --rounds "$ROUNDS" --churn-seconds "$CHURN_SECONDS" --churn-hold-ms "${BENCH_CHURN_HOLD_MS:-2000}" \
   --failover-topic "$GROUP-f" --churn-topic "$GROUP-a" --churn-b-topic "$GROUP-b" "${HOCON_ARGS[@]}")" || { BENCH_KEEP=1; die "the cluster benchmark failed (logs kept in $WORK)"; }
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 RESULT="$(grep '^RESULT ' <<<"$OUT" | tail -n 1)"
@@ -155,6 +159,17 @@ CSV="$RESULTS/failover.csv"
   echo "- Cluster: 3 \`actorconnect distributed\` processes (Release) on loopback, one Kafka broker ($BOOTSTRAP, ${PROTO#--} protocol) on the same machine; offset.flush.interval.ms=1000; internal topics: offsets ${BENCH_OFFSET_PARTITIONS:-25} partitions, status ${BENCH_STATUS_PARTITIONS:-5}, configs 1"
   echo "- hocon/cluster.conf: $EFFECTIVE"
   echo "- Overrides under test: ${LABEL}"
+  echo
+  echo "## Startup to a formed cluster of three (no seed nodes)"
+  echo
+  echo "Seconds from starting the 3 processes at the same moment until each node logged \"(3 Up)\" (the last node is the figure);"
+  echo "starts after the first follow a whole-cluster stop (SIGTERM to all)."
+  echo
+  echo "| Start | All Up s | Per node (s), founder | Load (1 min) |"
+  echo "|---:|---:|---|---:|"
+  awk -F, -v run="$RUN_ID" '$1 == run && $3 == "startup" { printf "| %s | %s | %s | %s |\n", $4, $8, $14, $15 }' "$CSV"
+  echo
+  echo "**Median $(field startup_median_s) s, worst $(field startup_worst_s) s** over $(field startup_rounds) starts."
   echo
   echo "## Failover after SIGKILL ($ROUNDS rounds)"
   echo
@@ -187,15 +202,17 @@ CSV="$RESULTS/failover.csv"
   echo
   echo "## Every run in bench/results/failover.csv"
   echo
-  echo "| Run | Settings | Kills | Median RUNNING s | Worst RUNNING s | Median records flow s | Median unreachable s | Median downed s | Median removed s | Killed the oldest |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F, '$3 == "failover" { k = $1 SUBSEP $2; if (!(k in n)) order[++runs] = k; n[k]++; r[k, n[k]] = $8; f[k, n[k]] = $9; u[k, n[k]] = $10; d[k, n[k]] = $11; m[k, n[k]] = $12; if ($6 == "yes") o[k]++ }
+  echo "| Run | Settings | Kills | Median RUNNING s | Worst RUNNING s | Median records flow s | Median unreachable s | Median downed s | Median removed s | Killed the oldest | Median startup s |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F, '$3 == "startup" { k = $1 SUBSEP $2; ns[k]++; st[k, ns[k]] = $8 }
+    $3 == "failover" { k = $1 SUBSEP $2; if (!(k in n)) order[++runs] = k; n[k]++; r[k, n[k]] = $8; f[k, n[k]] = $9; u[k, n[k]] = $10; d[k, n[k]] = $11; m[k, n[k]] = $12; if ($6 == "yes") o[k]++ }
     function med(a, k, c,   i, j, t, v) { c = 0; for (i = 1; i <= n[k]; i++) if (a[k, i] != "") v[++c] = a[k, i] + 0
       for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
       if (c == 0) return "-"; return sprintf("%.1f", c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2) }
     function worst(a, k,   i, w) { w = -1; for (i = 1; i <= n[k]; i++) if (a[k, i] != "" && a[k, i] + 0 > w) w = a[k, i] + 0; return w < 0 ? "-" : sprintf("%.1f", w) }
     END { for (i = 1; i <= runs; i++) { k = order[i]; split(k, p, SUBSEP)
-      printf "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d |\n", p[1], p[2], n[k], med(r, k), worst(r, k), med(f, k), med(u, k), med(d, k), med(m, k), o[k] } }' "$CSV"
+      sn = n[k]; n[k] = ns[k]; s = med(st, k); n[k] = sn
+      printf "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %d | %s |\n", p[1], p[2], n[k], med(r, k), worst(r, k), med(f, k), med(u, k), med(d, k), med(m, k), o[k], s } }' "$CSV"
   if [[ -f "$RESULTS/failover-notes.md" ]]; then echo; cat "$RESULTS/failover-notes.md"; fi
 } >"$WORK/failover.md"
 cp "$WORK/failover.md" "$RESULTS/failover.md"

@@ -64,7 +64,9 @@ static int Usage()
           wait-lines <file> <count> <timeoutSec>               follows a file until it holds count lines
           create-topic <bootstrap> <topic> <partitions>        Admin API (modern brokers only); --compact for a compacted topic
           cluster --bootstrap B --host-dll D --plugins P --dir W --group G --csv F --run ID [...]
-                                                               the distributed benchmark (bench/failover.sh): 3 workers,
+                                                               the distributed benchmark (bench/failover.sh): 3 workers
+                                                               without seeds started at once, timed to one cluster of 3
+                                                               (--startup-rounds 1: more are whole-cluster restarts),
                                                                failover rounds (--rounds 10, --failover-topic T), then A's
                                                                throughput while B is created and deleted (--churn-seconds 60,
                                                                --churn-topic TA, --churn-b-topic TB); also --label, --hocon,

@@ -16,11 +16,16 @@ internal sealed class ClusterHarness : IAsyncDisposable
     private readonly KafkaFixture kafka;
     private readonly List<DistributedWorker> _nodes = new();
     private readonly string _group;
+    private readonly bool _seeds;
 
     /// <summary>A new cluster; with <paramref name="restartOf"/>, a cluster on the same group and topics (a whole-cluster restart).</summary>
-    public ClusterHarness(KafkaFixture kafka, ClusterHarness? restartOf = null)
+    /// <param name="kafka">The broker.</param>
+    /// <param name="restartOf">The cluster whose group and topics this one takes over.</param>
+    /// <param name="seeds">Each node joins the running ones through <c>cluster.seed.nodes</c>; false: through Kafka (discovery).</param>
+    public ClusterHarness(KafkaFixture kafka, ClusterHarness? restartOf = null, bool seeds = true)
     {
         this.kafka = kafka;
+        _seeds = seeds;
         _group = restartOf?._group ?? KafkaFixture.UniqueName("connect-cluster");
         ConfigTopic = restartOf?.ConfigTopic ?? KafkaFixture.UniqueName("connect-configs");
         OffsetTopic = restartOf?.OffsetTopic ?? KafkaFixture.UniqueName("connect-offsets");
@@ -36,9 +41,9 @@ internal sealed class ClusterHarness : IAsyncDisposable
     public IReadOnlyList<DistributedWorker> Running => _nodes.Where(n => !n.System.WhenTerminated.IsCompleted).ToList();
 
     /// <summary>A new cluster's harness with its internal topics created; no node runs yet.</summary>
-    public static async Task<ClusterHarness> CreateAsync(KafkaFixture kafka)
+    public static async Task<ClusterHarness> CreateAsync(KafkaFixture kafka, bool seeds = true)
     {
-        var harness = new ClusterHarness(kafka);
+        var harness = new ClusterHarness(kafka, seeds: seeds);
         await harness.CreateTopicsAsync();
         return harness;
     }
@@ -59,6 +64,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
         await kafka.CreateTopicAsync(StatusTopic, 2);
     }
 
+    /// <summary>A worker's properties on this cluster's group and topics, with <paramref name="seeds"/> (none: discovery through Kafka).</summary>
     public Dictionary<string, string> Properties(IEnumerable<string> seeds)
     {
         var props = new Dictionary<string, string>
@@ -73,8 +79,13 @@ internal sealed class ClusterHarness : IAsyncDisposable
             ["status.storage.topic"] = StatusTopic,
             ["cluster.hostname"] = "127.0.0.1",
             ["cluster.port"] = "0",
-            ["cluster.seed.nodes"] = string.Join(",", seeds),
         };
+        // No seed nodes at all, not an empty list: the workers then find each other through Kafka.
+        if (seeds.Any())
+        {
+            props["cluster.seed.nodes"] = string.Join(",", seeds);
+        }
+
         foreach (var (k, v) in kafka.WorkerBrokerSettings())
         {
             props[k] = v;
@@ -89,8 +100,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
     /// </summary>
     public async Task<DistributedWorker> StartNodeAsync(string workerId, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var seeds = Running.Select(n => $"127.0.0.1:{n.Address.Port}").ToList();
-        var props = Properties(seeds);
+        var props = Properties(_seeds ? Running.Select(n => $"127.0.0.1:{n.Address.Port}").ToList() : []);
         foreach (var (k, v) in extra ?? new Dictionary<string, string>())
         {
             props[k] = v;

@@ -31,33 +31,37 @@ public sealed class DistributedTlsTests(TlsKafkaFixture kafka, ITestOutputHelper
         var expected = Enumerable.Range(0, lines).Select(i => $"line-{i:D5}").ToArray();
         await File.WriteAllLinesAsync(input, expected);
 
-        var clusterPorts = Enumerable.Range(0, 3).Select(_ => ProcessCluster.FreePort()).ToList();
         var restPorts = Enumerable.Range(0, 3).Select(_ => ProcessCluster.FreePort()).ToList();
         var nodes = new List<ProcessRunner>();
         try
         {
+            // One file for the three, as Kafka Connect's workers share one: no seed nodes, any free cluster port, the
+            // REST port from the environment.
+            var file = Path.Combine(dir, "worker.properties");
+            await File.WriteAllTextAsync(file, $$"""
+                bootstrap.servers={{kafka.BootstrapServers}}
+                {{TlsKafkaFixture.WorkerBrokerProperties}}
+                security.protocol=SSL
+                ssl.truststore.location={{kafka.Material.TrustStore("JKS")}}
+                ssl.truststore.password={{TlsMaterial.Password}}
+                key.converter=org.apache.kafka.connect.storage.StringConverter
+                value.converter=org.apache.kafka.connect.storage.StringConverter
+                offset.flush.interval.ms=500
+                group.id={{group}}
+                config.storage.topic={{configs}}
+                offset.storage.topic={{offsets}}
+                status.storage.topic={{statuses}}
+                cluster.hostname=127.0.0.1
+                cluster.port=0
+                listeners=http://127.0.0.1:${env:{{ProcessCluster.RestPortVariable}}}
+                config.providers=env
+                config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider
+                config.providers.env.param.allowlist.pattern={{ProcessCluster.RestPortVariable}}
+                """);
             for (var i = 0; i < 3; i++)
             {
-                var file = Path.Combine(dir, $"worker-{i}.properties");
-                await File.WriteAllTextAsync(file, $"""
-                    bootstrap.servers={kafka.BootstrapServers}
-                    {TlsKafkaFixture.WorkerBrokerProperties}
-                    security.protocol=SSL
-                    ssl.truststore.location={kafka.Material.TrustStore("JKS")}
-                    ssl.truststore.password={TlsMaterial.Password}
-                    key.converter=org.apache.kafka.connect.storage.StringConverter
-                    value.converter=org.apache.kafka.connect.storage.StringConverter
-                    offset.flush.interval.ms=500
-                    group.id={group}
-                    config.storage.topic={configs}
-                    offset.storage.topic={offsets}
-                    status.storage.topic={statuses}
-                    cluster.hostname=127.0.0.1
-                    cluster.port={clusterPorts[i]}
-                    cluster.seed.nodes={string.Join(",", clusterPorts.Select(p => $"127.0.0.1:{p}"))}
-                    listeners=http://127.0.0.1:{restPorts[i]}
-                    """);
-                var node = ProcessRunner.Start("dotnet", [ProcessCluster.HostDll, "distributed", file], workingDirectory: dir, name: $"tls-node{i}", echo: Echo);
+                var node = ProcessRunner.Start("dotnet", [ProcessCluster.HostDll, "distributed", file], new Dictionary<string, string?> { [ProcessCluster.RestPortVariable] = restPorts[i].ToString() },
+                    workingDirectory: dir, name: $"tls-node{i}", echo: Echo);
                 nodes.Add(node);
                 await node.WaitForOutputAsync("distributed worker started", Timeout);
             }

@@ -9,29 +9,44 @@ using Xunit.Abstractions;
 namespace ActorConnect.Cluster.Tests;
 
 /// <summary>
-/// <c>actorconnect distributed</c> processes on loopback, one per fixed cluster port so a killed node can come back
-/// at the same address; the test reads and writes the cluster's state through the config and status topics, as any
-/// client of the cluster may.
+/// <c>actorconnect distributed</c> processes on loopback. By default every node starts from one worker.properties, as
+/// Kafka Connect's workers do: no seed nodes (they find each other through Kafka), <c>cluster.port=0</c>, and the REST
+/// port from the environment (<c>${env:...}</c>); a node given properties of its own gets that file with them added.
+/// With seed nodes, each node has its own file and a fixed cluster port, so a killed node comes back at the same
+/// address. The test reads and writes the cluster's state through the config and status topics, as any client of the
+/// cluster may.
 /// </summary>
 internal sealed class ProcessCluster : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>The variable each node's REST port comes from, through the <c>env</c> config provider.</summary>
+    public const string RestPortVariable = "ACTORCONNECT_TEST_REST_PORT";
+
     private readonly KafkaFixture _kafka;
     private readonly ITestOutputHelper _output;
-    private readonly List<int> _ports;
+    private readonly List<int> _restPorts = new();
+    private readonly List<int> _clusterPorts = new();
+    private readonly bool _seeds;
     private readonly string _plugins;
     private readonly List<ProcessRunner> _all = new();
     private readonly Func<int, IReadOnlyDictionary<string, string>>? _nodeProperties;
 
-    private ProcessCluster(KafkaFixture kafka, ITestOutputHelper output, ClusterHarness topics, int size, Func<int, IReadOnlyDictionary<string, string>>? nodeProperties)
+    private ProcessCluster(KafkaFixture kafka, ITestOutputHelper output, ClusterHarness topics, int size, Func<int, IReadOnlyDictionary<string, string>>? nodeProperties, bool seeds)
     {
         _nodeProperties = nodeProperties;
+        _seeds = seeds;
         _kafka = kafka;
         _output = output;
         Topics = topics;
         Dir = RepoPaths.NewTempDirectory("distributed");
         _plugins = PluginDirectory(Dir);
-        _ports = Enumerable.Range(0, size).Select(_ => FreePort()).ToList();
+        for (var i = 0; i < size; i++)
+        {
+            _restPorts.Add(FreePort());
+            _clusterPorts.Add(FreePort());
+        }
+
         Configs = new KafkaConfigBackingStore(Log(topics.ConfigTopic));
         Statuses = new KafkaStatusBackingStore(Log(topics.StatusTopic));
     }
@@ -40,48 +55,113 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public string Dir { get; }
 
+    /// <summary>The one worker.properties every node without properties of its own starts from (no seed nodes).</summary>
+    public string SharedFile => Path.Combine(Dir, "worker.properties");
+
     public KafkaConfigBackingStore Configs { get; }
 
     public KafkaStatusBackingStore Statuses { get; }
 
-    /// <summary>The running process of each node, by worker id.</summary>
+    /// <summary>The process of each node started, by worker id (a killed one stays, exited).</summary>
     public Dictionary<string, ProcessRunner> Nodes { get; } = new();
 
-    /// <summary>Starts <paramref name="size"/> nodes and returns once every one sees them all Up.</summary>
+    /// <summary>The nodes whose process runs.</summary>
+    public IEnumerable<KeyValuePair<string, ProcessRunner>> Live => Nodes.Where(n => !n.Value.HasExited);
+
+    /// <summary>Starts <paramref name="size"/> nodes one after the other and returns once every one sees them all Up.</summary>
     /// <param name="kafka">The broker.</param>
     /// <param name="output">Where the nodes' notable lines are echoed.</param>
     /// <param name="size">How many nodes.</param>
     /// <param name="nodeProperties">Worker properties added to node i's (on each of its starts).</param>
-    public static async Task<ProcessCluster> StartAsync(KafkaFixture kafka, ITestOutputHelper output, int size = 3, Func<int, IReadOnlyDictionary<string, string>>? nodeProperties = null)
+    /// <param name="seeds">Give every node the list of all nodes' cluster addresses in <c>cluster.seed.nodes</c>, instead of discovery.</param>
+    public static async Task<ProcessCluster> StartAsync(KafkaFixture kafka, ITestOutputHelper output, int size = 3, Func<int, IReadOnlyDictionary<string, string>>? nodeProperties = null, bool seeds = false)
     {
-        var cluster = new ProcessCluster(kafka, output, await ClusterHarness.CreateAsync(kafka), size, nodeProperties);
-        await cluster.Configs.StartAsync();
-        await cluster.Statuses.StartAsync();
+        var cluster = await CreateAsync(kafka, output, size, nodeProperties, seeds);
         for (var i = 0; i < size; i++)
         {
-            await cluster.StartNodeAsync(i);
+            await cluster.StartedAsync(cluster.Launch(i));
         }
 
-        // A member still Joining does not count for the Split Brain Resolver: bounce only once all are Up everywhere.
-        foreach (var process in cluster.Nodes.Values)
-        {
-            await process.WaitForOutputAsync($"({size} Up)", Timeout);
-        }
-
+        await cluster.AllUpAsync();
         return cluster;
     }
 
-    public static string WorkerId(int node) => $"127.0.0.1:{18180 + node}";
+    /// <summary>A cluster's topics, stores and worker.properties, with no node started yet (see <see cref="Launch"/>).</summary>
+    public static async Task<ProcessCluster> CreateAsync(KafkaFixture kafka, ITestOutputHelper output, int size = 3, Func<int, IReadOnlyDictionary<string, string>>? nodeProperties = null, bool seeds = false)
+    {
+        var cluster = new ProcessCluster(kafka, output, await ClusterHarness.CreateAsync(kafka), size, nodeProperties, seeds);
+        await cluster.Configs.StartAsync();
+        await cluster.Statuses.StartAsync();
+        await File.WriteAllLinesAsync(cluster.SharedFile, cluster.SharedProperties().Select(kv => $"{kv.Key}={kv.Value}"));
+        return cluster;
+    }
+
+    /// <summary>Waits until every running node has logged all of them Up.</summary>
+    /// <remarks>A member still Joining does not count for the Split Brain Resolver: bounce only once all are Up everywhere.</remarks>
+    public async Task AllUpAsync()
+    {
+        var live = Live.Select(n => n.Value).ToList();
+        foreach (var process in live)
+        {
+            await process.WaitForOutputAsync($"({live.Count} Up)", Timeout);
+        }
+    }
+
+    /// <summary>Node <paramref name="node"/>'s worker id: its advertised REST address.</summary>
+    public string WorkerId(int node) => $"127.0.0.1:{_restPorts[node]}";
+
+    /// <summary>Starts node <paramref name="node"/>'s process, without waiting for anything.</summary>
+    public ProcessRunner Launch(int node)
+    {
+        string file;
+        var extra = _nodeProperties?.Invoke(node);
+        if (_seeds || extra is { Count: > 0 })
+        {
+            var props = _seeds ? SeedProperties(node) : SharedProperties();
+            foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+            {
+                props[key] = value;
+            }
+
+            file = WriteFile($"node{node}", props);
+        }
+        else
+        {
+            file = SharedFile;
+        }
+
+        return Nodes[WorkerId(node)] = StartProcess($"node{node}", file, _restPorts[node]);
+    }
+
+    /// <summary>Waits until the process has logged that its worker started; returns it.</summary>
+    public async Task<ProcessRunner> StartedAsync(ProcessRunner process)
+    {
+        await process.WaitForOutputAsync("distributed worker started", Timeout);
+        return process;
+    }
 
     /// <summary>Starts node <paramref name="node"/> (again) and waits until every running node has seen it Up.</summary>
     public async Task RestartNodeAsync(int node)
     {
-        var seen = Nodes.Where(n => n.Key != WorkerId(node)).ToDictionary(n => n.Key, n => UpLines(n.Value));
-        await StartNodeAsync(node);
+        var seen = Live.ToDictionary(n => n.Key, n => UpLines(n.Value));
+        await StartedAsync(Launch(node));
         await Eventually.AssertAsync(
-            () => Nodes.All(n => (seen.TryGetValue(n.Key, out var before) ? UpLines(n.Value) > before : UpLines(n.Value) > 0)
-                                 && n.Value.Lines.LastOrDefault(l => l.Contains(" Up)", StringComparison.Ordinal))?.Contains($"({_ports.Count} Up)", StringComparison.Ordinal) == true),
+            () =>
+            {
+                var live = Live.ToList();
+                return live.All(n => (seen.TryGetValue(n.Key, out var before) ? UpLines(n.Value) > before : UpLines(n.Value) > 0)
+                                     && n.Value.Lines.LastOrDefault(l => l.Contains(" Up)", StringComparison.Ordinal))?.Contains($"({live.Count} Up)", StringComparison.Ordinal) == true);
+            },
             Timeout, $"node {node} is Up on every node", TimeSpan.FromMilliseconds(200));
+    }
+
+    /// <summary>Starts one node more (from the same file, unless seeds are used) and waits until every running node has seen it Up; returns its index.</summary>
+    public async Task<int> AddNodeAsync()
+    {
+        _restPorts.Add(FreePort());
+        _clusterPorts.Add(FreePort());
+        await RestartNodeAsync(_restPorts.Count - 1);
+        return _restPorts.Count - 1;
     }
 
     /// <summary>Waits until the status topic shows the connector and its tasks RUNNING on one worker other than <paramref name="notOn"/>.</summary>
@@ -103,6 +183,13 @@ internal sealed class ProcessCluster : IAsyncDisposable
             return false;
         }, Timeout, $"{name} RUNNING on a worker other than {notOn}", TimeSpan.FromMilliseconds(200));
         return found!;
+    }
+
+    /// <summary>Waits until the topic has grown by more than 300 records: the cluster's sources write.</summary>
+    public async Task RecordsFlowAsync(string topic)
+    {
+        var before = await _kafka.HighWatermarkAsync(topic);
+        await Eventually.AssertAsync(async () => await _kafka.HighWatermarkAsync(topic) > before + 300, Timeout, "records flow");
     }
 
     /// <summary>Waits until the status topic shows the connector STOPPED: its tasks have flushed their last offsets.</summary>
@@ -133,39 +220,53 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private static int UpLines(ProcessRunner process) => process.Lines.Count(l => l.Contains(" Up)", StringComparison.Ordinal));
 
     /// <summary>
-    /// Starts one more worker process of the same group, topics and seed nodes, with <paramref name="properties"/> over
-    /// them, which may not join (the cluster's nodes do not wait for it); it is stopped with the cluster.
+    /// Starts one more worker process of the same group and topics (from the cluster's properties: no seeds, or the
+    /// nodes' seed list), on a port of its own, with <paramref name="properties"/> over them (<c>listeners</c> among
+    /// them sets its REST address). It may not join: the cluster's nodes do not wait for it; it is stopped with the cluster.
     /// </summary>
-    public async Task<ProcessRunner> StartOutsiderAsync(string name, int restPortOffset, IReadOnlyDictionary<string, string> properties)
+    public async Task<ProcessRunner> StartOutsiderAsync(string name, IReadOnlyDictionary<string, string> properties)
     {
-        var props = Topics.Properties(_ports.Select(p => $"127.0.0.1:{p}"));
+        var props = _seeds ? SeedProperties(null) : SharedProperties();
         props["cluster.port"] = FreePort().ToString();
-        props["listeners"] = $"http://{WorkerId(restPortOffset)}";
-        props["plugin.path"] = _plugins;
-        return await StartProcessAsync(name, props, properties);
-    }
-
-    private async Task StartNodeAsync(int node)
-    {
-        var props = Topics.Properties(_ports.Select(p => $"127.0.0.1:{p}"));
-        props["cluster.port"] = _ports[node].ToString();
-        props["listeners"] = $"http://{WorkerId(node)}";
-        props["plugin.path"] = _plugins;
-        Nodes[WorkerId(node)] = await StartProcessAsync($"node{node}", props, _nodeProperties?.Invoke(node));
-    }
-
-    private async Task<ProcessRunner> StartProcessAsync(string name, Dictionary<string, string> props, IReadOnlyDictionary<string, string>? extra)
-    {
-        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        foreach (var (key, value) in properties)
         {
             props[key] = value;
         }
 
+        return await StartedAsync(StartProcess(name, WriteFile(name, props), FreePort()));
+    }
+
+    /// <summary>What every node reads when discovery finds the others: one file for all, the REST port from the environment.</summary>
+    private Dictionary<string, string> SharedProperties() => FileProperties([], 0);
+
+    /// <summary>A node's own file with every node in <c>cluster.seed.nodes</c>, on its fixed cluster port (null: a port of its own).</summary>
+    private Dictionary<string, string> SeedProperties(int? node) =>
+        FileProperties(_clusterPorts.Select(p => $"127.0.0.1:{p}"), node is { } n ? _clusterPorts[n] : FreePort());
+
+    private Dictionary<string, string> FileProperties(IEnumerable<string> seeds, int clusterPort)
+    {
+        var props = Topics.Properties(seeds);
+        props["cluster.port"] = clusterPort.ToString();
+        props["listeners"] = $"http://127.0.0.1:${{env:{RestPortVariable}}}";
+        props["config.providers"] = "env";
+        props["config.providers.env.class"] = "org.apache.kafka.common.config.provider.EnvVarConfigProvider";
+        props["config.providers.env.param.allowlist.pattern"] = RestPortVariable;
+        props["plugin.path"] = _plugins;
+        return props;
+    }
+
+    private string WriteFile(string name, Dictionary<string, string> props)
+    {
         var file = Path.Combine(Dir, $"worker-{name}.properties");
-        await File.WriteAllLinesAsync(file, props.Select(kv => $"{kv.Key}={kv.Value}"));
-        var process = ProcessRunner.Start("dotnet", [HostDll, "distributed", file], workingDirectory: Dir, name: name, echo: Echo);
+        File.WriteAllLines(file, props.Select(kv => $"{kv.Key}={kv.Value}"));
+        return file;
+    }
+
+    private ProcessRunner StartProcess(string name, string file, int restPort)
+    {
+        var process = ProcessRunner.Start("dotnet", [HostDll, "distributed", file], new Dictionary<string, string?> { [RestPortVariable] = restPort.ToString() },
+            workingDirectory: Dir, name: name, echo: Echo);
         _all.Add(process);
-        await process.WaitForOutputAsync("distributed worker started", Timeout);
         return process;
     }
 
@@ -211,7 +312,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
     {
         if (line.Contains("ERR]", StringComparison.Ordinal) || line.Contains("Connector", StringComparison.Ordinal) || line.Contains("SBR took", StringComparison.Ordinal)
             || line.Contains("distributed worker", StringComparison.Ordinal) || line.Contains("Cluster member", StringComparison.Ordinal)
-            || line.Contains("cluster connection", StringComparison.Ordinal) || line.Contains("TLS", StringComparison.Ordinal))
+            || line.Contains("cluster connection", StringComparison.Ordinal) || line.Contains("TLS", StringComparison.Ordinal)
+            || line.Contains("Discovery", StringComparison.Ordinal) || line.Contains("This worker runs", StringComparison.Ordinal))
         {
             try
             {

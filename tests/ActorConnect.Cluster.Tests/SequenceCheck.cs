@@ -9,11 +9,51 @@ internal sealed record SequenceCheck(IReadOnlyDictionary<int, long> MaxPerTask, 
 
     public int TotalDuplicates => Duplicates.Values.Sum();
 
-    /// <summary>What the topic holds.</summary>
+    /// <summary>What the topic holds, in log order per partition.</summary>
     public static async Task<SequenceCheck> ReadAsync(KafkaFixture kafka, string topic)
     {
-        var records = await kafka.ConsumeSnapshotAsync(topic, TimeSpan.FromSeconds(60));
-        return Of(records.Select(r => (System.Text.Encoding.UTF8.GetString(r.Message.Value!), $"{r.Partition.Value}@{r.Offset.Value}")));
+        var records = (await kafka.ConsumeSnapshotAsync(topic, TimeSpan.FromSeconds(60))).OrderBy(r => r.Partition.Value).ThenBy(r => r.Offset.Value).ToList();
+        var check = Of(records.Select(r => (System.Text.Encoding.UTF8.GetString(r.Message.Value!), $"{r.Partition.Value}@{r.Offset.Value}")));
+        check.SecondWriters = SecondWritersOf(records.Select(r => r.Message.Key is { } key ? System.Text.Encoding.UTF8.GetString(key) : ""));
+        return check;
+    }
+
+    /// <summary>
+    /// Each task instance's records that came after another instance of the same task had written: the key names the
+    /// writer ("task:seq@writer"), and an instance that writes again after its successor has written ran beside it,
+    /// a second writer. Only meaningful when each task writes one partition (its records then are in the order sent).
+    /// </summary>
+    public IReadOnlyList<string> SecondWriters { get; private set; } = [];
+
+    private static List<string> SecondWritersOf(IEnumerable<string> keys)
+    {
+        var last = new Dictionary<string, string>();
+        var ended = new Dictionary<string, HashSet<string>>();
+        var found = new List<string>();
+        foreach (var key in keys)
+        {
+            var at = key.IndexOf('@', StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var (task, writer) = (key[..key.IndexOf(':', StringComparison.Ordinal)], key[(at + 1)..]);
+            var done = ended.TryGetValue(task, out var set) ? set : ended[task] = new();
+            if (last.TryGetValue(task, out var previous) && previous != writer)
+            {
+                done.Add(previous);
+            }
+
+            if (done.Contains(writer))
+            {
+                found.Add($"task {task}: {writer} wrote {key} after {previous} had written");
+            }
+
+            last[task] = writer;
+        }
+
+        return found;
     }
 
     /// <summary>What the verifiable sink's tasks of <paramref name="connector"/> wrote under <paramref name="dir"/>.</summary>
@@ -83,5 +123,6 @@ internal sealed record SequenceCheck(IReadOnlyDictionary<int, long> MaxPerTask, 
 
     public override string ToString() =>
         string.Join("; ", MaxPerTask.OrderBy(kv => kv.Key).Select(kv => $"task {kv.Key}: max {kv.Value}, gaps {Gaps[kv.Key].Count}, duplicates {Duplicates[kv.Key]}")) +
-        (TotalDuplicates > 0 ? $"\nduplicates: {DescribeDuplicates()}" : "");
+        (TotalDuplicates > 0 ? $"\nduplicates: {DescribeDuplicates()}" : "") +
+        (SecondWriters.Count > 0 ? $"\nsecond writers ({SecondWriters.Count} records): {string.Join("; ", SecondWriters.Take(10))}" : "");
 }

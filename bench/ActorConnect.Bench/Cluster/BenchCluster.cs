@@ -26,12 +26,14 @@ internal sealed class BenchCluster : IDisposable
 
     public WorkerNode ByWorkerId(string workerId) => _nodes.Single(n => n.WorkerId == workerId);
 
-    /// <summary>Writes each node's worker.properties into the run directory, starts them in order and waits until every node sees all Up.</summary>
+    /// <summary>
+    /// Writes each node's worker.properties into the run directory (no seed list: the workers find each other through
+    /// Kafka), starts them all at once, as an orchestrator does, and waits until every node sees all Up.
+    /// </summary>
     public static async Task<BenchCluster> StartAsync(ClusterOptions o)
     {
         var rest = Enumerable.Range(0, o.Size).Select(_ => FreePort()).ToList();
         var akka = Enumerable.Range(0, o.Size).Select(_ => FreePort()).ToList();
-        var seeds = string.Join(",", akka.Select(p => $"127.0.0.1:{p}"));
         var nodes = new List<WorkerNode>();
         for (var i = 0; i < o.Size; i++)
         {
@@ -46,8 +48,8 @@ internal sealed class BenchCluster : IDisposable
                 ["offset.storage.topic"] = o.OffsetTopic,
                 ["status.storage.topic"] = o.StatusTopic,
                 ["cluster.hostname"] = "127.0.0.1",
+                // A fixed port per node, though discovery needs none, so a round finds the killed node in the survivors' logs.
                 ["cluster.port"] = akka[i].ToString(),
-                ["cluster.seed.nodes"] = seeds,
                 ["listeners"] = $"http://127.0.0.1:{rest[i]}",
                 ["plugin.path"] = o.Plugins,
             };
@@ -63,20 +65,46 @@ internal sealed class BenchCluster : IDisposable
         }
 
         var cluster = new BenchCluster(nodes);
-        foreach (var node in nodes)
+        await cluster.StartAllAsync();
+        return cluster;
+    }
+
+    /// <summary>Seconds from the start of the processes to each node's first line showing every node Up, per start of the whole cluster.</summary>
+    public List<Startup> Startups { get; } = new();
+
+    /// <summary>
+    /// Starts every node at the same moment and waits until each has logged all nodes Up (a member still Joining does
+    /// not count for the Split Brain Resolver: measure only once all are Up everywhere); records how long that took.
+    /// </summary>
+    public async Task StartAllAsync()
+    {
+        var t0 = DateTime.UtcNow;
+        _upOrder.Clear();
+        foreach (var node in _nodes)
         {
             node.Start();
-            cluster._upOrder.Add(node.Index);
-            await Until(() => node.Count("distributed worker started") > 0, JoinTimeout, $"node {node.Index} started", node);
         }
 
-        // A member still Joining does not count for the Split Brain Resolver: measure only once all are Up everywhere.
-        foreach (var node in nodes)
+        var all = $"({_nodes.Count} Up)";
+        foreach (var node in _nodes)
         {
-            await Until(() => node.Count($"({o.Size} Up)") > 0, JoinTimeout, $"node {node.Index} sees {o.Size} Up", node);
+            await Until(() => node.Count(all) > 0, JoinTimeout, $"node {node.Index} sees {_nodes.Count} Up", node);
         }
 
-        return cluster;
+        // The founder is the oldest member; the others joined it in the order they logged themselves Up.
+        var founder = _nodes.FirstOrDefault(n => n.Count("Discovery: forming a new cluster") > 0);
+        _upOrder.AddRange(_nodes.OrderBy(n => n == founder ? 0 : 1).ThenBy(n => n.FirstAfter(t0, "Cluster member", $":{n.ClusterPort}", "is Up")).Select(n => n.Index));
+        var perNode = _nodes.Select(n => (n.FirstAfter(t0, all)!.Value - t0).TotalSeconds).ToList();
+        Startups.Add(new Startup(perNode.Max(), perNode, founder?.Index));
+    }
+
+    /// <summary>Stops every node gracefully (a whole-cluster stop).</summary>
+    public void StopAll()
+    {
+        foreach (var node in _nodes)
+        {
+            node.Stop(TimeSpan.FromSeconds(60));
+        }
     }
 
     /// <summary>Kills the node hard; it leaves the order of Up members at once (the survivors remove it later).</summary>
@@ -97,13 +125,7 @@ internal sealed class BenchCluster : IDisposable
             JoinTimeout, $"node {node.Index} Up on every node", node);
     }
 
-    public void Dispose()
-    {
-        foreach (var node in _nodes)
-        {
-            node.Stop(TimeSpan.FromSeconds(60));
-        }
-    }
+    public void Dispose() => StopAll();
 
     private static async Task Until(Func<bool> condition, TimeSpan timeout, string what, WorkerNode node)
     {
@@ -131,6 +153,9 @@ internal sealed class BenchCluster : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>One start of the whole cluster: seconds until the last node saw every node Up, each node's, and the node that formed the cluster.</summary>
+internal sealed record Startup(double Seconds, IReadOnlyList<double> PerNode, int? Founder);
 
 /// <summary>What the cluster commands are given (see Program's usage).</summary>
 internal sealed record ClusterOptions(

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace ActorConnect.Bench.Cluster;
 
 /// <summary>
-/// <c>acbench cluster</c>: the distributed benchmark (bench/failover.sh drives it). Starts the workers, runs the
-/// failover rounds with connector F, then the churn run with connector A, appends every row to the CSV and ends
+/// <c>acbench cluster</c>: the distributed benchmark (bench/failover.sh drives it). Starts the workers (all at once,
+/// timing how long until they form one cluster, and again after each whole-cluster stop), runs the failover rounds with connector F, then the churn run with connector A, appends every row to the CSV and ends
 /// with one RESULT line of the summary figures.
 /// </summary>
 internal static class ClusterCommand
@@ -21,9 +21,25 @@ internal static class ClusterCommand
         var csv = new ResultsCsv(Need("--csv"), Need("--run"), options.GetValueOrDefault("--label", "defaults"));
         var prefix = o.Group;
 
+        var startupRounds = int.Parse(options.GetValueOrDefault("--startup-rounds", "1"));
         using var cluster = await BenchCluster.StartAsync(o);
+        // Later starts are whole-cluster restarts: the stopped workers' announcements are still in the config topic.
+        for (var round = 2; round <= startupRounds; round++)
+        {
+            cluster.StopAll();
+            await cluster.StartAllAsync();
+        }
+
         using var rest = new ConnectRest();
         var results = new List<string>();
+        foreach (var (startup, round) in cluster.Startups.Select((s, i) => (s, i + 1)))
+        {
+            csv.Startup(round, startup);
+            Console.Error.WriteLine($"acbench: start {round}: every node saw {o.Size} Up after {ResultsCsv.S(startup.Seconds)} s (formed by node {startup.Founder?.ToString(CultureInfo.InvariantCulture) ?? "?"}); load {ResultsCsv.Load1()}");
+        }
+
+        var startups = cluster.Startups.Select(s => s.Seconds).Order().ToList();
+        results.Add($"startup_rounds={startups.Count} startup_median_s={ResultsCsv.S(Median(startups))} startup_worst_s={ResultsCsv.S(startups[^1])}");
 
         if (rounds > 0)
         {

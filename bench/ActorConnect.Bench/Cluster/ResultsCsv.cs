@@ -13,6 +13,11 @@ internal sealed class ResultsCsv(string path, string run, string label)
     public void Failover(int round, WorkerNode killed, bool oldest, string? newWorker, double? running, double? flow, double? unreachable, double? downed, double? removed) =>
         Append(["failover", I(round), killed.WorkerId, oldest ? "yes" : "no", newWorker ?? "", S(running), S(flow), S(unreachable), S(downed), S(removed), "", "", Load1(), ""]);
 
+    /// <summary>One start of the whole cluster: seconds to all Up on every node (in running_s), each node's and the founder in the event cell.</summary>
+    public void Startup(int round, Startup startup) =>
+        Append(["startup", I(round), "", "", "", S(startup.Seconds), "", "", "", "", "",
+            string.Join("; ", startup.PerNode.Select((s, i) => $"node{i} {S(s)}")) + $"; formed by node{startup.Founder?.ToString(CultureInfo.InvariantCulture) ?? "?"}", Load1(), ""]);
+
     /// <summary>A's records in one second, and B's (all B connectors write one topic), with what happened in it.</summary>
     public void Throughput(int second, long records, long recordsB, string events) =>
         Append(["throughput", I(second), "", "", "", "", "", "", "", "", I(records), events, Load1(), I(recordsB)]);

@@ -160,8 +160,8 @@ internal sealed class WorkerNode
         }
 
         _log.WriteLine($"{at:HH:mm:ss.fff} {line}");
-        // Only the lines a round looks at are kept in memory: membership, SBR and connector lifecycle.
-        if (line.Contains("Cluster member", StringComparison.Ordinal) || line.Contains("SBR", StringComparison.Ordinal)
+        // Only the lines a round looks at are kept in memory: membership, discovery, SBR and connector lifecycle.
+        if (line.Contains("Cluster member", StringComparison.Ordinal) || line.Contains("SBR", StringComparison.Ordinal) || line.Contains("Discovery: ", StringComparison.Ordinal)
             || line.Contains("distributed worker started", StringComparison.Ordinal) || line.Contains("Connector", StringComparison.Ordinal))
         {
             lock (_gate)

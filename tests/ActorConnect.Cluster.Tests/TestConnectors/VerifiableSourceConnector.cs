@@ -10,7 +10,8 @@ namespace ActorConnect.Cluster.Tests.TestConnectors;
 /// A verifiable source, as Kafka Connect's system tests use: each task emits "task:seq" records, seq counting up
 /// from one past its stored offset (offset = last sequence number), so a reader can count gaps and duplicates per
 /// task exactly. Slowed by <c>poll.delay.ms</c> so a test does not flood the broker. It also counts the live
-/// instances of each task across every in-process node, to prove a task never runs twice at once.
+/// instances of each task across every in-process node, to prove a task never runs twice at once; across processes,
+/// each instance marks itself live in <c>live.dir</c> and names itself in its records' keys ("task:seq@writer").
 /// </summary>
 public sealed class VerifiableSourceConnector : SourceConnector
 {
@@ -24,7 +25,8 @@ public sealed class VerifiableSourceConnector : SourceConnector
         .DefineRequired("topic", ConfigType.String, Importance.High, "Topic to write to.")
         .Define("batch.size", ConfigType.Int, 10, Importance.Low, "Records per poll.")
         .Define("poll.delay.ms", ConfigType.Int, 20, Importance.Low, "Pause before each poll.")
-        .Define("topic.partitions", ConfigType.Int, 0, Importance.Low, "When set, task i writes to partition i modulo this, so each task's records stay in order in one partition.");
+        .Define("topic.partitions", ConfigType.Int, 0, Importance.Low, "When set, task i writes to partition i modulo this, so each task's records stay in order in one partition.")
+        .Define("live.dir", ConfigType.String, "", Importance.Low, "When set, each running instance holds a locked file here (see VerifiableSourceTask.LiveInstancesIn), so a test counts instances across processes.");
 
     public override void Start(IReadOnlyDictionary<string, string> props) => _props = props;
 
@@ -41,6 +43,9 @@ public sealed class VerifiableSourceTask : SourceTask
     private static readonly ConcurrentDictionary<string, int> LiveTasks = new();
     private static readonly ConcurrentDictionary<string, int> MaxLiveTasks = new();
     private static readonly ConcurrentDictionary<string, int> Starts = new();
+    private static int _instances;
+    private readonly string _writer = $"{Environment.ProcessId}.{Interlocked.Increment(ref _instances)}";
+    private FileStream? _liveMark;
     private readonly ManualResetEventSlim _stopping = new();
     private string _key = "";
     private string _topic = "";
@@ -60,6 +65,31 @@ public sealed class VerifiableSourceTask : SourceTask
     /// <summary>How many instances of task <paramref name="task"/> of <paramref name="connector"/> run now, in every in-process node.</summary>
     public static int LiveInstances(string connector, int task) => LiveTasks.GetValueOrDefault(connector + "/" + task);
 
+    /// <summary>
+    /// How many instances of task <paramref name="task"/> of <paramref name="connector"/> run now, in any process, by
+    /// their marks in <paramref name="liveDir"/>: a running instance holds its mark locked, and the lock ends with its
+    /// process, so a SIGKILLed instance's mark (left behind) does not count.
+    /// </summary>
+    public static int LiveInstancesIn(string liveDir, string connector, int task) =>
+        Directory.GetFiles(liveDir, $"{connector}-{task}-*.live").Count(IsLocked);
+
+    private static bool IsLocked(string mark)
+    {
+        try
+        {
+            using var probe = new FileStream(mark, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return false;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>How many times any task of <paramref name="connector"/> was started, in every in-process node.</summary>
     public static int StartCount(string connector) =>
         Starts.Where(kv => kv.Key.StartsWith(connector + "/", StringComparison.Ordinal)).Sum(kv => kv.Value);
@@ -75,6 +105,12 @@ public sealed class VerifiableSourceTask : SourceTask
         _partition = new Dictionary<string, object?> { ["task"] = _index };
         var offset = Context.OffsetStorageReader.Offset(_partition);
         _next = offset?["seq"] is long seq ? seq + 1 : 0;
+        if (props.GetValueOrDefault("live.dir") is { Length: > 0 } dir)
+        {
+            // FileShare.None takes an exclusive lock on Unix, which another process's open sees until this process ends.
+            _liveMark = new FileStream(Path.Combine(dir, $"{props["name"]}-{_index}-{_writer}.live"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+
         Starts.AddOrUpdate(_key, 1, (_, n) => n + 1);
         var live = LiveTasks.AddOrUpdate(_key, 1, (_, n) => n + 1);
         MaxLiveTasks.AddOrUpdate(_key, live, (_, n) => Math.Max(n, live));
@@ -91,7 +127,7 @@ public sealed class VerifiableSourceTask : SourceTask
         for (var i = 0; i < _batch; i++, _next++)
         {
             batch.Add(new SourceRecord(_partition, new Dictionary<string, object?> { ["seq"] = _next }, _topic, _kafkaPartition,
-                Schema.StringSchema, $"{_index}:{_next}", Schema.StringSchema, $"{_index}:{_next}"));
+                Schema.StringSchema, $"{_index}:{_next}@{_writer}", Schema.StringSchema, $"{_index}:{_next}"));
         }
 
         return batch;
@@ -102,6 +138,7 @@ public sealed class VerifiableSourceTask : SourceTask
         if (!_stopping.IsSet)
         {
             _stopping.Set();
+            _liveMark?.Dispose();
             LiveTasks.AddOrUpdate(_key, 0, (_, n) => n - 1);
         }
     }
