@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Worker;
@@ -33,7 +34,11 @@ public sealed class ClusterTlsProcessTests(KafkaFixture kafka, ITestOutputHelper
 
         // A worker with no cluster.ssl.* speaks plain TCP to the TLS port; one with a certificate of another CA speaks
         // TLS, but neither side accepts the other's certificate.
-        var plain = await cluster.StartOutsiderAsync("no-certificate", new Dictionary<string, string>());
+        // The first is given a TLS node as its seed (seeds win over discovery); a third, without seeds, finds the TLS
+        // workers through Kafka and does not even try.
+        var tlsNode = cluster.Nodes.Values.First().Lines.Select(l => Regex.Match(l, @"cluster address akka\.ssl\.tcp://actorconnect@([0-9.]+:\d+)")).First(m => m.Success);
+        var plain = await cluster.StartOutsiderAsync("no-certificate", new Dictionary<string, string> { ["cluster.seed.nodes"] = tlsNode.Groups[1].Value });
+        var plainFinding = await cluster.StartOutsiderAsync("no-certificate-no-seeds", new Dictionary<string, string>());
         var foreign = await cluster.StartOutsiderAsync("other-ca", otherCa.NodeProperties(otherCa.IssuePkcs12("intruder", Password), Password));
         await foreign.WaitForOutputAsync(l => l.Contains("Refused to connect to cluster node 127.0.0.1:", StringComparison.Ordinal)
                                               && l.Contains("its certificate (CN=node", StringComparison.Ordinal)
@@ -59,8 +64,11 @@ public sealed class ClusterTlsProcessTests(KafkaFixture kafka, ITestOutputHelper
         // The node without a certificate keeps trying, and says why it may not be let in.
         await plain.WaitForOutputAsync(l => l.Contains("This node has not joined a cluster", StringComparison.Ordinal)
                                             && l.Contains("this node has no cluster.ssl.* and speaks plain TCP", StringComparison.Ordinal), ProcessCluster.Timeout);
-        Assert.All(cluster.Nodes.Values.Append(plain).Append(foreign), p => Assert.DoesNotContain(p.Lines, l => l.Contains("(4 Up)", StringComparison.Ordinal)));
-        Assert.All(new[] { plain, foreign }, p => Assert.DoesNotContain(p.Lines, l => l.Contains(" Up)", StringComparison.Ordinal)));
-        Assert.All(new[] { plain, foreign }, p => Assert.DoesNotContain(p.Lines, l => l.Contains("Task ", StringComparison.Ordinal) && l.Contains(" started", StringComparison.Ordinal)));
+        await plainFinding.WaitForOutputAsync(l => l.Contains("This worker runs nothing: the live workers of group.id", StringComparison.Ordinal)
+                                                   && l.Contains("use mutual TLS (cluster.ssl.* set), and this worker has no cluster.ssl.* and speaks plain TCP", StringComparison.Ordinal),
+            ProcessCluster.Timeout);
+        Assert.All(cluster.Nodes.Values.Append(plain).Append(foreign).Append(plainFinding), p => Assert.DoesNotContain(p.Lines, l => l.Contains("(4 Up)", StringComparison.Ordinal)));
+        Assert.All(new[] { plain, foreign, plainFinding }, p => Assert.DoesNotContain(p.Lines, l => l.Contains(" Up)", StringComparison.Ordinal)));
+        Assert.All(new[] { plain, foreign, plainFinding }, p => Assert.DoesNotContain(p.Lines, l => l.Contains("Task ", StringComparison.Ordinal) && l.Contains(" started", StringComparison.Ordinal)));
     }
 }

@@ -228,6 +228,16 @@ internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
         if (BestCluster(live) is { } best)
         {
             var seeds = best.Members.Select(a => Address.Parse(a.Address)).ToList();
+            if (seeds.All(a => a.Protocol != _cluster.SelfAddress.Protocol))
+            {
+                // Joining them cannot work (Akka has no transport for their protocol), and forming a cluster beside them
+                // would make a second one: this worker waits, running nothing, until the settings agree.
+                Stand($"the live workers of group.id {_group} at {string.Join(", ", seeds)} {Speaks(seeds[0].Protocol, plural: true)}, and this worker " +
+                    $"{Speaks(_cluster.SelfAddress.Protocol, plural: false)}: every worker of a cluster needs the same cluster.ssl.* settings (all with mutual TLS and certificates " +
+                    "of one CA, or none)", starting: true, routine: false);
+                return;
+            }
+
             _log.Info("Discovery: joining the cluster of {0} live worker(s) at {1}", seeds.Count, string.Join(", ", seeds));
             _joining = best.Id;
             MoveTo(Phase.Joining);
@@ -432,6 +442,10 @@ internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
 
     private static bool IsMember(WorkerAnnouncement a, HashSet<UniqueAddress> members) =>
         members.Any(m => m.Uid == a.Uid && m.Address.ToString() == a.Address);
+
+    private static string Speaks(string protocol, bool plural) => protocol.Contains("ssl", StringComparison.Ordinal)
+        ? (plural ? "use" : "uses") + " mutual TLS (cluster.ssl.* set)"
+        : (plural ? "have no cluster.ssl.* and speak" : "has no cluster.ssl.* and speaks") + " plain TCP";
 
     private string SeedText() => _seeds.Count > 0 ? $" (seed nodes {string.Join(", ", _seeds)})" : string.Empty;
 
