@@ -78,7 +78,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     public string Name { get; }
 
     /// <summary>The supervisor's lifecycle: what it is doing with its connector and tasks (the diagram above).</summary>
-    internal enum Phase
+    public enum Phase
     {
         /// <summary>The connector runs (its target STARTED or PAUSED) and its tasks follow.</summary>
         Running,
@@ -100,7 +100,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     }
 
     /// <summary>The legal moves, and the messages only some states accept (the others are accepted in every state).</summary>
-    internal static LifecycleRules<Phase> Rules { get; } = new LifecycleRules<Phase>()
+    public static LifecycleRules<Phase> Rules { get; } = new LifecycleRules<Phase>()
         .Allow(Phase.Stopped, Phase.Running, Phase.Failed, Phase.ShuttingDown)
         .Allow(Phase.Running, Phase.Failed, Phase.Reconfiguring, Phase.Stopping, Phase.ShuttingDown)
         .Allow(Phase.Failed, Phase.Running, Phase.Stopping, Phase.ShuttingDown)

@@ -67,7 +67,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
     }
 
     /// <summary>The supervisor's lifecycle: what it is doing with its task (the diagram above).</summary>
-    internal enum Phase
+    public enum Phase
     {
         /// <summary>The task actor runs (or is starting).</summary>
         Running,
@@ -89,7 +89,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
     }
 
     /// <summary>The legal moves, and the messages only some states accept (the others are accepted in every state).</summary>
-    internal static LifecycleRules<Phase> Rules { get; } = new LifecycleRules<Phase>()
+    public static LifecycleRules<Phase> Rules { get; } = new LifecycleRules<Phase>()
         .Allow(Phase.Running, Phase.Replacing, Phase.BackingOff, Phase.Down, Phase.Stopping)
         .Allow(Phase.Replacing, Phase.Running, Phase.Stopping)
         .Allow(Phase.BackingOff, Phase.Running, Phase.Stopped)
