@@ -17,7 +17,7 @@ internal sealed partial class ConnectorEntity
 {
     private void OnStatusChanged(StatusChanged m)
     {
-        if (_deleted || m.Status.Name != _name)
+        if (LeavingForGood || m.Status.Name != _name)
         {
             return;
         }
@@ -41,7 +41,7 @@ internal sealed partial class ConnectorEntity
     /// </summary>
     private void OnTaskConfigsGenerated(ConnectorProtocol.TaskConfigsGenerated m)
     {
-        if (_deleted || !Equals(Sender, Supervisor))
+        if (LeavingForGood || !Equals(Sender, Supervisor))
         {
             return;
         }

@@ -1,6 +1,7 @@
 using ActorConnect.Cluster.Storage;
 using ActorConnect.Runtime.Connectors;
 using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.States;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Worker;
@@ -19,11 +20,14 @@ namespace ActorConnect.Cluster.Sharding;
 /// there and has the task entities follow them, and writes the connector's status under a generation newer than any
 /// earlier instance's, so a late write from a node that lost the connector cannot hide the current status.
 /// <code>
-///   (start) --Loaded--> Ready --Refresh--> Busy --Loaded: same | target changed | config changed--> Ready
-///   Busy --Loaded: deleted--> supervisor stops, statuses deleted --> passivated
-///   any --Stop (hand-off)--> supervisor stops (offsets flushed) --> stopped
+///   (start) Loading --started | same | config unloadable (FAILED)--> Ready --Refresh--> Loading
+///   Loading --config changed: supervisor stops--> Applying --stopped, new one started--> Ready
+///   Loading --target changed: supervisor applies it--> Applying --applied, task entities refreshed--> Ready
+///   Loading --deleted: supervisor stops--> Leaving --task entities gone, statuses deleted--> Passivating
+///   any --Stop (hand-off)--> HandingOff --supervisor stopped (offsets flushed)--> (entity stops)
 /// </code>
-/// External requests that arrive while Busy wait in the stash, so changes apply one at a time in arrival order.
+/// External requests that arrive while Loading, Applying or Leaving wait in the stash, so changes apply one at a time
+/// in arrival order. The phases are <see cref="EntityPhase"/>, moved only along <see cref="Rules"/>.
 /// </summary>
 internal sealed partial class ConnectorEntity : FollowingEntity
 {
@@ -34,9 +38,9 @@ internal sealed partial class ConnectorEntity : FollowingEntity
     private Loaded? _pendingSpawn;
     private long _generation;
     private int _incarnation;
-    private bool _deleted;
 
     public ConnectorEntity(string name, ClusterServices cluster)
+        : base(Rules)
     {
         _name = name;
         _cluster = cluster;
@@ -54,9 +58,8 @@ internal sealed partial class ConnectorEntity : FollowingEntity
         Receive<EnsureRunning>(_ =>
         {
             // A supervisor that crashed left the entity without one: the reconciler's next look starts it again.
-            if (!Busy && Supervisor is null && _running is null && !_deleted && !HandingOff)
+            if (!Busy && Supervisor is null && _running is null && !LeavingForGood && !HandingOff)
             {
-                Busy = true;
                 Load();
             }
         });
@@ -75,6 +78,8 @@ internal sealed partial class ConnectorEntity : FollowingEntity
         });
         Receive<Restart>(m => WhenReady(() => WithSupervisor(s => OnRestart(s, m))));
         Receive<WorkerProtocol.RestartStarted>(_ => { });
+        // The task supervisors' answers to the restarts the entity asked for: the requester already has the plan.
+        Receive<Akka.Actor.Status>(_ => { });
         Receive<TaskEntityProtocol.Applied>(_ => { });
         Receive<GetActiveTopics>(_ => Sender.Tell(new WorkerProtocol.ActiveTopics(_name, _activeTopics.ToList())));
         Receive<ResetActiveTopics>(_ =>
@@ -96,6 +101,16 @@ internal sealed partial class ConnectorEntity : FollowingEntity
         Receive<Terminated>(OnTerminated);
     }
 
+    /// <summary>
+    /// The moves every entity makes; a load's result only while loading, a target's and the task entities' answers only
+    /// while that change applies, the statuses' deletion only while leaving.
+    /// </summary>
+    internal static LifecycleRules<EntityPhase> Rules { get; } = CommonRules()
+        .Accept<Loaded>(EntityPhase.Loading, EntityPhase.HandingOff)
+        .Accept<TargetApplied>(EntityPhase.Applying, EntityPhase.HandingOff)
+        .Accept<TasksRefreshed>(EntityPhase.Applying, EntityPhase.Leaving, EntityPhase.HandingOff)
+        .Accept<StatusesDeleted>(EntityPhase.Leaving);
+
     public static Props Props(string name, ClusterServices cluster) => Akka.Actor.Props.Create(() => new ConnectorEntity(name, cluster));
 
     // A supervisor that crashes is stopped, not restarted with half-known state; the next Refresh starts it again.
@@ -116,13 +131,11 @@ internal sealed partial class ConnectorEntity : FollowingEntity
 
     protected override string Describe => $"Connector {_name}";
 
-    protected override bool StillApplying => _pendingSpawn is not null || _deleted;
-
     protected override object StopSupervisor => ConnectorProtocol.Shutdown.Instance;
 
     protected override object HandOffStop => Stop.Instance;
 
-    protected override object Applied() => new Applied(_name, _deleted ? null : _running?.TargetState);
+    protected override object Applied() => new Applied(_name, LeavingForGood ? null : _running?.TargetState);
 
     /// <summary>Reads the connector from the config topic (and the other topics to their ends) and validates it.</summary>
     protected override async Task<object> ReadAsync()
@@ -176,7 +189,7 @@ internal sealed partial class ConnectorEntity : FollowingEntity
 
         if (m.Stored is null)
         {
-            _deleted = true;
+            MoveTo(EntityPhase.Leaving);
             Log.Info("Connector {0} is deleted: stopping it", _name);
             if (Supervisor is { } s)
             {
@@ -212,11 +225,13 @@ internal sealed partial class ConnectorEntity : FollowingEntity
         {
             Log.Info("Connector {0} reconfigured: its tasks restart with the new config", _name);
             _pendingSpawn = m;
+            MoveTo(EntityPhase.Applying);
             Supervisor.Tell(ConnectorProtocol.Shutdown.Instance);
         }
         else if (_running.TargetState != m.Stored.TargetState)
         {
             _running = m.Stored;
+            MoveTo(EntityPhase.Applying);
             var timeout = _cluster.Tasks.Worker.TaskShutdownTimeout + _cluster.Settings.EntityAskTimeout;
             Supervisor.Ask<ConnectorProtocol.TargetStateApplied>(new ConnectorProtocol.SetTargetState(m.Stored.TargetState), timeout)
                 .PipeTo(Self, success: a => new TargetApplied(a.State), failure: _ => new TargetApplied(m.Stored.TargetState));
@@ -258,7 +273,7 @@ internal sealed partial class ConnectorEntity : FollowingEntity
         {
             Context.Stop(Self);
         }
-        else if (_deleted)
+        else if (Phase == EntityPhase.Leaving)
         {
             // The task entities find the connector gone, stop their tasks and delete their statuses; then the rest goes.
             RefreshTasks(AfterTasks.DeleteStatuses);
@@ -289,22 +304,22 @@ internal sealed partial class ConnectorEntity : FollowingEntity
         }
     }
 
-    private sealed record TargetApplied(TargetState State);
+    internal sealed record TargetApplied(TargetState State);
 
-    private enum AfterTasks
+    internal enum AfterTasks
     {
         Done,
         DeleteStatuses,
     }
 
-    private sealed record TasksRefreshed(AfterTasks? Then);
+    internal sealed record TasksRefreshed(AfterTasks? Then);
 
     private sealed record TaskConfigsWritten
     {
         public static readonly TaskConfigsWritten Instance = new();
     }
 
-    private sealed record StatusesDeleted
+    internal sealed record StatusesDeleted
     {
         public static readonly StatusesDeleted Instance = new();
     }

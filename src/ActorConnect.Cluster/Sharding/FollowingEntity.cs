@@ -1,3 +1,4 @@
+using ActorConnect.Runtime.States;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
@@ -9,15 +10,28 @@ namespace ActorConnect.Cluster.Sharding;
 /// topics off the mailbox (retrying while Kafka cannot be read) and applies what it finds; requests that arrive while a
 /// change is being applied wait in the stash, so changes apply in arrival order. The entity's work runs in one child
 /// supervisor: on hand-off it is stopped (offsets flushed) before the entity stops; when the work is gone for good the
-/// entity answers what is left and passivates.
+/// entity answers what is left and passivates. The entity's state is an <see cref="EntityPhase"/> moved only along the
+/// rules (<see cref="CommonRules"/> and what each entity adds): an illegal move or message is logged and refused.
+/// <code>
+///   (start) Loading --applied--> Ready --Refresh, EnsureRunning--> Loading
+///   Loading --a change that outlives the load (supervisor restarting, target applying)--> Applying --done--> Ready
+///   Ready --Restart and other requests--> Applying --answered--> Ready
+///   Loading --not to run for good--> Leaving --work stopped, statuses deleted--> Passivating
+///   any --Stop (hand-off, or passivation's)--> HandingOff --work stopped (offsets flushed)--> (entity stops)
+/// </code>
 /// </summary>
 internal abstract class FollowingEntity : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
     private static readonly TimeSpan LoadRetry = TimeSpan.FromSeconds(1);
     private readonly List<IActorRef> _waiters = new();
+    private readonly Lifecycle<EntityPhase> _life;
+    private EntityPhase _handOffFrom;
+    private bool _busyHandingOff;
 
-    protected FollowingEntity()
+    /// <summary>An entity whose moves and messages follow <paramref name="rules"/> (<see cref="CommonRules"/> and its own).</summary>
+    protected FollowingEntity(LifecycleRules<EntityPhase> rules)
     {
+        _life = new Lifecycle<EntityPhase>(rules, EntityPhase.Loading, Log, () => Describe);
         Receive<LoadFailed>(m =>
         {
             Log.Warning("{0}: reading the config topic failed ({1}); retrying", Describe, m.Cause.Message);
@@ -35,20 +49,24 @@ internal abstract class FollowingEntity : ReceiveActor, IWithUnboundedStash, IWi
     /// <summary>The child that runs the work (a connector or a task supervisor), when running.</summary>
     protected IActorRef? Supervisor { get; set; }
 
+    /// <summary>What the entity is doing now.</summary>
+    protected EntityPhase Phase => _life.State;
+
     /// <summary>True while a change is being applied: new requests wait in the stash.</summary>
-    protected bool Busy { get; set; } = true;
+    protected bool Busy => _life.Is(EntityPhase.Loading, EntityPhase.Applying, EntityPhase.Leaving) || (HandingOff && _busyHandingOff);
 
     /// <summary>True once sharding moves the entity away (hand-off or passivation).</summary>
-    protected bool HandingOff { get; private set; }
+    protected bool HandingOff => _life.Is(EntityPhase.HandingOff);
 
     /// <summary>True once the work is gone for good and the entity is passivating.</summary>
-    protected bool Gone { get; private set; }
+    protected bool Gone => _life.Is(EntityPhase.Passivating);
+
+    /// <summary>True once the work is gone for good (also when sharding stops the entity after that).</summary>
+    protected bool LeavingForGood =>
+        _life.Is(EntityPhase.Leaving, EntityPhase.Passivating) || (HandingOff && _handOffFrom is EntityPhase.Leaving or EntityPhase.Passivating);
 
     /// <summary>"Connector x" or "Task x-0", for log lines.</summary>
     protected abstract string Describe { get; }
-
-    /// <summary>True while a change started by an action still goes on after the action returned.</summary>
-    protected abstract bool StillApplying { get; }
 
     /// <summary>What tells the supervisor to stop its work cleanly.</summary>
     protected abstract object StopSupervisor { get; }
@@ -62,8 +80,37 @@ internal abstract class FollowingEntity : ReceiveActor, IWithUnboundedStash, IWi
     /// <summary>The reply to a refresh, for the state now applied.</summary>
     protected abstract object Applied();
 
-    protected void Load() =>
+    /// <summary>
+    /// The moves every following entity makes, and the messages of the loading it shares; each entity adds its own
+    /// internal messages (its Loaded, its status deletion).
+    /// </summary>
+    internal static LifecycleRules<EntityPhase> CommonRules() => new LifecycleRules<EntityPhase>()
+        .Allow(EntityPhase.Loading, EntityPhase.Ready, EntityPhase.Applying, EntityPhase.Leaving, EntityPhase.HandingOff)
+        .Allow(EntityPhase.Ready, EntityPhase.Loading, EntityPhase.Applying, EntityPhase.HandingOff)
+        .Allow(EntityPhase.Applying, EntityPhase.Loading, EntityPhase.Ready, EntityPhase.HandingOff)
+        .Allow(EntityPhase.Leaving, EntityPhase.Passivating, EntityPhase.HandingOff)
+        .Allow(EntityPhase.Passivating, EntityPhase.HandingOff)
+        // A load in flight (or its retry) only while loading, or when a hand-off began during it.
+        .Accept<LoadFailed>(EntityPhase.Loading, EntityPhase.HandingOff)
+        .Accept<RetryLoad>(EntityPhase.Loading, EntityPhase.HandingOff);
+
+    protected override void Unhandled(object message) => _life.NotUnderstood(message);
+
+    /// <summary>Moves the entity to <paramref name="next"/> along its rules (an illegal move is logged and refused).</summary>
+    protected void MoveTo(EntityPhase next) => _life.MoveTo(next);
+
+    protected override bool AroundReceive(Receive receive, object message) => !_life.Admits(message) || base.AroundReceive(receive, message);
+
+    /// <summary>Reads the topics for the entity (off the mailbox); a hand-off under way stays one.</summary>
+    protected void Load()
+    {
+        if (!HandingOff)
+        {
+            _life.MoveTo(EntityPhase.Loading);
+        }
+
         Task.Run(ReadAsync).PipeTo(Self, failure: e => new LoadFailed(e is AggregateException { InnerException: { } inner } ? inner : e));
+    }
 
     /// <summary>Runs <paramref name="action"/> now, or later (stashed) while a change is being applied.</summary>
     protected void WhenReady(Action action)
@@ -74,12 +121,24 @@ internal abstract class FollowingEntity : ReceiveActor, IWithUnboundedStash, IWi
             return;
         }
 
-        Busy = true;
-        action();
-        if (_waiters.Count == 0 && !StillApplying)
+        if (HandingOff)
         {
-            // Requests answered at once leave the entity free; only a refresh keeps it busy until applied.
-            Busy = false;
+            _busyHandingOff = true;
+        }
+        else if (!Gone)
+        {
+            _life.MoveTo(EntityPhase.Applying);
+        }
+
+        action();
+        // Requests answered at once leave the entity free; only a refresh keeps it busy (loading) until applied.
+        if (HandingOff)
+        {
+            _busyHandingOff = _waiters.Count > 0;
+        }
+        else if (_life.Is(EntityPhase.Applying))
+        {
+            _life.MoveTo(EntityPhase.Ready);
         }
     }
 
@@ -94,7 +153,15 @@ internal abstract class FollowingEntity : ReceiveActor, IWithUnboundedStash, IWi
     protected void Done()
     {
         ReplyWaiters();
-        Busy = false;
+        if (HandingOff)
+        {
+            _busyHandingOff = false;
+        }
+        else
+        {
+            _life.MoveTo(EntityPhase.Ready);
+        }
+
         Stash.UnstashAll();
     }
 
@@ -112,8 +179,7 @@ internal abstract class FollowingEntity : ReceiveActor, IWithUnboundedStash, IWi
     /// <summary>The work is gone for good: requests still waiting are answered (they find it gone), then the entity passivates.</summary>
     protected void Passivate()
     {
-        Gone = true;
-        Busy = false;
+        _life.MoveTo(EntityPhase.Passivating);
         ReplyWaiters();
         Stash.UnstashAll();
         Context.Parent.Tell(new Passivate(HandOffStop));
@@ -127,7 +193,9 @@ internal abstract class FollowingEntity : ReceiveActor, IWithUnboundedStash, IWi
             return;
         }
 
-        HandingOff = true;
+        _handOffFrom = _life.State;
+        _busyHandingOff = Busy;
+        _life.MoveTo(EntityPhase.HandingOff);
         if (Supervisor is { } s)
         {
             Log.Info("{0} leaves this node: stopping it", Describe);
@@ -139,9 +207,9 @@ internal abstract class FollowingEntity : ReceiveActor, IWithUnboundedStash, IWi
         }
     }
 
-    private sealed record LoadFailed(Exception Cause);
+    internal sealed record LoadFailed(Exception Cause);
 
-    private sealed record RetryLoad : IDeadLetterSuppression
+    internal sealed record RetryLoad : IDeadLetterSuppression
     {
         public static readonly RetryLoad Instance = new();
     }

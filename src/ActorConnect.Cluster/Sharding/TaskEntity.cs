@@ -2,6 +2,7 @@ using ActorConnect.Cluster.Storage;
 using ActorConnect.Runtime.Connectors;
 using ActorConnect.Runtime.Errors;
 using ActorConnect.Runtime.Plugins;
+using ActorConnect.Runtime.States;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Tasks;
@@ -20,11 +21,13 @@ namespace ActorConnect.Cluster.Sharding;
 /// (<c>task-{connector}-{n}</c>, the connector's config and target state), and writes the task's status under a
 /// generation newer than any earlier instance's.
 /// <code>
-///   (start) --Loaded: to run--> Running --Refresh--> Busy --Loaded: same | paused/resumed | config changed--> Running
-///   Busy --Loaded: not to run (deleted, STOPPED, fewer tasks)--> task stops, status deleted --> passivated
-///   any --Stop (hand-off)--> task stops (offsets flushed) --> stopped
+///   (start) Loading --to run: task starts | same | paused/resumed--> Ready --Refresh--> Loading
+///   Loading --config changed: task stops--> Applying --task stopped, new one started--> Ready
+///   Loading --not to run (deleted, STOPPED, fewer tasks): task stops--> Leaving --status deleted--> Passivating
+///   any --Stop (hand-off)--> HandingOff --task stopped (offsets flushed)--> (entity stops)
 /// </code>
-/// Requests that arrive while Busy wait in the stash, so changes apply one at a time in arrival order.
+/// Requests that arrive while Loading, Applying or Leaving wait in the stash, so changes apply one at a time in arrival
+/// order. The phases are <see cref="EntityPhase"/>, moved only along <see cref="Rules"/>.
 /// </summary>
 internal sealed class TaskEntity : FollowingEntity
 {
@@ -34,9 +37,9 @@ internal sealed class TaskEntity : FollowingEntity
     private Loaded? _pendingSpawn;
     private long _generation;
     private int _incarnation;
-    private bool _leaving;
 
     public TaskEntity(ConnectorTaskId id, ClusterServices cluster)
+        : base(Rules)
     {
         _id = id;
         _cluster = cluster;
@@ -48,9 +51,8 @@ internal sealed class TaskEntity : FollowingEntity
         Receive<Refresh>(_ => WhenReady(() => RefreshFor(Sender)));
         Receive<EnsureRunning>(_ =>
         {
-            if (!Busy && Supervisor is null && !_leaving && !HandingOff && !NodeLeaving)
+            if (!Busy && Supervisor is null && !LeavingForGood && !HandingOff && !NodeLeaving)
             {
-                Busy = true;
                 Load();
             }
         });
@@ -63,6 +65,11 @@ internal sealed class TaskEntity : FollowingEntity
         Receive<Stop>(_ => HandOff());
         Receive<Terminated>(OnTerminated);
     }
+
+    /// <summary>The moves every entity makes; a load's result only while loading, a status deletion only while leaving.</summary>
+    internal static LifecycleRules<EntityPhase> Rules { get; } = CommonRules()
+        .Accept<Loaded>(EntityPhase.Loading, EntityPhase.HandingOff)
+        .Accept<StatusDeleted>(EntityPhase.Leaving);
 
     public static Props Props(string entityId, ClusterServices cluster) =>
         Akka.Actor.Props.Create(() => new TaskEntity(ParseEntityId(entityId), cluster));
@@ -85,13 +92,11 @@ internal sealed class TaskEntity : FollowingEntity
 
     protected override string Describe => $"Task {_id}";
 
-    protected override bool StillApplying => _pendingSpawn is not null || _leaving;
-
     protected override object StopSupervisor => TaskSupervisorProtocol.Stop.Instance;
 
     protected override object HandOffStop => Stop.Instance;
 
-    protected override object Applied() => new Applied(_id.Connector, _id.Task, Supervisor is not null && !_leaving);
+    protected override object Applied() => new Applied(_id.Connector, _id.Task, Supervisor is not null && !LeavingForGood);
 
     /// <summary>Reads the task's configs from the config topic (the status topic for the generation, the offsets topic to its end).</summary>
     protected override async Task<object> ReadAsync()
@@ -155,6 +160,7 @@ internal sealed class TaskEntity : FollowingEntity
         {
             Log.Info("Task {0} reconfigured: it restarts with the new config", _id);
             _pendingSpawn = m;
+            MoveTo(EntityPhase.Applying);
             Supervisor.Tell(TaskSupervisorProtocol.Stop.Instance);
         }
         else
@@ -172,7 +178,7 @@ internal sealed class TaskEntity : FollowingEntity
     /// <summary>The task is no longer to run here or anywhere: stop it, then forget its status and passivate.</summary>
     private void Leave()
     {
-        _leaving = true;
+        MoveTo(EntityPhase.Leaving);
         if (Supervisor is { } s)
         {
             Log.Info("Task {0} is no longer part of its connector: stopping it", _id);
@@ -223,7 +229,7 @@ internal sealed class TaskEntity : FollowingEntity
 
     private void OnStatusChanged(TaskSupervisorProtocol.StatusChanged m)
     {
-        if (_leaving || !Equals(Sender, Supervisor))
+        if (LeavingForGood || !Equals(Sender, Supervisor))
         {
             // A task leaving for good writes nothing more: its status is about to be deleted.
             return;
@@ -247,7 +253,7 @@ internal sealed class TaskEntity : FollowingEntity
         {
             Context.Stop(Self);
         }
-        else if (_leaving)
+        else if (Phase == EntityPhase.Leaving)
         {
             DeleteStatus();
         }
@@ -270,9 +276,9 @@ internal sealed class TaskEntity : FollowingEntity
     }
 
     /// <summary>What the config topic holds for the task; <c>Stored</c> is null when the task is not to run.</summary>
-    private sealed record Loaded(StoredConnector? Stored, IReadOnlyDictionary<string, string>? TaskConfig, ConnectorPlugin? Plugin, long Generation);
+    internal sealed record Loaded(StoredConnector? Stored, IReadOnlyDictionary<string, string>? TaskConfig, ConnectorPlugin? Plugin, long Generation);
 
-    private sealed record StatusDeleted
+    internal sealed record StatusDeleted
     {
         public static readonly StatusDeleted Instance = new();
     }

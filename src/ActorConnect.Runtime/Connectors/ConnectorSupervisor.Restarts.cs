@@ -43,7 +43,7 @@ public sealed partial class ConnectorSupervisor
     /// </summary>
     private void OnRestart(ConnectorProtocol.Restart m)
     {
-        if (_state == ConnectState.Stopped || StoppingAll)
+        if (_life.Is(Phase.Stopped) || StoppingAll)
         {
             Sender.Tell(new WorkerProtocol.RestartStarted(m.IncludeTasks || m.OnlyFailed ? BuildStatus() : null));
             return;
@@ -85,6 +85,7 @@ public sealed partial class ConnectorSupervisor
         try
         {
             _instance = ConnectorInstance.Start(_plugin, _services.Providers.Resolve(_config), Self);
+            _life.MoveTo(Phase.Running);
             _state = Paused ? ConnectState.Paused : ConnectState.Running;
             _trace = null;
             _log.Info("Connector {0} restarted", Name);

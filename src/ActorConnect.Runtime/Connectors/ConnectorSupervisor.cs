@@ -1,4 +1,5 @@
 using ActorConnect.Runtime.Plugins;
+using ActorConnect.Runtime.States;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Tasks;
 using ActorConnect.Runtime.Worker;
@@ -14,12 +15,17 @@ namespace ActorConnect.Runtime.Connectors;
 /// parent each new set of task configs (<see cref="ConnectorProtocol.TaskConfigsGenerated"/>). A failing task never
 /// touches another connector: each connector has its own supervisor and the worker only escalates nothing.
 /// <code>
-///   Starting --started--> Running/Paused --Reconfigure(changed)--> Reconfiguring --all tasks stopped--> Running
-///   Running/Paused --SetTargetState(Stopped)--> Stopping --all tasks stopped, connector.stop--> Stopped (no tasks)
-///   Stopped --SetTargetState(Started|Paused)--> Starting
+///   (start) --target STOPPED--> Stopped --SetTargetState(Started|Paused): connector starts--> Running (RUNNING or PAUSED)
+///   (start) --target Started|Paused: connector starts--> Running;  connector start throws --> Failed (no tasks)
+///   Running --Reconfigure(changed), Restart with new configs--> Reconfiguring --all tasks stopped, new ones started--> Running
+///   Running --RaiseError, or a restart or reconfiguration throws--> Failed --Restart: connector starts--> Running
+///   Running/Failed/Reconfiguring --SetTargetState(Stopped)--> Stopping --all tasks stopped, connector.stop--> Stopped
+///   Stopping --all stopped, target no longer STOPPED--> Stopped --connector starts--> Running
 ///   any --Shutdown--> ShuttingDown --all tasks stopped--> (connector.stop, actor stops)
-///   Starting --start throws--> Failed (no tasks) --Restart--> Starting
 /// </code>
+/// The lifecycle's state is what the supervisor is doing; the status it reports (<see cref="ConnectState"/>) stays
+/// what users see: a connector that raised an error while reconfiguring reports FAILED and comes back to Failed. The
+/// moves and the messages only some states accept are <see cref="Rules"/>: an illegal one is logged and refused.
 /// </summary>
 public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 {
@@ -29,6 +35,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     private readonly int _maxTasks;
     private readonly bool _localTasks;
     private readonly ILoggingAdapter _log;
+    private readonly Lifecycle<Phase> _life;
     private readonly Dictionary<int, LocalTask> _tasks = new();
     private readonly Dictionary<IActorRef, LocalTask> _byActor = new();
     private IReadOnlyList<IReadOnlyDictionary<string, string>> _taskConfigs = [];
@@ -36,7 +43,6 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     private ConnectState _state = ConnectState.Unassigned;
     private TargetState _target;
     private string? _trace;
-    private bool _shuttingDown;
     private List<IActorRef>? _stopWaiters;
     private IReadOnlyList<IReadOnlyDictionary<string, string>>? _pendingConfigs;
     private string? _lastStatus;
@@ -51,6 +57,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         _maxTasks = maxTasks;
         _target = target;
         _localTasks = localTasks;
+        _life = new Lifecycle<Phase>(Rules, Phase.Stopped, _log, () => $"Connector {name}");
 
         Receive<ConnectorProtocol.GetStatus>(_ => Sender.Tell(BuildStatus()));
         Receive<ConnectorProtocol.GetTaskStatus>(OnGetTaskStatus);
@@ -62,18 +69,53 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         Receive<ConnectorProtocol.RaiseError>(m => FailConnector(m.Error));
         Receive<ConnectorProtocol.SetTargetState>(OnSetTargetState);
         Receive<ConnectorProtocol.RestartTask>(OnRestartTask);
+        // A task supervisor's acknowledgement of a restart by hand: the requester already has its answer.
+        Receive<Akka.Actor.Status.Success>(_ => { });
         Receive<ConnectorProtocol.Restart>(OnRestart);
         Receive<ConnectorProtocol.Shutdown>(_ => BeginShutdown());
     }
 
     public string Name { get; }
 
+    /// <summary>The supervisor's lifecycle: what it is doing with its connector and tasks (the diagram above).</summary>
+    public enum Phase
+    {
+        /// <summary>The connector runs (its target STARTED or PAUSED) and its tasks follow.</summary>
+        Running,
+
+        /// <summary>The connector failed (its start threw, or it raised an error); tasks already running keep running.</summary>
+        Failed,
+
+        /// <summary>New task configs: the old tasks stop; the new ones start once all have.</summary>
+        Reconfiguring,
+
+        /// <summary>Target STOPPED: the tasks stop, then the connector.</summary>
+        Stopping,
+
+        /// <summary>Neither the connector nor any task runs (also the state a supervisor is born in).</summary>
+        Stopped,
+
+        /// <summary>Shutdown: the tasks stop, then the connector, then the supervisor.</summary>
+        ShuttingDown,
+    }
+
+    /// <summary>The legal moves, and the messages only some states accept (the others are accepted in every state).</summary>
+    public static LifecycleRules<Phase> Rules { get; } = new LifecycleRules<Phase>()
+        .Allow(Phase.Stopped, Phase.Running, Phase.Failed, Phase.ShuttingDown)
+        .Allow(Phase.Running, Phase.Failed, Phase.Reconfiguring, Phase.Stopping, Phase.ShuttingDown)
+        .Allow(Phase.Failed, Phase.Running, Phase.Stopping, Phase.ShuttingDown)
+        .Allow(Phase.Reconfiguring, Phase.Running, Phase.Failed, Phase.Stopping, Phase.ShuttingDown)
+        .Allow(Phase.Stopping, Phase.Stopped, Phase.ShuttingDown)
+        // A stopped connector has no instance to raise an error and no task whose supervisor could terminate.
+        .Accept<ConnectorProtocol.RaiseError>(Phase.Running, Phase.Failed, Phase.Reconfiguring, Phase.Stopping, Phase.ShuttingDown)
+        .Accept<Terminated>(Phase.Running, Phase.Failed, Phase.Reconfiguring, Phase.Stopping, Phase.ShuttingDown);
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     private bool Paused => _target == TargetState.Paused;
 
     /// <summary>True while every task is being stopped for a reason other than a failure: stopped tasks stay stopped.</summary>
-    private bool StoppingAll => _shuttingDown || _stopWaiters is not null || _pendingConfigs is not null;
+    private bool StoppingAll => _life.Is(Phase.ShuttingDown, Phase.Stopping, Phase.Reconfiguring);
 
     /// <summary>A supervisor that runs the connector and its tasks on this node (standalone mode).</summary>
     public static Props Props(string name, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, TaskServices services, int maxTasks, TargetState target = TargetState.Started) =>
@@ -93,7 +135,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     /// <summary>Every message may change the status; a listener hears each change once.</summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
-        var handled = base.AroundReceive(receive, message);
+        var handled = !_life.Admits(message) || base.AroundReceive(receive, message);
         if (_services.StatusListener is { } listener)
         {
             var status = BuildStatus();
@@ -107,6 +149,8 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 
         return handled;
     }
+
+    protected override void Unhandled(object message) => _life.NotUnderstood(message);
 
     private static string Render(ConnectorStatus s) =>
         $"{s.State}|{s.Trace}|" + string.Join(";", s.Tasks.Select(t => $"{t.Id}:{t.State}:{t.RestartCount}:{t.LastError}:{t.Trace?.Length}"));
@@ -135,6 +179,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         try
         {
             _instance = ConnectorInstance.Start(_plugin, _services.Providers.Resolve(_config), Self);
+            _life.MoveTo(Phase.Running);
             _state = Paused ? ConnectState.Paused : ConnectState.Running;
             _trace = null;
             _log.Info("Connector {0} started ({1})", Name, _plugin.Type.FullName);
@@ -234,7 +279,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 
     private void Reconfigure()
     {
-        if (_instance is null || _state is not (ConnectState.Running or ConnectState.Paused) || StoppingAll)
+        if (_instance is null || !_life.Is(Phase.Running))
         {
             return;
         }
@@ -263,6 +308,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         }
 
         _log.Info("Connector {0} reconfigures its tasks: {1} -> {2}", Name, _taskConfigs.Count, configs.Count);
+        _life.MoveTo(Phase.Reconfiguring);
         _pendingConfigs = configs;
         StopAllTasks();
         FinishIfAllStopped();
@@ -271,7 +317,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
     private void OnSetTargetState(ConnectorProtocol.SetTargetState m)
     {
         _target = m.State;
-        if (_shuttingDown)
+        if (_life.Is(Phase.ShuttingDown))
         {
             Sender.Tell(new ConnectorProtocol.TargetStateApplied(m.State));
             return;
@@ -283,11 +329,11 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_state == ConnectState.Stopped)
+        if (_life.Is(Phase.Stopped))
         {
             StartConnector();
         }
-        else if (_stopWaiters is null)
+        else if (!_life.Is(Phase.Stopping))
         {
             if (_state != ConnectState.Failed)
             {
@@ -306,16 +352,16 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 
     private void BeginStop(IActorRef requester)
     {
-        if (_state == ConnectState.Stopped && _stopWaiters is null)
+        if (_life.Is(Phase.Stopped))
         {
             requester.Tell(new ConnectorProtocol.TargetStateApplied(TargetState.Stopped));
             return;
         }
 
-        var first = _stopWaiters is null;
         (_stopWaiters ??= new List<IActorRef>()).Add(requester);
-        if (first)
+        if (!_life.Is(Phase.Stopping))
         {
+            _life.MoveTo(Phase.Stopping);
             Timers.CancelAll();
             _pendingConfigs = null;
             StopAllTasks();
@@ -325,7 +371,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 
     private void BeginShutdown()
     {
-        _shuttingDown = true;
+        _life.MoveTo(Phase.ShuttingDown);
         Timers.CancelAll();
         StopAllTasks();
         FinishIfAllStopped();
@@ -346,7 +392,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_shuttingDown)
+        if (_life.Is(Phase.ShuttingDown))
         {
             StopConnectorInstance();
             // A stop asked for before the shutdown (a stop racing a delete or a new config) is done too: its
@@ -356,11 +402,12 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_stopWaiters is not null)
+        if (_life.Is(Phase.Stopping))
         {
             StopConnectorInstance();
             _tasks.Clear();
             PublishTaskConfigs([]);
+            _life.MoveTo(Phase.Stopped);
             _state = ConnectState.Stopped;
             _trace = null;
             _log.Info("Connector {0} stopped: its tasks are shut down until it is resumed", Name);
@@ -374,9 +421,11 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_pendingConfigs is { } configs)
+        if (_life.Is(Phase.Reconfiguring) && _pendingConfigs is { } configs)
         {
             _pendingConfigs = null;
+            // A connector that raised an error while its tasks stopped still reports FAILED, and stays Failed.
+            _life.MoveTo(_state == ConnectState.Failed ? Phase.Failed : Phase.Running);
             StartTasks(configs);
         }
     }
@@ -393,6 +442,12 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 
     private void FailConnector(Exception e)
     {
+        if (_life.Is(Phase.Running, Phase.Stopped))
+        {
+            // Stopping, reconfiguring or shutting down goes on: the connector reports FAILED meanwhile.
+            _life.MoveTo(Phase.Failed);
+        }
+
         _state = ConnectState.Failed;
         _trace = FailureTrace.Render(e, _services.Providers.Secrets);
         _log.Error(e, "Connector {0} failed: {1}", Name, FailureTrace.RootCause(e).Message);

@@ -35,9 +35,6 @@ internal sealed class TaskSlot(ConnectorTaskId id, IReadOnlyDictionary<string, s
 
     public Exception? PendingFailure { get; set; }
 
-    /// <summary>Set when restarted by hand: spawn again once the old actor has terminated.</summary>
-    public bool RestartRequested { get; set; }
-
     /// <summary>Records a failure and returns how many fell within the window.</summary>
     public int RecordFailure(DateTimeOffset now, TimeSpan window)
     {

@@ -1,4 +1,5 @@
 using ActorConnect.Runtime.Plugins;
+using ActorConnect.Runtime.States;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Tasks;
 using Akka.Actor;
@@ -13,11 +14,14 @@ namespace ActorConnect.Runtime.Connectors;
 /// until restarted by hand. Its parent hears every status change. The same supervisor serves a connector's local tasks
 /// (standalone) and a task placed by cluster sharding (distributed), so a task fails and restarts alike in both.
 /// <code>
-///   Running --task fails--> Restarting --backoff--> Running
-///   Restarting --too many failures in the window--> Failed --Restart--> Running
-///   any --Stop--> task stopped (offsets flushed) --> supervisor stopped
+///   Running --task fails--> BackingOff --backoff--> Running
+///   Running --task fails too often in the window (FAILED), or ends by itself--> Down --Restart--> Running
+///   Running --Restart--> Replacing --old task stopped--> Running        BackingOff --Restart--> Running
+///   Running/Replacing --Stop--> Stopping --task stopped (offsets flushed)--> Stopped (supervisor stops)
+///   BackingOff/Down --Stop--> Stopped
 /// </code>
-/// A new incarnation of the task starts only once the previous one has stopped: never two copies at once.
+/// The moves and the messages each state accepts are <see cref="Rules"/>: an illegal one is logged as an error and
+/// refused. A new incarnation of the task starts only once the previous one has stopped: never two copies at once.
 /// </summary>
 public sealed class TaskSupervisor : ReceiveActor, IWithTimers
 {
@@ -27,8 +31,8 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
     private readonly Type _taskType;
     private readonly TaskServices _services;
     private readonly ILoggingAdapter _log;
+    private readonly Lifecycle<Phase> _life;
     private bool _paused;
-    private bool _stopping;
     private ConnectorTaskStatus? _reported;
 
     public TaskSupervisor(ConnectorTaskId id, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, ConnectorPlugin plugin, Type taskType, TaskServices services, bool paused)
@@ -40,6 +44,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
         _taskType = taskType;
         _services = services;
         _paused = paused;
+        _life = new Lifecycle<Phase>(Rules, Phase.Running, _log, () => $"Task {id}");
 
         Receive<TaskProtocol.StateChanged>(OnStateChanged);
         Receive<TaskProtocol.TopicUsed>(m => Context.Parent.Forward(m));
@@ -60,6 +65,40 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
         Receive<Clients.KafkaConnectivityChanged>(m => _slot.KafkaProblem = m.Problem);
         Receive<Stop>(_ => BeginStop());
     }
+
+    /// <summary>The supervisor's lifecycle: what it is doing with its task (the diagram above).</summary>
+    public enum Phase
+    {
+        /// <summary>The task actor runs (or is starting).</summary>
+        Running,
+
+        /// <summary>Restarted by hand: the old task stops; the new one starts once it has.</summary>
+        Replacing,
+
+        /// <summary>The task failed: a new one starts when the backoff ends.</summary>
+        BackingOff,
+
+        /// <summary>No task runs until restarted by hand: it failed too often (FAILED), or ended by itself.</summary>
+        Down,
+
+        /// <summary>Stop: the task stops (offsets flushed), then the supervisor.</summary>
+        Stopping,
+
+        /// <summary>The supervisor stops itself.</summary>
+        Stopped,
+    }
+
+    /// <summary>The legal moves, and the messages only some states accept (the others are accepted in every state).</summary>
+    public static LifecycleRules<Phase> Rules { get; } = new LifecycleRules<Phase>()
+        .Allow(Phase.Running, Phase.Replacing, Phase.BackingOff, Phase.Down, Phase.Stopping)
+        .Allow(Phase.Replacing, Phase.Running, Phase.Stopping)
+        .Allow(Phase.BackingOff, Phase.Running, Phase.Stopped)
+        .Allow(Phase.Down, Phase.Running, Phase.Stopped)
+        .Allow(Phase.Stopping, Phase.Stopped)
+        // Only a running task actor fails or terminates, and only a backoff's timer (cancelled when left) fires.
+        .Accept<TaskFailure>(Phase.Running, Phase.Replacing, Phase.Stopping)
+        .Accept<Terminated>(Phase.Running, Phase.Replacing, Phase.Stopping)
+        .Accept<RestartAfterBackoff>(Phase.BackingOff);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -89,7 +128,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
     /// <summary>Every message may change the status; the parent hears each change once.</summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
-        var handled = base.AroundReceive(receive, message);
+        var handled = !_life.Admits(message) || base.AroundReceive(receive, message);
         var status = Status;
         if (status != _reported)
         {
@@ -99,6 +138,8 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
 
         return handled;
     }
+
+    protected override void Unhandled(object message) => _life.NotUnderstood(message);
 
     protected override void PreStart()
     {
@@ -116,6 +157,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
 
     private void Spawn()
     {
+        _life.MoveTo(Phase.Running);
         _slot.Generation++;
         _slot.Handle = new TaskHandle();
         _slot.PendingFailure = null;
@@ -163,22 +205,23 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
         }
 
         _slot.Actor = null;
-        if (_stopping)
+        if (_life.Is(Phase.Stopping))
         {
             _slot.State = ConnectState.Unassigned;
-            Context.Stop(Self);
+            StopSelf();
             return;
         }
 
-        if (_slot.RestartRequested)
+        if (_life.Is(Phase.Replacing))
         {
-            _slot.RestartRequested = false;
             Spawn();
             return;
         }
 
         if (_slot.PendingFailure is not { } failure)
         {
+            // Task actors stop only when told to: one that ended by itself waits for a restart by hand.
+            _life.MoveTo(Phase.Down);
             return;
         }
 
@@ -186,6 +229,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
         var failures = _slot.RecordFailure(DateTimeOffset.UtcNow, settings.RestartWithin);
         if (failures > settings.RestartMaxFailures)
         {
+            _life.MoveTo(Phase.Down);
             _slot.State = ConnectState.Failed;
             _log.Error("Task {0} failed {1} times within {2}; it stays FAILED until restarted (POST /connectors/{3}/tasks/{4}/restart). Root cause: {5}",
                 _slot.Id, failures, settings.RestartWithin, _slot.Id.Connector, _slot.Id.Task, FailureTrace.RootCause(failure).Message);
@@ -193,6 +237,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
         }
 
         var delay = RuntimeSettings.Backoff(failures - 1, settings.RestartMinBackoff, settings.RestartMaxBackoff, settings.RestartRandomFactor);
+        _life.MoveTo(Phase.BackingOff);
         _slot.State = ConnectState.Restarting;
         _log.Warning("Task {0} will restart in {1:N0} ms (failure {2} of at most {3} within {4})", _slot.Id, delay.TotalMilliseconds, failures, settings.RestartMaxFailures, settings.RestartWithin);
         Timers.StartSingleTimer("restart", new RestartAfterBackoff(_slot.Generation), delay);
@@ -200,7 +245,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
 
     private void OnRestartAfterBackoff(RestartAfterBackoff m)
     {
-        if (!_stopping && _slot.Generation == m.Generation && _slot.Actor is null)
+        if (_slot.Generation == m.Generation && _slot.Actor is null)
         {
             _slot.RestartCount++;
             Spawn();
@@ -209,8 +254,9 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
 
     private void RestartByHand()
     {
-        if (_stopping)
+        if (_life.Is(Phase.Stopping))
         {
+            // Answered all the same: the task is going away, and restarting it would be a second copy.
             return;
         }
 
@@ -220,7 +266,7 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
         _slot.RestartCount++;
         if (_slot.Actor is { } actor)
         {
-            _slot.RestartRequested = true;
+            _life.MoveTo(Phase.Replacing);
             _slot.Handle?.SignalStop();
             actor.Tell(TaskProtocol.Stop.Instance);
         }
@@ -232,21 +278,27 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
 
     private void BeginStop()
     {
-        if (_stopping)
+        if (_life.Is(Phase.Stopping))
         {
             return;
         }
 
-        _stopping = true;
         Timers.CancelAll();
         if (_slot.Actor is { } actor)
         {
+            _life.MoveTo(Phase.Stopping);
             _slot.Handle?.SignalStop();
             actor.Tell(TaskProtocol.Stop.Instance);
         }
         else
         {
-            Context.Stop(Self);
+            StopSelf();
         }
+    }
+
+    private void StopSelf()
+    {
+        _life.MoveTo(Phase.Stopped);
+        Context.Stop(Self);
     }
 }
