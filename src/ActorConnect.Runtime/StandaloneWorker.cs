@@ -48,10 +48,22 @@ public sealed class StandaloneWorker : IAsyncDisposable
     public static StandaloneWorker Start(ActorSystem system, WorkerConfig config, string? workerId = null, bool ownsSystem = false, params Assembly[] pluginAssemblies) =>
         Start(system, config, stateFiles: null, workerId, ownsSystem, pluginAssemblies);
 
+    /// <summary>
+    /// Starts a worker whose tasks get their Kafka clients from <paramref name="kafka"/> (tests: an in-memory Kafka), in a
+    /// new ActorSystem. The worker does not check that it reaches Kafka: those clients are not the brokers'.
+    /// </summary>
+    public static StandaloneWorker Start(WorkerConfig config, Akka.Configuration.Config? hocon, ITaskKafkaClients kafka, string workerId, params Assembly[] pluginAssemblies) =>
+        Start(NewSystem(hocon), config, stateFiles: null, workerId, ownsSystem: true, pluginAssemblies, kafka);
+
+    /// <summary>As <see cref="Start(WorkerConfig, Akka.Configuration.Config?, ITaskKafkaClients, string, Assembly[])"/>, inside an existing ActorSystem.</summary>
+    public static StandaloneWorker Start(ActorSystem system, WorkerConfig config, ITaskKafkaClients kafka, string workerId, params Assembly[] pluginAssemblies) =>
+        Start(system, config, stateFiles: null, workerId, ownsSystem: false, pluginAssemblies, kafka);
+
     private static ActorSystem NewSystem(Akka.Configuration.Config? hocon) =>
         ActorSystem.Create("actorconnect", (hocon ?? Akka.Configuration.Config.Empty).WithFallback(RuntimeSettings.DefaultConfig()));
 
-    private static StandaloneWorker Start(ActorSystem system, WorkerConfig config, StandaloneStateFiles? stateFiles, string? workerId, bool ownsSystem, Assembly[] pluginAssemblies)
+    private static StandaloneWorker Start(ActorSystem system, WorkerConfig config, StandaloneStateFiles? stateFiles, string? workerId, bool ownsSystem, Assembly[] pluginAssemblies,
+        ITaskKafkaClients? kafka = null)
     {
         var settings = RuntimeSettings.Create(system);
         var log = system.Log;
@@ -72,6 +84,7 @@ public sealed class StandaloneWorker : IAsyncDisposable
             {
                 Providers = providers,
                 Clients = clients,
+                Kafka = kafka ?? ConfluentTaskKafkaClients.Instance,
             };
         }
         catch when (ownsSystem)
@@ -81,7 +94,11 @@ public sealed class StandaloneWorker : IAsyncDisposable
             throw;
         }
 
-        services = services with { Connectivity = WorkerConnectivity.Start(system, config, services.Broker, settings) };
+        if (kafka is null)
+        {
+            services = services with { Connectivity = WorkerConnectivity.Start(system, config, services.Broker, settings) };
+        }
+
         var worker = system.ActorOf(WorkerActor.Props(services, stateFiles.Connectors), "worker");
         return new StandaloneWorker(system, worker, services, ownsSystem);
     }

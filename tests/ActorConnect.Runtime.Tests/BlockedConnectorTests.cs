@@ -1,4 +1,5 @@
 using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Tests.InMemory;
 using ActorConnect.Runtime.Tests.TestConnectors;
 using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
@@ -6,8 +7,7 @@ using ActorConnect.TestSupport;
 namespace ActorConnect.Runtime.Tests;
 
 /// <summary>A connector stuck in start() holds up neither the worker's answers nor the other connectors.</summary>
-[Collection("kafka")]
-public sealed class BlockedConnectorTests(KafkaFixture kafka)
+public sealed class BlockedConnectorTests(InMemoryKafka kafka) : IClassFixture<InMemoryKafka>
 {
     [Fact]
     public async Task A_connector_blocked_in_start_leaves_the_worker_and_the_others_running()

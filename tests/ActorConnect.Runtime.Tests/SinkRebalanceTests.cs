@@ -1,16 +1,16 @@
 using System.Text;
 using ActorConnect.Runtime.Tests.TestConnectors;
+using ActorConnect.Runtime.Tests.InMemory;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Runtime.Tests;
 
 /// <summary>
-/// The consumer group's rebalances reach sink tasks as open() and close(), on a real broker: two tasks of one
+/// The consumer group's rebalances reach sink tasks as open() and close(), on an in-memory Kafka: two tasks of one
 /// connector split a topic's partitions between them, records move between them without loss or duplicates, and
 /// deleting the connector closes what each task holds.
 /// </summary>
-[Collection("kafka")]
-public sealed class SinkRebalanceTests(KafkaFixture kafka)
+public sealed class SinkRebalanceTests(InMemoryKafka kafka) : IClassFixture<InMemoryKafka>
 {
     private const int Partitions = 4;
     private const int BeforePerPartition = 2500;

@@ -1,5 +1,6 @@
 using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Tests.InMemory;
 using ActorConnect.Runtime.Tests.TestConnectors;
 using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
@@ -11,25 +12,24 @@ namespace ActorConnect.Runtime.Tests;
 
 /// <summary>
 /// The supervisor's decisions, observed through the worker actor with the TestKit: restarts with backoff, a task that
-/// keeps failing ends FAILED with its root cause, and other connectors keep running throughout.
+/// keeps failing ends FAILED with its root cause, and other connectors keep running throughout. The tasks run on an
+/// in-memory Kafka: these are the supervisor's decisions, not the wire's.
 /// </summary>
-[Collection("kafka")]
 public sealed class TaskSupervisionSpecs : TestKit
 {
     private static readonly Akka.Configuration.Config TestConfig = ConfigurationFactory
         .ParseString("actorconnect.task-restart { min-backoff = 100ms, max-backoff = 400ms, max-failures = 3, within = 1m }")
         .WithFallback(RuntimeSettings.DefaultConfig());
 
-    private readonly KafkaFixture _kafka;
+    private readonly InMemoryKafka _kafka = new();
     private readonly StandaloneWorker _worker;
     private readonly string _dir = RepoPaths.NewTempDirectory("supervision");
 
-    public TaskSupervisionSpecs(KafkaFixture kafka)
+    public TaskSupervisionSpecs()
         : base(TestConfig)
     {
-        _kafka = kafka;
-        var config = WorkerConfig.ParseStandalone(TestWorkerProps.For(kafka, Path.Combine(_dir, "offsets")));
-        _worker = StandaloneWorker.Start(Sys, config, "spec-worker", ownsSystem: false, typeof(TaskSupervisionSpecs).Assembly);
+        var config = WorkerConfig.ParseStandalone(TestWorkerProps.For(_kafka.BootstrapServers, _kafka.WorkerBrokerSettings(), Path.Combine(_dir, "offsets")));
+        _worker = StandaloneWorker.Start(Sys, config, _kafka, "spec-worker", typeof(TaskSupervisionSpecs).Assembly);
     }
 
     [Fact]

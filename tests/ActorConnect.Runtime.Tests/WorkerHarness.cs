@@ -1,18 +1,21 @@
 using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Tasks;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Runtime.Tests;
 
-/// <summary>An in-process standalone worker against the shared test broker, with a temp dir of its own.</summary>
+/// <summary>An in-process standalone worker against the shared test broker or an in-memory Kafka, with a temp dir of its own.</summary>
 public sealed class WorkerHarness : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _props;
     private readonly string _hocon;
+    private readonly ITaskKafkaClients? _kafka;
 
-    private WorkerHarness(Dictionary<string, string> props, string dir, string? hocon)
+    private WorkerHarness(Dictionary<string, string> props, string dir, string? hocon, ITaskKafkaClients? kafka)
     {
         _props = props;
+        _kafka = kafka;
         _hocon = "actorconnect.task-restart { min-backoff = 100ms, max-backoff = 500ms }\n" + hocon;
         Dir = dir;
         Worker = StartWorker();
@@ -26,11 +29,17 @@ public sealed class WorkerHarness : IAsyncDisposable
     public static WorkerHarness Start(KafkaFixture kafka, string converter = "org.apache.kafka.connect.storage.StringConverter") =>
         Start(kafka.BootstrapServers, converter, kafka.WorkerBrokerSettings().ToDictionary(kv => kv.Key, kv => kv.Value));
 
+    /// <summary>A worker whose tasks run on <paramref name="kafka"/>, an in-memory Kafka: no broker involved.</summary>
+    public static WorkerHarness Start(InMemory.InMemoryKafka kafka, string converter = "org.apache.kafka.connect.storage.StringConverter") =>
+        Start(kafka.BootstrapServers, converter, kafka.WorkerBrokerSettings().ToDictionary(kv => kv.Key, kv => kv.Value), kafka: kafka);
+
     /// <param name="bootstrap">The brokers.</param>
     /// <param name="converter">Key and value converter.</param>
     /// <param name="extra">More worker properties.</param>
     /// <param name="hocon">More HOCON for the worker's ActorSystem (runtime settings).</param>
-    public static WorkerHarness Start(string bootstrap, string converter = "org.apache.kafka.connect.storage.StringConverter", IDictionary<string, string>? extra = null, string? hocon = null)
+    /// <param name="kafka">The tasks' Kafka clients, when not the brokers'.</param>
+    public static WorkerHarness Start(string bootstrap, string converter = "org.apache.kafka.connect.storage.StringConverter", IDictionary<string, string>? extra = null, string? hocon = null,
+        ITaskKafkaClients? kafka = null)
     {
         var dir = RepoPaths.NewTempDirectory("worker");
         var props = new Dictionary<string, string>
@@ -47,7 +56,7 @@ public sealed class WorkerHarness : IAsyncDisposable
             props[k] = v;
         }
 
-        return new WorkerHarness(props, dir, hocon);
+        return new WorkerHarness(props, dir, hocon, kafka);
     }
 
     /// <summary>Stops the worker cleanly and starts a new one on the same files (offsets, connector configs).</summary>
@@ -60,7 +69,10 @@ public sealed class WorkerHarness : IAsyncDisposable
     private StandaloneWorker StartWorker()
     {
         var hocon = Akka.Configuration.ConfigurationFactory.ParseString(_hocon);
-        return StandaloneWorker.Start(WorkerConfig.ParseStandalone(_props), hocon, "test-worker", typeof(WorkerHarness).Assembly);
+        var config = WorkerConfig.ParseStandalone(_props);
+        return _kafka is null
+            ? StandaloneWorker.Start(config, hocon, "test-worker", typeof(WorkerHarness).Assembly)
+            : StandaloneWorker.Start(config, hocon, _kafka, "test-worker", typeof(WorkerHarness).Assembly);
     }
 
     public Task<string> CreateAsync(params (string Key, string Value)[] config) =>

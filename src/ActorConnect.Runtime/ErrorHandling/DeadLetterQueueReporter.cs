@@ -47,7 +47,7 @@ public sealed class DeadLetterQueueReporter : IErrorReporter
     private long _flushed;
 
     public DeadLetterQueueReporter(ConnectorTaskId id, string topic, bool contextHeaders, ProducerConfig config, BrokerFeatures features,
-        Func<SourceRecord, RawRecord>? serializeSource, ILoggingAdapter log)
+        Func<SourceRecord, RawRecord>? serializeSource, ILoggingAdapter log, Func<ProducerConfig, Action<Confluent.Kafka.LogMessage>, IProducer<byte[]?, byte[]?>> producers)
     {
         _id = id;
         _topic = topic;
@@ -55,15 +55,13 @@ public sealed class DeadLetterQueueReporter : IErrorReporter
         _features = features;
         _serializeSource = serializeSource;
         _log = log;
-        _producer = new ProducerBuilder<byte[]?, byte[]?>(config)
-            .SetLogHandler((_, m) =>
+        _producer = producers(config, m =>
+        {
+            if (m.Level <= SyslogLevel.Warning && m.Facility != "CONFWARN")
             {
-                if (m.Level <= SyslogLevel.Warning && m.Facility != "CONFWARN")
-                {
-                    log.Warning("Dead letter queue producer of task {0}: {1}", id, m.Message);
-                }
-            })
-            .Build();
+                log.Warning("Dead letter queue producer of task {0}: {1}", id, m.Message);
+            }
+        });
         if (!features.SupportsHeaders)
         {
             log.Warning(contextHeaders

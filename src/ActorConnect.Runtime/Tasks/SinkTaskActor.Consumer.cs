@@ -13,11 +13,11 @@ namespace ActorConnect.Runtime.Tasks;
 /// </summary>
 public sealed partial class SinkTaskActor
 {
-    /// <summary>Builds the task's consumer stream (a new librdkafka client) and points the task's context at it.</summary>
+    /// <summary>Builds the task's consumer stream (a new client) and points the task's context at it.</summary>
     private void StartConsumer()
     {
         _listener = new SinkPartitionListener(Self, TimeSpan.FromMinutes(5));
-        _control = KafkaConsumerBatchSource.Create(_consumerSettings!, _subscription!, _listener, Services.Settings.SinkMaxBatchRecords)
+        _control = Services.Kafka.ConsumerBatches(_consumerSettings!, _subscription!, _listener, Services.Settings.SinkMaxBatchRecords)
             .ToMaterialized(
                 Sink.ActorRefWithAck<IReadOnlyList<Kafka.ConsumedRecord>>(Self, SinkTaskProtocol.StreamInit.Instance, SinkTaskProtocol.StreamAck.Instance,
                     SinkTaskProtocol.StreamCompleted.Instance, e => new SinkTaskProtocol.StreamFailed(e)),

@@ -129,7 +129,7 @@ public sealed partial class SourceTaskActor : TaskActorBase
             FullMode = BoundedChannelFullMode.Wait,
         });
         _streamDone = ChannelSource.FromReader(_channel.Reader)
-            .Via(KafkaProducerFlow.CreateBatched<SourceRecord>(settings))
+            .Via(Services.Kafka.Producer<SourceRecord>(settings))
             .RunWith(Sink.ForEach<ProducerBatchResult<SourceRecord>>(OnDelivery), Context.Materializer());
     }
 

@@ -140,9 +140,10 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
             var producer = new ProducerSettings(bootstrap)
                 .WithBrokerFeatures(features)
                 .WithProperties(Services.Clients.Task(ClientKind.Producer, ConnectorConfig));
-            DeadLetterTopic.Ensure(bootstrap, Services.Clients.Task(ClientKind.Admin, ConnectorConfig), features, topic,
+            Services.Kafka.EnsureDeadLetterTopic(bootstrap, Services.Clients.Task(ClientKind.Admin, ConnectorConfig), features, topic,
                 settings.DlqReplicationFactor, Log);
-            deadLetters = new DeadLetterQueueReporter(Id, topic, settings.DlqContextHeaders, producer.BuildConfig(), features, serializeSource, Log);
+            deadLetters = new DeadLetterQueueReporter(Id, topic, settings.DlqContextHeaders, producer.BuildConfig(), features, serializeSource, Log,
+                Services.Kafka.DeadLetterProducer);
             reporters.Add(new CountingReporter(deadLetters, Metrics.DeadLettered));
         }
 

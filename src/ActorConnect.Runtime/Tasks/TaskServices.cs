@@ -32,6 +32,12 @@ public sealed record TaskServices(
     public Config.Providers.ConfigProviders Providers { get; init; } = Config.Providers.ConfigProviders.None;
 
     /// <summary>
+    /// Where tasks get their Kafka clients (producer and consumer stages, the dead-letter queue's producer and topic):
+    /// the brokers by default; tests give an in-memory Kafka.
+    /// </summary>
+    public ITaskKafkaClients Kafka { get; init; } = ConfluentTaskKafkaClients.Instance;
+
+    /// <summary>
     /// The worker's check that it reaches Kafka (null: not checked, as in unit tests): a task's status and
     /// <c>GET /health</c> say when it does not.
     /// </summary>
@@ -77,6 +83,6 @@ public sealed record TaskServices(
         var groupId = connectorConfig.GetValueOrDefault(prefix + "group.id") ?? $"connect-{connector}";
         return new ConsumerSettings(Worker.BootstrapServersValue, groupId)
             .WithBrokerFeatures(features)
-            .WithProperties(Clients.Task(Kafka.ClientKeys.ClientKind.Consumer, connectorConfig).Where(kv => kv.Key != "group.id"));
+            .WithProperties(Clients.Task(ActorConnect.Kafka.ClientKeys.ClientKind.Consumer, connectorConfig).Where(kv => kv.Key != "group.id"));
     }
 }

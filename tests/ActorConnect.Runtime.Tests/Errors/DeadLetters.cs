@@ -26,12 +26,19 @@ internal static class DeadLetters
     public static async Task<List<DeadLetter>> ReadAsync(KafkaFixture kafka, string topic, int expected)
     {
         var records = await kafka.ConsumeAllAsync(topic, expected, TimeSpan.FromSeconds(90));
-        return records.Select(r => Parse(kafka, r.Message)).ToList();
+        return records.Select(r => Parse(kafka.IsLegacyBroker, r.Message)).ToList();
     }
 
-    private static DeadLetter Parse(KafkaFixture kafka, Message<byte[]?, byte[]?> message)
+    /// <summary>As <see cref="ReadAsync(KafkaFixture, string, int)"/>, from an in-memory Kafka (which stores headers).</summary>
+    public static async Task<List<DeadLetter>> ReadAsync(InMemory.InMemoryKafka kafka, string topic, int expected)
     {
-        if (!kafka.IsLegacyBroker)
+        var records = await kafka.ConsumeAllAsync(topic, expected, TimeSpan.FromSeconds(90));
+        return records.Select(r => Parse(kafka.IsLegacyBroker, r.Message)).ToList();
+    }
+
+    private static DeadLetter Parse(bool legacyBroker, Message<byte[]?, byte[]?> message)
+    {
+        if (!legacyBroker)
         {
             var context = (message.Headers ?? [])
                 .Where(h => h.Key.StartsWith(DeadLetterQueueReporter.HeaderPrefix, StringComparison.Ordinal))
@@ -48,6 +55,10 @@ internal static class DeadLetters
         Assert.Equal(message.Key, key.ValueKind == JsonValueKind.Null ? null : key.GetBytesFromBase64());
         return new DeadLetter(message.Key, value.ValueKind == JsonValueKind.Null ? null : value.GetBytesFromBase64(), envelopeContext, true);
     }
+
+    /// <summary>The group's committed offset of each partition of the topic in an in-memory Kafka (-1001 when none).</summary>
+    public static Dictionary<int, long> Committed(InMemory.InMemoryKafka kafka, string group, string topic, int partitions) =>
+        kafka.Committed(group, topic, partitions);
 
     /// <summary>The group's committed offset of each partition of the topic (-1001 when none).</summary>
     public static Dictionary<int, long> Committed(KafkaFixture kafka, string group, string topic, int partitions)

@@ -1,15 +1,15 @@
 using System.Text;
 using ActorConnect.Runtime.Tests.TestConnectors;
+using ActorConnect.Runtime.Tests.InMemory;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Runtime.Tests.Errors;
 
 /// <summary>
-/// A transform that returns null drops the record, through the whole runtime on the real broker; the dropped
+/// A transform that returns null drops the record, through the whole runtime on an in-memory Kafka; the dropped
 /// records' offsets still count, as Kafka Connect counts filtered records: stored for a source, committed for a sink.
 /// </summary>
-[Collection("kafka")]
-public sealed class DroppedRecordTests(KafkaFixture kafka)
+public sealed class DroppedRecordTests(InMemoryKafka kafka) : IClassFixture<InMemoryKafka>
 {
     [Fact]
     public async Task A_source_keeps_only_what_a_negated_predicate_spares_and_stores_the_offset_of_the_last_record_dropped()

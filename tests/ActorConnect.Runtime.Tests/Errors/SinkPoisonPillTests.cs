@@ -2,17 +2,17 @@ using System.Text;
 using ActorConnect.Api.Errors;
 using ActorConnect.Converters;
 using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Tests.InMemory;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Runtime.Tests.Errors;
 
 /// <summary>
 /// 10,000 records on three partitions, one of them a value the JsonConverter cannot parse, through a sink connector
-/// on the real broker: tolerated, it goes to the dead-letter queue with its context and everything else reaches the
+/// on an in-memory Kafka: tolerated, it goes to the dead-letter queue with its context and everything else reaches the
 /// sink; not tolerated, the task fails naming the converter error and the record, with the records before it committed.
 /// </summary>
-[Collection("kafka")]
-public sealed class SinkPoisonPillTests(KafkaFixture kafka)
+public sealed class SinkPoisonPillTests(InMemoryKafka kafka) : IClassFixture<InMemoryKafka>
 {
     private const int PillPartition = 1;
     private const long PillOffset = 1234;

@@ -1,16 +1,16 @@
 using System.Text;
 using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Tests.InMemory;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Runtime.Tests.Errors;
 
 /// <summary>
-/// What a sink task's put() may do about records it cannot write, on the real broker: throw a RetriableException,
+/// What a sink task's put() may do about records it cannot write, on an in-memory Kafka: throw a RetriableException,
 /// and get the same batch again after a backoff while it stays RUNNING in its group; or hand single records to the
 /// errant record reporter, which sends them to the dead-letter queue and lets the rest of the batch through.
 /// </summary>
-[Collection("kafka")]
-public sealed class SinkPutErrorTests(KafkaFixture kafka)
+public sealed class SinkPutErrorTests(InMemoryKafka kafka) : IClassFixture<InMemoryKafka>
 {
     [Fact]
     public async Task A_retriable_exception_from_put_redelivers_the_same_batch_and_the_task_stays_running()

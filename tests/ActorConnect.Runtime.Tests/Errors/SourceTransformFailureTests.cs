@@ -2,18 +2,18 @@ using System.Text;
 using ActorConnect.Api.Errors;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Tests.TestConnectors;
+using ActorConnect.Runtime.Tests.InMemory;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Runtime.Tests.Errors;
 
 /// <summary>
-/// A source connector emitting 10,000 records through a transform that throws on one of them, on the real broker:
+/// A source connector emitting 10,000 records through a transform that throws on one of them, on an in-memory Kafka:
 /// tolerated, 9,999 reach the topic and the failed one goes to the dead-letter queue (beyond Kafka Connect) with its
 /// source partition and offset; not tolerated, the task fails naming the transform and the record, and the offsets
 /// of the records before it are stored, so a restart resumes at the failed record and writes nothing twice.
 /// </summary>
-[Collection("kafka")]
-public sealed class SourceTransformFailureTests(KafkaFixture kafka)
+public sealed class SourceTransformFailureTests(InMemoryKafka kafka) : IClassFixture<InMemoryKafka>
 {
     private const int Records = 10_000;
     private const int Bad = 4321;
