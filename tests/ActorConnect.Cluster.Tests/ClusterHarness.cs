@@ -122,8 +122,10 @@ internal sealed class ClusterHarness : IAsyncDisposable
     /// The first node finds no cluster and forms one after discovery's stable margin: a second here, not the default 3 s
     /// (the later nodes join it by seeds, so no decision depends on the shorter windows).
     /// </summary>
+    /// Akka's default serializer is watched: <see cref="DisposeAsync"/> fails if any message of ours went through it.
     private static readonly Akka.Configuration.Config QuickDiscovery = Akka.Configuration.ConfigurationFactory.ParseString(
-        "actorconnect.cluster.discovery { refresh-interval = 250ms, live-window = 1s, stable-margin = 1s }");
+        "actorconnect.cluster.discovery { refresh-interval = 250ms, live-window = 1s, stable-margin = 1s }")
+        .WithFallback(Wire.WatchedDefaultSerializer.Config);
 
     public DistributedWorker NodeOf(string workerId) => Running.Single(n => n.Services.Tasks.WorkerId == workerId);
 
@@ -191,5 +193,8 @@ internal sealed class ClusterHarness : IAsyncDisposable
         {
             await node.StopAsync();
         }
+
+        // Every message between nodes has a wire format of ours (IClusterMessage); none may fall back to Akka's default.
+        Assert.Empty(_nodes.SelectMany(n => Wire.WatchedDefaultSerializer.WrittenIn(n.System)).Distinct());
     }
 }

@@ -1,4 +1,5 @@
 using ActorConnect.Runtime.Storage;
+using ActorConnect.Runtime.Wire;
 using ActorConnect.Runtime.Worker;
 using Akka.Cluster.Sharding;
 
@@ -11,41 +12,41 @@ namespace ActorConnect.Cluster.Sharding;
 public static class ConnectorEntityProtocol
 {
     /// <summary>A message for the entity of <paramref name="Connector"/> (entity id = connector name).</summary>
-    public sealed record Envelope(string Connector, object Message);
+    public sealed record Envelope(string Connector, object Message) : IClusterMessage;
 
     /// <summary>
     /// Command: read the connector's config and target state from the config topic (up to its end) and make the
     /// running connector match: start it, restart it with a new config, change its target state, or stop it for good
     /// when deleted. Replies <see cref="Applied"/> once done.
     /// </summary>
-    public sealed record Refresh
+    public sealed record Refresh : IClusterMessage
     {
         public static readonly Refresh Instance = new();
     }
 
     /// <summary>Reply to <see cref="Refresh"/>: the state now applied; null when the connector is deleted and its tasks have stopped.</summary>
-    public sealed record Applied(string Connector, TargetState? Target);
+    public sealed record Applied(string Connector, TargetState? Target) : IClusterMessage;
 
     /// <summary>
     /// Command without reply, from the reconciler: delivering it starts the entity if it is not running anywhere
     /// (first start, or its node was lost); a running entity ignores it.
     /// </summary>
-    public sealed record EnsureRunning
+    public sealed record EnsureRunning : IClusterMessage
     {
         public static readonly EnsureRunning Instance = new();
     }
 
     /// <summary>Command: KIP-745 restart; replies <see cref="WorkerProtocol.RestartStarted"/>.</summary>
-    public sealed record Restart(bool IncludeTasks, bool OnlyFailed);
+    public sealed record Restart(bool IncludeTasks, bool OnlyFailed) : IClusterMessage;
 
     /// <summary>Query: replies <see cref="WorkerProtocol.ActiveTopics"/> (the topics used since this entity started).</summary>
-    public sealed record GetActiveTopics
+    public sealed record GetActiveTopics : IClusterMessage
     {
         public static readonly GetActiveTopics Instance = new();
     }
 
     /// <summary>Command: forget the active topics; replies <c>Status.Success</c>.</summary>
-    public sealed record ResetActiveTopics
+    public sealed record ResetActiveTopics : IClusterMessage
     {
         public static readonly ResetActiveTopics Instance = new();
     }
@@ -54,7 +55,7 @@ public static class ConnectorEntityProtocol
     /// Sharding's hand-off and passivation message: stop the tasks cleanly (offsets flushed), then the entity, so the
     /// connector can start on another node.
     /// </summary>
-    public sealed record Stop
+    public sealed record Stop : IClusterMessage
     {
         public static readonly Stop Instance = new();
     }

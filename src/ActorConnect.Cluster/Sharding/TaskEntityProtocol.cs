@@ -1,4 +1,5 @@
 using ActorConnect.Runtime.Tasks;
+using ActorConnect.Runtime.Wire;
 using Akka.Cluster.Sharding;
 
 namespace ActorConnect.Cluster.Sharding;
@@ -10,7 +11,7 @@ namespace ActorConnect.Cluster.Sharding;
 public static class TaskEntityProtocol
 {
     /// <summary>A message for the entity of task <paramref name="Task"/> of <paramref name="Connector"/> (entity id <c>{connector}/{task}</c>).</summary>
-    public sealed record Envelope(string Connector, int Task, object Message)
+    public sealed record Envelope(string Connector, int Task, object Message) : IClusterMessage
     {
         public string EntityId => $"{Connector}/{Task}";
     }
@@ -20,28 +21,28 @@ public static class TaskEntityProtocol
     /// connector config, pause or resume it, or stop it for good (its connector deleted or STOPPED, or fewer tasks now).
     /// Replies <see cref="Applied"/> once done.
     /// </summary>
-    public sealed record Refresh
+    public sealed record Refresh : IClusterMessage
     {
         public static readonly Refresh Instance = new();
     }
 
     /// <summary>Reply to <see cref="Refresh"/>: whether the task now runs on the entity's node.</summary>
-    public sealed record Applied(string Connector, int Task, bool Running);
+    public sealed record Applied(string Connector, int Task, bool Running) : IClusterMessage;
 
     /// <summary>Command without reply, from the reconciler: starts the entity (and so the task) if it runs nowhere.</summary>
-    public sealed record EnsureRunning
+    public sealed record EnsureRunning : IClusterMessage
     {
         public static readonly EnsureRunning Instance = new();
     }
 
     /// <summary>Command: restart the task by hand; replies <c>Status.Success</c>, or a conflict when it does not run.</summary>
-    public sealed record Restart
+    public sealed record Restart : IClusterMessage
     {
         public static readonly Restart Instance = new();
     }
 
     /// <summary>Sharding's hand-off and passivation message: stop the task cleanly (offsets flushed), then the entity.</summary>
-    public sealed record Stop
+    public sealed record Stop : IClusterMessage
     {
         public static readonly Stop Instance = new();
     }

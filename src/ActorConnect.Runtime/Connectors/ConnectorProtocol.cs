@@ -42,7 +42,7 @@ public static class ConnectorProtocol
     public sealed record Restart(bool IncludeTasks, bool OnlyFailed);
 
     /// <summary>Supervisor to worker: a task used a topic for the first time since the connector started.</summary>
-    public sealed record TopicUsed(string Connector, string Topic);
+    public sealed record TopicUsed(string Connector, string Topic) : Wire.IClusterMessage;
 
     /// <summary>Command: stop every task cleanly, then the connector; the supervisor stops itself when done.</summary>
     public sealed record Shutdown

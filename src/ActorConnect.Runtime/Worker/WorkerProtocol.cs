@@ -52,7 +52,7 @@ public static class WorkerProtocol
     /// Reply to <see cref="RestartConnector"/>. <paramref name="Plan"/> is null for the plain connector restart (REST
     /// 204, done when replied); otherwise the status in which every instance being restarted shows RESTARTING (REST 202).
     /// </summary>
-    public sealed record RestartStarted(ConnectorStatus? Plan);
+    public sealed record RestartStarted(ConnectorStatus? Plan) : Wire.IClusterMessage;
 
     /// <summary>Command: restart one task by hand, resetting its failure count. Replies <c>Status.Success</c>.</summary>
     public sealed record RestartTask(string Name, int Task);
@@ -78,7 +78,7 @@ public static class WorkerProtocol
     /// <summary>Query: the topics a connector has used since created or last reset. Replies <see cref="ActiveTopics"/>.</summary>
     public sealed record GetActiveTopics(string Name);
 
-    public sealed record ActiveTopics(string Name, IReadOnlyList<string> Topics);
+    public sealed record ActiveTopics(string Name, IReadOnlyList<string> Topics) : Wire.IClusterMessage;
 
     /// <summary>Command: forget a connector's active topics. Replies <c>Status.Success</c>; ForbiddenException when tracking or reset is off.</summary>
     public sealed record ResetActiveTopics(string Name);
