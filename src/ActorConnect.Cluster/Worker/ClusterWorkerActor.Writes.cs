@@ -11,8 +11,8 @@ using Akka.Event;
 namespace ActorConnect.Cluster.Worker;
 
 /// <summary>
-/// The worker's writes: validated off the mailbox (a connector's validate may do I/O), stored in the config topic
-/// off the mailbox (a write returns once the topic has it), then the connector's entity is told to refresh.
+/// The worker's writes, once the <see cref="WorkerCore"/> has validated them: stored in the config topic off the
+/// mailbox (a write returns once the topic has it), then the connector's entity is told to refresh.
 /// </summary>
 public sealed partial class ClusterWorkerActor
 {
