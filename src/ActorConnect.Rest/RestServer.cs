@@ -142,7 +142,13 @@ public sealed class RestServer : IAsyncDisposable
     /// Connects the worker; from now on requests reach it. <paramref name="secrets"/>, the redactor of the worker's
     /// config providers, keeps what they resolved out of error bodies.
     /// </summary>
-    public void Attach(IActorRef worker, Runtime.Config.Providers.SecretRedactor? secrets = null) => Gateway.Attach(worker, secrets);
+    public void Attach(IActorRef worker, Runtime.Config.Providers.SecretRedactor? secrets = null)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        // Told before any request can reach it: a level another worker sets with cluster scope changes this process's levels.
+        worker.Tell(new Runtime.Worker.WorkerProtocol.UseLogLevels(_app.Services.GetRequiredService<LogLevelRegistry>()));
+        Gateway.Attach(worker, secrets);
+    }
 
     /// <summary>Disconnects the worker until the next <see cref="Attach"/>; requests meanwhile get 503.</summary>
     public void Detach() => Gateway.Detach();

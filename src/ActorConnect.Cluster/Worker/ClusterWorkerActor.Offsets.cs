@@ -1,82 +1,50 @@
 using ActorConnect.Cluster.Sharding;
-using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Errors;
-using ActorConnect.Runtime.Plugins;
-using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Worker;
 using Akka.Actor;
 
 namespace ActorConnect.Cluster.Worker;
 
 /// <summary>
-/// What connectors used and where they are: active topics (kept by the entity) and offsets (source offsets in the
-/// offsets topic, sink offsets in the consumer group), which change only while the connector is STOPPED.
+/// What the distributed worker reaches elsewhere: active topics (kept by the connector's entity), offsets (in the
+/// offsets topic and the consumer groups, which another node may have just changed), and the other workers, for a
+/// logger level set with cluster scope.
 /// </summary>
 public sealed partial class ClusterWorkerActor
 {
-    private void OnGetActiveTopics(StoredConnector stored)
-    {
-        if (!_cluster.Tasks.Worker.TopicTracking)
-        {
-            Sender.Tell(Failure(new ForbiddenException($"Topic tracking is disabled: set {WorkerConfig.TopicTrackingEnable}=true in the worker config to see a connector's topics.")));
-            return;
-        }
+    void IWorkerMode.GetActiveTopics(ConnectorView connector) => AskEntity(connector.Name, ConnectorEntityProtocol.GetActiveTopics.Instance);
 
-        AskEntity(stored.Name, ConnectorEntityProtocol.GetActiveTopics.Instance);
+    void IWorkerMode.ResetActiveTopics(ConnectorView connector) => AskEntity(connector.Name, ConnectorEntityProtocol.ResetActiveTopics.Instance);
+
+    // Another node may have flushed them a moment ago: read the topic to its end first.
+    Task IWorkerMode.BeforeOffsetsReadAsync() => _cluster.Offsets.ReadToEndAsync();
+
+    /// <summary>Its entity, wherever it runs, confirms the stored STOPPED has been applied: its tasks have stopped.</summary>
+    Task IWorkerMode.ConfirmStoppedAsync(ConnectorView connector)
+    {
+        var name = connector.Name;
+        return _region.Ask<ConnectorEntityProtocol.Applied>(new ConnectorEntityProtocol.Envelope(name, ConnectorEntityProtocol.Refresh.Instance), EntityTimeout)
+            .ContinueWith(t => t.IsCompletedSuccessfully && t.Result.Target == TargetState.Stopped
+                ? Task.CompletedTask
+                : Task.FromException(new ConflictException($"Connector {name} did not confirm it is STOPPED; try again")))
+            .Unwrap();
     }
-
-    private void OnResetActiveTopics(StoredConnector stored)
-    {
-        var worker = _cluster.Tasks.Worker;
-        if (!worker.TopicTracking || !worker.TopicTrackingReset)
-        {
-            var key = worker.TopicTracking ? WorkerConfig.TopicTrackingAllowReset : WorkerConfig.TopicTrackingEnable;
-            Sender.Tell(Failure(new ForbiddenException($"Topic tracking reset is disabled: set {key}=true in the worker config to allow it.")));
-            return;
-        }
-
-        AskEntity(stored.Name, ConnectorEntityProtocol.ResetActiveTopics.Instance);
-    }
-
-    private void OnGetOffsets(StoredConnector stored) => WithPlugin(stored, plugin =>
-    {
-        var (offsets, admin) = (_cluster.Offsets, _offsets);
-        // Another node may have flushed them a moment ago: read the topic to its end first.
-        offsets.ReadToEndAsync()
-            .ContinueWith(_ => admin.ReadAsync(stored.Name, plugin, stored.Config)).Unwrap()
-            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)new WorkerProtocol.ConnectorOffsets(t.Result) : Failure(t.Exception))
-            .PipeTo(Sender);
-    });
 
     /// <summary>
-    /// Offsets change only while the connector is STOPPED, as in Kafka Connect: the stored target state says so, and
-    /// its entity confirms its tasks have stopped before the change.
+    /// Every other member's worker, at this actor's path on that node (Kafka Connect's KIP-976 reaches them through
+    /// the config topic; the cluster's members are the workers here). A member still joining gets it only if it is
+    /// already up, as KIP-976's workers ignore the levels written before they started.
     /// </summary>
-    private void ChangeOffsets(string name, Func<StoredConnector, ConnectorPlugin, Task<string>> change) => WithConnector(name, stored => WithPlugin(stored, plugin =>
+    void IWorkerMode.SpreadLoggerLevel(WorkerProtocol.ApplyLoggerLevel level)
     {
-        if (stored.TargetState != TargetState.Stopped)
+        var cluster = Akka.Cluster.Cluster.Get(Context.System);
+        var path = Self.Path.ToStringWithoutAddress();
+        foreach (var member in cluster.State.Members)
         {
-            Sender.Tell(Failure(ConnectorRequests.NotStopped(name)));
-            return;
-        }
-
-        if (!_offsetsChanging.Add(name))
-        {
-            Sender.Tell(Failure(new ConflictException($"Another change of the offsets of connector {name} is under way; try again when it has completed")));
-            return;
-        }
-
-        var self = Self;
-        _region.Ask<ConnectorEntityProtocol.Applied>(new ConnectorEntityProtocol.Envelope(name, ConnectorEntityProtocol.Refresh.Instance), EntityTimeout)
-            .ContinueWith(t => t.IsCompletedSuccessfully && t.Result.Target == TargetState.Stopped
-                ? change(stored, plugin)
-                : Task.FromException<string>(new ConflictException($"Connector {name} did not confirm it is STOPPED; try again")))
-            .Unwrap()
-            .ContinueWith(t =>
+            if (member.Status is Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.WeaklyUp && !member.Address.Equals(cluster.SelfAddress))
             {
-                self.Tell(new OffsetsChangeDone(name));
-                return t.IsCompletedSuccessfully ? (object)new WorkerProtocol.OffsetsChanged(t.Result) : Failure(t.Exception);
-            })
-            .PipeTo(Sender);
-    }));
+                Context.ActorSelection(member.Address + path).Tell(level, ActorRefs.NoSender);
+            }
+        }
+    }
 }

@@ -18,95 +18,37 @@ namespace ActorConnect.Cluster.Worker;
 /// config and status topics, which every node reads, so every node answers alike. Writes are validated here, stored
 /// in the config topic, and reach the connector's entity (wherever sharding placed it) through the shard region;
 /// requests that need the running connector (restarts, target states, deletion) are answered when its entity has
-/// applied them.
+/// applied them. What both modes answer alike is the <see cref="WorkerCore"/>'s; this actor is its distributed
+/// <see cref="IWorkerMode"/>.
 /// </summary>
-public sealed partial class ClusterWorkerActor : ReceiveActor
+public sealed partial class ClusterWorkerActor : ReceiveActor, IWorkerMode
 {
     private readonly ClusterServices _cluster;
     private readonly IActorRef _region;
-    private readonly ConnectorOffsetsAdmin _offsets;
-    private readonly Runtime.Validation.ConnectorConfigValidator _validator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     // Names with a write to the config topic under way from this node: a second create of the same name is refused
     // before the first one's record is back from the topic.
     private readonly HashSet<string> _writing = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _offsetsChanging = new(StringComparer.Ordinal);
     private IActorRef? _handOver;
 
     public ClusterWorkerActor(ClusterServices cluster, IActorRef region)
     {
         _cluster = cluster;
         _region = region;
-        var log = _log;
-        _offsets = new ConnectorOffsetsAdmin(cluster.Tasks, line => log.Warning(line));
-        _validator = new Runtime.Validation.ConnectorConfigValidator(cluster.Tasks.Plugins, cluster.Tasks.Worker.ClientConfigOverridePolicy);
+        var core = new WorkerCore(Context, cluster.Tasks, this, _log);
 
         // A node that may not run anything (not yet in its group's cluster, or standing down for another) answers no
         // request about connectors: its view may be another cluster's, and its writes would reach the config topic.
-        Receive<object>(m => _cluster.Entities.RunsNothing is not null && AboutConnectors(m),
-            _ => Sender.Tell(Failure(new WorkerUnavailableException($"This worker runs nothing: {_cluster.Entities.RunsNothing?.Reason}. Ask another worker of the cluster"))));
-        Receive<WorkerProtocol.CreateConnector>(OnCreate);
-        Receive<WorkerProtocol.PutConnectorConfig>(OnPut);
-        Receive<WorkerProtocol.PatchConnectorConfig>(OnPatch);
-        Receive<Validated>(m => m.Then(m.Config, m.Plugin));
-        Receive<Rejected>(m => Sender.Tell(Failure(m.Cause)));
+        Receive<object>(m => _cluster.Entities.RunsNothing is not null && WorkerCore.AboutConnectors(m),
+            _ => Sender.Tell(WorkerCore.Failure(new WorkerUnavailableException($"This worker runs nothing: {_cluster.Entities.RunsNothing?.Reason}. Ask another worker of the cluster"))));
         Receive<WriteDone>(m => _writing.Remove(m.Name));
-        Receive<WorkerProtocol.DeleteConnector>(OnDelete);
-        Receive<WorkerProtocol.SetTargetState>(OnSetTargetState);
-        Receive<WorkerProtocol.RestartConnector>(m => WithConnector(m.Name, _ => AskEntity(m.Name, new ConnectorEntityProtocol.Restart(m.IncludeTasks, m.OnlyFailed))));
-        Receive<WorkerProtocol.RestartTask>(m => WithConnector(m.Name, s => OnRestartTask(s, m.Task)));
-        Receive<WorkerProtocol.GetConnectorStatus>(m => WithConnector(m.Name, s => Sender.Tell(StatusOf(s))));
-        Receive<WorkerProtocol.GetTaskStatus>(m => WithConnector(m.Name, s => OnGetTaskStatus(s, m.Task)));
-        Receive<WorkerProtocol.GetConnectorInfo>(m => WithConnector(m.Name, s => Sender.Tell(InfoOf(s))));
-        Receive<WorkerProtocol.GetConnectorConfig>(m => WithConnector(m.Name, s => Sender.Tell(s.Config)));
-        Receive<WorkerProtocol.GetTaskConfigs>(m => WithConnector(m.Name, s => Sender.Tell(TaskConfigsOf(s.Name))));
-        Receive<WorkerProtocol.ListConnectors>(_ => Sender.Tell(_cluster.Configs.ReadAll().Select(c => c.Name).ToList()));
-        Receive<WorkerProtocol.GetAllStatus>(_ => Sender.Tell(_cluster.Configs.ReadAll().Select(StatusOf).ToList()));
-        Receive<WorkerProtocol.GetActiveTopics>(m => WithConnector(m.Name, OnGetActiveTopics));
-        Receive<WorkerProtocol.ResetActiveTopics>(m => WithConnector(m.Name, OnResetActiveTopics));
-        Receive<WorkerProtocol.GetOffsets>(m => WithConnector(m.Name, OnGetOffsets));
-        Receive<WorkerProtocol.AlterOffsets>(m => ChangeOffsets(m.Name, (s, p) => _offsets.AlterAsync(s.Name, p, s.Config, m.Offsets)));
-        Receive<WorkerProtocol.ResetOffsets>(m => ChangeOffsets(m.Name, (s, p) => _offsets.ResetAsync(s.Name, p, s.Config)));
-        Receive<OffsetsChangeDone>(m => _offsetsChanging.Remove(m.Name));
-        Receive<WorkerProtocol.ValidateConfig>(m =>
-        {
-            var providers = _cluster.Tasks.Providers;
-            var validator = _validator;
-            Task.Run(() => (object)validator.Validate(m.Plugin, m.Config, providers))
-                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : Failure(t.Exception))
-                .PipeTo(Sender);
-        });
-        Receive<WorkerProtocol.ListPlugins>(m => Sender.Tell(_cluster.Tasks.Plugins.ListPlugins(m.ConnectorsOnly)));
-        Receive<WorkerProtocol.GetPluginConfig>(m =>
-        {
-            try
-            {
-                Sender.Tell(_cluster.Tasks.Plugins.PluginConfig(m.Plugin));
-            }
-            catch (ConnectException e)
-            {
-                Sender.Tell(Failure(e));
-            }
-        });
-        Receive<WorkerProtocol.GetWorkerInfo>(_ => Sender.Tell(WorkerInfoReader.Read()));
-        Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Of(_cluster.Tasks) with
-        {
-            RunsNothing = _cluster.Entities.RunsNothing?.Reason,
-            Starting = _cluster.Entities.RunsNothing?.Starting ?? false,
-        }));
-        Receive<WorkerProtocol.Shutdown>(_ => HandOver().Forward(WorkerProtocol.Shutdown.Instance));
         Receive<ConnectorEntityProtocol.Applied>(_ => { });
+        Receive<object>(core.Handle);
     }
 
     public static Props Props(ClusterServices cluster, IActorRef region) =>
         Akka.Actor.Props.Create(() => new ClusterWorkerActor(cluster, region));
-
-    /// <summary>A <see cref="WorkerProtocol"/> request about connectors; plugins, validation, worker info, health and shutdown are not.</summary>
-    private static bool AboutConnectors(object message) =>
-        message.GetType().DeclaringType == typeof(WorkerProtocol)
-        && message is not (WorkerProtocol.ValidateConfig or WorkerProtocol.ListPlugins or WorkerProtocol.GetPluginConfig or WorkerProtocol.GetWorkerInfo
-            or WorkerProtocol.GetHealth or WorkerProtocol.Shutdown);
 
     private TimeSpan EntityTimeout => _cluster.Settings.EntityAskTimeout + _cluster.Tasks.Worker.TaskShutdownTimeout;
 
@@ -115,92 +57,90 @@ public sealed partial class ClusterWorkerActor : ReceiveActor
         NodeHandOver.Props([_region, _cluster.TaskRegion(Context.System)], _cluster.Entities, _cluster.Settings.HandOverGrace, EntityTimeout),
         "hand-over");
 
-    private ConnectorStatus StatusOf(StoredConnector stored)
+    ConnectorView? IWorkerMode.Find(string name) => _cluster.Configs.Read(name) is { } stored ? View(stored) : null;
+
+    IReadOnlyList<ConnectorView> IWorkerMode.All() => _cluster.Configs.ReadAll().Select(View).ToList();
+
+    bool IWorkerMode.Exists(string name) => _writing.Contains(name) || _cluster.Configs.Read(name) is not null;
+
+    /// <summary>From the status topic, which every node reads, so every node answers alike.</summary>
+    Task<ConnectorStatus> IWorkerMode.StatusAsync(ConnectorView connector)
     {
-        var record = _cluster.Statuses.Connector(stored.Name);
-        var tasks = _cluster.Statuses.Tasks(stored.Name).Select(t => t.ToTaskStatus()).ToList();
-        return new ConnectorStatus(
-            stored.Name,
-            record?.State ?? (stored.TargetState == TargetState.Stopped ? ConnectState.Stopped : ConnectState.Unassigned),
+        var record = _cluster.Statuses.Connector(connector.Name);
+        var tasks = _cluster.Statuses.Tasks(connector.Name).Select(t => t.ToTaskStatus()).ToList();
+        return Task.FromResult(new ConnectorStatus(
+            connector.Name,
+            record?.State ?? (connector.Target == TargetState.Stopped ? ConnectState.Stopped : ConnectState.Unassigned),
             record?.WorkerId ?? string.Empty,
-            TypeOf(stored.Config),
+            connector.Type,
             record?.Trace,
-            tasks);
+            tasks));
     }
 
-    private void OnGetTaskStatus(StoredConnector stored, int task)
+    void IWorkerMode.GetTaskStatus(ConnectorView connector, int task)
     {
-        if (_cluster.Statuses.Tasks(stored.Name).FirstOrDefault(t => t.Task == task) is { } record)
+        if (_cluster.Statuses.Tasks(connector.Name).FirstOrDefault(t => t.Task == task) is { } record)
         {
             Sender.Tell(record.ToTaskStatus());
         }
         else
         {
-            Sender.Tell(Failure(new NotFoundException($"No status found for task {stored.Name}-{task}")));
+            Sender.Tell(WorkerCore.Failure(new NotFoundException($"No status found for task {connector.Name}-{task}")));
         }
     }
 
-    private ConnectorInfo InfoOf(StoredConnector stored) =>
-        new(stored.Name, stored.Config, TaskConfigsOf(stored.Name).Select(t => t.Id).ToList(), TypeOf(stored.Config));
+    /// <summary>From the config topic, where the connector's entity wrote them.</summary>
+    Task<IReadOnlyList<TaskInfo>> IWorkerMode.TaskConfigsAsync(ConnectorView connector) => Task.FromResult<IReadOnlyList<TaskInfo>>(
+        _cluster.Configs.TaskConfigs(connector.Name).Select((config, i) => new TaskInfo(new ConnectorTaskId(connector.Name, i), config)).ToList());
 
-    private IReadOnlyList<TaskInfo> TaskConfigsOf(string name) =>
-        _cluster.Configs.TaskConfigs(name).Select((config, i) => new TaskInfo(new ConnectorTaskId(name, i), config)).ToList();
+    WorkerProtocol.Healthy IWorkerMode.Health(WorkerProtocol.Healthy healthy) => healthy with
+    {
+        RunsNothing = _cluster.Entities.RunsNothing?.Reason,
+        Starting = _cluster.Entities.RunsNothing?.Starting ?? false,
+    };
 
-    private string TypeOf(IReadOnlyDictionary<string, string> config) =>
-        config.GetValueOrDefault(ConnectorConfig.ConnectorClass) is { } className && _cluster.Tasks.Plugins.TryResolve(className) is { } plugin
-            ? plugin.IsSource ? "source" : "sink"
-            : "unknown";
+    void IWorkerMode.Shutdown() => HandOver().Forward(WorkerProtocol.Shutdown.Instance);
+
+    void IWorkerMode.Restart(ConnectorView connector, bool includeTasks, bool onlyFailed) =>
+        AskEntity(connector.Name, new ConnectorEntityProtocol.Restart(includeTasks, onlyFailed));
+
+    /// <summary>
+    /// The plugin is resolved from this node's plugins each time: a node whose plugin.path lacks the connector still
+    /// answers about it, as unloadable.
+    /// </summary>
+    private ConnectorView View(StoredConnector stored)
+    {
+        try
+        {
+            var className = stored.Config.GetValueOrDefault(ConnectorConfig.ConnectorClass) ?? throw new ConfigException("connector.class is missing");
+            return new ConnectorView(stored.Name, stored.Config, stored.TargetState, _cluster.Tasks.Plugins.Resolve(className), null);
+        }
+        catch (ConnectException e)
+        {
+            return new ConnectorView(stored.Name, stored.Config, stored.TargetState, null, e);
+        }
+    }
 
     /// <summary>Sends a request to the connector's entity, wherever it runs, and pipes its reply (or failure) to the requester.</summary>
     private void AskEntity(string name, object message)
     {
         _region.Ask<object>(new ConnectorEntityProtocol.Envelope(name, message), EntityTimeout)
-            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : Failure(t.Exception))
+            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : WorkerCore.Failure(t.Exception))
             .PipeTo(Sender);
     }
 
     /// <summary>A task restarts on whichever node runs it: its own entity, reached through the task region.</summary>
-    private void OnRestartTask(StoredConnector stored, int task)
+    void IWorkerMode.RestartTask(ConnectorView connector, int task)
     {
-        var count = _cluster.Configs.TaskConfigs(stored.Name).Count;
+        var count = _cluster.Configs.TaskConfigs(connector.Name).Count;
         if (task < 0 || task >= count)
         {
-            Sender.Tell(Failure(new NotFoundException($"Task {stored.Name}-{task} not found: connector {stored.Name} has {count} task(s)")));
+            Sender.Tell(WorkerCore.Failure(new NotFoundException($"Task {connector.Name}-{task} not found: connector {connector.Name} has {count} task(s)")));
             return;
         }
 
-        _cluster.TaskRegion(Context.System).Ask<object>(new TaskEntityProtocol.Envelope(stored.Name, task, TaskEntityProtocol.Restart.Instance), EntityTimeout)
-            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : Failure(t.Exception))
+        _cluster.TaskRegion(Context.System).Ask<object>(new TaskEntityProtocol.Envelope(connector.Name, task, TaskEntityProtocol.Restart.Instance), EntityTimeout)
+            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : WorkerCore.Failure(t.Exception))
             .PipeTo(Sender);
     }
-
-    private void WithConnector(string name, Action<StoredConnector> action)
-    {
-        if (_cluster.Configs.Read(name) is { } stored)
-        {
-            action(stored);
-        }
-        else
-        {
-            Sender.Tell(Failure(new NotFoundException($"Connector {name} not found")));
-        }
-    }
-
-    private void WithPlugin(StoredConnector stored, Action<ConnectorPlugin> action)
-    {
-        try
-        {
-            var className = stored.Config.GetValueOrDefault(ConnectorConfig.ConnectorClass) ?? throw new ConfigException("connector.class is missing");
-            action(_cluster.Tasks.Plugins.Resolve(className));
-        }
-        catch (ConnectException e)
-        {
-            Sender.Tell(Failure(new ConflictException($"Connector {stored.Name} could not be loaded ({e.Message}); fix or delete it first")));
-        }
-    }
-
-    private static Status.Failure Failure(Exception? e) =>
-        new(e is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerExceptions[0] : e ?? new TimeoutException("The request timed out"));
-
-    private sealed record OffsetsChangeDone(string Name);
 }

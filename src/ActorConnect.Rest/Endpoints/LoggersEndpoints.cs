@@ -1,5 +1,6 @@
 using ActorConnect.Rest.Json;
 using ActorConnect.Rest.Logging;
+using ActorConnect.Runtime.Worker;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
@@ -21,7 +22,7 @@ public static class LoggersEndpoints
         return routes;
     }
 
-    private static IResult SetLevel(string name, HttpRequest request, [FromBody] LoggerLevelRequest? body, LogLevelRegistry levels)
+    private static async Task<IResult> SetLevel(string name, HttpRequest request, [FromBody] LoggerLevelRequest? body, LogLevelRegistry levels, WorkerGateway worker)
     {
         var scope = request.Query["scope"].LastOrDefault()?.Trim().ToLowerInvariant();
         if (scope is not (null or "" or "worker" or "cluster"))
@@ -40,9 +41,14 @@ public static class LoggersEndpoints
             throw RestException.NotFound($"invalid log level '{body.Level}'. Use one of {string.Join(", ", Log4jLevels.Names)}.");
         }
 
-        var affected = levels.SetLevel(name, body.Level);
-        // A standalone worker is its own cluster: cluster scope applies here and answers as Kafka Connect does, 204.
-        return scope == "cluster" ? Results.NoContent() : Results.Ok(affected);
+        if (scope == "cluster")
+        {
+            // The worker applies it here and on every other worker of its cluster (KIP-976); Kafka Connect answers 204.
+            await worker.AskAsync<WorkerProtocol.ClusterLoggerLevelSet>(new WorkerProtocol.SetClusterLoggerLevel(name, body.Level), $"PUT /admin/loggers/{name}?scope=cluster");
+            return Results.NoContent();
+        }
+
+        return Results.Ok(levels.SetLevel(name, body.Level));
     }
 
     private static LoggerLevelDto Dto(string level, DateTimeOffset? lastModified) => new(level, lastModified?.ToUnixTimeMilliseconds());

@@ -11,7 +11,7 @@ namespace ActorConnect.Rest.Logging;
 /// Akka.Logger.Serilog sets it too) or else its Akka <c>LogSource</c>; the longest set prefix, at a dot boundary,
 /// decides. Installed into a Serilog pipeline with <see cref="Apply"/>.
 /// </summary>
-public sealed class LogLevelRegistry
+public sealed class LogLevelRegistry : Runtime.Logging.ILogLevels
 {
     /// <summary>Kafka Connect's name for the root logger.</summary>
     public const string RootLogger = "root";

@@ -24,9 +24,6 @@ internal sealed class ConnectorEntry(string name, IReadOnlyDictionary<string, st
     /// <summary>Why a stored connector could not be started at worker start (a plugin gone, a config now invalid).</summary>
     public Exception? LoadError { get; set; }
 
-    /// <summary>Set while an offsets change runs: the connector must stay STOPPED until it ends.</summary>
-    public bool OffsetsChanging { get; set; }
-
     public SortedSet<string> ActiveTopics { get; } = new(StringComparer.Ordinal);
 
     public string Type => Plugin is null ? "unknown" : Plugin.IsSource ? "source" : "sink";

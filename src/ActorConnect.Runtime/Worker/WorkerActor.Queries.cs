@@ -1,7 +1,5 @@
-using ActorConnect.Api.Errors;
 using ActorConnect.Runtime.Connectors;
 using ActorConnect.Runtime.Errors;
-using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Tasks;
 using Akka.Actor;
@@ -9,17 +7,24 @@ using Akka.Actor;
 namespace ActorConnect.Runtime.Worker;
 
 /// <summary>
-/// How the worker reads a connector (status, task configs, info) and finds the one a request names; reads go to the
-/// connector's supervisor and are gathered off the mailbox.
+/// Where the standalone worker finds what requests read: its connectors' records, and their supervisors, which run
+/// them here and answer off the mailbox for status, task configs and restarts.
 /// </summary>
 public sealed partial class WorkerActor
 {
+    ConnectorView? IWorkerMode.Find(string name) => _connectors.TryGetValue(name, out var e) ? View(e) : null;
+
+    IReadOnlyList<ConnectorView> IWorkerMode.All() => _connectors.Values.Select(View).ToList();
+
+    bool IWorkerMode.Exists(string name) => _connectors.ContainsKey(name);
+
     /// <summary>
     /// A connector's status. A supervisor that does not answer (its connector blocked in start() or taskConfigs())
     /// still gets an entry that says so, rather than failing the query for every connector.
     /// </summary>
-    private Task<ConnectorStatus> StatusOf(ConnectorEntry e)
+    Task<ConnectorStatus> IWorkerMode.StatusAsync(ConnectorView connector)
     {
+        var e = _connectors[connector.Name];
         var (name, type, workerId) = (e.Name, e.Type, _services.WorkerId);
         if (e.Supervisor is not { } s)
         {
@@ -40,56 +45,61 @@ public sealed partial class WorkerActor
                 []));
     }
 
-    private Task<IReadOnlyList<TaskInfo>> TaskConfigsOf(ConnectorEntry e) => e.Supervisor is { } s
+    Task<IReadOnlyList<TaskInfo>> IWorkerMode.TaskConfigsAsync(ConnectorView connector) => _connectors[connector.Name].Supervisor is { } s
         ? s.Ask<IReadOnlyList<TaskInfo>>(ConnectorProtocol.GetTaskConfigs.Instance, QueryTimeout)
         : Task.FromResult<IReadOnlyList<TaskInfo>>([]);
 
-    private Task<ConnectorInfo> InfoOf(ConnectorEntry e)
+    void IWorkerMode.GetTaskStatus(ConnectorView connector, int task) => WithSupervisor(connector, s => s.Forward(new ConnectorProtocol.GetTaskStatus(task)));
+
+    void IWorkerMode.Restart(ConnectorView connector, bool includeTasks, bool onlyFailed) =>
+        WithSupervisor(connector, s => s.Forward(new ConnectorProtocol.Restart(includeTasks, onlyFailed)));
+
+    void IWorkerMode.RestartTask(ConnectorView connector, int task) => WithSupervisor(connector, s => s.Forward(new ConnectorProtocol.RestartTask(task)));
+
+    void IWorkerMode.GetActiveTopics(ConnectorView connector) =>
+        Sender.Tell(new WorkerProtocol.ActiveTopics(connector.Name, _connectors[connector.Name].ActiveTopics.ToList()));
+
+    void IWorkerMode.ResetActiveTopics(ConnectorView connector)
     {
-        var (name, config, type) = (e.Name, e.Config, e.Type);
-        return TaskConfigsOf(e).ContinueWith(t => new ConnectorInfo(name, config, t.Result.Select(i => i.Id).ToList(), type), TaskContinuationOptions.OnlyOnRanToCompletion);
+        _connectors[connector.Name].ActiveTopics.Clear();
+        Sender.Tell(new Akka.Actor.Status.Success(connector.Name));
     }
 
-    private void WithConnector(string name, Action<ConnectorEntry> action)
+    // The offsets store is this process's own: always current.
+    Task IWorkerMode.BeforeOffsetsReadAsync() => Task.CompletedTask;
+
+    /// <summary>Its supervisor applies STOPPED (again) and answers once its tasks have stopped; the change goes ahead once it has answered or timed out.</summary>
+    Task IWorkerMode.ConfirmStoppedAsync(ConnectorView connector) => _connectors[connector.Name].Supervisor is { } s
+        ? s.Ask<ConnectorProtocol.TargetStateApplied>(new ConnectorProtocol.SetTargetState(TargetState.Stopped), _services.Worker.TaskShutdownTimeout + QueryTimeout)
+            .ContinueWith(_ => { })
+        : Task.FromException(ConnectorRequests.NotStopped(connector.Name));
+
+    WorkerProtocol.Healthy IWorkerMode.Health(WorkerProtocol.Healthy healthy) => healthy;
+
+    // A standalone worker is its own cluster: applied here, there is no other worker to reach.
+    void IWorkerMode.SpreadLoggerLevel(WorkerProtocol.ApplyLoggerLevel level)
     {
-        if (_connectors.TryGetValue(name, out var e))
-        {
-            action(e);
-        }
-        else
-        {
-            Sender.Tell(Failure(new NotFoundException($"Connector {name} not found")));
-        }
     }
 
-    private void WithSupervisor(string name, Action<IActorRef> action) => WithConnector(name, e =>
+    private static ConnectorView View(ConnectorEntry e) => new(e.Name, e.Config, e.Target, e.Plugin, e.LoadError);
+
+    private void WithSupervisor(ConnectorView connector, Action<IActorRef> action)
     {
+        var e = _connectors[connector.Name];
         if (e.Supervisor is { } s)
         {
             action(s);
         }
         else if (e.LoadError is not null)
         {
-            Sender.Tell(Failure(NotLoaded(e)));
+            Sender.Tell(WorkerCore.Failure(NotLoaded(e)));
         }
         else
         {
-            Sender.Tell(Failure(new ConflictException($"Connector {name} is being reconfigured; try again in a moment")));
+            Sender.Tell(WorkerCore.Failure(new ConflictException($"Connector {e.Name} is being reconfigured; try again in a moment")));
         }
-    });
+    }
 
     private static ConflictException NotLoaded(ConnectorEntry e) => new(
         $"Connector {e.Name} could not be started from the config store ({e.LoadError?.Message}); fix its config with PUT /connectors/{e.Name}/config or delete it");
-
-    private void WithPlugin(ConnectorEntry e, Action<ConnectorPlugin> action)
-    {
-        if (e.Plugin is { } plugin)
-        {
-            action(plugin);
-        }
-        else
-        {
-            Sender.Tell(Failure(new ConflictException($"Connector {e.Name} could not be loaded ({e.LoadError?.Message}); fix or delete it first")));
-        }
-    }
 }

@@ -15,15 +15,14 @@ namespace ActorConnect.Runtime.Worker;
 /// One per node: owns the connector supervisors of this node, keeps what users asked for in the config store, and
 /// answers for them. A config is validated (off the mailbox: a connector's validate may do I/O) before a supervisor
 /// exists, so a bad config is an error reply, not a failed actor; it never escalates a connector's failure, so one
-/// connector cannot take another down. Changing one connector starts or stops only that connector's tasks.
+/// connector cannot take another down. Changing one connector starts or stops only that connector's tasks. What both
+/// modes answer alike is the <see cref="WorkerCore"/>'s; this actor is its standalone <see cref="IWorkerMode"/>.
 /// </summary>
-public sealed partial class WorkerActor : ReceiveActor
+public sealed partial class WorkerActor : ReceiveActor, IWorkerMode
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
     private readonly TaskServices _services;
     private readonly IConfigBackingStore _store;
-    private readonly ConnectorOffsetsAdmin _offsets;
-    private readonly Validation.ConnectorConfigValidator _validator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SortedDictionary<string, ConnectorEntry> _connectors = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, Action> _onStopped = new();
@@ -38,31 +37,7 @@ public sealed partial class WorkerActor : ReceiveActor
     {
         _services = services;
         _store = store;
-        var log = _log;
-        _offsets = new ConnectorOffsetsAdmin(services, line => log.Warning(line));
-        _validator = new Validation.ConnectorConfigValidator(services.Plugins, services.Worker.ClientConfigOverridePolicy);
-
-        Receive<WorkerProtocol.CreateConnector>(OnCreate);
-        Receive<WorkerProtocol.PutConnectorConfig>(OnPut);
-        Receive<WorkerProtocol.PatchConnectorConfig>(OnPatch);
-        Receive<Validated>(m => m.Then(m.Config, m.Plugin));
-        Receive<Rejected>(m => Sender.Tell(Failure(m.Cause)));
-        Receive<WorkerProtocol.DeleteConnector>(OnDelete);
-        Receive<WorkerProtocol.SetTargetState>(OnSetTargetState);
-        Receive<WorkerProtocol.RestartConnector>(m => WithSupervisor(m.Name, s => s.Forward(new ConnectorProtocol.Restart(m.IncludeTasks, m.OnlyFailed))));
-        Receive<WorkerProtocol.RestartTask>(m => WithSupervisor(m.Name, s => s.Forward(new ConnectorProtocol.RestartTask(m.Task))));
-        Receive<WorkerProtocol.GetConnectorStatus>(m => WithConnector(m.Name, e => StatusOf(e).PipeTo(Sender)));
-        Receive<WorkerProtocol.GetTaskStatus>(m => WithSupervisor(m.Name, s => s.Forward(new ConnectorProtocol.GetTaskStatus(m.Task))));
-        Receive<WorkerProtocol.GetConnectorInfo>(m => WithConnector(m.Name, e => InfoOf(e).PipeTo(Sender)));
-        Receive<WorkerProtocol.GetConnectorConfig>(m => WithConnector(m.Name, e => Sender.Tell(e.Config)));
-        Receive<WorkerProtocol.GetTaskConfigs>(m => WithConnector(m.Name, e => TaskConfigsOf(e).PipeTo(Sender)));
-        Receive<WorkerProtocol.ListConnectors>(_ => Sender.Tell(_connectors.Keys.ToList()));
-        // Gathered off the mailbox: a connector busy in start() must not hold up the worker's other messages.
-        Receive<WorkerProtocol.GetAllStatus>(_ => Task.WhenAll(_connectors.Values.Select(StatusOf))
-            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)t.Result.ToList() : Failure(t.Exception))
-            .PipeTo(Sender));
-        Receive<WorkerProtocol.GetActiveTopics>(m => WithConnector(m.Name, OnGetActiveTopics));
-        Receive<WorkerProtocol.ResetActiveTopics>(m => WithConnector(m.Name, OnResetActiveTopics));
+        var core = new WorkerCore(Context, services, this, _log);
         Receive<ConnectorProtocol.TopicUsed>(m =>
         {
             if (_services.Worker.TopicTracking && _connectors.TryGetValue(m.Connector, out var e))
@@ -70,42 +45,8 @@ public sealed partial class WorkerActor : ReceiveActor
                 e.ActiveTopics.Add(m.Topic);
             }
         });
-        Receive<WorkerProtocol.GetOffsets>(m => WithConnector(m.Name, e => WithPlugin(e, p => _offsets.ReadAsync(e.Name, p, e.Config)
-            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)new WorkerProtocol.ConnectorOffsets(t.Result) : Failure(t.Exception))
-            .PipeTo(Sender))));
-        Receive<WorkerProtocol.AlterOffsets>(m => ChangeOffsets(m.Name, (e, p) => _offsets.AlterAsync(e.Name, p, e.Config, m.Offsets)));
-        Receive<WorkerProtocol.ResetOffsets>(m => ChangeOffsets(m.Name, (e, p) => _offsets.ResetAsync(e.Name, p, e.Config)));
-        Receive<OffsetsChangeDone>(m =>
-        {
-            if (_connectors.TryGetValue(m.Name, out var e))
-            {
-                e.OffsetsChanging = false;
-            }
-        });
-        // Validation may call a connector's validate(), which may do I/O: off the mailbox.
-        Receive<WorkerProtocol.ValidateConfig>(m =>
-        {
-            var providers = _services.Providers;
-            Task.Run(() => (object)_validator.Validate(m.Plugin, m.Config, providers))
-                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : Failure(t.Exception))
-                .PipeTo(Sender);
-        });
-        Receive<WorkerProtocol.ListPlugins>(m => Sender.Tell(_services.Plugins.ListPlugins(m.ConnectorsOnly)));
-        Receive<WorkerProtocol.GetPluginConfig>(m =>
-        {
-            try
-            {
-                Sender.Tell(_services.Plugins.PluginConfig(m.Plugin));
-            }
-            catch (ConnectException e)
-            {
-                Sender.Tell(Failure(e));
-            }
-        });
-        Receive<WorkerProtocol.GetWorkerInfo>(_ => Sender.Tell(WorkerInfoReader.Read()));
-        Receive<WorkerProtocol.GetHealth>(_ => Sender.Tell(WorkerProtocol.Healthy.Of(_services)));
-        Receive<WorkerProtocol.Shutdown>(_ => OnShutdown());
         Receive<Terminated>(OnTerminated);
+        Receive<object>(core.Handle);
     }
 
     public static Props Props(TaskServices services, IConfigBackingStore store) =>
@@ -145,80 +86,38 @@ public sealed partial class WorkerActor : ReceiveActor
         }
     }
 
-    private void OnCreate(WorkerProtocol.CreateConnector m)
+    void IWorkerMode.Create(IReadOnlyDictionary<string, string> config, ConnectorConfig parsed, ConnectorPlugin plugin, TargetState initialState)
     {
-        var name = m.Config.GetValueOrDefault(ConnectorConfig.Name);
-        if (name is not null && _connectors.ContainsKey(name))
-        {
-            Sender.Tell(Failure(new AlreadyExistsException($"Connector {name} already exists")));
-            return;
-        }
+        var entry = Store(new ConnectorEntry(parsed.ConnectorName, config, plugin, parsed.MaxTasks, initialState));
+        Spawn(entry);
+        _log.Info("Connector {0} created ({1}, {2})", entry.Name, plugin.Type.FullName, initialState.ToString().ToUpperInvariant());
+        Sender.Tell(new ConnectorInfo(entry.Name, entry.Config, [], entry.Type));
+    }
 
-        ValidateThen(m.Config, (config, plugin) =>
+    void IWorkerMode.Put(string name, IReadOnlyDictionary<string, string> config, ConnectorConfig parsed, ConnectorPlugin plugin)
+    {
+        var created = !_connectors.TryGetValue(name, out var entry);
+        if (created)
         {
-            if (_connectors.ContainsKey(config.ConnectorName))
-            {
-                Sender.Tell(Failure(new AlreadyExistsException($"Connector {config.ConnectorName} already exists")));
-                return;
-            }
-
-            var entry = Store(new ConnectorEntry(config.ConnectorName, m.Config, plugin, config.MaxTasks, m.InitialState));
+            entry = new ConnectorEntry(name, config, plugin, parsed.MaxTasks, TargetState.Started);
+            Store(entry);
             Spawn(entry);
-            _log.Info("Connector {0} created ({1}, {2})", entry.Name, plugin.Type.FullName, m.InitialState.ToString().ToUpperInvariant());
-            Sender.Tell(new ConnectorInfo(entry.Name, entry.Config, [], entry.Type));
-        });
-    }
-
-    private void OnPut(WorkerProtocol.PutConnectorConfig m)
-    {
-        if (ConnectorRequests.NameMismatch(m.Name, m.Config!) is { } mismatch)
+            _log.Info("Connector {0} created ({1})", name, plugin.Type.FullName);
+        }
+        else
         {
-            Sender.Tell(Failure(mismatch));
-            return;
+            Replace(entry!, config, plugin, parsed.MaxTasks);
         }
 
-        var config = new Dictionary<string, string>(m.Config) { [ConnectorConfig.Name] = m.Name };
-        ValidateThen(config, (parsed, plugin) =>
-        {
-            var created = !_connectors.TryGetValue(m.Name, out var entry);
-            if (created)
-            {
-                entry = new ConnectorEntry(m.Name, config, plugin, parsed.MaxTasks, TargetState.Started);
-                Store(entry);
-                Spawn(entry);
-                _log.Info("Connector {0} created ({1})", m.Name, plugin.Type.FullName);
-            }
-            else
-            {
-                Replace(entry!, config, plugin, parsed.MaxTasks);
-            }
-
-            Sender.Tell(new WorkerProtocol.ConfigPut(created, new ConnectorInfo(m.Name, config, [], entry!.Type)));
-        });
+        Sender.Tell(new WorkerProtocol.ConfigPut(created, new ConnectorInfo(name, config, [], entry!.Type)));
     }
 
-    private void OnPatch(WorkerProtocol.PatchConnectorConfig m) => WithConnector(m.Name, e =>
+    void IWorkerMode.Patch(ConnectorView connector, IReadOnlyDictionary<string, string> config, ConnectorConfig parsed, ConnectorPlugin plugin)
     {
-        if (ConnectorRequests.NameMismatch(m.Name, m.Patch, patch: true) is { } mismatch)
-        {
-            Sender.Tell(Failure(mismatch));
-            return;
-        }
-
-        var config = ConnectorRequests.ApplyPatch(e.Config, m.Patch);
-
-        ValidateThen(config, (parsed, plugin) =>
-        {
-            if (!_connectors.TryGetValue(m.Name, out var entry))
-            {
-                Sender.Tell(Failure(new NotFoundException($"Connector {m.Name} not found")));
-                return;
-            }
-
-            Replace(entry, config, plugin, parsed.MaxTasks);
-            Sender.Tell(new ConnectorInfo(m.Name, config, [], entry.Type));
-        });
-    });
+        var entry = _connectors[connector.Name];
+        Replace(entry, config, plugin, parsed.MaxTasks);
+        Sender.Tell(new ConnectorInfo(connector.Name, config, [], entry.Type));
+    }
 
     /// <summary>New config for an existing connector: the old supervisor stops its tasks, then a new one starts them.</summary>
     private void Replace(ConnectorEntry entry, IReadOnlyDictionary<string, string> config, ConnectorPlugin plugin, int maxTasks)
@@ -247,56 +146,52 @@ public sealed partial class WorkerActor : ReceiveActor
         }
     }
 
-    private void OnDelete(WorkerProtocol.DeleteConnector m) => WithConnector(m.Name, e =>
+    void IWorkerMode.Delete(ConnectorView connector)
     {
-        _connectors.Remove(m.Name);
-        _store.Remove(m.Name);
+        var (name, e) = (connector.Name, _connectors[connector.Name]);
+        _connectors.Remove(name);
+        _store.Remove(name);
         var requester = Sender;
         if (e.Supervisor is { } supervisor)
         {
             e.Supervisor = null;
-            StopSupervisor(m.Name, supervisor);
+            StopSupervisor(name, supervisor);
         }
 
         // Answered when none of its tasks runs any more, also when a replaced supervisor was still stopping.
-        AfterStopped(m.Name, () =>
+        AfterStopped(name, () =>
         {
-            requester.Tell(new WorkerProtocol.ConnectorDeleted(m.Name));
-            _log.Info("Connector {0} deleted", m.Name);
+            requester.Tell(new WorkerProtocol.ConnectorDeleted(name));
+            _log.Info("Connector {0} deleted", name);
         });
-    });
+    }
 
-    private void OnSetTargetState(WorkerProtocol.SetTargetState m) => WithConnector(m.Name, entry =>
+    void IWorkerMode.SetTargetState(ConnectorView connector, TargetState state)
     {
+        var entry = _connectors[connector.Name];
         if (entry.LoadError is not null)
         {
-            Sender.Tell(Failure(NotLoaded(entry)));
+            Sender.Tell(WorkerCore.Failure(NotLoaded(entry)));
             return;
         }
 
-        if (entry.OffsetsChanging && m.State != TargetState.Stopped)
-        {
-            Sender.Tell(Failure(new ConflictException($"The offsets of connector {m.Name} are being changed; resume it once that request has completed")));
-            return;
-        }
-
-        entry.Target = m.State;
+        entry.Target = state;
         Store(entry);
-        var applied = new WorkerProtocol.TargetStateSet(m.Name, m.State);
+        var applied = new WorkerProtocol.TargetStateSet(entry.Name, state);
         if (entry.Supervisor is not { } s)
         {
             // Its supervisor is being replaced: the next one starts in this state, once the old one has stopped.
             var requester = Sender;
-            AfterStopped(m.Name, () => requester.Tell(applied));
+            AfterStopped(entry.Name, () => requester.Tell(applied));
             return;
         }
 
-        s.Ask<ConnectorProtocol.TargetStateApplied>(new ConnectorProtocol.SetTargetState(m.State), _services.Worker.TaskShutdownTimeout + QueryTimeout)
-            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)applied : Failure(t.Exception))
+        s.Ask<ConnectorProtocol.TargetStateApplied>(new ConnectorProtocol.SetTargetState(state), _services.Worker.TaskShutdownTimeout + QueryTimeout)
+            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)applied : WorkerCore.Failure(t.Exception))
             .PipeTo(Sender);
-    });
+    }
 
-    private void OnShutdown()
+    void IWorkerMode.Shutdown()
     {
         _shutdownRequester = Sender;
         foreach (var e in _connectors.Values.Where(e => e.Supervisor is not null))
@@ -380,29 +275,4 @@ public sealed partial class WorkerActor : ReceiveActor
         _connectors[entry.Name] = entry;
         return entry;
     }
-
-    private void ValidateThen(IReadOnlyDictionary<string, string> config, Action<ConnectorConfig, ConnectorPlugin> then)
-    {
-        var services = _services;
-        var log = _log;
-        Task.Run(() => ConnectorValidator.Validate(config, services)).PipeTo(Self, Sender,
-            r => new Validated(r.Config, r.Plugin, then),
-            e =>
-            {
-                var cause = e is AggregateException { InnerException: { } inner } ? inner : e;
-                log.Warning("Connector config rejected: {0}", services.Providers.Secrets.Redact(cause.Message));
-                return new Rejected(cause);
-            });
-    }
-
-    private static Akka.Actor.Status.Failure Failure(Exception? e) =>
-        new(e is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerExceptions[0] : e ?? new TimeoutException("The request timed out"));
-
-    /// <summary>A config passed validation; <see cref="Then"/> continues the request on the mailbox.</summary>
-    private sealed record Validated(ConnectorConfig Config, ConnectorPlugin Plugin, Action<ConnectorConfig, ConnectorPlugin> Then);
-
-    /// <summary>A config failed validation: the requester (this message's sender) gets the reason.</summary>
-    private sealed record Rejected(Exception Cause);
-
-    private sealed record OffsetsChangeDone(string Name);
 }

@@ -137,6 +137,22 @@ public static class WorkerProtocol
             services.Connectivity?.State.Describe(services.Worker.BootstrapServersValue) is { } problem ? new Healthy(problem) : Instance;
     }
 
+    /// <summary>
+    /// Command: set a logger's level on every worker of the cluster (<c>PUT /admin/loggers/{name}?scope=cluster</c>,
+    /// Kafka Connect's KIP-976). Replies <see cref="ClusterLoggerLevelSet"/> once applied on this worker and sent to
+    /// the others, which apply it as it reaches them.
+    /// </summary>
+    public sealed record SetClusterLoggerLevel(string Name, string Level);
+
+    /// <summary>Reply to <see cref="SetClusterLoggerLevel"/>.</summary>
+    public sealed record ClusterLoggerLevelSet(string Name, string Level);
+
+    /// <summary>From another worker of the cluster: apply a level set there with cluster scope. No reply.</summary>
+    public sealed record ApplyLoggerLevel(string Name, string Level);
+
+    /// <summary>From the host, once: the log levels of this process, which levels set with cluster scope change. No reply.</summary>
+    public sealed record UseLogLevels(Logging.ILogLevels Levels);
+
     /// <summary>Command: stop every connector cleanly; replies <see cref="ShutdownComplete"/>.</summary>
     public sealed record Shutdown
     {
