@@ -18,7 +18,7 @@ public sealed class ClusterLoggersProcessTests(KafkaFixture kafka, ITestOutputHe
     {
         await using var cluster = await ProcessCluster.StartAsync(kafka, output, size: 2);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        var (a, b) = ($"http://{ProcessCluster.WorkerId(0)}", $"http://{ProcessCluster.WorkerId(1)}");
+        var (a, b) = ($"http://{cluster.WorkerId(0)}", $"http://{cluster.WorkerId(1)}");
         var ns = "Test." + KafkaFixture.UniqueName("cluster").Replace("-", "", StringComparison.Ordinal);
         var local = "Test." + KafkaFixture.UniqueName("local").Replace("-", "", StringComparison.Ordinal);
 

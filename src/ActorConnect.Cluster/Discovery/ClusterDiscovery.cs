@@ -25,13 +25,11 @@ namespace ActorConnect.Cluster.Discovery;
 /// </summary>
 internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
 {
-    private static readonly Dictionary<Phase, Phase[]> Allowed = new()
-    {
-        [Phase.Seeking] = [Phase.Joining],
-        [Phase.Joining] = [Phase.Seeking, Phase.Member],
-        [Phase.Member] = [Phase.Fenced],
-        [Phase.Fenced] = [Phase.Member],
-    };
+    private static readonly Runtime.States.LifecycleRules<Phase> Rules = new Runtime.States.LifecycleRules<Phase>()
+        .Allow(Phase.Seeking, Phase.Joining)
+        .Allow(Phase.Joining, Phase.Seeking, Phase.Member)
+        .Allow(Phase.Member, Phase.Fenced)
+        .Allow(Phase.Fenced, Phase.Member);
 
     private readonly DiscoverySettings _settings;
     private readonly IAnnouncementLog _announcements;
@@ -49,7 +47,7 @@ internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
     private readonly string _self;
     private readonly string _selfKey;
     private Action<string, byte[]?>? _onAnnounced;
-    private Phase _phase;
+    private readonly Runtime.States.Lifecycle<Phase> _lifecycle;
     private TimeSpan _phaseSince;
     private long _sequence;
     private string? _clusterId;
@@ -79,7 +77,7 @@ internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
         _joinWarningAfter = joinWarningAfter;
         _self = _cluster.SelfAddress.ToString();
         _selfKey = SelfKey(_cluster.SelfAddress);
-        _phase = joins ? Phase.Seeking : Phase.Joining;
+        _lifecycle = new Runtime.States.Lifecycle<Phase>(Rules, joins ? Phase.Seeking : Phase.Joining, _log, () => "Discovery");
 
         Receive<Announced>(m =>
         {
@@ -151,18 +149,16 @@ internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
         _cluster.Unsubscribe(Self);
     }
 
+    /// <summary>Moves along <see cref="Rules"/>; an illegal move is logged naming both phases and refused (the shared <see cref="Runtime.States.Lifecycle{TState}"/>).</summary>
     private void MoveTo(Phase next)
     {
-        if (!Allowed[_phase].Contains(next))
+        if (_lifecycle.MoveTo(next))
         {
-            throw new InvalidOperationException($"Discovery cannot move from {_phase} to {next}");
+            _phaseSince = _clock.Elapsed;
         }
-
-        _phase = next;
-        _phaseSince = _clock.Elapsed;
     }
 
-    private AnnouncedState Saying => _phase switch
+    private AnnouncedState Saying => _lifecycle.State switch
     {
         Phase.Member when _clusterId is not null => AnnouncedState.Member,
         Phase.Fenced => AnnouncedState.Fenced,
@@ -192,7 +188,7 @@ internal sealed class ClusterDiscovery : ReceiveActor, IWithTimers
     {
         var now = _clock.Elapsed;
         var live = Live(now);
-        switch (_phase)
+        switch (_lifecycle.State)
         {
             case Phase.Seeking:
                 Seek(now, live);

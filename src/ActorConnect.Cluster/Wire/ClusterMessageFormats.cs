@@ -51,6 +51,12 @@ internal static class ClusterMessageFormats
             (m, w) => w.String(1, m.Name).Strings(2, m.Topics),
             f => new WorkerProtocol.ActiveTopics(f.RequiredString(1), f.Strings(2))),
 
+        // Workers: a log level set with scope=cluster on another worker.
+        Of<WorkerProtocol.ApplyLoggerLevel>(
+            "apply-logger-level",
+            (m, w) => w.String(1, m.Name).String(2, m.Level),
+            f => new WorkerProtocol.ApplyLoggerLevel(f.RequiredString(1), f.RequiredString(2))),
+
         // Task entities: the envelope and what it carries, and their replies.
         Of<TaskEntityProtocol.Envelope>(
             "task-envelope",

@@ -148,7 +148,7 @@ public static class WorkerProtocol
     public sealed record ClusterLoggerLevelSet(string Name, string Level);
 
     /// <summary>From another worker of the cluster: apply a level set there with cluster scope. No reply.</summary>
-    public sealed record ApplyLoggerLevel(string Name, string Level);
+    public sealed record ApplyLoggerLevel(string Name, string Level) : Wire.IClusterMessage;
 
     /// <summary>From the host, once: the log levels of this process, which levels set with cluster scope change. No reply.</summary>
     public sealed record UseLogLevels(Logging.ILogLevels Levels);

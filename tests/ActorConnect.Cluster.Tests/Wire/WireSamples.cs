@@ -33,6 +33,7 @@ internal static class WireSamples
         ["connector-topic-used"] = new ConnectorProtocol.TopicUsed("orders/eu", "orders.eu"),
         ["restart-started"] = new WorkerProtocol.RestartStarted(Plan),
         ["active-topics"] = new WorkerProtocol.ActiveTopics("orders/eu", ["orders.eu", "orders.dlq"]),
+        ["apply-logger-level"] = new WorkerProtocol.ApplyLoggerLevel("ActorConnect.Runtime", "DEBUG"),
         ["task-envelope"] = new TaskEntityProtocol.Envelope("orders/eu", 7, new TaskEntityProtocol.Applied("orders/eu", 7, true)),
         ["task-refresh"] = TaskEntityProtocol.Refresh.Instance,
         ["task-ensure-running"] = TaskEntityProtocol.EnsureRunning.Instance,
