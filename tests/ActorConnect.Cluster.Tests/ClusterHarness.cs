@@ -119,12 +119,13 @@ internal sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// The first node finds no cluster and forms one after discovery's stable margin: a second here, not the default 3 s
-    /// (the later nodes join it by seeds, so no decision depends on the shorter windows).
+    /// The first node finds no cluster and forms one after discovery's stable margin: 2 s here, not the default 3 s.
+    /// Without seeds the later nodes must see its refresh within that margin, which its scheduler and Kafka client
+    /// threads give even while the test's thread pool is starved; much shorter and a stall would split the cluster.
     /// </summary>
     /// Akka's default serializer is watched: <see cref="DisposeAsync"/> fails if any message of ours went through it.
     private static readonly Akka.Configuration.Config QuickDiscovery = Akka.Configuration.ConfigurationFactory.ParseString(
-        "actorconnect.cluster.discovery { refresh-interval = 250ms, live-window = 1s, stable-margin = 1s }")
+        "actorconnect.cluster.discovery { refresh-interval = 250ms, live-window = 2s, stable-margin = 2s }")
         .WithFallback(Wire.WatchedDefaultSerializer.Config);
 
     public DistributedWorker NodeOf(string workerId) => Running.Single(n => n.Services.Tasks.WorkerId == workerId);

@@ -82,10 +82,8 @@ public sealed class DiscoveryProcessTests(KafkaFixture kafka, ITestOutputHelper 
         await StopAndAssertWrittenByOneInstanceAsync(cluster, name, topic, watch, crashed: false);
     }
 
-    [Theory]
-    [InlineData("itself")]
-    [InlineData("nothing")]
-    public async Task A_worker_of_the_group_whose_seed_list_points_at_another_cluster_runs_nothing_says_why_and_no_task_runs_twice(string seeds)
+    [Fact]
+    public async Task Workers_of_the_group_whose_seed_lists_point_at_themselves_or_at_nothing_run_nothing_say_why_and_no_task_runs_twice()
     {
         await using var cluster = await ProcessCluster.StartAsync(kafka, output, size: 1);
         await using var watch = new LiveWatch(cluster);
@@ -93,36 +91,48 @@ public sealed class DiscoveryProcessTests(KafkaFixture kafka, ITestOutputHelper 
         await EachTaskRunsOnceAsync(cluster, name, watch.Dir);
         var first = cluster.WorkerId(0);
 
-        // Seeds win over discovery: pointing at itself, it forms a cluster of its own; pointing at a port nobody
+        // Seeds win over discovery: pointing at itself, a worker forms a cluster of its own; pointing at a port nobody
         // listens on, it never joins one. Either way it must not run the group's connectors beside the first.
-        var port = ProcessCluster.FreePort();
-        var rest = $"127.0.0.1:{ProcessCluster.FreePort()}";
-        var second = await cluster.StartOutsiderAsync("separate", new Dictionary<string, string>
+        var separate = new List<(ProcessRunner Process, string Address)>();
+        foreach (var seeds in new[] { "itself", "nothing" })
         {
-            ["cluster.port"] = port.ToString(),
-            ["cluster.seed.nodes"] = seeds == "itself" ? $"127.0.0.1:{port}" : $"127.0.0.1:{ProcessCluster.FreePort()}",
-            ["listeners"] = $"http://{rest}",
-        });
-        await second.WaitForOutputAsync("This worker runs nothing", ProcessCluster.Timeout);
+            var port = ProcessCluster.FreePort();
+            var rest = $"127.0.0.1:{ProcessCluster.FreePort()}";
+            var process = await cluster.StartOutsiderAsync($"separate-{seeds}", new Dictionary<string, string>
+            {
+                ["cluster.port"] = port.ToString(),
+                ["cluster.seed.nodes"] = seeds == "itself" ? $"127.0.0.1:{port}" : $"127.0.0.1:{ProcessCluster.FreePort()}",
+                ["listeners"] = $"http://{rest}",
+            });
+            separate.Add((process, rest));
+        }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        await Eventually.AssertAsync(async () =>
+        foreach (var (second, rest) in separate)
         {
-            var reason = Reason(second);
-            using var health = await http.GetAsync($"http://{rest}/health");
-            var body = await health.Content.ReadAsStringAsync();
-            Assert.NotEqual(HttpStatusCode.OK, health.StatusCode);
-            Assert.Contains(reason, Texts(body));
-            using var status = await http.GetAsync($"http://{rest}/connectors/{name}/status");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, status.StatusCode);
-            Assert.Contains(reason, Texts(await status.Content.ReadAsStringAsync()));
-            output.WriteLine($"/health {(int)health.StatusCode}: {body}");
-        }, ProcessCluster.Timeout, TimeSpan.FromMilliseconds(500));
+            await second.WaitForOutputAsync("This worker runs nothing", ProcessCluster.Timeout);
+            await Eventually.AssertAsync(async () =>
+            {
+                var reason = Reason(second);
+                using var health = await http.GetAsync($"http://{rest}/health");
+                var body = await health.Content.ReadAsStringAsync();
+                Assert.NotEqual(HttpStatusCode.OK, health.StatusCode);
+                Assert.Contains(reason, Texts(body));
+                using var status = await http.GetAsync($"http://{rest}/connectors/{name}/status");
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, status.StatusCode);
+                Assert.Contains(reason, Texts(await status.Content.ReadAsStringAsync()));
+                output.WriteLine($"{second.Name} /health {(int)health.StatusCode}: {body}");
+            }, ProcessCluster.Timeout, TimeSpan.FromMilliseconds(500));
+        }
 
         await cluster.RecordsFlowAsync(topic);
         await EachTaskRunsOnceAsync(cluster, name, watch.Dir);
-        Assert.False(second.HasExited);
-        Assert.DoesNotContain(second.Lines, l => l.Contains("This worker runs connectors and tasks", StringComparison.Ordinal));
+        foreach (var (second, _) in separate)
+        {
+            Assert.False(second.HasExited);
+            Assert.DoesNotContain(second.Lines, l => l.Contains("This worker runs connectors and tasks", StringComparison.Ordinal));
+        }
+
         Assert.DoesNotContain(cluster.Nodes[first].Lines, l => l.Contains("(2 Up)", StringComparison.Ordinal));
         await cluster.Statuses.ReadToEndAsync();
         Assert.All(cluster.Statuses.Tasks(name).Append(cluster.Statuses.Connector(name)!), s => Assert.Equal(first, s.WorkerId));

@@ -15,10 +15,12 @@ public sealed class ClusterDiscoverySpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    // Short windows keep the specs quick; their ratios are the defaults' (refresh < live window <= stable margin).
+    // Shorter windows than the defaults keep the specs quick, with the defaults' ratios (refresh < live window <=
+    // stable margin). Not much shorter: CI runs these beside real clusters whose blocking calls starve the thread pool,
+    // and a live worker silent for a whole window is, rightly, taken for gone (700 ms once let a spec form a second cluster).
     private static readonly DiscoverySettings Settings = new(
-        RefreshInterval: TimeSpan.FromMilliseconds(200), LiveWindow: TimeSpan.FromMilliseconds(700), StableMargin: TimeSpan.FromMilliseconds(700),
-        ForgetAfter: TimeSpan.FromSeconds(3));
+        RefreshInterval: TimeSpan.FromMilliseconds(250), LiveWindow: TimeSpan.FromMilliseconds(1500), StableMargin: TimeSpan.FromMilliseconds(1500),
+        ForgetAfter: TimeSpan.FromSeconds(5));
 
     private readonly InMemoryAnnouncementLog _log = new();
     private readonly List<ActorSystem> _systems = new();
@@ -233,21 +235,27 @@ public sealed class ClusterDiscoverySpecs : IAsyncLifetime
         }
     }
 
-    /// <summary>A live worker's record, rewritten every 100 ms (a worker not in this process, or one relayed from another log).</summary>
+    /// <summary>
+    /// A live worker's record, rewritten every 100 ms (a worker not in this process, or one relayed from another log), on
+    /// a thread of its own: a writer on the starved thread pool would fall silent and look gone, as a real worker's
+    /// scheduler and Kafka client threads do not.
+    /// </summary>
     private sealed class PeriodicWriter : IDisposable
     {
         private readonly CancellationTokenSource _stop = new();
 
         public PeriodicWriter(IAnnouncementLog log, string key, Func<WorkerAnnouncement> announcement)
         {
-            _ = Task.Run(async () =>
+            var thread = new Thread(() =>
             {
-                for (var sequence = 1L; !_stop.IsCancellationRequested; sequence++)
+                // The wait paces the refreshes (a worker's refresh interval) and ends at once on Dispose.
+                for (var sequence = 1L; !_stop.Token.WaitHandle.WaitOne(sequence == 1 ? 0 : 100); sequence++)
                 {
-                    await log.PublishAsync(key, (announcement() with { Sequence = sequence }).ToBytes());
-                    await Task.Delay(100, _stop.Token).ContinueWith(_ => { });
+                    log.PublishAsync(key, (announcement() with { Sequence = sequence }).ToBytes()).GetAwaiter().GetResult();
                 }
-            });
+            })
+            { IsBackground = true, Name = "periodic-announcement" };
+            thread.Start();
         }
 
         public void Dispose() => _stop.Cancel();
