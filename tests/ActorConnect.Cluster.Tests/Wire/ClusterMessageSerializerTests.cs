@@ -8,7 +8,6 @@ using ActorConnect.Runtime.Tasks;
 using ActorConnect.Runtime.Wire;
 using Akka.Actor;
 using Akka.Serialization;
-using Akka.TestKit.Xunit2;
 
 namespace ActorConnect.Cluster.Tests.Wire;
 
@@ -18,15 +17,12 @@ namespace ActorConnect.Cluster.Tests.Wire;
 /// change that would break a rolling upgrade fails here. A new message type gets its golden file with
 /// ACTORCONNECT_WRITE_GOLDEN=1; an existing golden file is never rewritten (add a new one beside it instead).
 /// </summary>
-public sealed class ClusterMessageSerializerTests : TestKit
+public sealed class ClusterMessageSerializerTests(ClusterMessageSerializerTests.NodeSystem node) : IClassFixture<ClusterMessageSerializerTests.NodeSystem>
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public ClusterMessageSerializerTests()
-        : base(Akka.Configuration.ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }")
-            .WithFallback(ClusterSettings.DefaultConfig()))
-    {
-    }
+    /// <summary>One ActorSystem configured as a cluster node for the whole class: each one takes seconds to shut down.</summary>
+    private ActorSystem Sys => node.System;
 
     public static TheoryData<string> Manifests() => new(WireSamples.All.Keys);
 
@@ -214,4 +210,14 @@ public sealed class ClusterMessageSerializerTests : TestKit
     }
 
     private static string GoldenDirectory([CallerFilePath] string source = "") => Path.Combine(Path.GetDirectoryName(source)!, "golden");
+
+    /// <summary>The serialization of a cluster node (hocon/cluster.conf), shared by the class's tests, which only read it.</summary>
+    public sealed class NodeSystem : IDisposable
+    {
+        public ActorSystem System { get; } = ActorSystem.Create("wire",
+            Akka.Configuration.ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }")
+                .WithFallback(ClusterSettings.DefaultConfig()));
+
+        public void Dispose() => System.Terminate().Wait(TimeSpan.FromSeconds(30));
+    }
 }
