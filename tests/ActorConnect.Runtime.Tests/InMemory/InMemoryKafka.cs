@@ -31,6 +31,9 @@ public sealed class InMemoryKafka : ITaskKafkaClients
 
     internal object Gate { get; } = new();
 
+    // Completed (and replaced) on every append: readers waiting for records wake on the write, not on a timer.
+    private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The address workers are given; nothing listens there.</summary>
     public string BootstrapServers => "in-memory:9092";
 
@@ -90,14 +93,30 @@ public sealed class InMemoryKafka : ITaskKafkaClients
     public async Task<List<ConsumeResult<byte[]?, byte[]?>>> ConsumeAllAsync(string topic, int expected, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var records = Snapshot(topic);
-        while (records.Count < expected && DateTime.UtcNow < deadline)
+        while (true)
         {
-            await Task.Delay(20);
-            records = Snapshot(topic);
-        }
+            Task appended;
+            lock (Gate)
+            {
+                appended = _appended.Task;
+            }
 
-        return records;
+            var records = Snapshot(topic);
+            var left = deadline - DateTime.UtcNow;
+            if (records.Count >= expected || left <= TimeSpan.Zero)
+            {
+                return records;
+            }
+
+            try
+            {
+                await appended.WaitAsync(left);
+            }
+            catch (TimeoutException)
+            {
+                return Snapshot(topic);
+            }
+        }
     }
 
     /// <summary>The topic's records now, partition by partition.</summary>
@@ -207,6 +226,9 @@ public sealed class InMemoryKafka : ITaskKafkaClients
 
             var log = partitions[p];
             log.Add(new StoredRecord(log.Count, key, value, headers.ToList(), timestamp));
+            var appended = _appended;
+            _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            appended.SetResult();
             return (p, log.Count - 1, null);
         }
     }
