@@ -74,7 +74,8 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
             HandOverSettle = c.Duration("hand-over-settle"),
             EntityLoadRetry = c.Duration("entity-load-retry"),
             ReconcileAfterRemoval = (removal.Duration("first"), removal.Duration("second")),
-            InternalTopics = KafkaLogTimeouts.Create(config),
+            // In the runtime's hocon/actorconnect.conf, which a config of cluster.conf alone lacks.
+            InternalTopics = KafkaLogTimeouts.Create(config.WithFallback(Runtime.RuntimeSettings.DefaultConfig())),
         };
     }
 
