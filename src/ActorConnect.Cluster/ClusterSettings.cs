@@ -1,4 +1,5 @@
 using ActorConnect.Cluster.Config;
+using ActorConnect.Kafka;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
@@ -12,9 +13,39 @@ namespace ActorConnect.Cluster;
 /// <param name="HandOverGrace">How long a leaving node lets the shard regions hand its work over before it stops what is left itself.</param>
 /// <param name="JoinWarningAfter">How long a node may try to join its seed nodes before it logs that it has not joined, and the likely causes.</param>
 /// <param name="Discovery">How workers find each other through the config topic.</param>
+/// <remarks>Every default lives in hocon/cluster.conf (and hocon/actorconnect.conf for <see cref="InternalTopics"/>), none here.</remarks>
 public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfShards, TimeSpan EntityAskTimeout, TimeSpan HandOverGrace, TimeSpan JoinWarningAfter,
     DiscoverySettings Discovery)
 {
+    private static readonly Lazy<ClusterSettings> Defaults = new(() => Create(DefaultConfig().WithFallback(Runtime.RuntimeSettings.DefaultConfig())));
+
+    /// <summary>The settings of hocon/cluster.conf (and hocon/actorconnect.conf) as shipped.</summary>
+    public static ClusterSettings Default => Defaults.Value;
+
+    /// <summary>How long a starting worker waits for the broker's features (<c>broker-wait</c>).</summary>
+    public required TimeSpan BrokerWait { get; init; }
+
+    /// <summary>How long a caller of <see cref="DistributedWorker"/> waits for the worker's answer (<c>worker-ask-timeout</c>).</summary>
+    public required TimeSpan WorkerAskTimeout { get; init; }
+
+    /// <summary>How long a leaving node waits for its worker to stop every connector (<c>shutdown-timeout</c>).</summary>
+    public required TimeSpan ShutdownTimeout { get; init; }
+
+    /// <summary>How long a leaving node waits for its discovery to stop, then for its announcement's deletion (<c>discovery-leave-timeout</c>).</summary>
+    public required TimeSpan DiscoveryLeaveTimeout { get; init; }
+
+    /// <summary>How long shard regions whose entities have all stopped may take to end by themselves (<c>hand-over-settle</c>).</summary>
+    public required TimeSpan HandOverSettle { get; init; }
+
+    /// <summary>How long an entity waits before reading the config topic again after a failed read (<c>entity-load-retry</c>).</summary>
+    public required TimeSpan EntityLoadRetry { get; init; }
+
+    /// <summary>When, after the downing provider's removal margin, the reconciler looks again (<c>reconcile-after-removal</c>).</summary>
+    public required (TimeSpan First, TimeSpan Second) ReconcileAfterRemoval { get; init; }
+
+    /// <summary>The internal topics' timeouts (<c>actorconnect.internal-topics</c>, in hocon/actorconnect.conf).</summary>
+    public required KafkaLogTimeouts InternalTopics { get; init; }
+
     /// <summary>The embedded defaults from hocon/cluster.conf.</summary>
     public static Akka.Configuration.Config DefaultConfig()
     {
@@ -24,13 +55,28 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
         return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
 
-    public static ClusterSettings Create(ActorSystem system) => Create(system.Settings.Config.WithFallback(DefaultConfig()));
+    public static ClusterSettings Create(ActorSystem system) =>
+        Create(system.Settings.Config.WithFallback(DefaultConfig()).WithFallback(Runtime.RuntimeSettings.DefaultConfig()));
 
+    /// <summary>Reads the <c>actorconnect.cluster</c> section (and <c>actorconnect.internal-topics</c>).</summary>
+    /// <exception cref="Api.Errors.ConfigException">A value is missing or bad; the message names its key.</exception>
     public static ClusterSettings Create(Akka.Configuration.Config config)
     {
-        var c = config.GetConfig("actorconnect.cluster");
-        return new ClusterSettings(c.GetTimeSpan("reconcile-interval"), c.GetInt("number-of-shards"), c.GetTimeSpan("entity-ask-timeout"), c.GetTimeSpan("hand-over-grace"),
-            c.GetTimeSpan("join-warning-after"), DiscoverySettings.Create(c.GetConfig("discovery")));
+        var c = HoconSettings.Of(config, "actorconnect.cluster");
+        var removal = c.Sub("reconcile-after-removal");
+        return new ClusterSettings(c.Duration("reconcile-interval"), c.Int("number-of-shards", 1), c.Duration("entity-ask-timeout"), c.Duration("hand-over-grace"),
+            c.Duration("join-warning-after"), DiscoverySettings.Create(c.Sub("discovery")))
+        {
+            BrokerWait = c.Duration("broker-wait"),
+            WorkerAskTimeout = c.Duration("worker-ask-timeout"),
+            ShutdownTimeout = c.Duration("shutdown-timeout"),
+            DiscoveryLeaveTimeout = c.Duration("discovery-leave-timeout"),
+            HandOverSettle = c.Duration("hand-over-settle"),
+            EntityLoadRetry = c.Duration("entity-load-retry"),
+            ReconcileAfterRemoval = (removal.Duration("first"), removal.Duration("second")),
+            // In the runtime's hocon/actorconnect.conf, which a config of cluster.conf alone lacks.
+            InternalTopics = KafkaLogTimeouts.Create(config.WithFallback(Runtime.RuntimeSettings.DefaultConfig())),
+        };
     }
 
     /// <summary>
@@ -147,9 +193,9 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
 public sealed record DiscoverySettings(TimeSpan RefreshInterval, TimeSpan LiveWindow, TimeSpan StableMargin, TimeSpan ForgetAfter)
 {
     /// <exception cref="Api.Errors.ConfigException">The windows contradict each other (a worker would form a second cluster beside a live one).</exception>
-    public static DiscoverySettings Create(Akka.Configuration.Config c)
+    public static DiscoverySettings Create(HoconSettings c)
     {
-        var settings = new DiscoverySettings(c.GetTimeSpan("refresh-interval"), c.GetTimeSpan("live-window"), c.GetTimeSpan("stable-margin"), c.GetTimeSpan("forget-after"));
+        var settings = new DiscoverySettings(c.Duration("refresh-interval"), c.Duration("live-window"), c.Duration("stable-margin"), c.Duration("forget-after"));
         if (settings.LiveWindow <= settings.RefreshInterval || settings.StableMargin < settings.LiveWindow)
         {
             throw new Api.Errors.ConfigException(

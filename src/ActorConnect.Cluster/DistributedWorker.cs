@@ -125,12 +125,14 @@ public sealed class DistributedWorker : IAsyncDisposable
         var clients = ClientConfigs.Create(worker, providers, log);
         var broker = new BrokerFeaturesCache(worker.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", worker.BootstrapServersValue, line), worker.DeclaredBrokerFeatures,
             clients.ProbeSecurity);
-        var features = await broker.GetAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        // Read first: a bad value is refused before anything starts.
+        var settings = ClusterSettings.Create(system);
+        var features = await broker.GetAsync(settings.BrokerWait).ConfigureAwait(false);
         // The internal topics' clients are the worker's own: its top-level client keys (the keys every client kind takes).
         var internalClients = clients.Worker(Kafka.ClientKeys.ClientKind.Admin);
-        var configs = new KafkaConfigBackingStore(config.ConfigTopic(features) with { ClientProperties = internalClients });
-        var offsets = new KafkaOffsetBackingStore(config.OffsetTopic(features) with { ClientProperties = internalClients });
-        var statuses = new KafkaStatusBackingStore(config.StatusTopic(features) with { ClientProperties = internalClients });
+        var configs = new KafkaConfigBackingStore(config.ConfigTopic(features) with { ClientProperties = internalClients, Timeouts = settings.InternalTopics });
+        var offsets = new KafkaOffsetBackingStore(config.OffsetTopic(features) with { ClientProperties = internalClients, Timeouts = settings.InternalTopics });
+        var statuses = new KafkaStatusBackingStore(config.StatusTopic(features) with { ClientProperties = internalClients, Timeouts = settings.InternalTopics });
         try
         {
             await Task.WhenAll(configs.StartAsync(), offsets.StartAsync(), statuses.StartAsync()).ConfigureAwait(false);
@@ -157,7 +159,6 @@ public sealed class DistributedWorker : IAsyncDisposable
             StatusListener = entities.OnStatus,
         };
         tasks = tasks with { Connectivity = WorkerConnectivity.Start(system, worker, broker, tasks.Settings) };
-        var settings = ClusterSettings.Create(system);
         var services = new ClusterServices(tasks, configs, offsets, statuses, settings) { Entities = entities };
 
         var sharding = ClusterSharding.Get(system);
@@ -249,7 +250,7 @@ public sealed class DistributedWorker : IAsyncDisposable
     public bool EndedToRejoin => CoordinatedShutdown.Get(System).ShutdownReason is Discovery.ClusterDiscovery.RejoinReason;
 
     /// <summary>Sends any <see cref="WorkerProtocol"/> request and returns its reply, or throws the failure it carries.</summary>
-    public Task<T> AskAsync<T>(object request, TimeSpan? timeout = null) => Worker.Ask<T>(request, timeout ?? TimeSpan.FromSeconds(60));
+    public Task<T> AskAsync<T>(object request, TimeSpan? timeout = null) => Worker.Ask<T>(request, timeout ?? Services.Settings.WorkerAskTimeout);
 
     public Task<ConnectorStatus> StatusAsync(string connector) => AskAsync<ConnectorStatus>(new WorkerProtocol.GetConnectorStatus(connector));
 
@@ -273,7 +274,7 @@ public sealed class DistributedWorker : IAsyncDisposable
             }
             else
             {
-                await AskAsync<WorkerProtocol.ShutdownComplete>(WorkerProtocol.Shutdown.Instance, TimeSpan.FromSeconds(90)).ConfigureAwait(false);
+                await AskAsync<WorkerProtocol.ShutdownComplete>(WorkerProtocol.Shutdown.Instance, Services.Settings.ShutdownTimeout).ConfigureAwait(false);
             }
         }
         finally
@@ -299,10 +300,10 @@ public sealed class DistributedWorker : IAsyncDisposable
         {
             if (!System.WhenTerminated.IsCompleted)
             {
-                await _discovery.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                await _discovery.GracefulStop(Services.Settings.DiscoveryLeaveTimeout).ConfigureAwait(false);
             }
 
-            await Services.Configs.PublishAsync(Discovery.ClusterDiscovery.SelfKey(_address), null).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await Services.Configs.PublishAsync(Discovery.ClusterDiscovery.SelfKey(_address), null).WaitAsync(Services.Settings.DiscoveryLeaveTimeout).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or TaskCanceledException or Confluent.Kafka.KafkaException or ObjectDisposedException)
         {

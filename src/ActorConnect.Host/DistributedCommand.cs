@@ -30,7 +30,8 @@ internal static class DistributedCommand
                 return 2;
             }
 
-            await using var rest = await HostRun.StartRestAsync(config.Worker.Originals, levels, cancellation);
+            // The node's own HOCON (with the ACTORCONNECT__ variables), so REST waits are set as every other setting is.
+            await using var rest = await HostRun.StartRestAsync(config.Worker.Originals, ClusterSettings.NodeConfig(config, HostRun.LoadHocon(hoconFile)), levels, cancellation);
             if (rest is null)
             {
                 return 2;

@@ -64,14 +64,16 @@ internal static class HostRun
     /// <summary>
     /// Binds the REST server before the worker starts, as Kafka Connect does: the worker id is its advertised address.
     /// Null, with the reason logged, when a listener cannot be bound or its security settings are wrong. The JAAS file
-    /// of basic authentication may come, as for Kafka Connect, from <c>KAFKA_OPTS</c>.
+    /// of basic authentication may come, as for Kafka Connect, from <c>KAFKA_OPTS</c>; its waits from
+    /// <paramref name="hocon"/> (<c>actorconnect.rest</c>).
     /// </summary>
-    public static async Task<RestServer?> StartRestAsync(IReadOnlyDictionary<string, string> workerProperties, LogLevelRegistry levels, CancellationToken cancellation)
+    public static async Task<RestServer?> StartRestAsync(IReadOnlyDictionary<string, string> workerProperties, Config hocon, LogLevelRegistry levels, CancellationToken cancellation)
     {
         RestOptions options;
         try
         {
-            options = RestOptions.FromWorkerProperties(workerProperties, BasicAuthCredentials.LoginConfigFromJvmOptions(Environment.GetEnvironmentVariable("KAFKA_OPTS")));
+            options = RestOptions.FromWorkerProperties(workerProperties, BasicAuthCredentials.LoginConfigFromJvmOptions(Environment.GetEnvironmentVariable("KAFKA_OPTS")))
+                .WithTimeouts(RestTimeouts.Create(hocon));
         }
         catch (Api.Errors.ConfigException e)
         {

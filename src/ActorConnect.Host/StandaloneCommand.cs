@@ -40,13 +40,13 @@ internal static class StandaloneCommand
                 return 2;
             }
 
-            await using var rest = await HostRun.StartRestAsync(config.Originals, levels, cancellation);
+            var hocon = HostRun.LoadHocon(hoconFile);
+            await using var rest = await HostRun.StartRestAsync(config.Originals, hocon, levels, cancellation);
             if (rest is null)
             {
                 return 2;
             }
 
-            var hocon = HostRun.LoadHocon(hoconFile);
             using var tracing = HostRun.StartTracing(config);
             await using var worker = StandaloneWorker.Start(stateFiles, config, hocon, rest.WorkerId);
             rest.Attach(worker.Worker, worker.Services.Providers.Secrets);

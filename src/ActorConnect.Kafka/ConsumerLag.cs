@@ -24,19 +24,20 @@ namespace ActorConnect.Kafka;
 /// </remarks>
 /// <param name="resetsToEnd">True when <c>auto.offset.reset</c> is <c>latest</c>: without a commit, reading starts at the end.</param>
 /// <param name="isPaused">Whether the stage has paused a partition (so librdkafka fetches nothing for it).</param>
-/// <param name="onLookupError">Told of a lookup from the broker that failed; the next comes 10 s later.</param>
-internal sealed class ConsumerLag(bool resetsToEnd, Func<TopicPartition, bool> isPaused, Action<Error> onLookupError)
+/// <param name="onLookupError">Told of a lookup from the broker that failed; the next comes <see cref="ConsumerLagSettings.RetryLookupAfter"/> later.</param>
+/// <param name="settings">How often to measure and look up, and how long a lookup may block the stage's thread.</param>
+internal sealed class ConsumerLag(bool resetsToEnd, Func<TopicPartition, bool> isPaused, Action<Error> onLookupError, ConsumerLagSettings settings)
 {
-    private static readonly TimeSpan MeasureEvery = TimeSpan.FromSeconds(1);
+    private TimeSpan MeasureEvery => settings.MeasureEvery;
 
     /// <summary>How often a paused partition's high watermark is asked of the broker.</summary>
-    private static readonly TimeSpan QueryPausedEvery = TimeSpan.FromSeconds(5);
+    private TimeSpan QueryPausedEvery => settings.QueryPausedEvery;
 
     /// <summary>Bounds each lookup from the broker, which blocks the stage's thread: polling waits meanwhile.</summary>
-    private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(2);
+    private TimeSpan LookupTimeout => settings.LookupTimeout;
 
     /// <summary>After a failed lookup (broker down), how long before any other: a down broker must not stall polling.</summary>
-    private static readonly TimeSpan RetryLookupAfter = TimeSpan.FromSeconds(10);
+    private TimeSpan RetryLookupAfter => settings.RetryLookupAfter;
 
     /// <summary>Where each partition starts when nothing has been read from it since its assignment; null: nothing committed.</summary>
     private readonly Dictionary<TopicPartition, long?> _starts = new();
@@ -67,7 +68,8 @@ internal sealed class ConsumerLag(bool resetsToEnd, Func<TopicPartition, bool> i
 
     /// <summary>
     /// The lag of every assigned partition whose high watermark and next offset are known, or null when the last
-    /// measurement is less than a second old. May block for lookups from the broker of up to two seconds each.
+    /// measurement is younger than <see cref="ConsumerLagSettings.MeasureEvery"/>. May block for lookups from the broker
+    /// of up to <see cref="ConsumerLagSettings.LookupTimeout"/> each.
     /// </summary>
     public IReadOnlyDictionary<TopicPartition, long>? Measure(IConsumer<byte[]?, byte[]?> consumer)
     {

@@ -11,16 +11,12 @@ namespace ActorConnect.Kafka;
 /// (<c>enable.auto.commit=false</c>, <c>enable.auto.offset.store=false</c>), and a new group starts from the
 /// beginning (<c>auto.offset.reset=earliest</c>) like Kafka Connect's sink consumers. <see cref="Properties"/>
 /// (Kafka Connect's <c>consumer.*</c> keys, librdkafka names) are applied last and win, except that
-/// auto-commit and cooperative assignors are refused because the stage does not support them.
+/// auto-commit and cooperative assignors are refused because the stage does not support them. The stage's own
+/// defaults (buffer bound, poll interval, lag measurement, log repeat) live only in hocon/actorconnect.conf
+/// (<see cref="KafkaStageSettings"/>).
 /// </remarks>
 public sealed record ConsumerSettings
 {
-    /// <summary>Default bound of records held by the stage.</summary>
-    public const int DefaultMaxBufferedRecords = 1000;
-
-    /// <summary>Default pause between polls when librdkafka had nothing to give.</summary>
-    public static TimeSpan DefaultPollInterval { get; } = TimeSpan.FromMilliseconds(20);
-
     /// <summary>The librdkafka properties we set unless <see cref="Properties"/> says otherwise.</summary>
     public static IReadOnlyDictionary<string, string> DefaultProperties { get; } = new Dictionary<string, string>
     {
@@ -56,10 +52,16 @@ public sealed record ConsumerSettings
     /// At most this many records are held by the stage. When it is full the stage pauses every assigned
     /// partition (and keeps polling so that the consumer stays in its group); it resumes them once half drained.
     /// </summary>
-    public int MaxBufferedRecords { get; init; } = DefaultMaxBufferedRecords;
+    public int MaxBufferedRecords { get; init; } = KafkaStageSettings.Default.ConsumerMaxBufferedRecords;
 
     /// <summary>How long the stage waits before polling again when librdkafka had nothing to give.</summary>
-    public TimeSpan PollInterval { get; init; } = DefaultPollInterval;
+    public TimeSpan PollInterval { get; init; } = KafkaStageSettings.Default.PollInterval;
+
+    /// <summary>How the stage measures its lag per partition.</summary>
+    public ConsumerLagSettings Lag { get; init; } = KafkaStageSettings.Default.Lag;
+
+    /// <summary>How often one repeating cause of the client's warnings and errors is written (the others are counted).</summary>
+    public TimeSpan LogRepeatInterval { get; init; } = KafkaStageSettings.Default.LogRepeatInterval;
 
     /// <summary>
     /// How long a full buffer may wait for downstream before every partition is paused (and polling goes on only to
@@ -70,6 +72,8 @@ public sealed record ConsumerSettings
     {
         get
         {
+            // 300000 is librdkafka's own max.poll.interval.ms default, and the 10 s cap keeps a short stall from
+            // discarding prefetched records: both follow from the client's contract, not tunables of ours.
             var maxPoll = Properties.TryGetValue("max.poll.interval.ms", out var v) && int.TryParse(v, out var ms) ? ms : 300000;
             return TimeSpan.FromMilliseconds(Math.Min(maxPoll / 3, 10000));
         }
@@ -134,6 +138,17 @@ public sealed record ConsumerSettings
     /// <summary>Returns a copy with another poll interval (positive).</summary>
     public ConsumerSettings WithPollInterval(TimeSpan interval) =>
         interval > TimeSpan.Zero ? this with { PollInterval = interval } : throw new ArgumentOutOfRangeException(nameof(interval));
+
+    /// <summary>Returns a copy with the stage's tunables from <paramref name="stage"/> (an ActorSystem's hocon).</summary>
+    public ConsumerSettings WithStageSettings(KafkaStageSettings stage)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        return WithMaxBufferedRecords(stage.ConsumerMaxBufferedRecords).WithPollInterval(stage.PollInterval) with
+        {
+            Lag = stage.Lag,
+            LogRepeatInterval = stage.LogRepeatInterval,
+        };
+    }
 
     /// <summary>Returns a copy that runs the stage on the given dispatcher.</summary>
     public ConsumerSettings WithDispatcher(string? dispatcherId) => this with { Dispatcher = dispatcherId };

@@ -58,7 +58,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         private readonly ConsumerControl _control;
         private readonly Queue<ConsumedRecord> _buffer = new();
         private readonly PartitionState _partitions = new();
-        private readonly ClientLogThrottle _throttle = new(KafkaClientLogging.RepeatInterval);
+        private readonly ClientLogThrottle _throttle;
         private IConsumer<byte[]?, byte[]?>? _consumer;
         private volatile Error? _fatalError;
         private Exception? _failure;
@@ -75,11 +75,13 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
             _stage = stage;
             _settings = stage._settings;
             _control = control;
+            _throttle = new ClientLogThrottle(_settings.LogRepeatInterval);
             _lag = new ConsumerLag(
                 resetsToEnd: _settings.BuildConfig().AutoOffsetReset == AutoOffsetReset.Latest,
                 isPaused: tp => _backpressured || _partitions.IsPausedByUser(tp),
                 onLookupError: error => Log.Warning(
-                    "Kafka consumer of group {0}: looking up offsets to measure lag failed: {1}", _settings.GroupId, error));
+                    "Kafka consumer of group {0}: looking up offsets to measure lag failed: {1}", _settings.GroupId, error),
+                _settings.Lag);
             SetHandler(stage.Out, onPull: OnPull, onDownstreamFinish: _ => CompleteStage());
         }
 

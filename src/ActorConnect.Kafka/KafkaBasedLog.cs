@@ -16,8 +16,31 @@ public sealed record KafkaLogSettings(string BootstrapServers, string Topic, int
     /// <summary>librdkafka properties for the log's producer, consumer and admin clients (security settings and such).</summary>
     public IReadOnlyDictionary<string, string> ClientProperties { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>How long a start, a write or a read to the end may take, and the bounds of a stop.</summary>
+    public KafkaLogTimeouts Timeouts { get; init; } = KafkaLogTimeouts.Default;
+
     /// <summary>How long a start, a write or a read to the end may take.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan Timeout => Timeouts.Operation;
+}
+
+/// <summary>The <c>actorconnect.internal-topics</c> section (defaults in hocon/actorconnect.conf, which explains them).</summary>
+/// <param name="Operation">How long a start, a write or a read to the end may take.</param>
+/// <param name="Stop">How long a stopping log waits for its reader thread to end.</param>
+/// <param name="Flush">How long a stopping log waits for its producer's unsent records.</param>
+public sealed record KafkaLogTimeouts(TimeSpan Operation, TimeSpan Stop, TimeSpan Flush)
+{
+    private static readonly Lazy<KafkaLogTimeouts> Defaults = new(() => Create(KafkaStageSettings.DefaultConfig()));
+
+    /// <summary>The timeouts of hocon/actorconnect.conf as shipped.</summary>
+    public static KafkaLogTimeouts Default => Defaults.Value;
+
+    /// <summary>Reads the timeouts from a config holding the <c>actorconnect</c> section.</summary>
+    /// <exception cref="Api.Errors.ConfigException">A value is missing or bad; the message names its key.</exception>
+    public static KafkaLogTimeouts Create(Akka.Configuration.Config config)
+    {
+        var c = HoconSettings.Of(config, "actorconnect.internal-topics");
+        return new KafkaLogTimeouts(c.Duration("operation-timeout"), c.Duration("stop-timeout"), c.Duration("flush-timeout"));
+    }
 }
 
 /// <summary>
@@ -128,8 +151,8 @@ public sealed class KafkaBasedLog : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _reader?.Join(TimeSpan.FromSeconds(10));
-        _producer?.Flush(TimeSpan.FromSeconds(5));
+        _reader?.Join(_settings.Timeouts.Stop);
+        _producer?.Flush(_settings.Timeouts.Flush);
         _producer?.Dispose();
         _consumer?.Close();
         _consumer?.Dispose();
@@ -143,6 +166,7 @@ public sealed class KafkaBasedLog : IDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
+                // Not a tunable: only how soon the loop sees a stop; records that arrive end the wait at once.
                 var record = _consumer!.Consume(TimeSpan.FromMilliseconds(100));
                 if (record is not null)
                 {

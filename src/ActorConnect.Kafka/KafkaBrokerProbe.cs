@@ -28,6 +28,8 @@ public static class KafkaBrokerProbe
     // GroupCoordinator v0's body: the group id as a Kafka string. Any group does; nothing is created for it.
     private static readonly byte[] GroupIdBody = [0, 12, .. Encoding.ASCII.GetBytes("actorconnect")];
     private const int MaxBodyBytes = 1 << 20;
+    // Not a tunable: how long a silent broker is taken for a 0.9 one (which skips ApiVersions) rather than a slow one,
+    // capped at half the caller's timeout; the waits an operator sets are the callers' (kafka-connectivity.*, broker-wait).
     private static readonly TimeSpan ApiVersionsPatience = TimeSpan.FromSeconds(3);
     private const int ApiVersionsCorrelationId = 0x41435052; // "ACPR"
     private const int MetadataCorrelationId = ApiVersionsCorrelationId + 1;

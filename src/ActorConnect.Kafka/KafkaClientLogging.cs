@@ -49,9 +49,6 @@ internal static class KafkaClientLogging
         return merged;
     }
 
-    /// <summary>How often one cause of a client's errors and warnings is written while it repeats.</summary>
-    public static readonly TimeSpan RepeatInterval = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// Writes a librdkafka line; warnings and errors go through <paramref name="throttle"/> (one line per cause per
     /// interval, with a count), since a client retrying a broker that is down logs every attempt.

@@ -101,6 +101,8 @@ public sealed class KafkaConnectivity : IDisposable
         _stop.Cancel();
         try
         {
+            // Not a tunable: the loop was just cancelled and its check and delay both take that token, so it ends at
+            // once; the bound only keeps a stuck client library from holding the worker's stop.
             _loop?.Wait(TimeSpan.FromSeconds(5));
         }
         catch (AggregateException)

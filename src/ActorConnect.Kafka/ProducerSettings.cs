@@ -13,13 +13,11 @@ namespace ActorConnect.Kafka;
 /// after a timeout or a dropped connection then cannot land twice, so a retry never duplicates a record and the
 /// records of a partition stay in order. <c>linger.ms=5</c> batches without adding noticeable latency. Everything in
 /// <see cref="Properties"/> (Kafka Connect's <c>producer.*</c> keys, librdkafka names) is applied last and wins.
-/// Defaults live only here, in <see cref="DefaultProperties"/> and the constants.
+/// The librdkafka defaults live only here, in <see cref="DefaultProperties"/>; the flow's own (<see cref="MaxInFlight"/>,
+/// <see cref="LogRepeatInterval"/>) only in hocon/actorconnect.conf (<see cref="KafkaStageSettings"/>).
 /// </remarks>
 public sealed record ProducerSettings
 {
-    /// <summary>Default bound of messages awaiting delivery (and emission) inside the flow.</summary>
-    public const int DefaultMaxInFlight = 10000;
-
     /// <summary>
     /// The librdkafka properties we set unless <see cref="Properties"/> says otherwise; <c>enable.idempotence</c> is
     /// added from <see cref="BrokerFeatures"/>.
@@ -48,7 +46,10 @@ public sealed record ProducerSettings
     /// With <see cref="KafkaProducerFlow.CreateBatched{TPass}"/> the oldest batch is always produced whole, so a single
     /// batch larger than the bound still goes through.
     /// </summary>
-    public int MaxInFlight { get; init; } = DefaultMaxInFlight;
+    public int MaxInFlight { get; init; } = KafkaStageSettings.Default.ProducerMaxInFlight;
+
+    /// <summary>How often one repeating cause of the client's warnings and errors is written (the others are counted).</summary>
+    public TimeSpan LogRepeatInterval { get; init; } = KafkaStageSettings.Default.LogRepeatInterval;
 
     /// <summary>librdkafka producer properties, passed verbatim and applied after the defaults.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
@@ -76,6 +77,13 @@ public sealed record ProducerSettings
     /// <summary>Returns a copy with another in-flight bound (at least 1).</summary>
     public ProducerSettings WithMaxInFlight(int maxInFlight) =>
         maxInFlight >= 1 ? this with { MaxInFlight = maxInFlight } : throw new ArgumentOutOfRangeException(nameof(maxInFlight));
+
+    /// <summary>Returns a copy with the flow's tunables from <paramref name="stage"/> (an ActorSystem's hocon).</summary>
+    public ProducerSettings WithStageSettings(KafkaStageSettings stage)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        return WithMaxInFlight(stage.ProducerMaxInFlight) with { LogRepeatInterval = stage.LogRepeatInterval };
+    }
 
     /// <summary>Returns a copy with the given broker features.</summary>
     public ProducerSettings WithBrokerFeatures(BrokerFeatures features) =>

@@ -57,7 +57,7 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
         private readonly ProducerStage<TPass> _stage;
         private readonly ProducerSettings _settings;
         private readonly Queue<ProducerBatchResult<TPass>> _queue = new();
-        private readonly ClientLogThrottle _throttle = new(KafkaClientLogging.RepeatInterval);
+        private readonly ClientLogThrottle _throttle;
         private readonly Action _onBatchDone;
         private readonly Action<Error> _onFatalError;
         private IProducer<byte[]?, byte[]?>? _producer;
@@ -73,6 +73,7 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
         {
             _stage = stage;
             _settings = stage._settings;
+            _throttle = new ClientLogThrottle(_settings.LogRepeatInterval);
             _onBatchDone = GetAsyncCallback(OnBatchDone);
             _onFatalError = GetAsyncCallback<Error>(error =>
                 FailStage(new KafkaException(error)));

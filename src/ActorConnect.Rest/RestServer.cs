@@ -66,7 +66,7 @@ public sealed class RestServer : IAsyncDisposable
 
         // The host owns Ctrl-C and SIGTERM: it stops this server first, then the worker.
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.ConfigureHttpJsonOptions(o => RestJson.Configure(o.SerializerOptions));
         // Binding failures (bad JSON, wrong content type, too large) become exceptions the error handler words.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -90,7 +90,7 @@ public sealed class StandaloneWorker : IAsyncDisposable
         catch when (ownsSystem)
         {
             // A bad plugin.path or state file must not leave an ActorSystem (and its threads) behind.
-            system.Terminate().Wait(TimeSpan.FromSeconds(10));
+            system.Terminate().Wait(settings.Worker.Terminate);
             throw;
         }
 
@@ -103,10 +103,13 @@ public sealed class StandaloneWorker : IAsyncDisposable
         return new StandaloneWorker(system, worker, services, ownsSystem);
     }
 
+    /// <summary>How long each call waits for the worker (<c>actorconnect.worker.*</c>).</summary>
+    private WorkerTimeouts Timeouts => Services.Settings.Worker;
+
     /// <summary>Creates a connector; throws the validation error (naming the keys) when its config is bad.</summary>
     public async Task<string> CreateConnectorAsync(IReadOnlyDictionary<string, string> config)
     {
-        var created = await Worker.Ask<ConnectorInfo>(new WorkerProtocol.CreateConnector(config), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        var created = await Worker.Ask<ConnectorInfo>(new WorkerProtocol.CreateConnector(config), Timeouts.Ask).ConfigureAwait(false);
         return created.Name;
     }
 
@@ -117,30 +120,30 @@ public sealed class StandaloneWorker : IAsyncDisposable
     public Task<WorkerProtocol.ConfigPut> PutConnectorConfigAsync(IReadOnlyDictionary<string, string> config) =>
         Worker.Ask<WorkerProtocol.ConfigPut>(
             new WorkerProtocol.PutConnectorConfig(config.GetValueOrDefault(ConnectorConfig.Name) ?? throw new Api.Errors.ConfigException("Missing required configuration \"name\" which has no default value."), config),
-            TimeSpan.FromSeconds(30));
+            Timeouts.Ask);
 
     /// <summary>Runs, pauses or stops a connector; returns once its tasks have followed.</summary>
     public Task SetTargetStateAsync(string connector, TargetState state) =>
-        Worker.Ask<WorkerProtocol.TargetStateSet>(new WorkerProtocol.SetTargetState(connector, state), TimeSpan.FromSeconds(60));
+        Worker.Ask<WorkerProtocol.TargetStateSet>(new WorkerProtocol.SetTargetState(connector, state), Timeouts.Change);
 
     /// <summary>Sends any <see cref="WorkerProtocol"/> request and returns its reply, or throws the failure it carries.</summary>
-    public Task<T> AskAsync<T>(object request, TimeSpan? timeout = null) => Worker.Ask<T>(request, timeout ?? TimeSpan.FromSeconds(30));
+    public Task<T> AskAsync<T>(object request, TimeSpan? timeout = null) => Worker.Ask<T>(request, timeout ?? Timeouts.Ask);
 
     public Task<ConnectorStatus> StatusAsync(string connector) =>
-        Worker.Ask<ConnectorStatus>(new WorkerProtocol.GetConnectorStatus(connector), TimeSpan.FromSeconds(10));
+        Worker.Ask<ConnectorStatus>(new WorkerProtocol.GetConnectorStatus(connector), Timeouts.Query);
 
     public Task<List<ConnectorStatus>> StatusAsync() =>
-        Worker.Ask<List<ConnectorStatus>>(WorkerProtocol.GetAllStatus.Instance, TimeSpan.FromSeconds(10));
+        Worker.Ask<List<ConnectorStatus>>(WorkerProtocol.GetAllStatus.Instance, Timeouts.Query);
 
     public Task DeleteConnectorAsync(string connector) =>
-        Worker.Ask<WorkerProtocol.ConnectorDeleted>(new WorkerProtocol.DeleteConnector(connector), TimeSpan.FromSeconds(60));
+        Worker.Ask<WorkerProtocol.ConnectorDeleted>(new WorkerProtocol.DeleteConnector(connector), Timeouts.Change);
 
     /// <summary>Stops every connector cleanly (offsets flushed and committed), then the ActorSystem if this worker made it.</summary>
     public async Task StopAsync(TimeSpan? timeout = null)
     {
         try
         {
-            await Worker.Ask<WorkerProtocol.ShutdownComplete>(WorkerProtocol.Shutdown.Instance, timeout ?? TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            await Worker.Ask<WorkerProtocol.ShutdownComplete>(WorkerProtocol.Shutdown.Instance, timeout ?? Timeouts.Change).ConfigureAwait(false);
         }
         finally
         {

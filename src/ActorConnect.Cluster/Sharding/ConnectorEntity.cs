@@ -40,7 +40,7 @@ internal sealed partial class ConnectorEntity : FollowingEntity
     private int _incarnation;
 
     public ConnectorEntity(string name, ClusterServices cluster)
-        : base(Rules)
+        : base(Rules, cluster.Settings.EntityLoadRetry)
     {
         _name = name;
         _cluster = cluster;

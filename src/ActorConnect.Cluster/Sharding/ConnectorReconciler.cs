@@ -39,8 +39,8 @@ internal sealed class ConnectorReconciler : ReceiveActor, IWithTimers
         {
             Reconcile();
             var margin = Akka.Cluster.Cluster.Get(Context.System).DowningProvider.DownRemovalMargin;
-            Timers.StartSingleTimer("after-removal-margin", Tick.Instance, margin + TimeSpan.FromMilliseconds(300));
-            Timers.StartSingleTimer("after-removal-margin-again", Tick.Instance, margin + TimeSpan.FromSeconds(1));
+            Timers.StartSingleTimer("after-removal-margin", Tick.Instance, margin + _cluster.Settings.ReconcileAfterRemoval.First);
+            Timers.StartSingleTimer("after-removal-margin-again", Tick.Instance, margin + _cluster.Settings.ReconcileAfterRemoval.Second);
         });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<ConnectorEntityProtocol.Applied>(_ => { });

@@ -22,20 +22,24 @@ namespace ActorConnect.Cluster.Sharding;
 /// </summary>
 internal abstract class FollowingEntity : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
-    private static readonly TimeSpan LoadRetry = TimeSpan.FromSeconds(1);
+    private readonly TimeSpan _loadRetry;
     private readonly List<IActorRef> _waiters = new();
     private readonly Lifecycle<EntityPhase> _life;
     private EntityPhase _handOffFrom;
     private bool _busyHandingOff;
 
-    /// <summary>An entity whose moves and messages follow <paramref name="rules"/> (<see cref="CommonRules"/> and its own).</summary>
-    protected FollowingEntity(LifecycleRules<EntityPhase> rules)
+    /// <summary>
+    /// An entity whose moves and messages follow <paramref name="rules"/> (<see cref="CommonRules"/> and its own); a
+    /// failed read of the config topic is retried after <paramref name="loadRetry"/>.
+    /// </summary>
+    protected FollowingEntity(LifecycleRules<EntityPhase> rules, TimeSpan loadRetry)
     {
+        _loadRetry = loadRetry;
         _life = new Lifecycle<EntityPhase>(rules, EntityPhase.Loading, Log, () => Describe);
         Receive<LoadFailed>(m =>
         {
             Log.Warning("{0}: reading the config topic failed ({1}); retrying", Describe, m.Cause.Message);
-            Timers.StartSingleTimer("load", RetryLoad.Instance, LoadRetry);
+            Timers.StartSingleTimer("load", RetryLoad.Instance, _loadRetry);
         });
         Receive<RetryLoad>(_ => Load());
     }

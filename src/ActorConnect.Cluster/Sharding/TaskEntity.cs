@@ -39,7 +39,7 @@ internal sealed class TaskEntity : FollowingEntity
     private int _incarnation;
 
     public TaskEntity(ConnectorTaskId id, ClusterServices cluster)
-        : base(Rules)
+        : base(Rules, cluster.Settings.EntityLoadRetry)
     {
         _id = id;
         _cluster = cluster;

@@ -54,7 +54,8 @@ public sealed partial class ClusterWorkerActor : ReceiveActor, IWorkerMode
 
     /// <summary>This node's connectors and tasks hand over to the other nodes (offsets flushed), once, whoever asks first.</summary>
     private IActorRef HandOver() => _handOver ??= Context.ActorOf(
-        NodeHandOver.Props([_region, _cluster.TaskRegion(Context.System)], _cluster.Entities, _cluster.Settings.HandOverGrace, EntityTimeout),
+        NodeHandOver.Props([_region, _cluster.TaskRegion(Context.System)], _cluster.Entities, _cluster.Settings.HandOverGrace, EntityTimeout,
+            _cluster.Settings.HandOverSettle),
         "hand-over");
 
     ConnectorView? IWorkerMode.Find(string name) => _cluster.Configs.Read(name) is { } stored ? View(stored) : null;

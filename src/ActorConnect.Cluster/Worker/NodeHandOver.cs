@@ -10,25 +10,19 @@ namespace ActorConnect.Cluster.Worker;
 /// cleanly (offsets flushed) and starts on another node. Two ways sharding's own shutdown goes wrong are cut short:
 /// a region keeps messages for shards that have no home left (the last node of a cluster, whose reconciler still sends
 /// them) and would wait out its 70 s timeout although all its work has stopped, so once every entity that was here
-/// has stopped the regions get <see cref="SettleTime"/> to end and are then stopped; and a shard allocated to this
+/// has stopped the regions get <see cref="ClusterSettings.HandOverSettle"/> to end and are then stopped; and a shard allocated to this
 /// region just as it began to leave is never handed off, so after <see cref="ClusterSettings.HandOverGrace"/> every
 /// entity still here gets its own clean stop, and the regions are stopped once those are done. No task is ever
 /// stopped with records in flight. Answers every <see cref="WorkerProtocol.Shutdown"/> with
 /// <see cref="WorkerProtocol.ShutdownComplete"/> once the regions are gone (at once after that).
 /// <code>
 ///   HandingOver --regions gone--> Done
-///   HandingOver --entities gone, regions not after SettleTime--> StoppingRegions --> Done
+///   HandingOver --entities gone, regions not after settle time--> StoppingRegions --> Done
 ///   HandingOver --grace over--> StoppingEntities --entities gone (or entity timeout)--> StoppingRegions --> Done
 /// </code>
 /// </summary>
 internal sealed class NodeHandOver : ReceiveActor, IWithTimers
 {
-    /// <summary>
-    /// How long regions whose entities have all stopped may take to end by themselves: the last steps of a hand-off
-    /// (ShardStopped to the coordinator, the region's own stop) take milliseconds.
-    /// </summary>
-    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(1);
-
     private readonly LocalEntities _entities;
     private readonly TimeSpan _entityTimeout;
     private readonly TimeSpan _settleTime;
@@ -104,10 +98,13 @@ internal sealed class NodeHandOver : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>The hand-over; <paramref name="settleTime"/> defaults to <see cref="SettleTime"/> (tests shorten it).</summary>
+    /// <summary>
+    /// The hand-over; <paramref name="settleTime"/> (<c>actorconnect.cluster.hand-over-settle</c>) defaults to the shipped
+    /// hocon/cluster.conf's (tests shorten it).
+    /// </summary>
     public static Props Props(IReadOnlyCollection<IActorRef> regions, LocalEntities entities, TimeSpan grace, TimeSpan entityTimeout, TimeSpan? settleTime = null)
     {
-        var settle = settleTime ?? SettleTime;
+        var settle = settleTime ?? ClusterSettings.Default.HandOverSettle;
         return Akka.Actor.Props.Create(() => new NodeHandOver(regions, entities, grace, entityTimeout, settle));
     }
 

@@ -33,11 +33,21 @@ public sealed record RestOptions
     /// <summary>Who may call the API; null when basic authentication is off.</summary>
     public BasicAuthCredentials? BasicAuth { get; init; }
 
-    /// <summary>How long a request waits for the worker: Kafka Connect's 90 s.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(90);
+    /// <summary>How long a request waits for the worker (<c>actorconnect.rest.request-timeout</c>; Kafka Connect's 90 s).</summary>
+    public TimeSpan RequestTimeout { get; init; } = RestTimeouts.Default.Request;
 
-    /// <summary>How long <c>GET /health</c> waits: Kafka Connect's 10 s.</summary>
-    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long <c>GET /health</c> waits (<c>actorconnect.rest.health-timeout</c>; Kafka Connect's 10 s).</summary>
+    public TimeSpan HealthTimeout { get; init; } = RestTimeouts.Default.Health;
+
+    /// <summary>How long requests in flight may finish when the server stops (<c>actorconnect.rest.shutdown-timeout</c>).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = RestTimeouts.Default.Shutdown;
+
+    /// <summary>Returns a copy with the given waits (an ActorSystem's hocon).</summary>
+    public RestOptions WithTimeouts(RestTimeouts timeouts)
+    {
+        ArgumentNullException.ThrowIfNull(timeouts);
+        return this with { RequestTimeout = timeouts.Request, HealthTimeout = timeouts.Health, ShutdownTimeout = timeouts.Shutdown };
+    }
 
     /// <summary>
     /// Reads the REST keys of a worker config, loading the https stores and the basic auth credentials; other keys are

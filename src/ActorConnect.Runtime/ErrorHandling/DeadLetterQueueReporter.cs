@@ -43,13 +43,16 @@ public sealed class DeadLetterQueueReporter : IErrorReporter
     private readonly Func<SourceRecord, RawRecord>? _serializeSource;
     private readonly ILoggingAdapter _log;
     private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly TimeSpan _closeFlushTimeout;
     private long _sent;
     private long _flushed;
 
     public DeadLetterQueueReporter(ConnectorTaskId id, string topic, bool contextHeaders, ProducerConfig config, BrokerFeatures features,
-        Func<SourceRecord, RawRecord>? serializeSource, ILoggingAdapter log, Func<ProducerConfig, Action<Confluent.Kafka.LogMessage>, IProducer<byte[]?, byte[]?>> producers)
+        Func<SourceRecord, RawRecord>? serializeSource, ILoggingAdapter log, Func<ProducerConfig, Action<Confluent.Kafka.LogMessage>, IProducer<byte[]?, byte[]?>> producers,
+        TimeSpan closeFlushTimeout)
     {
         _id = id;
+        _closeFlushTimeout = closeFlushTimeout;
         _topic = topic;
         _contextHeaders = contextHeaders;
         _features = features;
@@ -199,7 +202,7 @@ public sealed class DeadLetterQueueReporter : IErrorReporter
     {
         try
         {
-            _producer.Flush(TimeSpan.FromSeconds(5));
+            _producer.Flush(_closeFlushTimeout);
         }
         finally
         {

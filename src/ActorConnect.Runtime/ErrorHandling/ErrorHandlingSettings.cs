@@ -21,8 +21,13 @@ public sealed record ErrorHandlingSettings(
     short DlqReplicationFactor,
     bool DlqContextHeaders)
 {
-    /// <summary>Kafka Connect's defaults: no tolerance, no retries, no log, no dead-letter queue.</summary>
-    public static ErrorHandlingSettings Default { get; } = new(false, TimeSpan.Zero, TimeSpan.FromMinutes(1), false, false, null, 3, false);
+    /// <summary>
+    /// Kafka Connect's defaults: no tolerance, no retries, no log, no dead-letter queue. Read from the connector
+    /// config's definition (<see cref="ConnectorConfig.Sink"/>) so that its defaults stay the only ones: a config
+    /// that sets no <c>errors.*</c> key (its name and class are required, and say nothing of errors).
+    /// </summary>
+    public static ErrorHandlingSettings Default { get; } =
+        From(new Dictionary<string, string> { [ConnectorConfig.Name] = "defaults", [ConnectorConfig.ConnectorClass] = "defaults" });
 
     /// <summary>
     /// Reads the keys from a connector config. The dead-letter keys are read for source connectors too (beyond Kafka

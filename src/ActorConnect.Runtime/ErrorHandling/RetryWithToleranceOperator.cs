@@ -18,7 +18,10 @@ namespace ActorConnect.Runtime.ErrorHandling;
 /// </remarks>
 public sealed class RetryWithToleranceOperator : IDisposable
 {
-    /// <summary>The first wait between attempts, doubled at each one (Kafka's RETRIES_DELAY_MIN_MS).</summary>
+    /// <summary>
+    /// The first wait between attempts, doubled at each one: Kafka Connect's fixed RETRIES_DELAY_MIN_MS, kept fixed as
+    /// there (users bound retries with the connector's errors.retry.* keys).
+    /// </summary>
     public static readonly TimeSpan MinRetryDelay = TimeSpan.FromMilliseconds(300);
 
     private readonly ErrorHandlingSettings _settings;

@@ -31,6 +31,6 @@ public sealed class ConfluentTaskKafkaClients : ITaskKafkaClients
 
     /// <inheritdoc />
     public void EnsureDeadLetterTopic(string bootstrapServers, IEnumerable<KeyValuePair<string, string>> adminProperties, BrokerFeatures features,
-        string topic, short replicationFactor, ILoggingAdapter log) =>
-        DeadLetterTopic.Ensure(bootstrapServers, adminProperties, features, topic, replicationFactor, log);
+        string topic, short replicationFactor, ILoggingAdapter log, TimeSpan timeout) =>
+        DeadLetterTopic.Ensure(bootstrapServers, adminProperties, features, topic, replicationFactor, log, timeout);
 }

@@ -33,7 +33,10 @@ public interface ITaskKafkaClients
     /// </summary>
     IProducer<byte[]?, byte[]?> DeadLetterProducer(ProducerConfig config, Action<Confluent.Kafka.LogMessage> onLog);
 
-    /// <summary>Makes sure the dead-letter topic exists (one partition), as Kafka Connect does; never throws for a topic it cannot create.</summary>
+    /// <summary>
+    /// Makes sure the dead-letter topic exists (one partition), as Kafka Connect does; never throws for a topic it cannot
+    /// create. Each request to Kafka waits up to <paramref name="timeout"/>.
+    /// </summary>
     void EnsureDeadLetterTopic(string bootstrapServers, IEnumerable<KeyValuePair<string, string>> adminProperties, BrokerFeatures features,
-        string topic, short replicationFactor, ILoggingAdapter log);
+        string topic, short replicationFactor, ILoggingAdapter log, TimeSpan timeout);
 }

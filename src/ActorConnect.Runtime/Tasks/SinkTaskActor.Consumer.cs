@@ -16,7 +16,7 @@ public sealed partial class SinkTaskActor
     /// <summary>Builds the task's consumer stream (a new client) and points the task's context at it.</summary>
     private void StartConsumer()
     {
-        _listener = new SinkPartitionListener(Self, TimeSpan.FromMinutes(5));
+        _listener = new SinkPartitionListener(Self, Services.Settings.SinkRebalanceTimeout);
         _control = Services.Kafka.ConsumerBatches(_consumerSettings!, _subscription!, _listener, Services.Settings.SinkMaxBatchRecords)
             .ToMaterialized(
                 Sink.ActorRefWithAck<IReadOnlyList<Kafka.ConsumedRecord>>(Self, SinkTaskProtocol.StreamInit.Instance, SinkTaskProtocol.StreamAck.Instance,

@@ -131,7 +131,7 @@ public sealed partial class SinkTaskActor : TaskActorBase
 
         _consumerSettings = Services.SinkConsumerSettings(Id.Connector, ConnectorConfig, features)
             .WithDispatcher(Services.Settings.ConsumerDispatcher)
-            .WithMaxBufferedRecords(Services.Settings.SinkMaxBufferedRecords)
+            .WithStageSettings(Services.Settings.Kafka)
             .WithJoinTimeout(Services.Settings.SinkGroupJoinTimeout)
             .WithLogContext(Logging.ConnectLogging.TaskContext(Id))
             .WithLogDecorator(RedactingLog);

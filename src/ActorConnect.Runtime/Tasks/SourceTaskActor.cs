@@ -116,7 +116,7 @@ public sealed partial class SourceTaskActor : TaskActorBase
     {
         var settings = new ProducerSettings(Services.Worker.BootstrapServersValue)
             .WithBrokerFeatures(features)
-            .WithMaxInFlight(Services.Settings.SourceMaxInFlight)
+            .WithStageSettings(Services.Settings.Kafka)
             .WithProperties(Services.Clients.Task(ClientKind.Producer, ConnectorConfig))
             .WithLogContext(Logging.ConnectLogging.TaskContext(Id))
             .WithLogDecorator(RedactingLog);

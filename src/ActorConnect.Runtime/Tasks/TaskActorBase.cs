@@ -73,7 +73,7 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
     {
         try
         {
-            var features = Services.Broker.GetAsync(TimeSpan.FromSeconds(5), Handle.Stopping).GetAwaiter().GetResult();
+            var features = Services.Broker.GetAsync(Services.Settings.BrokerTaskWait, Handle.Stopping).GetAwaiter().GetResult();
             _retryAttempt = 0;
             return features;
         }
@@ -87,7 +87,7 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
     /// <summary>Sends <paramref name="message"/> to self after an exponential backoff, reporting <paramref name="reason"/> in the status.</summary>
     protected TimeSpan RetryLater(object message, string reason, TimeSpan? delay = null)
     {
-        var wait = delay ?? RuntimeSettings.Backoff(_retryAttempt, Services.Settings.RetryMinBackoff, Services.Settings.RetryMaxBackoff, 0.2);
+        var wait = delay ?? RuntimeSettings.Backoff(_retryAttempt, Services.Settings.RetryMinBackoff, Services.Settings.RetryMaxBackoff, Services.Settings.RetryRandomFactor);
         _retryAttempt++;
         if (_retryAttempt == 1 || _retryAttempt % 10 == 0)
         {
@@ -141,9 +141,9 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
                 .WithBrokerFeatures(features)
                 .WithProperties(Services.Clients.Task(ClientKind.Producer, ConnectorConfig));
             Services.Kafka.EnsureDeadLetterTopic(bootstrap, Services.Clients.Task(ClientKind.Admin, ConnectorConfig), features, topic,
-                settings.DlqReplicationFactor, Log);
+                settings.DlqReplicationFactor, Log, Services.Settings.DeadLetterAdminTimeout);
             deadLetters = new DeadLetterQueueReporter(Id, topic, settings.DlqContextHeaders, producer.BuildConfig(), features, serializeSource, Log,
-                Services.Kafka.DeadLetterProducer);
+                Services.Kafka.DeadLetterProducer, Services.Settings.DeadLetterFlushTimeout);
             reporters.Add(new CountingReporter(deadLetters, Metrics.DeadLettered));
         }
 

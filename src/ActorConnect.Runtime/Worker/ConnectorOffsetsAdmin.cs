@@ -23,7 +23,9 @@ internal sealed class ConnectorOffsetsAdmin(TaskServices services, Action<string
     private const string KafkaTopic = "kafka_topic";
     private const string KafkaPartition = "kafka_partition";
     private const string KafkaOffset = "kafka_offset";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Each request to Kafka (<c>actorconnect.worker.offsets-timeout</c>).</summary>
+    private TimeSpan Timeout => services.Settings.Worker.Offsets;
 
     public async Task<IReadOnlyList<ConnectorOffset>> ReadAsync(string name, ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config)
     {

@@ -20,8 +20,10 @@ namespace ActorConnect.Runtime.Worker;
 /// </summary>
 public sealed partial class WorkerActor : ReceiveActor, IWorkerMode
 {
-    private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
     private readonly TaskServices _services;
+
+    /// <summary>How long the worker waits for a connector's supervisor to answer (<c>actorconnect.worker.query-timeout</c>).</summary>
+    private TimeSpan QueryTimeout => _services.Settings.Worker.Query;
     private readonly IConfigBackingStore _store;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SortedDictionary<string, ConnectorEntry> _connectors = new(StringComparer.Ordinal);

@@ -198,7 +198,7 @@ public sealed class InMemoryKafka : ITaskKafkaClients
 
     /// <inheritdoc />
     public void EnsureDeadLetterTopic(string bootstrapServers, IEnumerable<KeyValuePair<string, string>> adminProperties, BrokerFeatures features,
-        string topic, short replicationFactor, ILoggingAdapter log) =>
+        string topic, short replicationFactor, ILoggingAdapter log, TimeSpan timeout) =>
         CreateTopicAsync(topic, 1);
 
     /// <summary>Appends one record; where it landed, or the error the topic is refused with.</summary>
