@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 
-namespace ActorConnect.Runtime;
+namespace ActorConnect.Runtime.Config;
 
 /// <summary>The runtime's Akka-side settings, read from the <c>actorconnect</c> HOCON section (defaults in hocon/actorconnect.conf).</summary>
 public sealed record RuntimeSettings(
