@@ -4,7 +4,7 @@
 // every 5 seconds; Ctrl-C stops it cleanly (offsets flushed).
 using ActorConnect.Hosting;
 using ActorConnect.Runtime.Config;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using Akka.Actor;
 using Akka.Hosting;

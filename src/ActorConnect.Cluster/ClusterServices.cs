@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using ActorConnect.Cluster.Storage;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tasks;
 using Akka.Actor;
 

@@ -101,7 +101,7 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
 
         return merged
             .WithFallback(DefaultConfig())
-            .WithFallback(Runtime.RuntimeSettings.DefaultConfig());
+            .WithFallback(Runtime.Config.RuntimeSettings.DefaultConfig());
     }
 
     /// <summary>

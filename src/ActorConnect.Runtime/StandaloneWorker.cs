@@ -1,8 +1,9 @@
 using System.Reflection;
 using ActorConnect.Runtime.Clients;
 using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Standalone;
 using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Tasks;
 using ActorConnect.Runtime.Worker;

@@ -1,6 +1,6 @@
 using ActorConnect.Cluster.Config;
 using ActorConnect.Cluster.Tests.TestConnectors;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
 using Akka.Cluster;

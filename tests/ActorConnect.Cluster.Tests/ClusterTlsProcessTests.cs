@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Diagnostics;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;

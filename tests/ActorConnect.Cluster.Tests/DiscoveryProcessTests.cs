@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ActorConnect.Cluster.Tests.TestConnectors;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Storage;
-using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
 using Xunit.Abstractions;
 

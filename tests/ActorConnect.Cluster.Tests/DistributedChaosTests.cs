@@ -1,6 +1,6 @@
 using ActorConnect.Api.Errors;
 using ActorConnect.Runtime.Errors;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
 

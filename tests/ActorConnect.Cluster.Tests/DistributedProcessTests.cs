@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Storage;
-using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
 using Xunit.Abstractions;
 

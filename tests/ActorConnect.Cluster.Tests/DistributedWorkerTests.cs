@@ -1,5 +1,5 @@
 using ActorConnect.Cluster.Tests.TestConnectors;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
 using Akka.Actor;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using ActorConnect.Cluster.Storage;
 using ActorConnect.Kafka;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Storage;
-using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Cluster.Tests;
@@ -123,18 +123,18 @@ public sealed class KafkaBackingStoreTests(KafkaFixture kafka)
         await a.StartAsync();
         await b.StartAsync();
 
-        await a.PutAsync(new StatusRecord("c", null, Runtime.Status.ConnectState.Running, "w1:8083", 1));
-        await a.PutAsync(new StatusRecord("c", 0, Runtime.Status.ConnectState.Running, "w1:8083", 2));
-        await a.PutAsync(new StatusRecord("c", 1, Runtime.Status.ConnectState.Failed, "w2:8083", 3, "java.lang.Boom: root cause\n...", 4, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)));
+        await a.PutAsync(new StatusRecord("c", null, Runtime.Model.ConnectState.Running, "w1:8083", 1));
+        await a.PutAsync(new StatusRecord("c", 0, Runtime.Model.ConnectState.Running, "w1:8083", 2));
+        await a.PutAsync(new StatusRecord("c", 1, Runtime.Model.ConnectState.Failed, "w2:8083", 3, "java.lang.Boom: root cause\n...", 4, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)));
         // Task 0 moved to w3 (generation 5); then its old instance on w1 writes late (generation 2).
-        await a.PutAsync(new StatusRecord("c", 0, Runtime.Status.ConnectState.Running, "w3:8083", 5));
-        await a.PutAsync(new StatusRecord("c", 0, Runtime.Status.ConnectState.Unassigned, "w1:8083", 2));
+        await a.PutAsync(new StatusRecord("c", 0, Runtime.Model.ConnectState.Running, "w3:8083", 5));
+        await a.PutAsync(new StatusRecord("c", 0, Runtime.Model.ConnectState.Unassigned, "w1:8083", 2));
 
         await b.ReadToEndAsync();
         Assert.Equal("w1:8083", b.Connector("c")!.WorkerId);
         var tasks = b.Tasks("c");
         Assert.Equal(new[] { 0, 1 }, tasks.Select(t => t.Task!.Value));
-        Assert.Equal(("w3:8083", Runtime.Status.ConnectState.Running), (tasks[0].WorkerId, tasks[0].State));
+        Assert.Equal(("w3:8083", Runtime.Model.ConnectState.Running), (tasks[0].WorkerId, tasks[0].State));
         Assert.Equal(4, tasks[1].RestartCount);
         Assert.StartsWith("java.lang.Boom: root cause", tasks[1].Trace);
         Assert.Equal(1_700_000_000_000, tasks[1].LastFailure!.Value.ToUnixTimeMilliseconds());

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using ActorConnect.Cluster.Storage;
 using ActorConnect.Kafka;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.TestSupport;
 using Xunit.Abstractions;
 

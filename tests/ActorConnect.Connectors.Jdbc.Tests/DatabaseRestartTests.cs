@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using ActorConnect.Runtime.Status;
-using ActorConnect.Runtime.Worker;
+using ActorConnect.Runtime.Model;
 using ActorConnect.TestSupport;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using ActorConnect.Runtime;
 using ActorConnect.Runtime.Config;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Connectors.Jdbc.Tests;

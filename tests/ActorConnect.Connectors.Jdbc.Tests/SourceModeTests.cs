@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
 

@@ -1,3 +1,4 @@
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
 using Akka.Actor;

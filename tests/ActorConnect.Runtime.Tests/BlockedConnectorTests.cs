@@ -1,4 +1,4 @@
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tests.InMemory;
 using ActorConnect.Runtime.Tests.TestConnectors;
 using ActorConnect.Runtime.Worker;

@@ -3,8 +3,8 @@ using System.Text;
 using ActorConnect.Api.Connector;
 using ActorConnect.Api.Errors;
 using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
-using ActorConnect.Runtime.Status;
 using ActorConnect.TestSupport;
 using Akka.Actor;
 

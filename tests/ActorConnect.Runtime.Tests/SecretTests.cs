@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ActorConnect.Runtime.Metrics;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tests.TestConnectors;
 using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;

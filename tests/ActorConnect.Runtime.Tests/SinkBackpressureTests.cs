@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using ActorConnect.Runtime.Config;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tests.TestConnectors;
 using ActorConnect.TestSupport;
 using Akka.Configuration;

@@ -1,4 +1,5 @@
 using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Tests.TestConnectors;
 using ActorConnect.Runtime.Worker;

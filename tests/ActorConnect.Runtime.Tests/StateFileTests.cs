@@ -110,12 +110,12 @@ public sealed class StateFileTests : IDisposable
     public void Connectors_written_by_the_store_are_read_back_with_their_target_state()
     {
         var path = _dir.Combine("connectors.json");
-        new FileConfigBackingStore(path).Put(new StoredConnector("c", new Dictionary<string, string> { ["k"] = "v" }, Worker.TargetState.Paused));
+        new FileConfigBackingStore(path).Put(new StoredConnector("c", new Dictionary<string, string> { ["k"] = "v" }, Model.TargetState.Paused));
 
         var stored = Assert.Single(new FileConfigBackingStore(path).ReadAll());
 
         Assert.Equal("v", stored.Config["k"]);
-        Assert.Equal(Worker.TargetState.Paused, stored.TargetState);
+        Assert.Equal(Model.TargetState.Paused, stored.TargetState);
     }
 
     [Theory]

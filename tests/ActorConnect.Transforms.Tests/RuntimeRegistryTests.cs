@@ -1,3 +1,4 @@
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.Validation;
 using ActorConnect.Transforms.Predicates;

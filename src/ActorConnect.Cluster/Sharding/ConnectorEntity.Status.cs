@@ -1,6 +1,6 @@
 using ActorConnect.Cluster.Storage;
 using ActorConnect.Runtime.Connectors;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using Akka.Actor;
 using Akka.Event;

@@ -1,6 +1,7 @@
 using ActorConnect.Cluster.Storage;
 using ActorConnect.Runtime.Connectors;
 using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.States;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Storage;
@@ -148,7 +149,7 @@ internal sealed partial class ConnectorEntity : FollowingEntity
             return new Loaded(null, null, null, null, generation);
         }
 
-        if (Runtime.Config.ConnectorNames.Unreachable(name, cluster.Configs) is { } unreachable)
+        if (StoredConnectorNames.Unreachable(name, cluster.Configs) is { } unreachable)
         {
             return new Loaded(stored, null, null, unreachable, generation);
         }

@@ -1,3 +1,4 @@
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Wire;
 using ActorConnect.Runtime.Worker;
@@ -61,7 +62,7 @@ public static class ConnectorEntityProtocol
     }
 
     /// <summary>Internal, from the status listener: the supervisor's status changed.</summary>
-    internal sealed record StatusChanged(Runtime.Status.ConnectorStatus Status);
+    internal sealed record StatusChanged(Runtime.Model.ConnectorStatus Status);
 
     /// <summary>Internal: what the config topic holds for the connector, validated off the mailbox.</summary>
     internal sealed record Loaded(StoredConnector? Stored, Runtime.Config.ConnectorConfig? Config, Runtime.Plugins.ConnectorPlugin? Plugin, Exception? Error, long Generation);

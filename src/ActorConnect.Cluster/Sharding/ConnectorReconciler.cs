@@ -1,5 +1,5 @@
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Storage;
-using ActorConnect.Runtime.Worker;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;

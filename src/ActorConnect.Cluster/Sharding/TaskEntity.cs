@@ -1,6 +1,7 @@
 using ActorConnect.Cluster.Storage;
 using ActorConnect.Runtime.Connectors;
 using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.States;
 using ActorConnect.Runtime.Status;

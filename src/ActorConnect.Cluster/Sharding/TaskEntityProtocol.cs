@@ -1,3 +1,4 @@
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tasks;
 using ActorConnect.Runtime.Wire;
 using Akka.Cluster.Sharding;

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using ActorConnect.Kafka;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Storage;
-using ActorConnect.Runtime.Worker;
 
 namespace ActorConnect.Cluster.Storage;
 

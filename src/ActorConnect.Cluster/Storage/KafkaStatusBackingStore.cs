@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using ActorConnect.Kafka;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 
 namespace ActorConnect.Cluster.Storage;
 

@@ -1,4 +1,4 @@
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 
 namespace ActorConnect.Cluster.Storage;
 

@@ -1,6 +1,6 @@
 using ActorConnect.Cluster.Sharding;
 using ActorConnect.Runtime.Connectors;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tasks;
 using ActorConnect.Runtime.Wire;
 using ActorConnect.Runtime.Worker;

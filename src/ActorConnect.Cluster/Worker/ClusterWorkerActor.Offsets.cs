@@ -1,5 +1,6 @@
 using ActorConnect.Cluster.Sharding;
 using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using Akka.Actor;
 

@@ -2,6 +2,7 @@ using ActorConnect.Api.Errors;
 using ActorConnect.Cluster.Sharding;
 using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Worker;

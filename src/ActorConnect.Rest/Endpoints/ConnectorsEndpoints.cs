@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ActorConnect.Rest.Json;
-using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Worker;
 using ActorConnect.Api.Errors;
+using ActorConnect.Runtime.Model;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 

@@ -1,5 +1,5 @@
 using ActorConnect.Runtime.Metrics;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using Microsoft.AspNetCore.Routing;
 using Prometheus;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ActorConnect.Rest.Json;
-using ActorConnect.Runtime.Validation;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;

@@ -1,4 +1,5 @@
 using ActorConnect.Rest.Json;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using Microsoft.AspNetCore.Routing;
 

@@ -1,5 +1,5 @@
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tasks;
-using ActorConnect.Runtime.Worker;
 
 namespace ActorConnect.Rest.Json;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
-using ActorConnect.Runtime.Validation;
-using ActorConnect.Runtime.Worker;
+using ActorConnect.Runtime.Model;
 
 namespace ActorConnect.Rest.Json;
 

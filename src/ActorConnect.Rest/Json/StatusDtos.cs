@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 
 namespace ActorConnect.Rest.Json;
 

@@ -1,6 +1,4 @@
 using ActorConnect.Api.Errors;
-using ActorConnect.Runtime.Logging;
-using ActorConnect.Runtime.Storage;
 
 namespace ActorConnect.Runtime.Config;
 
@@ -47,21 +45,6 @@ public static class ConnectorNames
 
         return name.Length > MaxLength
             ? $"a connector name may have at most {MaxLength} characters (this one has {name.Length}): longer ones make URLs that HTTP servers refuse"
-            : null;
-    }
-
-    /// <summary>
-    /// The error for a connector stored (before this rule, or by hand) under a name the REST API cannot reach, saying
-    /// how to remove it with <paramref name="store"/>'s own means; null when the name is fine. The worker keeps such a
-    /// connector FAILED with this message rather than dropping it, so it is reported, not silently gone.
-    /// </summary>
-    public static ConfigException? Unreachable(string name, IConfigBackingStore store)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        return Problem(name) is { } problem
-            ? new ConfigException(
-                $"Connector '{LogText.Escape(name)}' was stored under a name the REST API cannot reach ({problem}). It is not started; " +
-                $"to remove it, {store.HowToRemove(name)}, then create it again under another name.")
             : null;
     }
 }

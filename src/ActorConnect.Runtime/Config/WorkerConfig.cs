@@ -77,12 +77,12 @@ public sealed class WorkerConfig
             "librdkafka's name. The broker version assumed when api.version.request=false, for example 0.9.0.1.",
             ConfigValidators.Lambda(v => v is string s && Version.TryParse(s, out _) ? null : "Expected a version such as 0.9.0.1", "a version such as 0.9.0.1"),
             group: "Common")
-        .Define(Validation.ClientConfigOverridePolicy.Key, ConfigType.String, Validation.ClientConfigOverridePolicy.Default.Name, Importance.Medium,
+        .Define(ClientConfigOverridePolicy.Key, ConfigType.String, ClientConfigOverridePolicy.Default.Name, Importance.Medium,
             "Which Kafka client settings a connector may override with producer.override.*, consumer.override.* and admin.override.* " +
             "keys (KIP-458): None (no override), Principal (only sasl.jaas.config, sasl.mechanism and security.protocol) or All " +
             "(any). A connector config with a key the policy refuses is refused at validation and creation, naming the key.",
-            ConfigValidators.Lambda(v => Validation.ClientConfigOverridePolicy.TryParse(v as string) is null
-                ? $"Expected {Validation.ClientConfigOverridePolicy.AcceptedValues}"
+            ConfigValidators.Lambda(v => ClientConfigOverridePolicy.TryParse(v as string) is null
+                ? $"Expected {ClientConfigOverridePolicy.AcceptedValues}"
                 : null, "None, Principal or All"),
             group: "Common");
 
@@ -146,6 +146,6 @@ public sealed class WorkerConfig
                 : Kafka.BrokerFeatures.Modern;
 
     /// <summary>Which client settings connectors may override (<c>connector.client.config.override.policy</c>).</summary>
-    public Validation.ClientConfigOverridePolicy ClientConfigOverridePolicy =>
-        Validation.ClientConfigOverridePolicy.TryParse(_parsed.GetString(Validation.ClientConfigOverridePolicy.Key))!;
+    public ClientConfigOverridePolicy ClientConfigOverridePolicy =>
+        ClientConfigOverridePolicy.TryParse(_parsed.GetString(ClientConfigOverridePolicy.Key))!;
 }

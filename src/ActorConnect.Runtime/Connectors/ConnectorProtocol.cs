@@ -1,3 +1,4 @@
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 
 namespace ActorConnect.Runtime.Connectors;
@@ -5,13 +6,13 @@ namespace ActorConnect.Runtime.Connectors;
 /// <summary>Messages a connector supervisor understands (from the worker and from its connector's context).</summary>
 public static class ConnectorProtocol
 {
-    /// <summary>Query: reply with the connector's <see cref="Status.ConnectorStatus"/>.</summary>
+    /// <summary>Query: reply with the connector's <see cref="Model.ConnectorStatus"/>.</summary>
     public sealed record GetStatus
     {
         public static readonly GetStatus Instance = new();
     }
 
-    /// <summary>Query: reply with one task's <see cref="Status.ConnectorTaskStatus"/>, or a NotFoundException.</summary>
+    /// <summary>Query: reply with one task's <see cref="Model.ConnectorTaskStatus"/>, or a NotFoundException.</summary>
     public sealed record GetTaskStatus(int Task);
 
     /// <summary>Query: reply with the task configurations now in use, an <c>IReadOnlyList&lt;TaskInfo&gt;</c>.</summary>

@@ -1,4 +1,4 @@
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using Akka.Actor;
 using Akka.Event;

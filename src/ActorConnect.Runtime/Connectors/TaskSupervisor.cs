@@ -1,3 +1,5 @@
+using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.States;
 using ActorConnect.Runtime.Status;

@@ -3,6 +3,7 @@ using System.Text;
 using ActorConnect.Api.Errors;
 using ActorConnect.Api.Source;
 using ActorConnect.Kafka;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tasks;
 using Akka.Event;
 using Confluent.Kafka;

@@ -1,5 +1,5 @@
 using System.Text;
-using ActorConnect.Runtime.Tasks;
+using ActorConnect.Runtime.Model;
 using Akka.Event;
 
 namespace ActorConnect.Runtime.ErrorHandling;

@@ -1,4 +1,5 @@
 using ActorConnect.Runtime.Config.Providers;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tasks;
 using Akka.Actor;
 using Akka.Event;

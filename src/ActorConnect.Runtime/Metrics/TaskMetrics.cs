@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorConnect.Runtime.Config.Providers;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tasks;
 using Prometheus;
 using static ActorConnect.Runtime.Metrics.ConnectMetrics;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ActorConnect.Runtime.Config.Providers;
-using ActorConnect.Runtime.Tasks;
+using ActorConnect.Runtime.Model;
 
 namespace ActorConnect.Runtime.Metrics;
 

@@ -1,4 +1,4 @@
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using Prometheus;
 
 namespace ActorConnect.Runtime.Metrics;

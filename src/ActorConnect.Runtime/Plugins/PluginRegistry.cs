@@ -5,7 +5,7 @@ using ActorConnect.Api.Errors;
 using ActorConnect.Api.Storage;
 using ActorConnect.Api.Transforms;
 using ActorConnect.Converters;
-using ActorConnect.Runtime.Validation;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 
 namespace ActorConnect.Runtime.Plugins;

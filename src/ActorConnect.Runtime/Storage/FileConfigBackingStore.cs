@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorConnect.Api.Errors;
-using ActorConnect.Runtime.Worker;
+using ActorConnect.Runtime.Model;
 
 namespace ActorConnect.Runtime.Storage;
 

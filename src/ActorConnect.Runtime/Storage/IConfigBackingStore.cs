@@ -1,4 +1,4 @@
-using ActorConnect.Runtime.Worker;
+using ActorConnect.Runtime.Model;
 
 namespace ActorConnect.Runtime.Storage;
 

@@ -1,6 +1,6 @@
 using ActorConnect.Api.Sink;
 using ActorConnect.Kafka;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;

@@ -4,7 +4,7 @@ using ActorConnect.Api.Sink;
 using ActorConnect.Api.Storage;
 using ActorConnect.Kafka;
 using ActorConnect.Runtime.ErrorHandling;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Transforms;
 using Akka.Actor;
 using Akka.Event;

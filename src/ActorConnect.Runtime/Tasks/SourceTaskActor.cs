@@ -6,7 +6,7 @@ using ActorConnect.Api.Storage;
 using ActorConnect.Kafka;
 using ActorConnect.Kafka.ClientKeys;
 using ActorConnect.Runtime.ErrorHandling;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Storage;
 using Akka.Actor;
 using Akka.Event;

@@ -47,7 +47,7 @@ public sealed record TaskServices(
     /// Told every connector's status whenever it changes (connector or any task), on the supervisor's thread: how a
     /// distributed worker writes statuses to its status topic. Must not block.
     /// </summary>
-    public Action<Status.ConnectorStatus>? StatusListener { get; init; }
+    public Action<Model.ConnectorStatus>? StatusListener { get; init; }
 
     /// <summary>
     /// The key or value converter for a connector: its own <c>key.converter</c> when set, else the worker's; settings

@@ -5,6 +5,7 @@ using ActorConnect.Converters;
 using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Config.Providers;
 using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 
 namespace ActorConnect.Runtime.Validation;

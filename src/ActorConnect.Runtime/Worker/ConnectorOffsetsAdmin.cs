@@ -3,6 +3,7 @@ using ActorConnect.Api.Connector;
 using ActorConnect.Kafka;
 using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.Tasks;
 using KafkaTopicPartition = Confluent.Kafka.TopicPartition;

@@ -1,6 +1,7 @@
 using ActorConnect.Api.Errors;
 using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Config.Providers;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.Validation;
 

@@ -1,3 +1,4 @@
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 
 namespace ActorConnect.Runtime.Worker;

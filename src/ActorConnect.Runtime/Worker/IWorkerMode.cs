@@ -1,6 +1,6 @@
 using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
-using ActorConnect.Runtime.Status;
 
 namespace ActorConnect.Runtime.Worker;
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using ActorConnect.Runtime.Model;
 
 namespace ActorConnect.Runtime.Worker;
 

@@ -1,5 +1,4 @@
-using ActorConnect.Runtime.Status;
-using ActorConnect.Runtime.Validation;
+using ActorConnect.Runtime.Model;
 
 namespace ActorConnect.Runtime.Worker;
 

@@ -93,7 +93,7 @@ public sealed class EntityLifecycleSpecs : TestKit
         object m = message switch
         {
             "Loaded" => new ConnectorEntityProtocol.Loaded(null, null, null, null, 1),
-            "TargetApplied" => new ConnectorEntity.TargetApplied(Runtime.Worker.TargetState.Started),
+            "TargetApplied" => new ConnectorEntity.TargetApplied(Runtime.Model.TargetState.Started),
             "TasksRefreshed" => new ConnectorEntity.TasksRefreshed(null),
             _ => ConnectorEntity.StatusesDeleted.Instance,
         };
@@ -106,7 +106,7 @@ public sealed class EntityLifecycleSpecs : TestKit
         Assert.True(TaskEntity.Rules.Accepts(EntityPhase.Loading, new TaskEntity.Loaded(null, null, null, 1)));
         Assert.True(TaskEntity.Rules.Accepts(EntityPhase.HandingOff, new TaskEntity.Loaded(null, null, null, 1)));
         Assert.True(TaskEntity.Rules.Accepts(EntityPhase.Leaving, TaskEntity.StatusDeleted.Instance));
-        Assert.True(ConnectorEntity.Rules.Accepts(EntityPhase.Applying, new ConnectorEntity.TargetApplied(Runtime.Worker.TargetState.Paused)));
+        Assert.True(ConnectorEntity.Rules.Accepts(EntityPhase.Applying, new ConnectorEntity.TargetApplied(Runtime.Model.TargetState.Paused)));
         Assert.True(ConnectorEntity.Rules.Accepts(EntityPhase.Leaving, new ConnectorEntity.TasksRefreshed(ConnectorEntity.AfterTasks.DeleteStatuses)));
         Assert.True(ConnectorEntity.Rules.Accepts(EntityPhase.Leaving, ConnectorEntity.StatusesDeleted.Instance));
         Assert.True(ConnectorEntity.Rules.Accepts(EntityPhase.Ready, TaskEntityProtocol.Refresh.Instance));

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using ActorConnect.Cluster.Sharding;
 using ActorConnect.Cluster.Wire;
 using ActorConnect.Runtime.Errors;
-using ActorConnect.Runtime.Tasks;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Wire;
 using Akka.Actor;
 using Akka.Serialization;

@@ -1,4 +1,4 @@
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Runtime.Tests.Chaos;

@@ -1,4 +1,4 @@
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.TestSupport;
 using Confluent.Kafka;
 

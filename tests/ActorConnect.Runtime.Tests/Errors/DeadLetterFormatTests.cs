@@ -5,7 +5,7 @@ using ActorConnect.Api.Errors;
 using ActorConnect.Api.Source;
 using ActorConnect.Api.Storage;
 using ActorConnect.Runtime.ErrorHandling;
-using ActorConnect.Runtime.Tasks;
+using ActorConnect.Runtime.Model;
 
 namespace ActorConnect.Runtime.Tests.Errors;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using ActorConnect.Api.Errors;
 using ActorConnect.Converters;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tests.InMemory;
 using ActorConnect.TestSupport;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tests.TestConnectors;
 using ActorConnect.TestSupport;
 

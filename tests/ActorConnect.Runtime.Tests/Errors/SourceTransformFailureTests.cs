@@ -1,6 +1,6 @@
 using System.Text;
 using ActorConnect.Api.Errors;
-using ActorConnect.Runtime.Status;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tests.TestConnectors;
 using ActorConnect.Runtime.Tests.InMemory;
 using ActorConnect.TestSupport;

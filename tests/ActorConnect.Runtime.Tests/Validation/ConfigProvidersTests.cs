@@ -193,7 +193,7 @@ public sealed class ConfigProvidersTests
             ("config.providers.dir.param.allowed.paths", dir.Path)));
         var props = Props(("name", "src"), ("connector.class", "FileStreamSource"), ("topic", $"${{dir:{dir.Path}:topic}}"));
 
-        var (config, _) = ConnectorValidator.Validate(props, ConnectorConfigValidatorTests.Registry, providers, Runtime.Validation.ClientConfigOverridePolicy.Default);
+        var (config, _) = ConnectorValidator.Validate(props, ConnectorConfigValidatorTests.Registry, providers, Runtime.Config.ClientConfigOverridePolicy.Default);
 
         Assert.Equal(props["topic"], config.Originals["topic"]);
     }
@@ -212,7 +212,7 @@ public sealed class ConfigProvidersTests
 
         Assert.Equal([$"Invalid value {placeholder} for configuration db.url: {placeholder} is not a JDBC URL"], infos.Configs.Single(c => c.Definition.Name == "db.url").Value.Errors);
         var atCreate = Assert.Throws<ConfigException>(() => ConnectorValidator.Validate(
-            new Dictionary<string, string>(props) { ["connector.class"] = "SecretSink" }, ConnectorConfigValidatorTests.Registry, providers, Runtime.Validation.ClientConfigOverridePolicy.Default));
+            new Dictionary<string, string>(props) { ["connector.class"] = "SecretSink" }, ConnectorConfigValidatorTests.Registry, providers, Runtime.Config.ClientConfigOverridePolicy.Default));
         Assert.Contains($"{placeholder} is not a JDBC URL", atCreate.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", atCreate.Message, StringComparison.Ordinal);
     }
@@ -235,7 +235,7 @@ public sealed class ConfigProvidersTests
         Assert.DoesNotContain(infos.Configs, c => (c.Value.Value ?? "").Contains("s3cret", StringComparison.Ordinal) || c.Value.Errors.Any(e => e.Contains("s3cret", StringComparison.Ordinal)));
 
         var atCreate = Assert.Throws<ConfigException>(() => ConnectorValidator.Validate(
-            Props(("name", "src"), ("connector.class", "FileStreamSource"), ("topic", placeholder)), ConnectorConfigValidatorTests.Registry, providers, Runtime.Validation.ClientConfigOverridePolicy.Default));
+            Props(("name", "src"), ("connector.class", "FileStreamSource"), ("topic", placeholder)), ConnectorConfigValidatorTests.Registry, providers, Runtime.Config.ClientConfigOverridePolicy.Default));
         Assert.DoesNotContain("s3cret", atCreate.Message, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,7 @@
 using ActorConnect.Api.Errors;
 using ActorConnect.Connectors.File;
 using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.Validation;
 using ActorConnect.Runtime.Worker;

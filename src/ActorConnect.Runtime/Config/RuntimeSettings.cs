@@ -2,7 +2,7 @@ using ActorConnect.Kafka;
 using Akka.Actor;
 using Akka.Configuration;
 
-namespace ActorConnect.Runtime;
+namespace ActorConnect.Runtime.Config;
 
 /// <summary>
 /// The runtime's Akka-side settings, read from the <c>actorconnect</c> HOCON section. Every default lives in

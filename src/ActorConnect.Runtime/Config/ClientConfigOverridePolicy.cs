@@ -1,7 +1,6 @@
 using ActorConnect.Api.Config;
-using ActorConnect.Runtime.Config;
 
-namespace ActorConnect.Runtime.Validation;
+namespace ActorConnect.Runtime.Config;
 
 /// <summary>
 /// Which Kafka client settings a connector may override with its <c>producer.override.*</c>,

@@ -1,6 +1,4 @@
-using ActorConnect.Runtime.Tasks;
-
-namespace ActorConnect.Runtime.Worker;
+namespace ActorConnect.Runtime.Model;
 
 /// <summary>
 /// What a user asked a connector to be, kept across restarts (Kafka Connect's TargetState). The status shows what it

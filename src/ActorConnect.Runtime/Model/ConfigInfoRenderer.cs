@@ -1,7 +1,7 @@
 using ActorConnect.Api.Config;
 using ActorConnect.Security;
 
-namespace ActorConnect.Runtime.Validation;
+namespace ActorConnect.Runtime.Model;
 
 /// <summary>Turns ConfigDef keys and validated values into the REST shapes, with Kafka Connect's spellings.</summary>
 internal static class ConfigInfoRenderer

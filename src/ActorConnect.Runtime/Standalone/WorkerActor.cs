@@ -2,14 +2,16 @@ using ActorConnect.Api.Errors;
 using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Connectors;
 using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Storage;
 using ActorConnect.Runtime.Tasks;
+using ActorConnect.Runtime.Worker;
 using Akka.Actor;
 using Akka.Event;
 
-namespace ActorConnect.Runtime.Worker;
+namespace ActorConnect.Runtime.Standalone;
 
 /// <summary>
 /// One per node: owns the connector supervisors of this node, keeps what users asked for in the config store, and
@@ -63,7 +65,7 @@ public sealed partial class WorkerActor : ReceiveActor, IWorkerMode
     {
         foreach (var stored in _store.ReadAll())
         {
-            if (ConnectorNames.Unreachable(stored.Name, _store) is { } unreachable)
+            if (StoredConnectorNames.Unreachable(stored.Name, _store) is { } unreachable)
             {
                 // Kept and reported (FAILED, listed) rather than dropped, so the operator sees it and can remove it.
                 _connectors[stored.Name] = new ConnectorEntry(stored.Name, stored.Config, null, 0, stored.TargetState) { LoadError = unreachable };

@@ -1,4 +1,4 @@
-namespace ActorConnect.Runtime.Validation;
+namespace ActorConnect.Runtime.Model;
 
 /// <summary>The result of validating a connector config: Kafka Connect's ConfigInfos, field for field.</summary>
 /// <param name="Name">The connector class validated against.</param>

@@ -1,4 +1,4 @@
-namespace ActorConnect.Runtime.Status;
+namespace ActorConnect.Runtime.Model;
 
 /// <summary>Kafka Connect's task and connector states, with the same names in the REST API.</summary>
 public enum ConnectState

@@ -1,10 +1,12 @@
 using ActorConnect.Runtime.Connectors;
 using ActorConnect.Runtime.Errors;
+using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Tasks;
+using ActorConnect.Runtime.Worker;
 using Akka.Actor;
 
-namespace ActorConnect.Runtime.Worker;
+namespace ActorConnect.Runtime.Standalone;
 
 /// <summary>
 /// Where the standalone worker finds what requests read: its connectors' records, and their supervisors, which run

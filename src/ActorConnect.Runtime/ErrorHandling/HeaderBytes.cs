@@ -1,7 +1,7 @@
 using System.Text;
 using ActorConnect.Api.Data;
 
-namespace ActorConnect.Runtime.Tasks;
+namespace ActorConnect.Runtime.ErrorHandling;
 
 /// <summary>Headers to and from Kafka bytes in the string form of Kafka Connect's SimpleHeaderConverter.</summary>
 internal static class HeaderBytes
