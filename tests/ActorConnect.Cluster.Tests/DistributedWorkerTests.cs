@@ -202,14 +202,6 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
         public EchoActor() => Receive<string>(s => Sender.Tell(s));
     }
 
-    /// <summary>
-    /// No duplicate after a clean stop is promised (as by Kafka Connect) only when the stop's last flush sees every record
-    /// in flight acknowledged within offset.flush.timeout.ms; past it those records keep their offsets unstored and are
-    /// sent again on resume. Its default of 5 s is what a starved test machine can stall for at the moment a node stops
-    /// (a duplicate batch in CI; with the timeout at 1 ms, one run in four here): this test gives the flush the time.
-    /// </summary>
-    private static readonly Dictionary<string, string> FinalFlushInTime = new() { ["offset.flush.timeout.ms"] = "120000" };
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -226,8 +218,8 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
         IReadOnlyList<ConnectorOffset> offsetsBefore;
         await using (cluster)
         {
-            var a = await cluster.StartNodeAsync("node-a:8083", FinalFlushInTime);
-            await cluster.StartNodeAsync("node-b:8083", FinalFlushInTime);
+            var a = await cluster.StartNodeAsync("node-a:8083");
+            await cluster.StartNodeAsync("node-b:8083");
             await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(running, topic, 1)));
             await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(paused, pausedTopic, 1), TargetState.Paused));
             await a.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(ClusterHarness.SourceConfig(stopped, stoppedTopic, 1)));
@@ -244,8 +236,8 @@ public sealed class DistributedWorkerTests(KafkaFixture kafka, ITestOutputHelper
         var again = new ClusterHarness(kafka, cluster, seedNodes);
         await using (again)
         {
-            var c = await again.StartNodeAsync("node-c:8083", FinalFlushInTime);
-            await again.StartNodeAsync("node-d:8083", FinalFlushInTime);
+            var c = await again.StartNodeAsync("node-c:8083");
+            await again.StartNodeAsync("node-d:8083");
             Assert.Equal(new[] { paused, running, stopped }.OrderBy(n => n, StringComparer.Ordinal), await c.AskAsync<List<string>>(WorkerProtocol.ListConnectors.Instance));
             var before = await kafka.HighWatermarkAsync(topic);
             await again.AwaitStateEverywhereAsync(running, ConnectState.Running, 1, Timeout);
