@@ -73,6 +73,12 @@ internal sealed class ClusterHarness : IAsyncDisposable
             ["key.converter"] = "org.apache.kafka.connect.storage.StringConverter",
             ["value.converter"] = "org.apache.kafka.connect.storage.StringConverter",
             ["offset.flush.interval.ms"] = "500",
+            // A clean stop promises no duplicate (as Kafka Connect's does) only when its last flush sees every record in
+            // flight acknowledged within this; past it they keep their offsets unstored and are sent again on resume.
+            // The default 5 s is what a starved test machine can stall for as a node stops (a duplicate batch after a
+            // whole-cluster restart in CI; at 1 ms that test failed so one run in four). 30 s stays below the hand-over's
+            // entity timeout (entity-ask-timeout + task.shutdown.graceful.timeout.ms), and a stop waits only for acks.
+            ["offset.flush.timeout.ms"] = "30000",
             ["group.id"] = _group,
             ["config.storage.topic"] = ConfigTopic,
             ["offset.storage.topic"] = OffsetTopic,

@@ -1,5 +1,6 @@
 using ActorConnect.Cluster.Worker;
 using ActorConnect.Runtime.Worker;
+using ActorConnect.TestSupport;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.TestKit.Xunit2;
@@ -15,11 +16,10 @@ public sealed class NodeHandOverSpecs : TestKit
     private static readonly TimeSpan Long = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Each wait here is for a condition, not a deadline: CI runs this class beside real clusters and processes, whose
-    /// blocking calls can starve the thread pool for seconds, so the default 3 s wait failed once there (regions that
-    /// were stopped a moment later).
+    /// Each wait here is for a condition, not a deadline (<see cref="PatientTestKit"/>): the default 3 s wait failed once
+    /// in CI (regions that were stopped a moment later).
     /// </summary>
-    public NodeHandOverSpecs() : base("akka.test.single-expect-default = 30s")
+    public NodeHandOverSpecs() : base(PatientTestKit.Config)
     {
     }
 

@@ -19,7 +19,7 @@ public sealed class TaskSupervisionSpecs : TestKit
 {
     private static readonly Akka.Configuration.Config TestConfig = ConfigurationFactory
         .ParseString("actorconnect.task-restart { min-backoff = 100ms, max-backoff = 400ms, max-failures = 3, within = 1m }")
-        .WithFallback(RuntimeSettings.DefaultConfig());
+        .WithFallback(PatientTestKit.Over(RuntimeSettings.DefaultConfig()));
 
     private readonly InMemoryKafka _kafka = new();
     private readonly StandaloneWorker _worker;

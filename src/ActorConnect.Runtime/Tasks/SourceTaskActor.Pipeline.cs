@@ -88,17 +88,28 @@ public sealed partial class SourceTaskActor
     {
         try
         {
-            _channel!.Writer.TryComplete();
-            if (!_streamDone!.Wait(Services.Worker.OffsetFlushTimeout))
-            {
-                Log.Warning("Task {0}: {1} records were not acknowledged within offset.flush.timeout.ms; their offsets are not stored", Id, _tracker.InFlight);
-            }
-
+            AwaitInFlight();
             StoreOffsets();
         }
         catch (Exception e)
         {
             Log.Warning(e, "Task {0}: could not store the offsets of the records before the failed one: {1}", Id, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Ends the producer stream and waits up to <c>offset.flush.timeout.ms</c> for the records already handed to it, so
+    /// the offsets stored next cover them (Kafka Connect's last flush). A record still unacknowledged then keeps its
+    /// offset unstored and is sent again when the task resumes: the one way a clean stop duplicates, so it is logged. A
+    /// stream that merely ended late (a starved machine) with every record acknowledged loses nothing and is not.
+    /// </summary>
+    private void AwaitInFlight()
+    {
+        _channel!.Writer.TryComplete();
+        if (!_streamDone!.Wait(Services.Worker.OffsetFlushTimeout) && _tracker.InFlight > 0)
+        {
+            Log.Warning("Task {0}: {1} records sent to Kafka were not acknowledged within offset.flush.timeout.ms ({2:N0} ms); their offsets are not stored, " +
+                "so they are sent again when the task resumes", Id, _tracker.InFlight, Services.Worker.OffsetFlushTimeout.TotalMilliseconds);
         }
     }
 

@@ -348,12 +348,7 @@ public sealed partial class SourceTaskActor : TaskActorBase
         Timers.CancelAll();
         if (_channel is not null && _streamDone is not null)
         {
-            _channel.Writer.TryComplete();
-            // Let records already handed to Kafka be acknowledged, so their offsets are stored now rather than re-sent.
-            if (!_streamDone.Wait(Services.Worker.OffsetFlushTimeout))
-            {
-                Log.Warning("Task {0}: {1} records were not acknowledged within offset.flush.timeout.ms; their offsets are not stored", Id, _tracker.InFlight);
-            }
+            AwaitInFlight();
         }
 
         Flush(final: true);

@@ -1,5 +1,6 @@
 using ActorConnect.Cluster.Sharding;
 using ActorConnect.Runtime.States;
+using ActorConnect.TestSupport;
 using Akka.TestKit.Xunit2;
 
 namespace ActorConnect.Cluster.Tests.Lifecycles;
@@ -9,7 +10,7 @@ namespace ActorConnect.Cluster.Tests.Lifecycles;
 /// illegal move or a message its state cannot get is logged as an error naming the states and refused. (Phases are
 /// passed by name: the entities and their phases are internal to the cluster assembly.)
 /// </summary>
-public sealed class EntityLifecycleSpecs : TestKit
+public sealed class EntityLifecycleSpecs() : TestKit(PatientTestKit.Config)
 {
     public static TheoryData<string, string> LegalMoves => new()
     {

@@ -29,7 +29,7 @@ public sealed class SupervisorLifecycleSpecs : TestKit
     private readonly string _dir = RepoPaths.NewTempDirectory("lifecycles");
 
     public SupervisorLifecycleSpecs()
-        : base(RuntimeSettings.DefaultConfig())
+        : base(PatientTestKit.Over(RuntimeSettings.DefaultConfig()))
     {
     }
 
@@ -245,7 +245,7 @@ public sealed class SupervisorLifecycleSpecs : TestKit
         {
             status = supervisor.Ask<ConnectorStatus>(ConnectorProtocol.GetStatus.Instance, TimeSpan.FromSeconds(3)).Result;
             Assert.Equal(state, status.State);
-        }, TimeSpan.FromSeconds(10));
+        }, TimeSpan.FromSeconds(30));
         return status!;
     }
 }
