@@ -23,7 +23,7 @@ internal sealed class ConsumerStage(ConsumerSettings settings, Subscription subs
 /// Rebalance callbacks and errors are raised by librdkafka inside <c>Consume</c> and <c>Close</c>, so they too run
 /// on the stage's thread. The buffer bound counts records whatever the element is.
 /// </remarks>
-internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape<TOut>, IConsumerControl>
+internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape<TOut>, IConsumerControl>
 {
     private readonly ConsumerSettings _settings;
     private readonly Subscription _subscription;
@@ -49,7 +49,7 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
         return new LogicAndMaterializedValue<IConsumerControl>(new Logic(this, control), control);
     }
 
-    private sealed class Logic : TimerGraphStageLogic
+    private sealed partial class Logic : TimerGraphStageLogic
     {
         private const string PollTimer = "poll";
 
@@ -286,147 +286,6 @@ internal class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape
             catch (KafkaException e)
             {
                 Fail(e);
-            }
-        }
-
-        private void RunCommands()
-        {
-            if (_consumer is null)
-                return;
-            while (_control.TryTake(out var command))
-            {
-                switch (command)
-                {
-                    case ConsumerCommand.Commit commit:
-                        Commit(commit);
-                        break;
-                    case ConsumerCommand.Seek seek when !_partitions.IsAssigned(seek.Offset.TopicPartition):
-                        _control.Epochs.Apply(seek.Offset.TopicPartition); // asked all the same: keep the counts equal
-                        Log.Warning("Ignoring seek to {0}: the partition is not assigned to this consumer", seek.Offset);
-                        break;
-                    case ConsumerCommand.Seek seek:
-                        _control.Epochs.Apply(seek.Offset.TopicPartition);
-                        DropBuffered([seek.Offset.TopicPartition]);
-                        _partitions.RequestSeek(seek.Offset);
-                        ReportSeekErrors(_partitions.ApplySeeks(_consumer, _lag.Seeked));
-                        break;
-                    case ConsumerCommand.Pause pause:
-                        _partitions.PauseByUser(pause.Partitions);
-                        break;
-                    case ConsumerCommand.Resume resume:
-                        _partitions.ResumeByUser(resume.Partitions);
-                        break;
-                    case ConsumerCommand.Stop:
-                        Log.Info("Kafka consumer of group {0} stopping on request", _settings.GroupId);
-                        CompleteStage();
-                        return;
-                }
-            }
-            UpdatePauses();
-        }
-
-        private void Commit(ConsumerCommand.Commit commit)
-        {
-            if (commit.Offsets.Count == 0)
-            {
-                commit.Completion.TrySetResult();
-                return;
-            }
-            try
-            {
-                _consumer!.Commit(commit.Offsets);
-                commit.Completion.TrySetResult();
-            }
-            catch (KafkaException e)
-            {
-                commit.Completion.TrySetException(e);
-            }
-        }
-
-        private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions)
-        {
-            _partitions.Assign(partitions);
-            _unassignedSince = -1;
-            foreach (var partition in partitions)
-                _control.Epochs.AskAndApply(partition); // records of an earlier assignment still on their way are stale
-            _lag.Forget(partitions);
-            _assignmentChanged = true;
-            _control.PublishGeneration(++_generation); // before the listener: it may compare generations
-            _control.PublishAssignment(_partitions.Assigned);
-            Log.Info("Kafka consumer of group {0} assigned {1}", _settings.GroupId, Describe(partitions));
-            var starts = _stage._listener?.OnAssigned(partitions);
-            if (starts is not { Count: > 0 })
-                return partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
-
-            var byPartition = new Dictionary<TopicPartition, TopicPartitionOffset>();
-            foreach (var start in starts)
-            {
-                if (_partitions.IsAssigned(start.TopicPartition))
-                    byPartition[start.TopicPartition] = start;
-                else
-                    Log.Warning("Ignoring start offset {0}: the partition is not in the new assignment", start);
-            }
-            return partitions
-                .Select(p => byPartition.TryGetValue(p, out var start) ? start : new TopicPartitionOffset(p, Offset.Unset))
-                .ToList();
-        }
-
-        private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> revoked)
-        {
-            var partitions = revoked.Select(p => p.TopicPartition).ToList();
-            Log.Info("Kafka consumer of group {0} revoked {1}", _settings.GroupId, Describe(partitions));
-            ForgetPartitions(partitions);
-            var offsets = _stage._listener?.OnRevoked(partitions);
-            if (offsets is not { Count: > 0 })
-                return;
-            try
-            {
-                consumer.Commit(offsets);
-            }
-            catch (KafkaException e)
-            {
-                Log.Warning("Commit of {0} before giving the partitions up failed; their next owner reads again from the " +
-                            "previous commit: {1}", Describe(offsets.Select(o => o.TopicPartition)), e.Error);
-                _control.PublishError(e.Error);
-            }
-        }
-
-        private void OnLost(List<TopicPartitionOffset> lost)
-        {
-            var partitions = lost.Select(p => p.TopicPartition).ToList();
-            Log.Warning("Kafka consumer of group {0} lost {1} (no commit possible)", _settings.GroupId, Describe(partitions));
-            ForgetPartitions(partitions);
-            _stage._listener?.OnLost(partitions);
-        }
-
-        private void ForgetPartitions(IReadOnlyCollection<TopicPartition> partitions)
-        {
-            _unassignedSince = Environment.TickCount64; // eager protocol: a revocation takes every partition
-            DropBuffered(partitions);
-            _partitions.Remove(partitions);
-            _lag.Forget(partitions);
-            _control.PublishAssignment(_partitions.Assigned);
-        }
-
-        private void DropBuffered(IReadOnlyCollection<TopicPartition> partitions)
-        {
-            if (_buffer.Count == 0)
-                return;
-            var kept = _buffer.Where(r => !partitions.Contains(r.TopicPartition)).ToList();
-            if (kept.Count == _buffer.Count)
-                return;
-            _buffer.Clear();
-            foreach (var record in kept)
-                _buffer.Enqueue(record);
-            _control.PublishBuffered(_buffer.Count);
-        }
-
-        private void ReportSeekErrors(IReadOnlyList<Error> errors)
-        {
-            foreach (var error in errors)
-            {
-                Log.Warning("Kafka consumer of group {0}: seek failed: {1}", _settings.GroupId, error);
-                _control.PublishError(error);
             }
         }
 
