@@ -17,7 +17,7 @@ namespace ActorConnect.Cluster;
 public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfShards, TimeSpan EntityAskTimeout, TimeSpan HandOverGrace, TimeSpan JoinWarningAfter,
     DiscoverySettings Discovery)
 {
-    private static readonly Lazy<ClusterSettings> Defaults = new(() => Create(DefaultConfig().WithFallback(Runtime.RuntimeSettings.DefaultConfig())));
+    private static readonly Lazy<ClusterSettings> Defaults = new(() => Create(DefaultConfig().WithFallback(Runtime.Config.RuntimeSettings.DefaultConfig())));
 
     /// <summary>The settings of hocon/cluster.conf (and hocon/actorconnect.conf) as shipped.</summary>
     public static ClusterSettings Default => Defaults.Value;
@@ -56,7 +56,7 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
     }
 
     public static ClusterSettings Create(ActorSystem system) =>
-        Create(system.Settings.Config.WithFallback(DefaultConfig()).WithFallback(Runtime.RuntimeSettings.DefaultConfig()));
+        Create(system.Settings.Config.WithFallback(DefaultConfig()).WithFallback(Runtime.Config.RuntimeSettings.DefaultConfig()));
 
     /// <summary>Reads the <c>actorconnect.cluster</c> section (and <c>actorconnect.internal-topics</c>).</summary>
     /// <exception cref="Api.Errors.ConfigException">A value is missing or bad; the message names its key.</exception>
@@ -75,7 +75,7 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
             EntityLoadRetry = c.Duration("entity-load-retry"),
             ReconcileAfterRemoval = (removal.Duration("first"), removal.Duration("second")),
             // In the runtime's hocon/actorconnect.conf, which a config of cluster.conf alone lacks.
-            InternalTopics = KafkaLogTimeouts.Create(config.WithFallback(Runtime.RuntimeSettings.DefaultConfig())),
+            InternalTopics = KafkaLogTimeouts.Create(config.WithFallback(Runtime.Config.RuntimeSettings.DefaultConfig())),
         };
     }
 

@@ -8,7 +8,7 @@ namespace ActorConnect.Cluster.Tests;
 /// <summary>Distributed mode's defaults come from the shipped hocon/cluster.conf only, and a bad override names its key.</summary>
 public sealed class ClusterSettingsTests
 {
-    private static Akka.Configuration.Config Shipped() => ClusterSettings.DefaultConfig().WithFallback(Runtime.RuntimeSettings.DefaultConfig());
+    private static Akka.Configuration.Config Shipped() => ClusterSettings.DefaultConfig().WithFallback(Runtime.Config.RuntimeSettings.DefaultConfig());
 
     [Fact]
     public void The_shipped_hocon_gives_the_cluster_settings_their_values()

@@ -1,5 +1,6 @@
 using ActorConnect.Api.Errors;
 using ActorConnect.Kafka;
+using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.ErrorHandling;
 using ActorConnect.TestSupport;
 using Akka.Configuration;

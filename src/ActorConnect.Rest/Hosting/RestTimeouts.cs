@@ -1,5 +1,6 @@
 using ActorConnect.Kafka;
 using ActorConnect.Runtime;
+using ActorConnect.Runtime.Config;
 
 namespace ActorConnect.Rest.Hosting;
 
