@@ -11,6 +11,9 @@ namespace ActorConnect.Connectors.Jdbc.Tests;
 [Collection("jdbc")]
 public sealed class CrashTests(KafkaFixture kafka, PostgresFixture postgres, ITestOutputHelper output)
 {
+    /// <summary>How far the writer may run ahead of the sink table (rows).</summary>
+    private const long MaxAhead = 5_000;
+
     [Fact]
     public async Task Inserts_and_updates_while_running_survive_SIGKILL_and_restart_and_the_tables_end_equal()
     {
@@ -99,8 +102,7 @@ public sealed class CrashTests(KafkaFixture kafka, PostgresFixture postgres, ITe
 
             try
             {
-                // Paces the load generator (inserts and updates while the worker copies); nothing waits on a condition here.
-                await Task.Delay(20, stop);
+                await WaitForTheSinkAsync(connection, stop);
             }
             catch (OperationCanceledException)
             {
@@ -109,6 +111,30 @@ public sealed class CrashTests(KafkaFixture kafka, PostgresFixture postgres, ITe
         }
 
         return (inserted, updated);
+    }
+
+    /// <summary>
+    /// Holds the writer while the sink table is more than <see cref="MaxAhead"/> rows behind the source: the copy's
+    /// backlog then stays bounded however the machine's CPU is shared. A fixed pause between rounds let the writer run
+    /// ahead without bound whenever the worker was starved, and the final catch-up outgrew its wait.
+    /// </summary>
+    private static async Task WaitForTheSinkAsync(NpgsqlConnection connection, CancellationToken stop)
+    {
+        while (await BehindAsync(connection) > MaxAhead)
+        {
+            await Task.Delay(Eventually.DefaultInterval, stop);
+        }
+    }
+
+    private static async Task<long> BehindAsync(NpgsqlConnection connection)
+    {
+        // The sink creates dst with its first rows (auto.create).
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('public.dst') IS NOT NULL", connection);
+        var sql = (bool)(await exists.ExecuteScalarAsync(CancellationToken.None))!
+            ? "SELECT (SELECT count(*) FROM src) - (SELECT count(*) FROM dst)"
+            : "SELECT count(*) FROM src";
+        await using var behind = new NpgsqlCommand(sql, connection);
+        return (long)(await behind.ExecuteScalarAsync(CancellationToken.None))!;
     }
 
     private static ProcessRunner Standalone(string dir, params string[] files)

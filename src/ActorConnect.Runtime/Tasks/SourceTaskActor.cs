@@ -268,7 +268,9 @@ public sealed partial class SourceTaskActor : TaskActorBase
             }
             catch (OperationCanceledException)
             {
-                // Stopping: the records not handed over are not acknowledged, so their offsets are not stored.
+                // Stopping: the records not handed over are not acknowledged, so their offsets are not stored; they
+                // were never sent either, so they do not count as in flight (a stop's warnings count what is).
+                _tracker.Submitted(-batch.Count);
                 return;
             }
         }
