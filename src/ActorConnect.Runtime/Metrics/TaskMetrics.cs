@@ -1,19 +1,18 @@
 using System.Collections.Concurrent;
 using ActorConnect.Runtime.Config.Providers;
 using ActorConnect.Runtime.Tasks;
-using Prometheus;
-using static ActorConnect.Runtime.Metrics.ConnectMetrics;
 
 namespace ActorConnect.Runtime.Metrics;
 
 /// <summary>
 /// One running task's metrics: the task actor records on its own thread; the windowed gauges are computed when
 /// Prometheus scrapes. Disposed when the task stops, which removes its series, as Kafka Connect removes a task's
-/// metric group when the task closes.
+/// metric group when the task closes. Made by <see cref="ConnectMetrics.ForTask"/>: its series are in its worker's
+/// registry.
 /// </summary>
 public sealed class TaskMetrics : IDisposable
 {
-    private static readonly ConcurrentDictionary<TaskMetrics, byte> Live = new();
+    private readonly ConnectMetrics _metrics;
     private readonly string[] _labels;
     private readonly SecretRedactor? _secrets;
     private readonly MetricWindow _polled = new();
@@ -28,21 +27,11 @@ public sealed class TaskMetrics : IDisposable
     private readonly ConcurrentDictionary<(string Topic, int Partition), byte> _lagSeries = new();
     private volatile bool _disposed;
 
-    static TaskMetrics() => Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+    internal TaskMetrics(ConnectMetrics metrics, ConnectorTaskId id, SecretRedactor? secrets)
     {
-        foreach (var task in Live.Keys)
-        {
-            task.UpdateGauges();
-        }
-    });
-
-    /// <param name="id">The task.</param>
-    /// <param name="secrets">Puts placeholders back into topic labels: a topic may be named by a config provider.</param>
-    public TaskMetrics(ConnectorTaskId id, SecretRedactor? secrets = null)
-    {
+        _metrics = metrics;
         _labels = [id.Connector, id.Task.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         _secrets = secrets;
-        Live[this] = 0;
     }
 
     /// <summary>A source task's poll() returned <paramref name="records"/> records after <paramref name="elapsed"/>.</summary>
@@ -53,7 +42,7 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        SourceRecordPollTotal.WithLabels(_labels).Inc(records);
+        _metrics.SourceRecordPollTotal.WithLabels(_labels).Inc(records);
         _polled.Record(records);
         _pollTime.Record(elapsed.TotalMilliseconds);
         _batchSize.Record(records);
@@ -67,7 +56,7 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        SourceRecordWriteTotal.WithLabels(_labels).Inc(records);
+        _metrics.SourceRecordWriteTotal.WithLabels(_labels).Inc(records);
         _written.Record(records);
     }
 
@@ -79,7 +68,7 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        SinkRecordReadTotal.WithLabels(_labels).Inc(records);
+        _metrics.SinkRecordReadTotal.WithLabels(_labels).Inc(records);
         _read.Record(records);
     }
 
@@ -91,7 +80,7 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        SinkRecordSendTotal.WithLabels(_labels).Inc(records);
+        _metrics.SinkRecordSendTotal.WithLabels(_labels).Inc(records);
         _sent.Record(records);
         _putTime.Record(elapsed.TotalMilliseconds);
         _batchSize.Record(records);
@@ -105,7 +94,7 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        (success ? OffsetCommitCompletionTotal : OffsetCommitSkipTotal).WithLabels(_labels).Inc();
+        (success ? _metrics.OffsetCommitCompletionTotal : _metrics.OffsetCommitSkipTotal).WithLabels(_labels).Inc();
         _commitSuccess.Record(success ? 1 : 0);
         _commitTime.Record(elapsed.TotalMilliseconds);
     }
@@ -118,10 +107,10 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        TotalRecordErrors.WithLabels(_labels).Inc();
+        _metrics.TotalRecordErrors.WithLabels(_labels).Inc();
         if (skipped)
         {
-            TotalRecordsSkipped.WithLabels(_labels).Inc();
+            _metrics.TotalRecordsSkipped.WithLabels(_labels).Inc();
         }
     }
 
@@ -130,7 +119,7 @@ public sealed class TaskMetrics : IDisposable
     {
         if (!_disposed)
         {
-            (success ? DeadLetterQueueProduceRequests : DeadLetterQueueProduceFailures).WithLabels(_labels).Inc();
+            (success ? _metrics.DeadLetterQueueProduceRequests : _metrics.DeadLetterQueueProduceFailures).WithLabels(_labels).Inc();
         }
     }
 
@@ -144,7 +133,7 @@ public sealed class TaskMetrics : IDisposable
 
         topic = TopicLabel(topic);
         _lagSeries[(topic, partition)] = 0;
-        RecordsLag.WithLabels(_labels[0], _labels[1], topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(records);
+        _metrics.RecordsLag.WithLabels(_labels[0], _labels[1], topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(records);
     }
 
     /// <summary>A partition left the task: its lag series goes.</summary>
@@ -153,19 +142,19 @@ public sealed class TaskMetrics : IDisposable
     public void Dispose()
     {
         _disposed = true;
-        if (!Live.TryRemove(this, out _))
+        if (!_metrics.Forget(this))
         {
             return;
         }
 
-        foreach (var collector in new Collector<Counter.Child>[] { SourceRecordPollTotal, SourceRecordWriteTotal, SinkRecordReadTotal, SinkRecordSendTotal, OffsetCommitCompletionTotal, OffsetCommitSkipTotal, TotalRecordErrors, TotalRecordsSkipped, DeadLetterQueueProduceRequests, DeadLetterQueueProduceFailures })
+        foreach (var counter in _metrics.Counters)
         {
-            collector.RemoveLabelled(_labels);
+            counter.RemoveLabelled(_labels);
         }
 
-        foreach (var collector in new Collector<Gauge.Child>[] { SourceRecordPollRate, SourceRecordWriteRate, PollBatchAvgTimeMs, SinkRecordReadRate, SinkRecordSendRate, PutBatchAvgTimeMs, PutBatchMaxTimeMs, BatchSizeAvg, BatchSizeMax, OffsetCommitSuccessPercentage, OffsetCommitAvgTimeMs, OffsetCommitMaxTimeMs })
+        foreach (var gauge in _metrics.WindowGauges)
         {
-            collector.RemoveLabelled(_labels);
+            gauge.RemoveLabelled(_labels);
         }
 
         foreach (var (topic, partition) in _lagSeries.Keys)
@@ -180,23 +169,23 @@ public sealed class TaskMetrics : IDisposable
     {
         if (_lagSeries.TryRemove((topicLabel, partition), out _))
         {
-            RecordsLag.RemoveLabelled(_labels[0], _labels[1], topicLabel, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _metrics.RecordsLag.RemoveLabelled(_labels[0], _labels[1], topicLabel, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 
-    private void UpdateGauges()
+    internal void UpdateGauges()
     {
-        SourceRecordPollRate.WithLabels(_labels).Set(_polled.RatePerSecond());
-        SourceRecordWriteRate.WithLabels(_labels).Set(_written.RatePerSecond());
-        PollBatchAvgTimeMs.WithLabels(_labels).Set(_pollTime.Average());
-        SinkRecordReadRate.WithLabels(_labels).Set(_read.RatePerSecond());
-        SinkRecordSendRate.WithLabels(_labels).Set(_sent.RatePerSecond());
-        PutBatchAvgTimeMs.WithLabels(_labels).Set(_putTime.Average());
-        PutBatchMaxTimeMs.WithLabels(_labels).Set(_putTime.Max());
-        BatchSizeAvg.WithLabels(_labels).Set(_batchSize.Average());
-        BatchSizeMax.WithLabels(_labels).Set(_batchSize.Max());
-        OffsetCommitSuccessPercentage.WithLabels(_labels).Set(_commitSuccess.Ratio());
-        OffsetCommitAvgTimeMs.WithLabels(_labels).Set(_commitTime.Average());
-        OffsetCommitMaxTimeMs.WithLabels(_labels).Set(_commitTime.Max());
+        _metrics.SourceRecordPollRate.WithLabels(_labels).Set(_polled.RatePerSecond());
+        _metrics.SourceRecordWriteRate.WithLabels(_labels).Set(_written.RatePerSecond());
+        _metrics.PollBatchAvgTimeMs.WithLabels(_labels).Set(_pollTime.Average());
+        _metrics.SinkRecordReadRate.WithLabels(_labels).Set(_read.RatePerSecond());
+        _metrics.SinkRecordSendRate.WithLabels(_labels).Set(_sent.RatePerSecond());
+        _metrics.PutBatchAvgTimeMs.WithLabels(_labels).Set(_putTime.Average());
+        _metrics.PutBatchMaxTimeMs.WithLabels(_labels).Set(_putTime.Max());
+        _metrics.BatchSizeAvg.WithLabels(_labels).Set(_batchSize.Average());
+        _metrics.BatchSizeMax.WithLabels(_labels).Set(_batchSize.Max());
+        _metrics.OffsetCommitSuccessPercentage.WithLabels(_labels).Set(_commitSuccess.Ratio());
+        _metrics.OffsetCommitAvgTimeMs.WithLabels(_labels).Set(_commitTime.Average());
+        _metrics.OffsetCommitMaxTimeMs.WithLabels(_labels).Set(_commitTime.Max());
     }
 }
