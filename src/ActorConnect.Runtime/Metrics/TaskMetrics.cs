@@ -25,6 +25,7 @@ public sealed class TaskMetrics : IDisposable
     private readonly MetricWindow _commitSuccess = new();
     private readonly MetricWindow _commitTime = new();
     private readonly ConcurrentDictionary<(string Topic, int Partition), byte> _lagSeries = new();
+    private readonly object _scrapeLock = new();
     private volatile bool _disposed;
 
     internal TaskMetrics(ConnectMetrics metrics, ConnectorTaskId id, SecretRedactor? secrets)
@@ -141,7 +142,13 @@ public sealed class TaskMetrics : IDisposable
 
     public void Dispose()
     {
-        _disposed = true;
+        // Under the scrape's lock: a scrape computing this task's gauges as it stops would otherwise put back the
+        // series removed below, and a deleted connector would stay in /metrics.
+        lock (_scrapeLock)
+        {
+            _disposed = true;
+        }
+
         if (!_metrics.Forget(this))
         {
             return;
@@ -173,7 +180,19 @@ public sealed class TaskMetrics : IDisposable
         }
     }
 
+    /// <summary>Sets the windowed gauges, before a scrape, unless the task has stopped.</summary>
     internal void UpdateGauges()
+    {
+        lock (_scrapeLock)
+        {
+            if (!_disposed)
+            {
+                SetGauges();
+            }
+        }
+    }
+
+    private void SetGauges()
     {
         _metrics.SourceRecordPollRate.WithLabels(_labels).Set(_polled.RatePerSecond());
         _metrics.SourceRecordWriteRate.WithLabels(_labels).Set(_written.RatePerSecond());
