@@ -123,10 +123,8 @@ public sealed class RestServer : IAsyncDisposable
         app.MapPluginsEndpoints();
         app.MapLoggersEndpoints();
         app.MapConsoleEndpoints();
-        RestServer? server = null;
-        app.MapMetricsEndpoints(() => server!.WorkerId);
-        server = new RestServer(app, options, gateway, bound);
-        return server;
+        app.MapMetricsEndpoints();
+        return new RestServer(app, options, gateway, bound);
     }
 
     /// <summary>Every route mapped, as its HTTP method and pattern (<c>/connectors/{name}/status</c>): what the REST fuzz test walks.</summary>

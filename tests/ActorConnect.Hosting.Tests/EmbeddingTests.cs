@@ -50,6 +50,13 @@ public sealed class EmbeddingTests(KafkaFixture kafka)
         await Eventually.AssertAsync(async () => await kafka.HighWatermarkAsync(topic) == 500, TimeSpan.FromSeconds(60), "the application's log reaches Kafka");
         Assert.Equal("hello ActorConnect", await (await registry.GetAsync<Greeter>()).Ask<string>("ActorConnect", TimeSpan.FromSeconds(5)));
 
+        // The application reads the worker's metrics with a message, as GET /metrics does, and exports them as it likes.
+        await Eventually.AssertAsync(async () =>
+        {
+            var metrics = await connect.Ask<WorkerProtocol.MetricsText>(WorkerProtocol.GetMetrics.Instance, TimeSpan.FromSeconds(10));
+            Assert.Contains($"kafka_connect_source_task_metrics_source_record_write_total{{connector=\"{name}\",task=\"0\"}} 500\n", metrics.Text, StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30));
+
         // A task stopped cleanly logs "Task <id> stopped" after storing its offsets and calling stop(); a task that is
         // merely killed with the system stores what it can but never says so.
         var system = host.Services.GetRequiredService<ActorSystem>();

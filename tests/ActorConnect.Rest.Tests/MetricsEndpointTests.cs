@@ -87,6 +87,58 @@ public sealed class MetricsEndpointTests(KafkaFixture kafka, MetricsWorker fixtu
         Assert.Equal(0, Value(after, "kafka_connect_connect_worker_metrics_task_count", null));
     }
 
+    [Fact]
+    public async Task Two_workers_in_one_process_each_export_only_their_own_connectors_series()
+    {
+        var other = await RestWorker.StartAsync(Kafka);
+        var stopped = false;
+        try
+        {
+            await RunBothAsync();
+        }
+        finally
+        {
+            if (!stopped)
+            {
+                await other.DisposeAsync();
+            }
+        }
+
+        async Task RunBothAsync()
+        {
+            var mine = Unique("metrics-mine");
+            var theirs = Unique("metrics-theirs");
+            foreach (var (worker, name) in new[] { (Rest, mine), (other, theirs) })
+            {
+                var topic = Unique("metrics-worker");
+                await CreateTopicAsync(topic);
+                var input = Path.Combine(worker.Dir, name + ".txt");
+                await File.WriteAllLinesAsync(input, ["a", "b", "c"]);
+                await worker.CreateAsync(name, RestWorker.FileSource(input, topic));
+            }
+
+            foreach (var (worker, own, foreign) in new[] { (Rest, mine, theirs), (other, theirs, mine) })
+            {
+                await Eventually.AssertAsync(async () =>
+                {
+                    var text = (await worker.GetAsync("/metrics")).Body;
+                    Assert.Equal(3, Value(text, "kafka_connect_source_task_metrics_source_record_write_total", own));
+                    Assert.DoesNotContain($"connector=\"{foreign}\"", text, StringComparison.Ordinal);
+                }, Wait, TimeSpan.FromMilliseconds(200));
+            }
+
+            Assert.Equal(1, Value((await other.GetAsync("/metrics")).Body, "kafka_connect_connect_worker_metrics_task_count", null));
+
+            // The other worker stopping takes its series with it and leaves this worker's as they were.
+            await other.DisposeAsync();
+            stopped = true;
+            var after = (await Rest.GetAsync("/metrics")).Body;
+            Assert.Equal(3, Value(after, "kafka_connect_source_task_metrics_source_record_write_total", mine));
+            Assert.DoesNotContain($"connector=\"{theirs}\"", after, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.NoContent, (await Rest.DeleteAsync($"/connectors/{mine}")).Status);
+        }
+    }
+
     /// <summary>The lag of task 0 of <paramref name="connector"/>, summed over the partitions of <paramref name="topic"/>.</summary>
     private static double LagOverPartitions(string text, string connector, string topic)
     {

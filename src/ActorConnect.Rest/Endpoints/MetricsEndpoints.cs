@@ -2,26 +2,24 @@ using ActorConnect.Runtime.Metrics;
 using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Worker;
 using Microsoft.AspNetCore.Routing;
-using Prometheus;
 
 namespace ActorConnect.Rest.Endpoints;
 
 /// <summary>
-/// <c>GET /metrics</c>: every metric in Prometheus' text format: Kafka Connect's task and worker metrics (see
-/// <see cref="ConnectMetrics"/>), and the process and .NET runtime metrics prometheus-net collects by default.
+/// <c>GET /metrics</c>: every metric of the worker this server fronts, in Prometheus' text format: Kafka Connect's task
+/// and worker metrics (see <see cref="ConnectMetrics"/>), and the process and .NET runtime metrics prometheus-net
+/// collects by default. Asked of the worker as any other request: another worker in the process has its own.
 /// </summary>
 public static class MetricsEndpoints
 {
-    public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder routes, Func<string> workerId)
+    public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
         routes.MapGet("/metrics", async (HttpContext context, WorkerGateway worker) =>
         {
-            // The worker gauges come from the statuses at scrape time, so they are never staler than the scrape.
-            var statuses = await worker.AskAsync<List<ConnectorStatus>>(WorkerProtocol.GetAllStatus.Instance, "GET /metrics");
-            WorkerMetrics.Update(statuses, workerId());
+            var metrics = await worker.AskAsync<WorkerProtocol.MetricsText>(WorkerProtocol.GetMetrics.Instance, "GET /metrics");
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+            await context.Response.WriteAsync(metrics.Text, context.RequestAborted);
         });
         return routes;
     }

@@ -2,19 +2,18 @@ using System.Collections.Concurrent;
 using ActorConnect.Runtime.Config.Providers;
 using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tasks;
-using Prometheus;
-using static ActorConnect.Runtime.Metrics.ConnectMetrics;
 
 namespace ActorConnect.Runtime.Metrics;
 
 /// <summary>
 /// One running task's metrics: the task actor records on its own thread; the windowed gauges are computed when
 /// Prometheus scrapes. Disposed when the task stops, which removes its series, as Kafka Connect removes a task's
-/// metric group when the task closes.
+/// metric group when the task closes. Made by <see cref="ConnectMetrics.ForTask"/>: its series are in its worker's
+/// registry.
 /// </summary>
 public sealed class TaskMetrics : IDisposable
 {
-    private static readonly ConcurrentDictionary<TaskMetrics, byte> Live = new();
+    private readonly ConnectMetrics _metrics;
     private readonly string[] _labels;
     private readonly SecretRedactor? _secrets;
     private readonly MetricWindow _polled = new();
@@ -27,23 +26,14 @@ public sealed class TaskMetrics : IDisposable
     private readonly MetricWindow _commitSuccess = new();
     private readonly MetricWindow _commitTime = new();
     private readonly ConcurrentDictionary<(string Topic, int Partition), byte> _lagSeries = new();
+    private readonly object _scrapeLock = new();
     private volatile bool _disposed;
 
-    static TaskMetrics() => Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+    internal TaskMetrics(ConnectMetrics metrics, ConnectorTaskId id, SecretRedactor? secrets)
     {
-        foreach (var task in Live.Keys)
-        {
-            task.UpdateGauges();
-        }
-    });
-
-    /// <param name="id">The task.</param>
-    /// <param name="secrets">Puts placeholders back into topic labels: a topic may be named by a config provider.</param>
-    public TaskMetrics(ConnectorTaskId id, SecretRedactor? secrets = null)
-    {
+        _metrics = metrics;
         _labels = [id.Connector, id.Task.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         _secrets = secrets;
-        Live[this] = 0;
     }
 
     /// <summary>A source task's poll() returned <paramref name="records"/> records after <paramref name="elapsed"/>.</summary>
@@ -54,7 +44,7 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        SourceRecordPollTotal.WithLabels(_labels).Inc(records);
+        _metrics.SourceRecordPollTotal.WithLabels(_labels).Inc(records);
         _polled.Record(records);
         _pollTime.Record(elapsed.TotalMilliseconds);
         _batchSize.Record(records);
@@ -68,7 +58,7 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        SourceRecordWriteTotal.WithLabels(_labels).Inc(records);
+        _metrics.SourceRecordWriteTotal.WithLabels(_labels).Inc(records);
         _written.Record(records);
     }
 
@@ -80,7 +70,7 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        SinkRecordReadTotal.WithLabels(_labels).Inc(records);
+        _metrics.SinkRecordReadTotal.WithLabels(_labels).Inc(records);
         _read.Record(records);
     }
 
@@ -92,7 +82,7 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        SinkRecordSendTotal.WithLabels(_labels).Inc(records);
+        _metrics.SinkRecordSendTotal.WithLabels(_labels).Inc(records);
         _sent.Record(records);
         _putTime.Record(elapsed.TotalMilliseconds);
         _batchSize.Record(records);
@@ -106,7 +96,7 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        (success ? OffsetCommitCompletionTotal : OffsetCommitSkipTotal).WithLabels(_labels).Inc();
+        (success ? _metrics.OffsetCommitCompletionTotal : _metrics.OffsetCommitSkipTotal).WithLabels(_labels).Inc();
         _commitSuccess.Record(success ? 1 : 0);
         _commitTime.Record(elapsed.TotalMilliseconds);
     }
@@ -119,10 +109,10 @@ public sealed class TaskMetrics : IDisposable
             return;
         }
 
-        TotalRecordErrors.WithLabels(_labels).Inc();
+        _metrics.TotalRecordErrors.WithLabels(_labels).Inc();
         if (skipped)
         {
-            TotalRecordsSkipped.WithLabels(_labels).Inc();
+            _metrics.TotalRecordsSkipped.WithLabels(_labels).Inc();
         }
     }
 
@@ -131,7 +121,7 @@ public sealed class TaskMetrics : IDisposable
     {
         if (!_disposed)
         {
-            (success ? DeadLetterQueueProduceRequests : DeadLetterQueueProduceFailures).WithLabels(_labels).Inc();
+            (success ? _metrics.DeadLetterQueueProduceRequests : _metrics.DeadLetterQueueProduceFailures).WithLabels(_labels).Inc();
         }
     }
 
@@ -145,7 +135,7 @@ public sealed class TaskMetrics : IDisposable
 
         topic = TopicLabel(topic);
         _lagSeries[(topic, partition)] = 0;
-        RecordsLag.WithLabels(_labels[0], _labels[1], topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(records);
+        _metrics.RecordsLag.WithLabels(_labels[0], _labels[1], topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(records);
     }
 
     /// <summary>A partition left the task: its lag series goes.</summary>
@@ -153,20 +143,26 @@ public sealed class TaskMetrics : IDisposable
 
     public void Dispose()
     {
-        _disposed = true;
-        if (!Live.TryRemove(this, out _))
+        // Under the scrape's lock: a scrape computing this task's gauges as it stops would otherwise put back the
+        // series removed below, and a deleted connector would stay in /metrics.
+        lock (_scrapeLock)
+        {
+            _disposed = true;
+        }
+
+        if (!_metrics.Forget(this))
         {
             return;
         }
 
-        foreach (var collector in new Collector<Counter.Child>[] { SourceRecordPollTotal, SourceRecordWriteTotal, SinkRecordReadTotal, SinkRecordSendTotal, OffsetCommitCompletionTotal, OffsetCommitSkipTotal, TotalRecordErrors, TotalRecordsSkipped, DeadLetterQueueProduceRequests, DeadLetterQueueProduceFailures })
+        foreach (var counter in _metrics.Counters)
         {
-            collector.RemoveLabelled(_labels);
+            counter.RemoveLabelled(_labels);
         }
 
-        foreach (var collector in new Collector<Gauge.Child>[] { SourceRecordPollRate, SourceRecordWriteRate, PollBatchAvgTimeMs, SinkRecordReadRate, SinkRecordSendRate, PutBatchAvgTimeMs, PutBatchMaxTimeMs, BatchSizeAvg, BatchSizeMax, OffsetCommitSuccessPercentage, OffsetCommitAvgTimeMs, OffsetCommitMaxTimeMs })
+        foreach (var gauge in _metrics.WindowGauges)
         {
-            collector.RemoveLabelled(_labels);
+            gauge.RemoveLabelled(_labels);
         }
 
         foreach (var (topic, partition) in _lagSeries.Keys)
@@ -181,23 +177,35 @@ public sealed class TaskMetrics : IDisposable
     {
         if (_lagSeries.TryRemove((topicLabel, partition), out _))
         {
-            RecordsLag.RemoveLabelled(_labels[0], _labels[1], topicLabel, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _metrics.RecordsLag.RemoveLabelled(_labels[0], _labels[1], topicLabel, partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 
-    private void UpdateGauges()
+    /// <summary>Sets the windowed gauges, before a scrape, unless the task has stopped.</summary>
+    internal void UpdateGauges()
     {
-        SourceRecordPollRate.WithLabels(_labels).Set(_polled.RatePerSecond());
-        SourceRecordWriteRate.WithLabels(_labels).Set(_written.RatePerSecond());
-        PollBatchAvgTimeMs.WithLabels(_labels).Set(_pollTime.Average());
-        SinkRecordReadRate.WithLabels(_labels).Set(_read.RatePerSecond());
-        SinkRecordSendRate.WithLabels(_labels).Set(_sent.RatePerSecond());
-        PutBatchAvgTimeMs.WithLabels(_labels).Set(_putTime.Average());
-        PutBatchMaxTimeMs.WithLabels(_labels).Set(_putTime.Max());
-        BatchSizeAvg.WithLabels(_labels).Set(_batchSize.Average());
-        BatchSizeMax.WithLabels(_labels).Set(_batchSize.Max());
-        OffsetCommitSuccessPercentage.WithLabels(_labels).Set(_commitSuccess.Ratio());
-        OffsetCommitAvgTimeMs.WithLabels(_labels).Set(_commitTime.Average());
-        OffsetCommitMaxTimeMs.WithLabels(_labels).Set(_commitTime.Max());
+        lock (_scrapeLock)
+        {
+            if (!_disposed)
+            {
+                SetGauges();
+            }
+        }
+    }
+
+    private void SetGauges()
+    {
+        _metrics.SourceRecordPollRate.WithLabels(_labels).Set(_polled.RatePerSecond());
+        _metrics.SourceRecordWriteRate.WithLabels(_labels).Set(_written.RatePerSecond());
+        _metrics.PollBatchAvgTimeMs.WithLabels(_labels).Set(_pollTime.Average());
+        _metrics.SinkRecordReadRate.WithLabels(_labels).Set(_read.RatePerSecond());
+        _metrics.SinkRecordSendRate.WithLabels(_labels).Set(_sent.RatePerSecond());
+        _metrics.PutBatchAvgTimeMs.WithLabels(_labels).Set(_putTime.Average());
+        _metrics.PutBatchMaxTimeMs.WithLabels(_labels).Set(_putTime.Max());
+        _metrics.BatchSizeAvg.WithLabels(_labels).Set(_batchSize.Average());
+        _metrics.BatchSizeMax.WithLabels(_labels).Set(_batchSize.Max());
+        _metrics.OffsetCommitSuccessPercentage.WithLabels(_labels).Set(_commitSuccess.Ratio());
+        _metrics.OffsetCommitAvgTimeMs.WithLabels(_labels).Set(_commitTime.Average());
+        _metrics.OffsetCommitMaxTimeMs.WithLabels(_labels).Set(_commitTime.Max());
     }
 }

@@ -34,7 +34,7 @@ public abstract class TaskActorBase : ReceiveActor, IWithTimers
         ConnectorConfig = services.Providers.Resolve(connectorConfig);
         Services = services;
         Handle = handle;
-        Metrics = new Metrics.TaskMetrics(id, services.Providers.Secrets);
+        Metrics = services.Metrics.ForTask(id, services.Providers.Secrets);
         Log = Logging.ConnectLogging.ForTask(Context, id, services.Providers.Secrets);
     }
 

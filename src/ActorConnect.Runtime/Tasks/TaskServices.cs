@@ -38,6 +38,12 @@ public sealed record TaskServices(
     public ITaskKafkaClients Kafka { get; init; } = ConfluentTaskKafkaClients.Instance;
 
     /// <summary>
+    /// The worker's metrics, in a Prometheus registry of its own: each services built (each worker) gets new ones, which
+    /// its tasks record into and its <c>GET /metrics</c> exports, so no other worker in the process shares them.
+    /// </summary>
+    public ActorConnect.Runtime.Metrics.ConnectMetrics Metrics { get; init; } = new();
+
+    /// <summary>
     /// The worker's check that it reaches Kafka (null: not checked, as in unit tests): a task's status and
     /// <c>GET /health</c> say when it does not.
     /// </summary>

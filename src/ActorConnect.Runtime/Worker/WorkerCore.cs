@@ -5,6 +5,7 @@ using ActorConnect.Runtime.Logging;
 using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.Standalone;
+using ActorConnect.Runtime.Status;
 using ActorConnect.Runtime.Tasks;
 using Akka.Actor;
 using Akka.Event;
@@ -78,8 +79,8 @@ public sealed class WorkerCore
             case WorkerProtocol.GetConnectorConfig m: WithConnector(m.Name, c => Sender.Tell(c.Config)); break;
             case WorkerProtocol.GetTaskConfigs m: WithConnector(m.Name, c => Reply(_mode.TaskConfigsAsync(c), tasks => tasks)); break;
             case WorkerProtocol.ListConnectors: Sender.Tell(_mode.All().Select(c => c.Name).ToList()); break;
-            // Gathered off the mailbox: a connector busy in start() must not hold up the worker's other messages.
-            case WorkerProtocol.GetAllStatus: Reply(Task.WhenAll(_mode.All().Select(_mode.StatusAsync)), all => all.ToList()); break;
+            case WorkerProtocol.GetAllStatus: Reply(AllStatusAsync(), all => all.ToList()); break;
+            case WorkerProtocol.GetMetrics: Reply(ScrapeAsync(), text => text); break;
             case WorkerProtocol.GetActiveTopics m: WithConnector(m.Name, OnGetActiveTopics); break;
             case WorkerProtocol.ResetActiveTopics m: WithConnector(m.Name, OnResetActiveTopics); break;
             case WorkerProtocol.GetOffsets m: WithConnector(m.Name, OnGetOffsets); break;
@@ -291,6 +292,16 @@ public sealed class WorkerCore
         {
             Sender.Tell(Failure(new ConflictException($"Connector {connector.Name} could not be loaded ({connector.LoadError?.Message}); fix or delete it first")));
         }
+    }
+
+    /// <summary>Every connector's status, gathered off the mailbox: a connector busy in start() must not hold up the worker's other messages.</summary>
+    private Task<ConnectorStatus[]> AllStatusAsync() => Task.WhenAll(_mode.All().Select(_mode.StatusAsync));
+
+    /// <summary>The worker's metrics, its gauges set from the statuses of this moment.</summary>
+    private async Task<WorkerProtocol.MetricsText> ScrapeAsync()
+    {
+        var statuses = await AllStatusAsync().ConfigureAwait(false);
+        return new WorkerProtocol.MetricsText(await _services.Metrics.ExportAsTextAsync(statuses, _services.WorkerId).ConfigureAwait(false));
     }
 
     /// <summary>Replies the task's result, shaped by <paramref name="reply"/>, or its failure; off the mailbox.</summary>

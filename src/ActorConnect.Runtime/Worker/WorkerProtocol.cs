@@ -74,6 +74,18 @@ public static class WorkerProtocol
         public static readonly GetAllStatus Instance = new();
     }
 
+    /// <summary>
+    /// Query: this worker's metrics in Prometheus' text format (<c>GET /metrics</c>), the worker gauges set from the
+    /// statuses at that moment. Replies <see cref="MetricsText"/>.
+    /// </summary>
+    public sealed record GetMetrics
+    {
+        public static readonly GetMetrics Instance = new();
+    }
+
+    /// <summary>Reply to <see cref="GetMetrics"/>: Prometheus' text format (version 0.0.4).</summary>
+    public sealed record MetricsText(string Text);
+
     /// <summary>Query: the topics a connector has used since created or last reset. Replies <see cref="ActiveTopics"/>.</summary>
     public sealed record GetActiveTopics(string Name);
 
