@@ -129,9 +129,17 @@ internal sealed class ClusterHarness : IAsyncDisposable
     /// Without seeds the later nodes must see its refresh within that margin, which its scheduler and Kafka client
     /// threads give even while the test's thread pool is starved; much shorter and a stall would split the cluster.
     /// </summary>
+    /// <remarks>
+    /// Sharding moves shards to a node that joined in rounds of a few (rebalance-absolute-limit), one round per
+    /// rebalance-interval: 2 s here, not Akka's 10 s, so a test that waits for a joined node's share waits seconds, not
+    /// tens of them. A round starts only once the previous one has finished, so a starved node gets no overlap.
     /// Akka's default serializer is watched: <see cref="DisposeAsync"/> fails if any message of ours went through it.
+    /// </remarks>
     private static readonly Akka.Configuration.Config QuickDiscovery = Akka.Configuration.ConfigurationFactory.ParseString(
-        "actorconnect.cluster.discovery { refresh-interval = 250ms, live-window = 2s, stable-margin = 2s }")
+        """
+        actorconnect.cluster.discovery { refresh-interval = 250ms, live-window = 2s, stable-margin = 2s }
+        akka.cluster.sharding.rebalance-interval = 2s
+        """)
         .WithFallback(Wire.WatchedDefaultSerializer.Config);
 
     public DistributedWorker NodeOf(string workerId) => Running.Single(n => n.Services.Tasks.WorkerId == workerId);

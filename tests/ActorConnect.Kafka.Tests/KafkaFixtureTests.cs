@@ -1,5 +1,6 @@
 using System.Text;
 using ActorConnect.TestSupport;
+using Confluent.Kafka;
 
 namespace ActorConnect.Kafka.Tests;
 
@@ -39,5 +40,24 @@ public sealed class KafkaFixtureTests(KafkaFixture kafka)
         Assert.Equal(["a", "b"], read.Select(r => Encoding.UTF8.GetString(r.Message.Value!)));
         Assert.All(read, r => Assert.Equal(2, r.Partition.Value));
         Assert.All(read, r => Assert.Null(r.Message.Key));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public async Task A_created_topic_has_the_partitions_asked_for_each_led_and_creating_it_again_is_fine(int partitions)
+    {
+        // The broker's auto-create would give 3 partitions: a count other than 3 shows the topic is the one created.
+        var topic = KafkaFixture.UniqueName("fixture-created");
+        await kafka.CreateTopicAsync(topic, partitions);
+        await kafka.CreateTopicAsync(topic, partitions);
+
+        using var admin = new AdminClientBuilder(kafka.Apply(new AdminClientConfig())).Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single(t => t.Topic == topic);
+        Assert.Equal(Enumerable.Range(0, partitions), metadata.Partitions.Select(p => p.PartitionId).Order());
+        Assert.All(metadata.Partitions, p => Assert.True(p.Leader >= 0, $"partition {p.PartitionId} has no leader"));
+        await kafka.ProduceAsync(topic, [(null, "x"u8.ToArray())], partition: partitions - 1);
+        Assert.Equal(1, await kafka.HighWatermarkAsync(topic));
     }
 }

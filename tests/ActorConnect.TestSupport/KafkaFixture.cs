@@ -122,9 +122,9 @@ public sealed class KafkaFixture : IAsyncLifetime
     {
         if (IsLegacyBroker)
         {
-            // The 0.9 broker has no CreateTopics API; the script goes through ZooKeeper. It needs the local
-            // installation, which exists whenever a legacy broker is used from this repository.
-            await RunScriptAsync(["topic", name, partitions.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ConfigureAwait(false);
+            // The 0.9 broker has no CreateTopics API: through the ZooKeeper of scripts/kafka-local.sh, which runs
+            // every legacy broker used from this repository.
+            await ZooKeeperTopics.CreateAsync(ZooKeeperTopics.Port(new Dictionary<string, string>()), name, partitions).ConfigureAwait(false);
         }
         else
         {

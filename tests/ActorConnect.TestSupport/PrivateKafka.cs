@@ -40,7 +40,7 @@ public sealed class PrivateKafka : IAsyncDisposable
     }
 
     /// <summary>Creates a topic through ZooKeeper (0.9 has no CreateTopics API).</summary>
-    public Task CreateTopicAsync(string name, int partitions) => RunAsync("topic", name, partitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public Task CreateTopicAsync(string name, int partitions) => ZooKeeperTopics.CreateAsync(_zkPort, name, partitions);
 
     /// <summary>Stops the broker only: an outage; topics and committed offsets stay for <see cref="StartBrokerAsync"/>.</summary>
     public Task StopBrokerAsync() => RunAsync("broker-stop");

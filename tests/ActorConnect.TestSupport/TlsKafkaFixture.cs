@@ -51,7 +51,7 @@ public sealed class TlsKafkaFixture : IAsyncLifetime
 
     /// <summary>Creates a topic through ZooKeeper (0.9 has no CreateTopics API); an existing one is fine.</summary>
     public Task CreateTopicAsync(string name, int partitions) =>
-        KafkaLocalScript.RunAsync(_environment, "topic", name, partitions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        ZooKeeperTopics.CreateAsync(ZooKeeperTopics.Port(_environment), name, partitions);
 
     public async Task DisposeAsync()
     {
