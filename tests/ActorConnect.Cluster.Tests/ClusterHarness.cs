@@ -133,12 +133,17 @@ internal sealed class ClusterHarness : IAsyncDisposable
     /// Sharding moves shards to a node that joined in rounds of a few (rebalance-absolute-limit), one round per
     /// rebalance-interval: 2 s here, not Akka's 10 s, so a test that waits for a joined node's share waits seconds, not
     /// tens of them. A round starts only once the previous one has finished, so a starved node gets no overlap.
+    /// Every node here shares one process, so a stall of the process (a starved thread pool on a loaded CI machine)
+    /// silences all of them at once; with the product's 2 s heartbeat pause plus 2 s stable-after such a stall could
+    /// get a healthy node downed and its tasks stopped without their last flush. These tests never crash a node, so
+    /// they tolerate 6 s of silence.
     /// Akka's default serializer is watched: <see cref="DisposeAsync"/> fails if any message of ours went through it.
     /// </remarks>
     private static readonly Akka.Configuration.Config QuickDiscovery = Akka.Configuration.ConfigurationFactory.ParseString(
         """
         actorconnect.cluster.discovery { refresh-interval = 250ms, live-window = 2s, stable-margin = 2s }
         akka.cluster.sharding.rebalance-interval = 2s
+        akka.cluster.failure-detector.acceptable-heartbeat-pause = 6s
         """)
         .WithFallback(Wire.WatchedDefaultSerializer.Config);
 
