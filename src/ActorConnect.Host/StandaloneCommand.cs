@@ -28,9 +28,13 @@ internal static class StandaloneCommand
 
             WorkerConfig config;
             StandaloneStateFiles stateFiles;
+            Config hocon;
             try
             {
                 config = WorkerConfig.ParseStandalone(WorkerPropertiesFile.Load(workerFile));
+                hocon = HostRun.LoadHocon(hoconFile);
+                // A bad runtime setting (naming its key) stops the start here, before the REST port is bound.
+                RuntimeSettings.Create(hocon.WithFallback(RuntimeSettings.DefaultConfig()));
                 // Before the REST port is bound: a worker whose offsets or connectors it cannot read must not serve.
                 stateFiles = StandaloneStateFiles.Open(config, line => Log.Warning("{Message}", line));
             }
@@ -40,7 +44,6 @@ internal static class StandaloneCommand
                 return 2;
             }
 
-            var hocon = HostRun.LoadHocon(hoconFile);
             await using var rest = await HostRun.StartRestAsync(config.Originals, hocon, levels, cancellation);
             if (rest is null)
             {
