@@ -96,14 +96,19 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Waits until every running node has logged all of them Up.</summary>
-    /// <remarks>A member still Joining does not count for the Split Brain Resolver: bounce only once all are Up everywhere.</remarks>
+    /// <summary>Waits until every running node has logged all of them Up, and that it may run connectors and tasks.</summary>
+    /// <remarks>
+    /// A member still Joining does not count for the Split Brain Resolver: bounce only once all are Up everywhere. A
+    /// member Up still runs nothing (and answers connector requests 503) until discovery has watched it for the stable
+    /// margin, so a test that creates a connector right after this must wait for that too.
+    /// </remarks>
     public async Task AllUpAsync()
     {
         var live = Live.Select(n => n.Value).ToList();
         foreach (var process in live)
         {
             await process.WaitForOutputAsync($"({live.Count} Up)", Timeout);
+            await process.WaitForOutputAsync("This worker runs connectors and tasks", Timeout);
         }
     }
 
