@@ -24,10 +24,10 @@ namespace ActorConnect.Cluster;
 public sealed class DistributedWorker : IAsyncDisposable
 {
     /// <summary>The sharding type name of connector entities.</summary>
-    public const string ConnectorTypeName = "connector";
+    public const string ConnectorTypeName = ShardRegions.ConnectorTypeName;
 
     /// <summary>The sharding type name of task entities.</summary>
-    public const string TaskTypeName = "task";
+    public const string TaskTypeName = ShardRegions.TaskTypeName;
 
     private const string ReconcilerName = "connector-reconciler";
     private readonly bool _ownsSystem;

@@ -2,6 +2,7 @@ using ActorConnect.Api.Errors;
 using ActorConnect.Kafka;
 using ActorConnect.TestSupport;
 using Akka.Configuration;
+using ActorConnect.Cluster.Config;
 
 namespace ActorConnect.Cluster.Tests;
 

@@ -4,6 +4,7 @@ using ActorConnect.Runtime.Worker;
 using ActorConnect.TestSupport;
 using Akka.Actor;
 using Xunit.Abstractions;
+using ActorConnect.Cluster.Config;
 
 namespace ActorConnect.Cluster.Tests;
 

@@ -4,6 +4,7 @@ using ActorConnect.TestSupport;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.TestKit.Xunit2;
+using ActorConnect.Cluster.Sharding;
 
 namespace ActorConnect.Cluster.Tests;
 

@@ -1,3 +1,4 @@
+using ActorConnect.Cluster.Storage;
 namespace ActorConnect.Cluster.Discovery;
 
 /// <summary>

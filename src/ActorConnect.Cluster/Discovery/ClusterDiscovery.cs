@@ -2,6 +2,9 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using ActorConnect.Cluster.Storage;
+using ActorConnect.Cluster.Sharding;
+using ActorConnect.Cluster.Config;
 
 namespace ActorConnect.Cluster.Discovery;
 

@@ -3,6 +3,7 @@ using ActorConnect.Runtime.Storage;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using ActorConnect.Cluster.Config;
 
 namespace ActorConnect.Cluster.Sharding;
 
@@ -11,7 +12,7 @@ namespace ActorConnect.Cluster.Sharding;
 /// entity only when a message reaches it, so after a node is lost (or a shard is rebalanced) its connectors and tasks
 /// would stay stopped until someone asked for them: the reconciler sends every stored connector, and every task of its
 /// committed task configs unless it is STOPPED, an <c>EnsureRunning</c> at every
-/// <see cref="ClusterSettings.ReconcileInterval"/>, and when a member is removed: at once (a graceful leave has
+/// <see cref="Config.ClusterSettings.ReconcileInterval"/>, and when a member is removed: at once (a graceful leave has
 /// handed its shards over already) and again just after the downing provider's removal margin, which the shard
 /// coordinator waits out before it gives a crashed node's shards to the survivors (the margin lets the downed side
 /// stop its work first, so nothing runs twice). A task whose status outlives its place in the task configs (a node

@@ -15,11 +15,11 @@ namespace ActorConnect.Cluster.Storage;
 /// (<c>state</c> says PAUSED for STOPPED, for workers older than Kafka 3.5);</item>
 /// <item><c>task-{name}-{n}</c>: <c>{"properties": {...}}</c>, then <c>commit-{name}</c>: <c>{"tasks": N}</c>, which
 /// makes that set of task configs the current one.</item>
-/// <item><c>worker-{host}:{port}</c>: a worker's announcement (<see cref="Discovery.WorkerAnnouncement"/>), ActorConnect's
+/// <item><c>worker-{host}:{port}</c>: a worker's announcement (<see cref="WorkerAnnouncement"/>), ActorConnect's
 /// own, which Kafka Connect's readers skip.</item>
 /// </list>
 /// </summary>
-public sealed class KafkaConfigBackingStore : IConfigBackingStore, Discovery.IAnnouncementLog, IDisposable
+public sealed class KafkaConfigBackingStore : IConfigBackingStore, IAnnouncementLog, IDisposable
 {
     private const string ConnectorPrefix = "connector-";
     private const string TargetStatePrefix = "target-state-";
@@ -155,7 +155,7 @@ public sealed class KafkaConfigBackingStore : IConfigBackingStore, Discovery.IAn
     private void OnRecord(Confluent.Kafka.ConsumeResult<byte[], byte[]?> record)
     {
         var key = Encoding.UTF8.GetString(record.Message.Key);
-        if (key.StartsWith(Discovery.WorkerAnnouncement.KeyPrefix, StringComparison.Ordinal))
+        if (key.StartsWith(WorkerAnnouncement.KeyPrefix, StringComparison.Ordinal))
         {
             // Raised under the lock, so a reader that took a snapshot and then subscribed misses nothing in between.
             lock (_lock)

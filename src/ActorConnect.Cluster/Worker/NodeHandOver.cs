@@ -2,6 +2,8 @@ using ActorConnect.Runtime.Worker;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using ActorConnect.Cluster.Sharding;
+using ActorConnect.Cluster.Config;
 
 namespace ActorConnect.Cluster.Worker;
 

@@ -3,6 +3,9 @@ using ActorConnect.TestSupport;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
+using ActorConnect.Cluster.Storage;
+using ActorConnect.Cluster.Sharding;
+using ActorConnect.Cluster.Config;
 
 namespace ActorConnect.Cluster.Tests.Discovery;
 

@@ -1,4 +1,5 @@
 using ActorConnect.Cluster.Discovery;
+using ActorConnect.Cluster.Storage;
 
 namespace ActorConnect.Cluster.Tests.Discovery;
 

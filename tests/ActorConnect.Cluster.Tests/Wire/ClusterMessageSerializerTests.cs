@@ -8,6 +8,7 @@ using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Wire;
 using Akka.Actor;
 using Akka.Serialization;
+using ActorConnect.Cluster.Config;
 
 namespace ActorConnect.Cluster.Tests.Wire;
 

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace ActorConnect.Cluster.Discovery;
+namespace ActorConnect.Cluster.Storage;
 
 /// <summary>What a worker says of itself in its announcement.</summary>
 public enum AnnouncedState

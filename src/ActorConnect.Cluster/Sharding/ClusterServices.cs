@@ -3,8 +3,9 @@ using ActorConnect.Cluster.Storage;
 using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Tasks;
 using Akka.Actor;
+using ActorConnect.Cluster.Config;
 
-namespace ActorConnect.Cluster;
+namespace ActorConnect.Cluster.Sharding;
 
 /// <summary>What one distributed node shares with its connector entities and its worker actor.</summary>
 public sealed record ClusterServices(
@@ -26,11 +27,11 @@ public sealed record ClusterServices(
 
     /// <summary>This node's shard region of connector entities.</summary>
     internal IActorRef ConnectorRegion(ActorSystem system) =>
-        Regions.Connector ?? Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(DistributedWorker.ConnectorTypeName);
+        Regions.Connector ?? Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(ShardRegions.ConnectorTypeName);
 
     /// <summary>This node's shard region of task entities.</summary>
     internal IActorRef TaskRegion(ActorSystem system) =>
-        Regions.Task ?? Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(DistributedWorker.TaskTypeName);
+        Regions.Task ?? Akka.Cluster.Sharding.ClusterSharding.Get(system).ShardRegion(ShardRegions.TaskTypeName);
 }
 
 /// <summary>
@@ -95,6 +96,12 @@ internal sealed record Stand(string Reason, bool Starting);
 /// <summary>The shard regions of one node, set as sharding starts them.</summary>
 internal sealed class ShardRegions
 {
+    /// <summary>The sharding type name of connector entities.</summary>
+    public const string ConnectorTypeName = "connector";
+
+    /// <summary>The sharding type name of task entities.</summary>
+    public const string TaskTypeName = "task";
+
     public IActorRef? Connector { get; set; }
 
     public IActorRef? Task { get; set; }

@@ -6,7 +6,7 @@ using ActorConnect.Security;
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
 
-namespace ActorConnect.Cluster;
+namespace ActorConnect.Cluster.Config;
 
 /// <summary>
 /// Mutual TLS between the nodes of a cluster (<c>cluster.ssl.*</c>): this node's certificate and key, and the CA every

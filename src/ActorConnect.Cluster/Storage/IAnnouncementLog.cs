@@ -1,4 +1,4 @@
-namespace ActorConnect.Cluster.Discovery;
+namespace ActorConnect.Cluster.Storage;
 
 /// <summary>
 /// Where workers announce themselves: the config topic (<see cref="Storage.KafkaConfigBackingStore"/>). Every worker

@@ -4,7 +4,7 @@ using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 
-namespace ActorConnect.Cluster;
+namespace ActorConnect.Cluster.Config;
 
 /// <summary>Distributed mode's own settings, read from the <c>actorconnect.cluster</c> HOCON section (defaults in hocon/cluster.conf).</summary>
 /// <param name="ReconcileInterval">How often the reconciler singleton looks at the config topic.</param>
