@@ -17,7 +17,7 @@ mkdir -p "$RESULTS"
 dotnet build "$PROJECT" -c Release -nologo -v q >/dev/null
 rm -rf "$ARTIFACTS"
 load_before="$(cut -d' ' -f1 /proc/loadavg)"
-(cd "$PROJECT" && dotnet "bin/Release/net10.0/ActorConnect.Bench.Transforms.dll" --filter '*' --exporters github --artifacts "$ARTIFACTS" "$@")
+(cd "$PROJECT" && dotnet "bin/Release/net10.0/ActorConnect.Bench.Transforms.dll" --filter '*TransformChainBenchmark*' --exporters github --artifacts "$ARTIFACTS" "$@")
 load_after="$(cut -d' ' -f1 /proc/loadavg)"
 report="$(ls "$ARTIFACTS"/results/*-report-github.md | head -1)"
 {

@@ -28,8 +28,8 @@ public abstract class HoistField : KeyOrValueTransformation
             return NewRecord(record, null, new Dictionary<string, object?> { [_field] = value });
         }
 
-        var updatedSchema = _schemas.GetOrAdd(schema, s => SchemaBuilder.Struct().Field(_field, s).Build());
-        return NewRecord(record, updatedSchema, new Struct(updatedSchema).Put(_field, value));
+        var updatedSchema = _schemas.GetOrAdd(schema, _field, static (s, field) => SchemaBuilder.Struct().Field(field, s).Build());
+        return NewRecord(record, updatedSchema, new Struct(updatedSchema).Put(updatedSchema.Fields[0], value));
     }
 }
 

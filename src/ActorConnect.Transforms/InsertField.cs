@@ -26,12 +26,8 @@ public abstract class InsertField : KeyOrValueTransformation
     private static readonly Schema OptionalTimestamp = LogicalTypes.Timestamp().Optional().Build();
     private static readonly Schema RequiredTimestamp = LogicalTypes.Timestamp().Build();
 
-    private readonly SchemaCache _schemas = new();
-    private Spec? _topic;
-    private Spec? _partition;
-    private Spec? _offset;
-    private Spec? _timestamp;
-    private Spec? _static;
+    private readonly SchemaCache<Plan> _plans = new();
+    private (Spec Spec, Kind Kind)[] _insertions = [];
     private string? _staticValue;
     private bool _replaceNullWithDefault;
 
@@ -41,91 +37,102 @@ public abstract class InsertField : KeyOrValueTransformation
     /// <inheritdoc />
     protected override void Configure(ParsedConfig config)
     {
-        _topic = Spec.Parse(config.GetString("topic.field"));
-        _partition = Spec.Parse(config.GetString("partition.field"));
-        _offset = Spec.Parse(config.GetString("offset.field"));
-        _timestamp = Spec.Parse(config.GetString("timestamp.field"));
-        _static = Spec.Parse(config.GetString("static.field"));
+        var topic = Spec.Parse(config.GetString("topic.field"));
+        var partition = Spec.Parse(config.GetString("partition.field"));
+        var offset = Spec.Parse(config.GetString("offset.field"));
+        var timestamp = Spec.Parse(config.GetString("timestamp.field"));
+        var staticField = Spec.Parse(config.GetString("static.field"));
         _staticValue = config.GetString("static.value");
         _replaceNullWithDefault = config.GetBoolean(TransformConfig.ReplaceNullWithDefault);
-        if (_topic is null && _partition is null && _offset is null && _timestamp is null && _static is null)
+        if (topic is null && partition is null && offset is null && timestamp is null && staticField is null)
         {
             throw new ConfigException("No field insertion configured: set at least one of topic.field, partition.field, offset.field, timestamp.field, static.field");
         }
 
-        if (_static is not null && _staticValue is null)
+        if (staticField is not null && _staticValue is null)
         {
-            throw new ConfigException("static.value", null, $"No value specified for static field: {_static.Name}");
+            throw new ConfigException("static.value", null, $"No value specified for static field: {staticField.Name}");
         }
+
+        _insertions =
+        [
+            .. new (Spec? Spec, Kind Kind)[] { (topic, Kind.Topic), (partition, Kind.Partition), (offset, Kind.Offset), (timestamp, Kind.Timestamp), (staticField, Kind.Static) }
+                .Where(i => i.Spec is not null)
+                .Select(i => (i.Spec!, i.Kind)),
+        ];
     }
 
     /// <inheritdoc />
     protected override ConnectRecord? Transform(ConnectRecord record) => OperatingValue(record) switch
     {
         null => record,
-        var value when OperatingSchema(record) is { } schema => ApplyWithSchema(record, schema, Requirements.RequireStruct(value, Purpose)),
+        var value when OperatingSchema(record) is not null => ApplyWithSchema(record, Requirements.RequireStruct(value, Purpose)),
         var value => ApplySchemaless(record, Requirements.RequireMap(value, Purpose)),
     };
 
     private ConnectRecord ApplySchemaless(ConnectRecord record, IDictionary<string, object?> value)
     {
         var updated = new Dictionary<string, object?>(value);
-        foreach (var (name, inserted) in Insertions(record, schemaless: true))
+        foreach (var insertion in _insertions)
         {
-            updated[name] = inserted;
+            if (TryInsertedValue(insertion.Kind, record, schemaless: true, out var inserted))
+            {
+                updated[insertion.Spec.Name] = inserted;
+            }
         }
 
         return NewRecord(record, null, updated);
     }
 
-    private ConnectRecord ApplyWithSchema(ConnectRecord record, Schema schema, Struct value)
+    private ConnectRecord ApplyWithSchema(ConnectRecord record, Struct value)
     {
-        var updatedSchema = _schemas.GetOrAdd(value.Schema, MakeUpdatedSchema);
-        var updated = new Struct(updatedSchema);
-        foreach (var field in value.Schema.Fields)
+        var plan = _plans.GetOrAdd(value.Schema, this, static (s, self) => self.MakePlan(s));
+        var updated = new Struct(plan.Schema);
+        var copied = value.Schema.Fields;
+        for (var i = 0; i < copied.Count; i++)
         {
-            updated.Put(field.Name, SchemaUtil.FieldValue(value, field, _replaceNullWithDefault));
+            updated.Put(plan.Copied[i], SchemaUtil.FieldValue(value, copied[i], _replaceNullWithDefault));
         }
 
-        foreach (var (name, inserted) in Insertions(record, schemaless: false))
+        for (var i = 0; i < _insertions.Length; i++)
         {
-            updated.Put(name, inserted);
+            if (TryInsertedValue(_insertions[i].Kind, record, schemaless: false, out var inserted))
+            {
+                updated.Put(plan.Inserted[i], inserted);
+            }
         }
 
-        return NewRecord(record, updatedSchema, updated);
+        return NewRecord(record, plan.Schema, updated);
     }
 
     // Kafka skips a partition or timestamp the record does not have, and puts the timestamp as epoch millis when
     // schemaless but as a Timestamp in a struct.
-    private IEnumerable<(string Name, object? Value)> Insertions(ConnectRecord record, bool schemaless)
+    private bool TryInsertedValue(Kind kind, ConnectRecord record, bool schemaless, out object? value)
     {
-        if (_topic is not null)
+        switch (kind)
         {
-            yield return (_topic.Name, record.Topic);
-        }
-
-        if (_partition is not null && record.KafkaPartition is { } partition)
-        {
-            yield return (_partition.Name, partition);
-        }
-
-        if (_offset is not null)
-        {
-            yield return (_offset.Name, Requirements.RequireSinkRecord(record, Purpose).KafkaOffset);
-        }
-
-        if (_timestamp is not null && record.Timestamp is { } timestamp)
-        {
-            yield return (_timestamp.Name, schemaless ? timestamp.ToUnixTimeMilliseconds() : timestamp.UtcDateTime);
-        }
-
-        if (_static is not null && _staticValue is not null)
-        {
-            yield return (_static.Name, _staticValue);
+            case Kind.Topic:
+                value = record.Topic;
+                return true;
+            case Kind.Partition:
+                value = record.KafkaPartition;
+                return value is not null;
+            case Kind.Offset:
+                value = Requirements.RequireSinkRecord(record, Purpose).KafkaOffset;
+                return true;
+            case Kind.Timestamp when record.Timestamp is { } timestamp:
+                value = schemaless ? timestamp.ToUnixTimeMilliseconds() : timestamp.UtcDateTime;
+                return true;
+            case Kind.Static:
+                value = _staticValue;
+                return value is not null;
+            default:
+                value = null;
+                return false;
         }
     }
 
-    private Schema MakeUpdatedSchema(Schema schema)
+    private Plan MakePlan(Schema schema)
     {
         var builder = SchemaUtil.CopySchemaBasics(schema, SchemaBuilder.Struct());
         foreach (var field in schema.Fields)
@@ -133,21 +140,34 @@ public abstract class InsertField : KeyOrValueTransformation
             builder.Field(field.Name, field.Schema);
         }
 
-        Add(builder, _topic, Schema.OptionalStringSchema, Schema.StringSchema);
-        Add(builder, _partition, Schema.OptionalInt32Schema, Schema.Int32Schema);
-        Add(builder, _offset, Schema.OptionalInt64Schema, Schema.Int64Schema);
-        Add(builder, _timestamp, OptionalTimestamp, RequiredTimestamp);
-        Add(builder, _static, Schema.OptionalStringSchema, Schema.StringSchema);
-        return builder.Build();
+        foreach (var (spec, kind) in _insertions)
+        {
+            builder.Field(spec.Name, kind switch
+            {
+                Kind.Topic => spec.Optional ? Schema.OptionalStringSchema : Schema.StringSchema,
+                Kind.Partition => spec.Optional ? Schema.OptionalInt32Schema : Schema.Int32Schema,
+                Kind.Offset => spec.Optional ? Schema.OptionalInt64Schema : Schema.Int64Schema,
+                Kind.Timestamp => spec.Optional ? OptionalTimestamp : RequiredTimestamp,
+                _ => spec.Optional ? Schema.OptionalStringSchema : Schema.StringSchema,
+            });
+        }
+
+        var updated = builder.Build();
+        return new Plan(updated, [.. schema.Fields.Select(f => updated.Field(f.Name)!)], [.. _insertions.Select(i => updated.Field(i.Spec.Name)!)]);
     }
 
-    private static void Add(SchemaBuilder builder, Spec? spec, Schema optional, Schema required)
+    // The insertions in Kafka's order, which is the order of the new fields.
+    private enum Kind
     {
-        if (spec is not null)
-        {
-            builder.Field(spec.Name, spec.Optional ? optional : required);
-        }
+        Topic,
+        Partition,
+        Offset,
+        Timestamp,
+        Static,
     }
+
+    /// <summary>The new schema for one input schema, and where each copied and inserted value goes in it.</summary>
+    private sealed record Plan(Schema Schema, Field[] Copied, Field[] Inserted);
 
     private sealed record Spec(string Name, bool Optional)
     {

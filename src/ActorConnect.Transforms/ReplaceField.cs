@@ -23,7 +23,7 @@ public abstract class ReplaceField : KeyOrValueTransformation
         .Define("blacklist", ConfigType.List, null, Importance.Low, "Deprecated. Use exclude instead.")
         .Define("whitelist", ConfigType.List, null, Importance.Low, "Deprecated. Use include instead.");
 
-    private readonly SchemaCache _schemas = new();
+    private readonly SchemaCache<Plan> _plans = new();
     private HashSet<string> _exclude = [];
     private HashSet<string> _include = [];
     private Dictionary<string, string> _renames = [];
@@ -91,18 +91,18 @@ public abstract class ReplaceField : KeyOrValueTransformation
 
     private ConnectRecord ApplyWithSchema(ConnectRecord record, Struct value)
     {
-        var updatedSchema = _schemas.GetOrAdd(value.Schema, MakeUpdatedSchema);
-        var updated = new Struct(updatedSchema);
-        foreach (var field in updatedSchema.Fields)
+        var plan = _plans.GetOrAdd(value.Schema, this, static (s, self) => self.MakePlan(s));
+        var updated = new Struct(plan.Schema);
+        var fields = plan.Schema.Fields;
+        for (var i = 0; i < fields.Count; i++)
         {
-            var original = value.Schema.Field(_reverseRenames.GetValueOrDefault(field.Name, field.Name))!;
-            updated.Put(field, SchemaUtil.FieldValue(value, original, _replaceNullWithDefault));
+            updated.Put(fields[i], SchemaUtil.FieldValue(value, plan.Sources[i], _replaceNullWithDefault));
         }
 
-        return NewRecord(record, updatedSchema, updated);
+        return NewRecord(record, plan.Schema, updated);
     }
 
-    private Schema MakeUpdatedSchema(Schema schema)
+    private Plan MakePlan(Schema schema)
     {
         var builder = SchemaUtil.CopySchemaBasics(schema, SchemaBuilder.Struct());
         foreach (var field in schema.Fields.Where(f => Keeps(f.Name)))
@@ -110,8 +110,12 @@ public abstract class ReplaceField : KeyOrValueTransformation
             builder.Field(Renamed(field.Name), field.Schema);
         }
 
-        return builder.Build();
+        var updated = builder.Build();
+        return new Plan(updated, [.. updated.Fields.Select(f => schema.Field(_reverseRenames.GetValueOrDefault(f.Name, f.Name))!)]);
     }
+
+    /// <summary>The new schema for one input schema, and for each of its fields the input field it takes its value from.</summary>
+    private sealed record Plan(Schema Schema, Field[] Sources);
 }
 
 /// <summary><c>org.apache.kafka.connect.transforms.ReplaceField$Key</c>: filters and renames key fields.</summary>

@@ -69,6 +69,21 @@ public class InsertFieldTests
     }
 
     [Fact]
+    public void A_changed_input_schema_gets_its_own_new_schema_and_values()
+    {
+        var one = SchemaBuilder.Struct().Field("magic", Schema.Int64Schema).Build();
+        var two = SchemaBuilder.Struct().Field("name", Schema.StringSchema).Field("magic", Schema.Int64Schema).Build();
+        var transform = Make(false, ("topic.field", "topic"), ("static.field", "source"), ("static.value", "file"));
+
+        var first = (Struct)transform.Apply(Value(one, new Struct(one).Put("magic", 1L)))!.Value!;
+        var second = (Struct)transform.Apply(Value(two, new Struct(two).Put("name", "n").Put("magic", 2L)))!.Value!;
+
+        Assert.Equal(["magic", "topic", "source"], first.Schema.Fields.Select(f => f.Name));
+        Assert.Equal(["name", "magic", "topic", "source"], second.Schema.Fields.Select(f => f.Name));
+        Assert.Equal(("n", 2L, "test", "file"), (second.Get("name"), second.Get("magic"), second.Get("topic"), second.Get("source")));
+    }
+
+    [Fact]
     public void Kafka_docs_example_static_field_on_a_source_record()
     {
         var transform = Make(false, ("static.field", "data_source"), ("static.value", "test-file-source"));

@@ -51,6 +51,22 @@ public class ReplaceFieldTests
     }
 
     [Fact]
+    public void A_changed_input_schema_gets_its_own_new_schema_and_values()
+    {
+        var one = SchemaBuilder.Struct().Field("line", Schema.StringSchema).Field("dropped", Schema.Int32Schema).Build();
+        var two = SchemaBuilder.Struct().Field("dropped", Schema.Int32Schema).Field("extra", Schema.BooleanSchema).Field("line", Schema.StringSchema).Build();
+        var transform = Make(false, ("exclude", "dropped"), ("renames", "line:message"));
+
+        var first = (Struct)transform.Apply(Value(one, new Struct(one).Put("line", "a").Put("dropped", 1)))!.Value!;
+        var second = (Struct)transform.Apply(Value(two, new Struct(two).Put("dropped", 2).Put("extra", true).Put("line", "b")))!.Value!;
+
+        Assert.Equal(["message"], first.Schema.Fields.Select(f => f.Name));
+        Assert.Equal("a", first.Get("message"));
+        Assert.Equal(["extra", "message"], second.Schema.Fields.Select(f => f.Name));
+        Assert.Equal((true, "b"), (second.Get("extra"), second.Get("message")));
+    }
+
+    [Fact]
     public void Exclude_wins_over_include()
     {
         var transform = Make(false, ("include", "abc,foo"), ("exclude", "foo"));

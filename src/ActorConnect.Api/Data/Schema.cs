@@ -85,12 +85,13 @@ public sealed class Schema : IEquatable<Schema>
     /// <summary>Checks that <paramref name="value"/> fits this schema, throwing <see cref="DataException"/> naming what does not.</summary>
     public void Validate(object? value, string? fieldName = null)
     {
-        var where = fieldName is null ? string.Empty : $" for field \"{fieldName}\"";
+        // Struct.Put validates every value it is given, so the success path allocates nothing: the message's
+        // " for field" part is built only when it is thrown.
         if (value is null)
         {
             if (!IsOptional && DefaultValue is null)
             {
-                throw new DataException($"Invalid value: null used for required field{where}, schema type: {Type}");
+                throw new DataException($"Invalid value: null used for required field{Where(fieldName)}, schema type: {Type}");
             }
 
             return;
@@ -114,7 +115,7 @@ public sealed class Schema : IEquatable<Schema>
         };
         if (!ok)
         {
-            throw new DataException($"Invalid type {value.GetType().Name}{where} for schema type {Type}{(Name is null ? string.Empty : $" ({Name})")}");
+            throw new DataException($"Invalid type {value.GetType().Name}{Where(fieldName)} for schema type {Type}{(Name is null ? string.Empty : $" ({Name})")}");
         }
 
         switch (Type)
@@ -123,7 +124,7 @@ public sealed class Schema : IEquatable<Schema>
                 var s = (Struct)value;
                 if (!s.Schema.Equals(this))
                 {
-                    throw new DataException($"Struct schemas do not match{where}");
+                    throw new DataException($"Struct schemas do not match{Where(fieldName)}");
                 }
 
                 s.Validate();
@@ -145,6 +146,8 @@ public sealed class Schema : IEquatable<Schema>
                 break;
         }
     }
+
+    private static string Where(string? fieldName) => fieldName is null ? string.Empty : $" for field \"{fieldName}\"";
 
     /// <inheritdoc />
     public bool Equals(Schema? other) =>
