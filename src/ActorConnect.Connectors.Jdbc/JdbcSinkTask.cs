@@ -9,8 +9,9 @@ namespace ActorConnect.Connectors.Jdbc;
 
 /// <summary>
 /// Writes the records of its topics into PostgreSQL tables (<c>table.name.format</c>). Each <see cref="Put"/> is one
-/// transaction sent in one round trip (an <see cref="NpgsqlBatch"/> of multi-row statements), after any CREATE or
-/// ALTER TABLE the records need; the offsets of a batch are committed only after its transaction committed.
+/// transaction, after any CREATE or ALTER TABLE the records need: inserts and upserts by binary COPY
+/// (<see cref="SinkCopy"/>), updates and deletes as multi-row statements (<see cref="SinkStatements"/>), in the records'
+/// order; the offsets of a batch are committed only after its transaction committed.
 /// <para>Failures: an unreachable database (or a deadlock / serialization failure) is retried up to
 /// <c>max.retries</c> times, <c>retry.backoff.ms</c> apart, by throwing <see cref="RetriableException"/> so the runtime
 /// redelivers the same batch (the status says why); after that, and for any other failure, the task fails with the
@@ -19,6 +20,7 @@ namespace ActorConnect.Connectors.Jdbc;
 public sealed class JdbcSinkTask : SinkTask, ITaskWarnings
 {
     private readonly Dictionary<(Schema?, Schema?, string), SinkShape> _shapes = new();
+    private readonly Dictionary<SinkShape, string> _staging = new();
     private JdbcSinkConfig? _config;
     private SinkTables? _tables;
     private NpgsqlConnection? _connection;
@@ -53,24 +55,45 @@ public sealed class JdbcSinkTask : SinkTask, ITaskWarnings
         {
             var connection = _connection is { State: System.Data.ConnectionState.Open } open ? open : _connection = PgConnections.Open(config.ConnectionString);
             var types = runs.Select(r => (r.Table, r.Shape)).Distinct().ToDictionary(t => t, t => _tables!.Ensure(connection, t.Table, t.Shape));
+            var staging = runs.Where(r => SinkCopy.Applies(r.Kind) && !SinkCopy.Direct(r.Kind, r.Shape, types[(r.Table, r.Shape)]))
+                .Select(r => r.Shape).Distinct().ToDictionary(s => s, s => Staging(connection, s));
             using var tx = connection.BeginTransaction();
-            using var batch = new NpgsqlBatch(connection, tx);
-            foreach (var run in runs)
+            var batch = new NpgsqlBatch(connection, tx);
+            try
             {
-                if (run.Kind == SinkStatements.Kind.Update && run.Shape.Values.Count == 0)
+                foreach (var run in runs)
                 {
-                    continue;
+                    var columnTypes = types[(run.Table, run.Shape)];
+                    if (SinkCopy.Applies(run.Kind))
+                    {
+                        // COPY is its own protocol exchange: the statements before it go first, to keep the batch's order.
+                        batch = Flush(batch, connection, tx);
+                        var direct = !staging.TryGetValue(run.Shape, out var stage);
+                        SinkCopy.Import(connection, direct ? run.Table : stage!, run.Shape, run.Records);
+                        if (!direct)
+                        {
+                            batch.BatchCommands.Add(SinkCopy.FromStaging(run.Kind, run.Table, stage!, run.Shape, columnTypes));
+                        }
+
+                        continue;
+                    }
+
+                    if (run.Kind == SinkStatements.Kind.Update && run.Shape.Values.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    foreach (var command in SinkStatements.Build(run.Kind, run.Table, run.Shape, columnTypes, run.Records, config.Batch))
+                    {
+                        batch.BatchCommands.Add(command);
+                    }
                 }
 
-                foreach (var command in SinkStatements.Build(run.Kind, run.Table, run.Shape, types[(run.Table, run.Shape)], run.Records, config.Batch))
-                {
-                    batch.BatchCommands.Add(command);
-                }
+                batch = Flush(batch, connection, tx);
             }
-
-            if (batch.BatchCommands.Count > 0)
+            finally
             {
-                batch.ExecuteNonQuery();
+                batch.Dispose();
             }
 
             tx.Commit();
@@ -105,6 +128,36 @@ public sealed class JdbcSinkTask : SinkTask, ITaskWarnings
 
     /// <inheritdoc />
     public override void Stop() => Drop();
+
+    /// <summary>Runs the statements gathered so far in one round trip and starts an empty batch.</summary>
+    private static NpgsqlBatch Flush(NpgsqlBatch batch, NpgsqlConnection connection, NpgsqlTransaction tx)
+    {
+        if (batch.BatchCommands.Count == 0)
+        {
+            return batch;
+        }
+
+        batch.ExecuteNonQuery();
+        batch.Dispose();
+        return new NpgsqlBatch(connection, tx);
+    }
+
+    /// <summary>
+    /// The session's temp staging table for a shape, created outside the batch's transaction so that a rolled-back
+    /// batch does not take it away; a new connection (after <see cref="Drop"/>) creates it again.
+    /// </summary>
+    private string Staging(NpgsqlConnection connection, SinkShape shape)
+    {
+        if (!_staging.TryGetValue(shape, out var name))
+        {
+            name = $"pg_temp.{Sql.Quote("actorconnect_stage_" + _staging.Count)}";
+            using var create = new NpgsqlCommand(SinkCopy.CreateStaging(name, shape), connection);
+            create.ExecuteNonQuery();
+            _staging[shape] = name;
+        }
+
+        return name;
+    }
 
     private List<Run> Plan(JdbcSinkConfig config, IReadOnlyCollection<SinkRecord> records)
     {
@@ -196,6 +249,7 @@ public sealed class JdbcSinkTask : SinkTask, ITaskWarnings
     {
         PgConnections.CloseQuietly(_connection);
         _connection = null;
+        _staging.Clear();
         _tables?.Forget();
     }
 

@@ -38,6 +38,9 @@ internal static class PgConnections
         // A failed host goes into Npgsql's pool; the tasks manage their own single connection instead.
         builder.Pooling = false;
         builder.ApplicationName ??= "actorconnect-jdbc";
+        // The server's detail names the failing row ("Failing row contains ..."), as the JDBC driver reports it;
+        // Npgsql hides it unless asked.
+        builder.IncludeErrorDetail = true;
         return builder.ConnectionString;
     }
 
@@ -104,7 +107,7 @@ internal static class PgConnections
                 $"{where}: {pg.MessageText}. Fix the database name in connection.url.", e),
             _ when IsConnectionProblem(e) => new RetriableException(
                 $"{where} is unreachable while {doing} ({Root(e).Message}); retrying. Check that the database is running and that connection.url points at it.", e),
-            PostgresException pg => new ConnectException($"{where} failed while {doing}: {pg.SqlState}: {pg.MessageText}", e),
+            PostgresException pg => new ConnectException($"{where} failed while {doing}: {pg.SqlState}: {pg.MessageText}{(pg.Detail is { Length: > 0 } detail ? $" ({detail})" : string.Empty)}", e),
             ConnectException ce => ce,
             _ => new ConnectException($"{where} failed while {doing}: {e.Message}", e),
         };

@@ -56,14 +56,21 @@ internal static class SinkStatements
             command.CommandText = kind switch
             {
                 Kind.Insert => $"INSERT INTO {table} ({names}) VALUES {values}",
-                Kind.Upsert when shape.Values.Count == 0 => $"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT ({keys}) DO NOTHING",
-                Kind.Upsert => $"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT ({keys}) DO UPDATE SET " +
-                               string.Join(", ", shape.Values.Select(v => $"{Sql.Quote(v.Name)} = EXCLUDED.{Sql.Quote(v.Name)}")),
+                Kind.Upsert => $"INSERT INTO {table} ({names}) VALUES {values}{OnConflict(shape)}",
                 Kind.Update => $"UPDATE {table} AS t SET " + string.Join(", ", shape.Values.Select(v => $"{Sql.Quote(v.Name)} = d.{Sql.Quote(v.Name)}")) +
                                $" FROM (VALUES {values}) AS d({names}) WHERE " + string.Join(" AND ", shape.Keys.Select(k => $"t.{Sql.Quote(k.Name)} = d.{Sql.Quote(k.Name)}")),
                 _ => $"DELETE FROM {table} WHERE ({keys}) IN (VALUES {values})",
             };
             yield return command;
         }
+    }
+
+    /// <summary>The ON CONFLICT clause of an upsert: the later record's values replace the row's, or nothing when all columns are keys.</summary>
+    public static string OnConflict(SinkShape shape)
+    {
+        var keys = string.Join(", ", shape.Keys.Select(k => Sql.Quote(k.Name)));
+        return shape.Values.Count == 0
+            ? $" ON CONFLICT ({keys}) DO NOTHING"
+            : $" ON CONFLICT ({keys}) DO UPDATE SET " + string.Join(", ", shape.Values.Select(v => $"{Sql.Quote(v.Name)} = EXCLUDED.{Sql.Quote(v.Name)}"));
     }
 }

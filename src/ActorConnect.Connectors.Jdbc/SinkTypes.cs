@@ -79,6 +79,26 @@ internal static class SinkTypes
         };
     }
 
+    /// <summary>
+    /// The PostgreSQL type of what <see cref="ParameterType"/> sends, spelled as <c>format_type</c> spells it, so a
+    /// table column of exactly this type takes the value by binary COPY without a cast.
+    /// </summary>
+    public static string SentType(Schema schema) => ParameterType(schema) switch
+    {
+        NpgsqlDbType.Numeric => "numeric",
+        NpgsqlDbType.Date => "date",
+        NpgsqlDbType.Time => "time without time zone",
+        NpgsqlDbType.TimestampTz => "timestamp with time zone",
+        NpgsqlDbType.Smallint => "smallint",
+        NpgsqlDbType.Integer => "integer",
+        NpgsqlDbType.Bigint => "bigint",
+        NpgsqlDbType.Real => "real",
+        NpgsqlDbType.Double => "double precision",
+        NpgsqlDbType.Boolean => "boolean",
+        NpgsqlDbType.Bytea => "bytea",
+        _ => "text",
+    };
+
     /// <summary>The value as Npgsql wants it for <see cref="ParameterType"/>.</summary>
     public static object ParameterValue(Schema schema, object? value, string column)
     {
