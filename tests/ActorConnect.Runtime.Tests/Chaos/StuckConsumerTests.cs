@@ -19,7 +19,10 @@ public sealed class StuckConsumerTests(KafkaFixture kafka)
         await kafka.ProduceAsync(topic, Enumerable.Range(0, 100).Select(i => ((byte[]?)null, (byte[]?)System.Text.Encoding.UTF8.GetBytes($"line-{i}"))));
         using var proxy = new SilentThenForwardingProxy(kafka.BootstrapServers);
         var extra = kafka.WorkerBrokerSettings().ToDictionary(kv => kv.Key, kv => kv.Value);
-        await using var worker = WorkerHarness.Start(proxy.Address, extra: extra, hocon: "actorconnect.sink.group-join-timeout = 2s");
+        // Short enough to see the stuck consumer replaced within the first wait, long enough for a replacement to
+        // finish joining a 0.9 group on a starved machine once the broker answers: at 2 s a CI run under heavy load
+        // replaced every new consumer before its join completed, and no record ever arrived.
+        await using var worker = WorkerHarness.Start(proxy.Address, extra: extra, hocon: "actorconnect.sink.group-join-timeout = 10s");
         var output = Path.Combine(worker.Dir, "output.txt");
 
         await worker.CreateAsync(("name", "sink"), ("connector.class", "FileStreamSink"), ("file", output), ("topics", topic));
