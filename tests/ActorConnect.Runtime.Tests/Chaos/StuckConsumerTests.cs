@@ -19,23 +19,26 @@ public sealed class StuckConsumerTests(KafkaFixture kafka)
         await kafka.ProduceAsync(topic, Enumerable.Range(0, 100).Select(i => ((byte[]?)null, (byte[]?)System.Text.Encoding.UTF8.GetBytes($"line-{i}"))));
         using var proxy = new SilentThenForwardingProxy(kafka.BootstrapServers);
         var extra = kafka.WorkerBrokerSettings().ToDictionary(kv => kv.Key, kv => kv.Value);
-        // Short enough to see the stuck consumer replaced within the first wait, long enough for a replacement to
-        // finish joining a 0.9 group on a starved machine once the broker answers: at 2 s a CI run under heavy load
-        // replaced every new consumer before its join completed, and no record ever arrived.
+        // A group of this test's own: a member left in a shared group (another test's sink named "sink" whose close
+        // did not reach the broker) makes a 0.9 broker hold every join for its 30 s session, each consumer replaced
+        // mid-join stays behind as one more such member, and no record ever arrived (a CI run under heavy load). The
+        // join timeout is short enough to see the stuck consumer replaced within the first wait, and long enough for
+        // the first consumer that reaches the broker to finish joining on a starved machine.
         await using var worker = WorkerHarness.Start(proxy.Address, extra: extra, hocon: "actorconnect.sink.group-join-timeout = 10s");
         var output = Path.Combine(worker.Dir, "output.txt");
 
-        await worker.CreateAsync(("name", "sink"), ("connector.class", "FileStreamSink"), ("file", output), ("topics", topic));
-        var stuck = await worker.WaitForAsync("sink", s => s.Tasks.Any(t => t.LastError?.Contains("has had no assignment") == true), TimeSpan.FromSeconds(60));
+        var name = KafkaFixture.UniqueName("stuck-sink");
+        await worker.CreateAsync(("name", name), ("connector.class", "FileStreamSink"), ("file", output), ("topics", topic));
+        var stuck = await worker.WaitForAsync(name, s => s.Tasks.Any(t => t.LastError?.Contains("has had no assignment") == true), TimeSpan.FromSeconds(60));
         var task = stuck.Tasks.Single();
         Assert.Equal(ConnectState.Running, task.State);
         Assert.Equal(0, task.RestartCount);
-        Assert.Contains($"connect-sink", task.LastError, StringComparison.Ordinal);
+        Assert.Contains($"connect-{name}", task.LastError, StringComparison.Ordinal);
 
         proxy.Forward();
         await Eventually.AssertAsync(() => File.Exists(output) && File.ReadAllLines(output).Distinct().Count() == 100, TimeSpan.FromMinutes(2),
             "the sink writes the topic once the broker answers");
-        var running = await worker.WaitForAsync("sink", s => s.Tasks.Single() is { State: ConnectState.Running, LastError: null }, TimeSpan.FromSeconds(60));
+        var running = await worker.WaitForAsync(name, s => s.Tasks.Single() is { State: ConnectState.Running, LastError: null }, TimeSpan.FromSeconds(60));
         Assert.Equal(0, running.Tasks.Single().RestartCount);
     }
 }
