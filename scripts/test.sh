@@ -76,7 +76,7 @@ fi
 # One build, then two lanes of tests side by side: the cluster tests (the longest project: in-process clusters and
 # worker processes, mostly waiting on the network) beside every other project in turn. Each lane writes its own log;
 # the other projects' lane streams to the console, the cluster lane's log follows when both are done.
-# ACTORCONNECT_TEST_LANES=1 runs every project in one lane, one after another.
+# ACTORCONNECT_TEST_LANES=1 runs every project in one `dotnet test` of the whole solution.
 dotnet build ActorConnect.sln -c Release -nologo -v quiet
 lanes_dir="$(mktemp -d)"
 filter="$lanes_dir/others.slnf"
@@ -92,7 +92,7 @@ else
   for project in "${test_projects[@]}"; do
     if [[ "$project" != "$cluster" ]]; then others+=("$project"); fi
   done
-  # A solution filter naming the other test projects, so they run as one `dotnet test` (one after another).
+  # A solution filter naming the other test projects, so they run as one `dotnet test` (which runs up to one project per core at once).
   printf '{"solution":{"path":"%s","projects":[%s]}}\n' "$REPO/ActorConnect.sln" \
     "$(printf '"%s",' "${others[@]}" | sed 's/,$//')" > "$filter"
   dotnet test "$cluster" "${test_args[@]}" > "$lanes_dir/cluster.log" 2>&1 &
