@@ -74,7 +74,7 @@ if [[ -z "${POSTGRES_CONNECTION_STRING:-}" ]]; then
 fi
 
 # One build, then two lanes of tests side by side: the cluster tests (the longest project: in-process clusters and
-# worker processes, mostly waiting on the network) beside every other project in turn. Each lane writes its own log;
+# worker processes, mostly waiting on the network) beside every other project. Each lane writes its own log;
 # the other projects' lane streams to the console, the cluster lane's log follows when both are done.
 # ACTORCONNECT_TEST_LANES=1 runs every project in one `dotnet test` of the whole solution.
 dotnet build ActorConnect.sln -c Release -nologo -v quiet
