@@ -87,6 +87,12 @@ public sealed record BrokerFeatures
                 break;
             case ConsumerConfig consumer:
                 consumer.SessionTimeoutMs = LegacySessionTimeoutMs;
+                if (!SupportsHeaders)
+                {
+                    // Records of such a broker carry no headers: without this, Confluent.Kafka still makes an empty
+                    // Headers (and its list) for every record consumed.
+                    consumer.Set("dotnet.consumer.consume.result.fields", "topic,timestamp");
+                }
                 break;
         }
         return config;

@@ -56,6 +56,12 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
     {
         private readonly ProducerStage<TPass> _stage;
         private readonly ProducerSettings _settings;
+        /// <summary>
+        /// Given to every message without headers: Confluent.Kafka otherwise makes a Headers (and its list) per message.
+        /// Never written to: the stage's serializers are the byte-array ones, which add no headers.
+        /// </summary>
+        private static readonly Headers NoHeaders = new();
+
         private readonly Queue<ProducerBatchResult<TPass>> _queue = new();
         private readonly ClientLogThrottle _throttle;
         private readonly Action _onBatchDone;
@@ -67,6 +73,9 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
         private int _doneSignalled;
         private bool _upstreamFinished;
         private bool _warnedAboutStripping;
+        // The destination of the last message produced without a partition: Produce(string topic) would make a new
+        // TopicPartition per message, and a task's records mostly go to one topic.
+        private TopicPartition? _anyPartition;
         private ILoggingAdapter? _log;
 
         public Logic(ProducerStage<TPass> stage) : base(stage.Shape)
@@ -178,10 +187,10 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
             try
             {
                 var handler = new Slot(this, batch, index).OnReport;
-                if (source.Partition is { } partition)
-                    _producer!.Produce(new TopicPartition(source.Topic, new Partition(partition)), message, handler);
-                else
-                    _producer!.Produce(source.Topic, message, handler);
+                var destination = source.Partition is { } partition
+                    ? new TopicPartition(source.Topic, new Partition(partition))
+                    : AnyPartitionOf(source.Topic);
+                _producer!.Produce(destination, message, handler);
                 return true;
             }
             catch (ProduceException<byte[]?, byte[]?> e)
@@ -205,6 +214,13 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
             // needs no wake-up: the stage looks at the queue right after producing.
             batch.Failed(index, error);
             return true;
+        }
+
+        private TopicPartition AnyPartitionOf(string topic)
+        {
+            if (_anyPartition is null || !string.Equals(_anyPartition.Topic, topic, StringComparison.Ordinal))
+                _anyPartition = new TopicPartition(topic, Partition.Any);
+            return _anyPartition;
         }
 
         private void TryEmit()
@@ -231,7 +247,7 @@ internal sealed class ProducerStage<TPass> : GraphStage<FlowShape<IReadOnlyList<
         private Message<byte[]?, byte[]?> ToKafkaMessage(ProducerMessage<TPass> source)
         {
             var features = _settings.BrokerFeatures;
-            var message = new Message<byte[]?, byte[]?> { Key = source.Key, Value = source.Value };
+            var message = new Message<byte[]?, byte[]?> { Key = source.Key, Value = source.Value, Headers = NoHeaders };
             var stripped = false;
             if (source.Headers is { Count: > 0 } headers)
             {
