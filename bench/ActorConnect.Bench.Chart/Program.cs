@@ -61,13 +61,22 @@ return 0;
 static List<Panel> ThroughputPanels(List<Dictionary<string, string>> table)
 {
     double? Grow(Dictionary<string, string> r) => Csv.Number(r, "grow_cpu_s");
-    var rows = table.Where(r => Csv.Number(r, "lines_per_s") is not null).ToList();
-    return
-    [
-        new Panel("Lines per second (higher is better)", "thousand lines/s", rows.Select(r => new BarValue(r["case"], r["system"], Csv.Number(r, "lines_per_s") / 1000)).ToList()),
-        new Panel("Peak RSS (lower is better)", "MB", rows.Select(r => new BarValue(r["case"], r["system"], Csv.Number(r, "peak_rss_mb"))).ToList()),
-        new Panel("Worker CPU (lower is better; growing file: while it grew)", "CPU seconds", rows.Select(r => new BarValue(r["case"], r["system"], Grow(r) ?? Csv.Number(r, "worker_cpu_s"))).ToList()),
-    ];
+    // The latency rows' rate is the generator's: they have their own panel, not a bar among the throughputs.
+    var rows = table.Where(r => Csv.Number(r, "lines_per_s") is not null && Csv.Number(r, "p99_ms") is null).ToList();
+    var latency = table.Where(r => Csv.Number(r, "p99_ms") is not null).ToList();
+    var panels = new List<Panel>
+    {
+        new("Lines per second (higher is better)", "thousand lines/s", rows.Select(r => new BarValue(r["case"], r["system"], Csv.Number(r, "lines_per_s") / 1000)).ToList()),
+        new("Peak RSS (lower is better)", "MB", rows.Select(r => new BarValue(r["case"], r["system"], Csv.Number(r, "peak_rss_mb"))).ToList()),
+        new("Worker CPU (lower is better; growing file: while it grew)", "CPU seconds", rows.Select(r => new BarValue(r["case"], r["system"], Grow(r) ?? Csv.Number(r, "worker_cpu_s"))).ToList()),
+    };
+    if (latency.Count > 0)
+    {
+        panels.Add(new("File → topic → file latency (lower is better)", "ms",
+            latency.SelectMany(r => new[] { new BarValue("p50", r["system"], Csv.Number(r, "p50_ms")), new BarValue("p99", r["system"], Csv.Number(r, "p99_ms")) }).ToList()));
+    }
+
+    return panels;
 }
 
 // The suite's CSV: a panel per (part, unit), in the order the merge wrote them.

@@ -3,7 +3,7 @@ namespace ActorConnect.Bench;
 /// <summary>Plain argument parsing: positional arguments, and <c>--name value</c> / <c>--flag</c> options.</summary>
 internal static class Args
 {
-    private static readonly HashSet<string> Flags = ["--legacy", "--modern", "--compact"];
+    private static readonly HashSet<string> Flags = ["--legacy", "--modern", "--compact", "--flush-each"];
 
     public static (List<string> Positional, Dictionary<string, string> Options) Split(string[] args)
     {

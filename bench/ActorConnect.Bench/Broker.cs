@@ -41,6 +41,30 @@ internal static class Broker
         return config;
     }
 
+    /// <summary>
+    /// --set "k=v,k=v": librdkafka properties on top of the command's own, so a raw client can run with a worker's
+    /// settings (run.sh's tuned raw rows give it the queue sizes ActorConnect's stages use).
+    /// </summary>
+    public static T ApplySet<T>(T config, IReadOnlyDictionary<string, string> options)
+        where T : ClientConfig
+    {
+        if (options.TryGetValue("--set", out var extra))
+        {
+            foreach (var pair in extra.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = pair.IndexOf('=');
+                if (eq <= 0)
+                {
+                    throw new ArgumentException($"--set {extra}: '{pair}' is not key=value");
+                }
+
+                config.Set(pair[..eq].Trim(), pair[(eq + 1)..].Trim());
+            }
+        }
+
+        return config;
+    }
+
     /// <summary>librdkafka's log, minus the deprecation warning the legacy settings print on every client.</summary>
     public static void Log(LogMessage m)
     {

@@ -22,16 +22,9 @@ internal static class Consume
             // idles a second every time its prefetch queue fills, which would make the ceiling half as high.
             FetchQueueBackoffMs = 20,
         }, bootstrap, legacy);
-        if (options.TryGetValue("--set", out var extra))
-        {
-            // --set "k=v,k=v": librdkafka properties, to try a worker's consumer settings on the bare client.
-            foreach (var pair in extra.Split(',', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var eq = pair.IndexOf('=');
-                config.Set(pair[..eq].Trim(), pair[(eq + 1)..].Trim());
-            }
-        }
-
+        Broker.ApplySet(config, options);
+        // --flush-each: every line reaches the file at once (the latency row reads the file as it grows).
+        var flushEach = options.ContainsKey("--flush-each");
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).SetLogHandler((_, m) => Broker.Log(m)).Build();
         var timeout = Stopwatch.StartNew();
         Stopwatch? sinceFirst = null;
@@ -68,6 +61,10 @@ internal static class Consume
 
                 output.WriteByte((byte)'\n');
                 lines++;
+                if (flushEach)
+                {
+                    output.Flush();
+                }
             }
 
             output.Flush();

@@ -90,7 +90,7 @@ internal static class GrowFile
 
         // 2. The rest on schedule: line k (k >= 1) is due k / rate seconds after the first line's arrival.
         var clock = Stopwatch.StartNew();
-        var cpu0 = WorkerCpu(pid);
+        var cpu0 = ProcessStats.CpuOf(pid);
         var checkpoints = new List<(double At, long Appended)> { (0, 1) };
         var samples = new List<(double At, long Count)>();
         var delivered = 0L;
@@ -164,7 +164,7 @@ internal static class GrowFile
             Thread.Sleep(SampleInterval);
         }
 
-        var cpu1 = WorkerCpu(pid);
+        var cpu1 = ProcessStats.CpuOf(pid);
         stopSampler.Cancel();
         sampler.Wait();
         if (failed || samples.Count == 0 || samples[^1].Count < total)
@@ -212,23 +212,4 @@ internal static class GrowFile
 
     private static bool Stopped(int? pid, Stopwatch deadline, double timeoutSeconds, string what) =>
         Wait.Stopped(pid, deadline, timeoutSeconds, $"before the topic held {what}", $"waiting for {what}");
-
-    /// <summary>The worker's user + system CPU seconds so far (NaN without --pid or once it is gone).</summary>
-    private static double WorkerCpu(int? pid)
-    {
-        if (pid is not { } p)
-        {
-            return double.NaN;
-        }
-
-        try
-        {
-            using var process = Process.GetProcessById(p);
-            return process.TotalProcessorTime.TotalSeconds;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return double.NaN;
-        }
-    }
 }

@@ -23,6 +23,7 @@ internal sealed class LineProducer : IDisposable
             LingerMs = 5,
             EnableIdempotence = false, // the 0.9 broker cannot do it; a modern broker would default it on
         }, bootstrap, Broker.IsLegacy(bootstrap, options));
+        Broker.ApplySet(config, options);
         _topic = topic;
         _onDelivery = OnDelivery;
         _producer = new ProducerBuilder<Null, string>(config).SetLogHandler((_, m) => Broker.Log(m)).Build();

@@ -37,4 +37,23 @@ internal static class ProcessStats
     /// <summary>Unix time given as seconds with a fraction (date +%s.%N).</summary>
     public static DateTime ParseUnix(string s) =>
         DateTime.UnixEpoch.AddTicks((long)(double.Parse(s, System.Globalization.CultureInfo.InvariantCulture) * TimeSpan.TicksPerSecond));
+
+    /// <summary>A measured process's user + system CPU seconds so far (NaN without --pid or once it is gone).</summary>
+    public static double CpuOf(int? pid)
+    {
+        if (pid is not { } p)
+        {
+            return double.NaN;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(p);
+            return process.TotalProcessorTime.TotalSeconds;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return double.NaN;
+        }
+    }
 }

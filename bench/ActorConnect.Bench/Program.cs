@@ -18,6 +18,7 @@ try
         "gen-file" when rest.Length == 2 => GenFile.Run(rest[0], long.Parse(rest[1])),
         "grow-file" when rest.Length == 3 => GrowFile.Run(rest[0], double.Parse(rest[1], CultureInfo.InvariantCulture), double.Parse(rest[2], CultureInfo.InvariantCulture), options),
         "raw-tail" when rest.Length == 3 => RawTail.Run(rest[0], rest[1], rest[2], options),
+        "latency" when rest.Length == 4 => Latency.Run(rest[0], rest[1], double.Parse(rest[2], CultureInfo.InvariantCulture), double.Parse(rest[3], CultureInfo.InvariantCulture), options),
         "suite-merge" when rest.Length == 1 => SuiteMerge.Run(rest[0], options),
         "raw-produce" when rest.Length == 3 => Produce.Run(rest[0], rest[1], rest[2], options, preload: false),
         "preload" when rest.Length == 3 => Produce.Run(rest[0], rest[1], rest[2], options, preload: true),
@@ -56,6 +57,8 @@ static int Usage()
                                                                each line as raw-produce does, until SIGINT/SIGTERM
           suite-merge <results-dir>                            every part's results (throughput.csv, failover.csv, transforms.csv or
                                                                .md, jdbc.csv) into suite.csv and suite.md (--csv, --md, --chart name)
+          latency <in-file> <out-file> <rate> <seconds>        appends lines to in-file at the rate (as grow-file) and times each one until it
+                                                               appears in out-file (file → topic → file); --pid a[,b], --since, --timeout
           raw-produce <bootstrap> <file> <topic>               the ceiling: Produce() + delivery handler, acks=all, linger.ms=5, Flush
           preload <bootstrap> <file> <topic>                   the same, to fill a topic before a sink run
           raw-consume <bootstrap> <topic> <count> <outfile>    group consumer, writes each value as a line, one commit at the end
@@ -80,7 +83,8 @@ static int Usage()
           --timeout <seconds>     grow-file: give up waiting for the topic after this long (600)
           --mark <n>              wait-*: also report when n records were there (default: 99.9% of the count)
           --group <id>            raw-consume: the consumer group (default: a fresh one, so it reads from the start)
-          --set <k=v,k=v>         raw-consume: extra librdkafka consumer properties (to try a worker's settings on the bare client)
+          --set <k=v,k=v>         raw-consume, raw-produce, raw-tail, preload: extra librdkafka properties (a worker's queue sizes on the bare client)
+          --flush-each            raw-consume: flush the output file after every line (the latency row reads it as it grows)
         Times of raw-produce/raw-consume are from the process start (as the OS records it) to the end of the work,
         like the workers' rows, which are timed from their process start.
         """);

@@ -71,7 +71,7 @@ internal static class SuiteMerge
         var units = new (string Column, string Unit)[]
         {
             ("lines_per_s", "lines/s"), ("seconds", "s"), ("peak_rss_mb", "MB"), ("worker_cpu_s", "CPU s"),
-            ("grow_cpu_s", "CPU s"), ("lag_s", "s"), ("max_lag_s", "s"),
+            ("steady_lines_per_s", "lines/s"), ("grow_cpu_s", "CPU s"), ("lag_s", "s"), ("max_lag_s", "s"), ("p50_ms", "ms"), ("p99_ms", "ms"),
         };
         foreach (var row in rows)
         {
