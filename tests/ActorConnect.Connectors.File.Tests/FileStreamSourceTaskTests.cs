@@ -286,6 +286,41 @@ public sealed class FileStreamSourceTaskTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
+    public async Task A_line_appended_to_an_idle_file_wakes_a_waiting_poll_before_the_next_periodic_check()
+    {
+        var file = _dir.File("watched.txt");
+        System.IO.File.WriteAllText(file, "first\n");
+        var task = StartSource(file);
+        // Neither the idle timeout nor the periodic check can end this wait within the test: only the notification can.
+        task.IdleWaitMs = (int)TimeSpan.FromMinutes(10).TotalMilliseconds;
+        task.CheckIntervalMs = (int)TimeSpan.FromMinutes(10).TotalMilliseconds;
+        Assert.Equal("first", task.Poll()!.Single().Value);
+
+        using var polling = new ManualResetEventSlim();
+        var poll = Task.Run(() =>
+        {
+            polling.Set();
+            return task.Poll();
+        });
+        Assert.True(polling.Wait(Generous));
+        Append(file, "second\n");
+
+        var result = await poll.WaitAsync(Generous); // a TimeoutException here means the change did not wake Poll
+        Assert.Equal("second", result!.Single().Value);
+        Assert.Null(task.LastWarning);
+        task.Stop();
+    }
+
+    [Fact]
+    public void A_file_that_cannot_be_watched_is_refused_with_the_reason_so_the_task_falls_back_to_checking()
+    {
+        using var signal = FileChangeSignal.TryCreate(Path.Combine(_dir.File("no-such-dir"), "in.txt"), out var error);
+
+        Assert.Null(signal);
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
     public void A_million_lines_are_read_completely_and_in_order()
     {
         const int count = 1_000_000;
