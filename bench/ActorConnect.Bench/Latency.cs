@@ -19,15 +19,7 @@ internal static class Latency
 
     public static int Run(string input, string output, double rate, double seconds, IReadOnlyDictionary<string, string> options)
     {
-        var total = (long)Math.Round(rate * seconds);
-        if (rate <= 0 || total < 2)
-        {
-            throw new ArgumentException($"rate {rate} lines/s for {seconds} s is fewer than 2 lines");
-        }
-
-        var chunk = TimeSpan.FromMilliseconds(double.Parse(options.GetValueOrDefault("--chunk-ms", "10"), CultureInfo.InvariantCulture));
-        var timeout = double.Parse(options.GetValueOrDefault("--timeout", "600"), CultureInfo.InvariantCulture);
-        var since = options.TryGetValue("--since", out var s) ? ProcessStats.ParseUnix(s) : DateTime.UtcNow;
+        var (total, chunk, timeout, since) = Schedule.Read(rate, seconds, options);
         var pids = options.TryGetValue("--pid", out var p)
             ? p.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray()
             : [];
