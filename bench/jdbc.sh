@@ -6,7 +6,10 @@
 #     JsonConverter with schemas, Confluent's keys (batch.max.rows as below).
 # Writes bench/results/jdbc.md and appends its rows to bench/results/jdbc.csv.
 #   bench/jdbc.sh        BENCH_JDBC_ROWS (200000), BENCH_JDBC_BATCH_ROWS (5000: batch.max.rows), BENCH_TIMEOUT_S (600),
-#                        BENCH_RESULTS_DIR (bench/results: where jdbc.md and jdbc.csv go)
+#                        BENCH_RESULTS_DIR (bench/results: where jdbc.md and jdbc.csv go),
+#                        BENCH_HOST_DLL (this tree's host: another build's actorconnect.dll, to compare old and new)
+# Each ActorConnect row also gives its start-up (launch until the first row is in the topic / table: the floor of the
+# row, what it takes with no rows to move) and its rate after that first row (rows / (seconds - start-up)).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,7 +19,7 @@ TIMEOUT_S="${BENCH_TIMEOUT_S:-600}"
 RUN_ID="$(date +%Y%m%d%H%M%S)"
 WORK="$REPO/bench/.work/jdbc-$RUN_ID"
 RESULTS="${BENCH_RESULTS_DIR:-$REPO/bench/results}"
-HOST_DLL="$REPO/src/ActorConnect.Host/bin/Release/net10.0/actorconnect.dll"
+HOST_DLL="${BENCH_HOST_DLL:-$REPO/src/ActorConnect.Host/bin/Release/net10.0/actorconnect.dll}"
 ACBENCH="$REPO/bench/ActorConnect.Bench/bin/Release/net10.0/acbench.dll"
 JDBC="$REPO/bench/ActorConnect.Bench.Jdbc/bin/Release/net10.0/acbench-jdbc.dll"
 mkdir -p "$WORK" "$RESULTS"
@@ -104,6 +107,11 @@ read_rate="$(field rows_per_s "$read_out")"
 copy_rate="$(field rows_per_s "$copy_out")"
 src_rate="$(rate "$src_s")"
 sink_rate="$(rate "$sink_s")"
+src_first="$(field first_seconds "$source_out")"
+sink_first="$(field first_seconds "$sink_out")"
+after() { awk -v r="$ROWS" -v s="$1" -v f="$2" 'BEGIN { if (s > f && f != "") printf "%.0f", (r - 1) / (s - f); else print "-" }'; }
+src_after="$(after "$src_s" "$src_first")"
+sink_after="$(after "$sink_s" "$sink_first")"
 {
   echo "# JDBC benchmark: PostgreSQL and Kafka"
   echo
@@ -111,22 +119,24 @@ sink_rate="$(rate "$sink_s")"
   echo "PostgreSQL $(psql --version 2>/dev/null | awk '{print $3}') (scripts/postgres-local.sh) and Kafka at $BOOTSTRAP on the same machine; $ROWS rows of (bigint key, 49-byte text, numeric, timestamp)."
   echo "ActorConnect: JsonConverter with schemas, batch.max.rows=$BATCH, times from the host's launch (start-up included) until the topic / table holds every row."
   echo
-  echo "| Path | Rows | Seconds | Rows/s | Share of the ceiling | Peak RSS MB |"
-  echo "|---|---:|---:|---:|---:|---:|"
-  echo "| raw Npgsql read (ceiling) | $ROWS | $(field seconds "$read_out") | $read_rate | | |"
-  echo "| **ActorConnect** table → Kafka (incrementing) | $ROWS | $src_s | $src_rate | $(pct "$src_rate" "$read_rate") | $(field rss_mb "$source_out") |"
-  echo "| raw Npgsql binary COPY (ceiling) | $ROWS | $(field seconds "$copy_out") | $copy_rate | | |"
-  echo "| **ActorConnect** Kafka → table (upsert) | $ROWS | $sink_s | $sink_rate | $(pct "$sink_rate" "$copy_rate") | $(field rss_mb "$sink_out") |"
+  echo "Start-up: launch until the first row is in the topic / table; after it: rows per second from the first row to the last."
+  echo
+  echo "| Path | Rows | Seconds | Rows/s | Share of the ceiling | Start-up s | Rows/s after start-up | Share after start-up | Peak RSS MB |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| raw Npgsql read (ceiling) | $ROWS | $(field seconds "$read_out") | $read_rate | | | | | |"
+  echo "| **ActorConnect** table → Kafka (incrementing) | $ROWS | $src_s | $src_rate | $(pct "$src_rate" "$read_rate") | $src_first | $src_after | $(pct "$src_after" "$read_rate") | $(field rss_mb "$source_out") |"
+  echo "| raw Npgsql binary COPY (ceiling) | $ROWS | $(field seconds "$copy_out") | $copy_rate | | | | | |"
+  echo "| **ActorConnect** Kafka → table (upsert) | $ROWS | $sink_s | $sink_rate | $(pct "$sink_rate" "$copy_rate") | $sink_first | $sink_after | $(pct "$sink_after" "$copy_rate") | $(field rss_mb "$sink_out") |"
 } | tee "$RESULTS/jdbc.md"
 # The CSV is appended run after run. Files from before peak_rss_mb was recorded get the column in their header (their
 # rows leave it empty) rather than a second header further down.
-HEADER="run,path,rows,seconds,rows_per_s,peak_rss_mb"
+HEADER="run,path,rows,seconds,rows_per_s,peak_rss_mb,startup_seconds,rows_per_s_after_startup"
 if [[ ! -f "$RESULTS/jdbc.csv" ]]; then
   echo "$HEADER" >"$RESULTS/jdbc.csv"
-elif [[ "$(head -n 1 "$RESULTS/jdbc.csv")" == "run,path,rows,seconds,rows_per_s" ]]; then
+elif [[ "$(head -n 1 "$RESULTS/jdbc.csv")" == run,path,rows,seconds,rows_per_s* ]]; then
   sed -i "1s/.*/$HEADER/" "$RESULTS/jdbc.csv"
 fi
-printf '%s\n' "$RUN_ID,raw-read,$ROWS,$(field seconds "$read_out"),$read_rate," \
-  "$RUN_ID,ac-source,$ROWS,$src_s,$src_rate,$(field rss_mb "$source_out")" \
-  "$RUN_ID,raw-copy,$ROWS,$(field seconds "$copy_out"),$copy_rate," \
-  "$RUN_ID,ac-sink,$ROWS,$sink_s,$sink_rate,$(field rss_mb "$sink_out")" >>"$RESULTS/jdbc.csv"
+printf '%s\n' "$RUN_ID,raw-read,$ROWS,$(field seconds "$read_out"),$read_rate,,," \
+  "$RUN_ID,ac-source,$ROWS,$src_s,$src_rate,$(field rss_mb "$source_out"),$src_first,$src_after" \
+  "$RUN_ID,raw-copy,$ROWS,$(field seconds "$copy_out"),$copy_rate,,," \
+  "$RUN_ID,ac-sink,$ROWS,$sink_s,$sink_rate,$(field rss_mb "$sink_out"),$sink_first,$sink_after" >>"$RESULTS/jdbc.csv"

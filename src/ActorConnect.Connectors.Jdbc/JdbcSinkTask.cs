@@ -59,6 +59,7 @@ public sealed class JdbcSinkTask : SinkTask, ITaskWarnings
                 .Select(r => r.Shape).Distinct().ToDictionary(s => s, s => Staging(connection, s));
             using var tx = connection.BeginTransaction();
             var batch = new NpgsqlBatch(connection, tx);
+            var staged = new HashSet<string>();
             try
             {
                 foreach (var run in runs)
@@ -66,9 +67,15 @@ public sealed class JdbcSinkTask : SinkTask, ITaskWarnings
                     var columnTypes = types[(run.Table, run.Shape)];
                     if (SinkCopy.Applies(run.Kind))
                     {
+                        var direct = !staging.TryGetValue(run.Shape, out var stage);
+                        if (!direct && !staged.Add(stage!))
+                        {
+                            // The staging table still holds an earlier run of this transaction (commit empties it).
+                            batch.BatchCommands.Add(SinkCopy.EmptyStaging(stage!));
+                        }
+
                         // COPY is its own protocol exchange: the statements before it go first, to keep the batch's order.
                         batch = Flush(batch, connection, tx);
-                        var direct = !staging.TryGetValue(run.Shape, out var stage);
                         SinkCopy.Import(connection, direct ? run.Table : stage!, run.Shape, run.Records);
                         if (!direct)
                         {

@@ -51,14 +51,16 @@ internal static class SinkCopy
     }
 
     /// <summary>
-    /// Moves the staged rows into the table: the staging table is emptied by the same statement (DELETE ... RETURNING),
-    /// so a later run of the batch may stage again in the same transaction.
+    /// Moves the staged rows into the table. The staging table is left as it is: the commit empties it
+    /// (<c>ON COMMIT DELETE ROWS</c>), and a later run of the same transaction empties it first
+    /// (<see cref="EmptyStaging"/>). Emptying it here instead (<c>WITH s AS (DELETE ... RETURNING *)</c>) cost 20-45%
+    /// more database time per batch (bench/results/perf-notes.md, issue 19).
     /// </summary>
     public static NpgsqlBatchCommand FromStaging(SinkStatements.Kind kind, string table, string staging, SinkShape shape, IReadOnlyDictionary<string, string> columnTypes)
     {
         var names = string.Join(", ", shape.All.Select(c => Sql.Quote(c.Name)));
         var casts = string.Join(", ", shape.All.Select(c => $"{Sql.Quote(c.Name)}::{columnTypes[c.Name]}"));
-        var sql = $"WITH s AS (DELETE FROM {staging} RETURNING *) INSERT INTO {table} ({names}) SELECT {casts} FROM s";
+        var sql = $"INSERT INTO {table} ({names}) SELECT {casts} FROM {staging}";
         if (kind == SinkStatements.Kind.Upsert)
         {
             sql += SinkStatements.OnConflict(shape);
@@ -66,4 +68,7 @@ internal static class SinkCopy
 
         return new NpgsqlBatchCommand(sql);
     }
+
+    /// <summary>Empties a staging table that an earlier run of the same transaction filled, before it is staged into again.</summary>
+    public static NpgsqlBatchCommand EmptyStaging(string staging) => new($"TRUNCATE {staging}");
 }

@@ -30,15 +30,18 @@ internal sealed record SourceOffset(long? Incrementing, DateTime? Timestamp)
 
     public static IReadOnlyDictionary<string, object?> QueryPartition { get; } = new Dictionary<string, object?> { [QueryKey] = QueryValue };
 
-    public IReadOnlyDictionary<string, object?> ToMap()
+    public IReadOnlyDictionary<string, object?> ToMap() => ToMap(Incrementing, Timestamp);
+
+    /// <summary>The offset map of a position, built without the record (one per source record, so kept lean).</summary>
+    public static IReadOnlyDictionary<string, object?> ToMap(long? incrementing, DateTime? timestamp)
     {
-        var map = new Dictionary<string, object?>(3);
-        if (Incrementing is { } inc)
+        var map = new Dictionary<string, object?>((incrementing is null ? 0 : 1) + (timestamp is null ? 0 : 2));
+        if (incrementing is { } inc)
         {
             map[IncrementingField] = inc;
         }
 
-        if (Timestamp is { } ts)
+        if (timestamp is { } ts)
         {
             var ticks = ts.Ticks - DateTime.UnixEpoch.Ticks;
             map[TimestampField] = Math.DivRem(ticks, TimeSpan.TicksPerMillisecond, out var rem) - (rem < 0 ? 1 : 0);

@@ -76,24 +76,35 @@ internal sealed class TableQuerier : IDisposable
         var records = new List<SourceRecord>(Math.Min(max, 4096));
         var reader = _reader!;
         var p = _prepared!;
+        var fields = p.Fields;
+        var columns = p.Columns;
+        var tracksOffset = _config.ModeName != JdbcSourceConfig.ModeBulk;
+        // The position moves only with a whole batch: a read failing half-way resumes after the last row returned.
+        var incrementing = _offset.Incrementing;
+        var timestamp = _offset.Timestamp;
         while (records.Count < max && reader.Read())
         {
             var value = new Struct(p.Schema);
-            foreach (var c in p.Columns)
+            for (var i = 0; i < columns.Count; i++)
             {
-                value.Put(c.Name, reader.IsDBNull(c.Ordinal) ? null : c.Read(reader, c.Ordinal));
+                var c = columns[i];
+                value.Put(fields[i], reader.IsDBNull(c.Ordinal) ? null : c.Read(reader, c.Ordinal));
             }
 
             IReadOnlyDictionary<string, object?>? offset = null;
-            if (_config.ModeName != JdbcSourceConfig.ModeBulk)
+            if (tracksOffset)
             {
-                _offset = new SourceOffset(
-                    p.IncrementingOrdinal is { } io ? ToLong(reader.GetValue(io)) : null,
-                    p.TimestampOrdinals.Count > 0 ? FirstInstant(reader, p.TimestampOrdinals) ?? _offset.Timestamp : null);
-                offset = _offset.ToMap();
+                incrementing = p.IncrementingOrdinal is { } io ? ToLong(reader.GetValue(io)) : null;
+                timestamp = p.TimestampOrdinals.Count > 0 ? FirstInstant(reader, p.TimestampOrdinals) ?? timestamp : null;
+                offset = SourceOffset.ToMap(incrementing, timestamp);
             }
 
             records.Add(new SourceRecord(Partition, offset, Topic, p.Schema, value));
+        }
+
+        if (tracksOffset && records.Count > 0)
+        {
+            _offset = new SourceOffset(incrementing, timestamp);
         }
 
         exhausted = records.Count < max;
@@ -238,6 +249,7 @@ internal sealed class TableQuerier : IDisposable
         return new Prepared(
             schema,
             mapped,
+            mapped.Select(c => schema.Field(c.Name)!).ToArray(),
             names,
             incrementing,
             incrementing is null ? null : Ordinal(incrementing),
@@ -312,10 +324,11 @@ internal sealed class TableQuerier : IDisposable
         return null;
     }
 
-    /// <summary>What describing the table found: the record schema, how to read each column, and the offset columns.</summary>
+    /// <summary>What describing the table found: the record schema, how to read each column (and the field it fills), and the offset columns.</summary>
     private sealed record Prepared(
         Schema Schema,
         IReadOnlyList<SourceColumn> Columns,
+        IReadOnlyList<Field> Fields,
         IReadOnlyList<string> Names,
         string? IncrementingColumn,
         int? IncrementingOrdinal,
