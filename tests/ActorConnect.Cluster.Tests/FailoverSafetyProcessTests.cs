@@ -17,10 +17,7 @@ public sealed class FailoverSafetyProcessTests(KafkaFixture kafka, ITestOutputHe
     {
         await using var cluster = await ProcessCluster.StartAsync(kafka, output);
         await using var watch = new LiveWatch(cluster);
-        var (name, topic) = await _checks.CreateSourceAsync(cluster, watch.Dir);
-        await _checks.EachTaskRunsOnceAsync(cluster, name, watch.Dir);
-        await cluster.RecordsFlowAsync(topic);
-        await cluster.Statuses.ReadToEndAsync();
+        var (name, topic) = await RunningSourceAsync(cluster, watch);
         var before = cluster.Statuses.Tasks(name).ToDictionary(t => t.Task!.Value, t => (t.WorkerId, t.Generation));
         var stalled = before[0].WorkerId;
         output.WriteLine($"tasks before: {string.Join(", ", before.Select(t => $"{t.Key} on {t.Value.WorkerId} (generation {t.Value.Generation})"))}; stalling {stalled}");
@@ -56,10 +53,7 @@ public sealed class FailoverSafetyProcessTests(KafkaFixture kafka, ITestOutputHe
     {
         await using var cluster = await ProcessCluster.StartAsync(kafka, output);
         await using var watch = new LiveWatch(cluster);
-        var (name, topic) = await _checks.CreateSourceAsync(cluster, watch.Dir);
-        await _checks.EachTaskRunsOnceAsync(cluster, name, watch.Dir);
-        await cluster.RecordsFlowAsync(topic);
-        await cluster.Statuses.ReadToEndAsync();
+        var (name, topic) = await RunningSourceAsync(cluster, watch);
         var victim = cluster.Statuses.Tasks(name).First(t => t.Task == 0).WorkerId;
 
         cluster.Nodes[victim].KillHard();
@@ -73,6 +67,16 @@ public sealed class FailoverSafetyProcessTests(KafkaFixture kafka, ITestOutputHe
         // A crash may cost duplicates (records sent after the last offset flush), never a gap, and each task's
         // records come from one instance at a time: the killed one's, then its successor's.
         await _checks.StopAndAssertWrittenByOneInstanceAsync(cluster, name, topic, watch, crashed: true);
+    }
+
+    /// <summary>A verifiable source whose tasks each run once and write, with the status topic read to its end.</summary>
+    private async Task<(string Name, string Topic)> RunningSourceAsync(ProcessCluster cluster, LiveWatch watch)
+    {
+        var (name, topic) = await _checks.CreateSourceAsync(cluster, watch.Dir);
+        await _checks.EachTaskRunsOnceAsync(cluster, name, watch.Dir);
+        await cluster.RecordsFlowAsync(topic);
+        await cluster.Statuses.ReadToEndAsync();
+        return (name, topic);
     }
 
     private static int Count(ProcessRunner node, string text) => node.Lines.Count(l => l.Contains(text, StringComparison.Ordinal));
