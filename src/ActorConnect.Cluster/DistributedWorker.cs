@@ -191,6 +191,11 @@ public sealed class DistributedWorker : IAsyncDisposable
         var selfOnly = new[] { Akka.Cluster.Cluster.Get(system).SelfAddress };
         var seeds = ClusterSettings.SeedAddresses(config, system.Name).Except(selfOnly).ToList();
         system.ActorOf(ClusterMembershipLog.Props(seeds, settings.JoinWarningAfter), "membership-log");
+        if (settings.RefusedProbeTimeout is { } probeTimeout)
+        {
+            system.ActorOf(RefusedNodeDowning.Props(probeTimeout), "refused-node-downing");
+        }
+
         var discovery = system.ActorOf(
             Discovery.ClusterDiscovery.Props(settings.Discovery, configs, entities, config.GroupIdValue, tasks.WorkerId, seeds, discoveryJoins, settings.JoinWarningAfter),
             "discovery");

@@ -54,6 +54,18 @@ public sealed record HoconSettings(Config Section, string Path)
             : throw new ConfigException(Name(key), raw, "must be a number of at least 0");
     }
 
+    /// <summary>A switch: <c>on</c>/<c>off</c> (or <c>true</c>/<c>false</c>, <c>yes</c>/<c>no</c>), as HOCON writes them.</summary>
+    public bool Bool(string key)
+    {
+        var raw = Raw(key);
+        return raw.ToLowerInvariant() switch
+        {
+            "on" or "true" or "yes" => true,
+            "off" or "false" or "no" => false,
+            _ => throw new ConfigException(Name(key), raw, "must be on or off"),
+        };
+    }
+
     private string Raw(string key) =>
         Section.HasPath(key) ? Section.GetString(key) : throw new ConfigException(Name(key), null, "is missing: hocon/ gives every actorconnect key a default, so an override must have emptied it");
 

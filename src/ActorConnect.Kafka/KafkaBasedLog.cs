@@ -134,12 +134,16 @@ public sealed class KafkaBasedLog : IDisposable
 
         return Task.Run(async () =>
         {
-            var ends = _partitions.Select(p => new TopicPartitionOffset(p, _endOffsets!.QueryWatermarkOffsets(p, _settings.Timeout).High)).ToList();
+            var ends = EndOffsets();
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_waitersLock)
             {
                 _waiters.Add((ends, done));
             }
+
+            // Already read that far (the usual case for a caught-up log): no need to wait for the reader's next turn,
+            // which comes only when a record arrives or its 100 ms consume ends.
+            ReleaseWaiters();
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_settings.Timeout);
@@ -189,6 +193,18 @@ public sealed class KafkaBasedLog : IDisposable
                 _waiters.Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// The end offset of every partition, in one ListOffsets request per leader: asking partition by partition
+    /// (QueryWatermarkOffsets) costs two round trips each, 50 for Kafka Connect's 25 offset partitions, on every
+    /// entity start. "Latest" as the timestamp asks the high watermark, what a read to the end must reach.
+    /// </summary>
+    private IReadOnlyList<TopicPartitionOffset> EndOffsets()
+    {
+        var latest = new Timestamp(Offset.End.Value, TimestampType.NotAvailable);
+        var ends = _endOffsets!.OffsetsForTimes(_partitions.Select(p => new TopicPartitionTimestamp(p, latest)), _settings.Timeout);
+        return ends.Select(e => new TopicPartitionOffset(e.TopicPartition, e.Offset)).ToList();
     }
 
     private void ReleaseWaiters()

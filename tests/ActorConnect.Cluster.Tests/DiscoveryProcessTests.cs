@@ -16,7 +16,8 @@ namespace ActorConnect.Cluster.Tests;
 [Collection("kafka")]
 public sealed class DiscoveryProcessTests(KafkaFixture kafka, ITestOutputHelper output)
 {
-    private const int Tasks = 3;
+    private const int Tasks = OneInstanceChecks.Tasks;
+    private readonly OneInstanceChecks _checks = new(kafka, output);
 
     [Fact]
     public async Task Three_workers_started_together_from_one_file_form_one_cluster_run_each_task_once_and_a_fourth_started_after_the_founder_is_killed_joins_the_survivors()
@@ -30,8 +31,8 @@ public sealed class DiscoveryProcessTests(KafkaFixture kafka, ITestOutputHelper 
         await cluster.AllUpAsync();
         var founder = AssertOneFounder(cluster);
         await using var watch = new LiveWatch(cluster);
-        var (name, topic) = await CreateSourceAsync(cluster, watch.Dir);
-        await EachTaskRunsOnceAsync(cluster, name, watch.Dir);
+        var (name, topic) = await _checks.CreateSourceAsync(cluster, watch.Dir);
+        await _checks.EachTaskRunsOnceAsync(cluster, name, watch.Dir);
         await cluster.RecordsFlowAsync(topic);
 
         cluster.Nodes[founder].KillHard();
@@ -39,11 +40,11 @@ public sealed class DiscoveryProcessTests(KafkaFixture kafka, ITestOutputHelper 
         var fourth = await cluster.AddNodeAsync();
         Assert.All(cluster.Live, n => Assert.Contains(n.Value.Lines, l => l.Contains("(3 Up)", StringComparison.Ordinal)));
         Assert.Contains(cluster.Nodes[cluster.WorkerId(fourth)].Lines, l => l.Contains("Discovery: joining the cluster of", StringComparison.Ordinal));
-        await EachTaskRunsOnceAsync(cluster, name, watch.Dir);
+        await _checks.EachTaskRunsOnceAsync(cluster, name, watch.Dir);
         await cluster.RecordsFlowAsync(topic);
 
         // The SIGKILL may cost duplicates (records sent after the last offset flush are sent again), never a gap.
-        await StopAndAssertWrittenByOneInstanceAsync(cluster, name, topic, watch, crashed: true);
+        await _checks.StopAndAssertWrittenByOneInstanceAsync(cluster, name, topic, watch, crashed: true);
     }
 
     [Fact]
@@ -76,10 +77,10 @@ public sealed class DiscoveryProcessTests(KafkaFixture kafka, ITestOutputHelper 
         await cluster.AllUpAsync();
         AssertOneFounder(cluster);
         await using var watch = new LiveWatch(cluster);
-        var (name, topic) = await CreateSourceAsync(cluster, watch.Dir);
-        await EachTaskRunsOnceAsync(cluster, name, watch.Dir);
+        var (name, topic) = await _checks.CreateSourceAsync(cluster, watch.Dir);
+        await _checks.EachTaskRunsOnceAsync(cluster, name, watch.Dir);
         await cluster.RecordsFlowAsync(topic);
-        await StopAndAssertWrittenByOneInstanceAsync(cluster, name, topic, watch, crashed: false);
+        await _checks.StopAndAssertWrittenByOneInstanceAsync(cluster, name, topic, watch, crashed: false);
     }
 
     [Fact]
@@ -87,8 +88,8 @@ public sealed class DiscoveryProcessTests(KafkaFixture kafka, ITestOutputHelper 
     {
         await using var cluster = await ProcessCluster.StartAsync(kafka, output, size: 1);
         await using var watch = new LiveWatch(cluster);
-        var (name, topic) = await CreateSourceAsync(cluster, watch.Dir);
-        await EachTaskRunsOnceAsync(cluster, name, watch.Dir);
+        var (name, topic) = await _checks.CreateSourceAsync(cluster, watch.Dir);
+        await _checks.EachTaskRunsOnceAsync(cluster, name, watch.Dir);
         var first = cluster.WorkerId(0);
 
         // Seeds win over discovery: pointing at itself, a worker forms a cluster of its own; pointing at a port nobody
@@ -126,7 +127,7 @@ public sealed class DiscoveryProcessTests(KafkaFixture kafka, ITestOutputHelper 
         }
 
         await cluster.RecordsFlowAsync(topic);
-        await EachTaskRunsOnceAsync(cluster, name, watch.Dir);
+        await _checks.EachTaskRunsOnceAsync(cluster, name, watch.Dir);
         foreach (var (second, _) in separate)
         {
             Assert.False(second.HasExited);
@@ -137,7 +138,7 @@ public sealed class DiscoveryProcessTests(KafkaFixture kafka, ITestOutputHelper 
         await cluster.Statuses.ReadToEndAsync();
         Assert.All(cluster.Statuses.Tasks(name).Append(cluster.Statuses.Connector(name)!), s => Assert.Equal(first, s.WorkerId));
 
-        await StopAndAssertWrittenByOneInstanceAsync(cluster, name, topic, watch, crashed: false);
+        await _checks.StopAndAssertWrittenByOneInstanceAsync(cluster, name, topic, watch, crashed: false);
     }
 
     /// <summary>Exactly one node formed the cluster and every other joined it; returns the founder's worker id.</summary>
@@ -148,75 +149,6 @@ public sealed class DiscoveryProcessTests(KafkaFixture kafka, ITestOutputHelper 
         var founder = Assert.Single(founders);
         Assert.All(cluster.Live.Where(n => n.Key != founder), n => Assert.Contains(n.Value.Lines, l => l.Contains("Discovery: joining the cluster of", StringComparison.Ordinal)));
         return founder;
-    }
-
-    /// <summary>A verifiable source of <see cref="Tasks"/> tasks, each writing its own partition, created over REST on the first running node.</summary>
-    private async Task<(string Name, string Topic)> CreateSourceAsync(ProcessCluster cluster, string liveDir)
-    {
-        var topic = await cluster.Topics.SourceTopicAsync(partitions: Tasks);
-        var name = KafkaFixture.UniqueName("seq");
-        var config = new Dictionary<string, string>(ClusterHarness.SourceConfig(name, topic, Tasks)) { ["topic.partitions"] = Tasks.ToString(), ["live.dir"] = liveDir };
-        config.Remove("name");
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        using var created = await http.PostAsJsonAsync($"http://{cluster.Live.First().Key}/connectors", new { name, config });
-        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
-        return (name, topic);
-    }
-
-    /// <summary>
-    /// Waits until each task has exactly one live instance (in any process), and every running node answers the same
-    /// status: the connector and its tasks RUNNING, each on a running node.
-    /// </summary>
-    private async Task EachTaskRunsOnceAsync(ProcessCluster cluster, string name, string liveDir)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        string? agreed = null;
-        await Eventually.AssertAsync(async () =>
-        {
-            Assert.All(Enumerable.Range(0, Tasks), t => Assert.Equal(1, VerifiableSourceTask.LiveInstancesIn(liveDir, name, t)));
-            var live = cluster.Live.Select(n => n.Key).ToList();
-            var statuses = new List<string>();
-            foreach (var node in live)
-            {
-                var status = JsonNode.Parse(await http.GetStringAsync($"http://{node}/connectors/{name}/status"))!;
-                Assert.Equal("RUNNING", status["connector"]!["state"]!.GetValue<string>());
-                Assert.Contains(status["connector"]!["worker_id"]!.GetValue<string>(), live);
-                Assert.Equal(Tasks, status["tasks"]!.AsArray().Count);
-                Assert.All(status["tasks"]!.AsArray(), t =>
-                {
-                    Assert.Equal("RUNNING", t!["state"]!.GetValue<string>());
-                    Assert.Contains(t["worker_id"]!.GetValue<string>(), live);
-                });
-                statuses.Add(status.ToJsonString());
-            }
-
-            Assert.All(statuses, s => Assert.Equal(statuses[0], s));
-            agreed = statuses[0];
-        }, ProcessCluster.Timeout, TimeSpan.FromMilliseconds(250));
-        output.WriteLine($"every node answers {agreed}");
-    }
-
-    /// <summary>
-    /// Stops the connector through the config topic, so its last records are flushed, then checks what its tasks wrote:
-    /// every task, no gap, no record of an instance after another instance of its task had written, never two live
-    /// instances of a task at once, and (unless a worker <paramref name="crashed"/>) no duplicate.
-    /// </summary>
-    private async Task StopAndAssertWrittenByOneInstanceAsync(ProcessCluster cluster, string name, string topic, LiveWatch watch, bool crashed)
-    {
-        await cluster.Configs.ReadToEndAsync();
-        var stored = cluster.Configs.Read(name) ?? throw new InvalidOperationException($"{name} is not in the config topic");
-        cluster.Configs.Put(stored with { TargetState = TargetState.Stopped });
-        await cluster.AwaitStoppedAsync(name);
-        var check = await SequenceCheck.ReadAsync(kafka, topic);
-        output.WriteLine(check.ToString());
-        Assert.Equal(Tasks, check.MaxPerTask.Count);
-        Assert.All(check.Gaps.Values, Assert.Empty);
-        Assert.Empty(check.SecondWriters);
-        Assert.Equal(1, watch.Max);
-        if (!crashed)
-        {
-            Assert.Equal(0, check.TotalDuplicates);
-        }
     }
 
     /// <summary>The reason of the worker's last "This worker runs nothing: ..." line.</summary>
@@ -239,54 +171,5 @@ public sealed class DiscoveryProcessTests(KafkaFixture kafka, ITestOutputHelper 
         };
 
         return string.Join("\n", Of(JsonNode.Parse(json)));
-    }
-
-    /// <summary>
-    /// Samples the verifiable source's live marks every 100 ms while a test runs: the most instances of any one task
-    /// seen at once (a task running twice, even briefly between two checks, shows here).
-    /// </summary>
-    private sealed class LiveWatch : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _sampling;
-        private int _max;
-
-        public LiveWatch(ProcessCluster cluster)
-        {
-            Dir = Directory.CreateDirectory(Path.Combine(cluster.Dir, "live")).FullName;
-            _sampling = Task.Run(async () =>
-            {
-                using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-                while (await timer.WaitForNextTickAsync(_stop.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result))
-                {
-                    foreach (var group in Directory.GetFiles(Dir, "*.live").GroupBy(f => Path.GetFileName(f)[..Path.GetFileName(f).LastIndexOf('-')]))
-                    {
-                        var dash = group.Key.LastIndexOf('-');
-                        var live = VerifiableSourceTask.LiveInstancesIn(Dir, group.Key[..dash], int.Parse(group.Key[(dash + 1)..]));
-                        InterlockedMax(live);
-                    }
-                }
-            });
-        }
-
-        public string Dir { get; }
-
-        /// <summary>The most live instances of one task seen at once so far.</summary>
-        public int Max => Volatile.Read(ref _max);
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            await _sampling;
-            _stop.Dispose();
-        }
-
-        private void InterlockedMax(int value)
-        {
-            int seen;
-            while (value > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, value, seen) != seen)
-            {
-            }
-        }
     }
 }

@@ -189,6 +189,12 @@ public sealed class ProcessRunner : IAsyncDisposable
         }
     }
 
+    /// <summary>Freezes the process (SIGSTOP), as a long GC pause or a frozen VM would: its sockets stay open, it answers nothing.</summary>
+    public void Freeze() => SendSignal(OperatingSystem.IsMacOS() ? 17 : 19);
+
+    /// <summary>Lets a frozen process run again (SIGCONT).</summary>
+    public void Thaw() => SendSignal(OperatingSystem.IsMacOS() ? 19 : 18);
+
     /// <summary>
     /// Simulates an operator's stop: SIGTERM, then waits for exit. Falls back to <see cref="KillHard"/> after the
     /// timeout so a hung child never outlives the test; returns the exit code (137 after the fallback).
@@ -245,7 +251,7 @@ public sealed class ProcessRunner : IAsyncDisposable
         // The runtime has no API for SIGTERM; libc's kill(2) avoids depending on a /bin/kill binary.
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {
-            throw new PlatformNotSupportedException("SIGTERM needs a POSIX system");
+            throw new PlatformNotSupportedException("Signals need a POSIX system");
         }
 
         if (NativeMethods.kill(_process.Id, signal) != 0)

@@ -64,7 +64,8 @@ internal static class Failover
             double? Step(params string[] parts) =>
                 survivors.Select(s => s.FirstAfter(t0, parts)).Where(t => t is not null).Select(t => (t!.Value - t0).TotalSeconds).DefaultIfEmpty(double.NaN).Min() is var v && !double.IsNaN(v) ? v : null;
             var unreachable = Step("Cluster member", port, "unreachable");
-            var downed = Step("SBR", "downing", port);
+            // Downed by the Split Brain Resolver, or at once by the node that found the killed node's port refused.
+            var downed = new[] { Step("SBR", "downing", port), Step("refuses connections", port) }.Where(t => t is not null).Min();
             var removed = Step("Cluster member", port, "removed");
             csv.Failover(round, killed, oldest, newWorker, running, flow, unreachable, downed, removed);
             Console.Error.WriteLine($"acbench: round {round}: killed node {killed.Index}{(oldest ? " (oldest)" : "")}; unreachable {ResultsCsv.S(unreachable)} s, " +

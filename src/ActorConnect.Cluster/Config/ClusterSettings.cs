@@ -43,6 +43,12 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
     /// <summary>When, after the downing provider's removal margin, the reconciler looks again (<c>reconcile-after-removal</c>).</summary>
     public required (TimeSpan First, TimeSpan Second) ReconcileAfterRemoval { get; init; }
 
+    /// <summary>
+    /// Whether a member whose cluster port refuses connections is downed at once, and how long such a probe may take
+    /// (<c>down-refused-nodes</c>); null when off.
+    /// </summary>
+    public required TimeSpan? RefusedProbeTimeout { get; init; }
+
     /// <summary>The internal topics' timeouts (<c>actorconnect.internal-topics</c>, in hocon/actorconnect.conf).</summary>
     public required KafkaLogTimeouts InternalTopics { get; init; }
 
@@ -64,6 +70,7 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
     {
         var c = HoconSettings.Of(config, "actorconnect.cluster");
         var removal = c.Sub("reconcile-after-removal");
+        var refused = c.Sub("down-refused-nodes");
         return new ClusterSettings(c.Duration("reconcile-interval"), c.Int("number-of-shards", 1), c.Duration("entity-ask-timeout"), c.Duration("hand-over-grace"),
             c.Duration("join-warning-after"), DiscoverySettings.Create(c.Sub("discovery")))
         {
@@ -74,6 +81,7 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
             HandOverSettle = c.Duration("hand-over-settle"),
             EntityLoadRetry = c.Duration("entity-load-retry"),
             ReconcileAfterRemoval = (removal.Duration("first"), removal.Duration("second")),
+            RefusedProbeTimeout = refused.Bool("enabled") ? refused.Duration("probe-timeout") : null,
             // In the runtime's hocon/actorconnect.conf, which a config of cluster.conf alone lacks.
             InternalTopics = KafkaLogTimeouts.Create(config.WithFallback(Runtime.Config.RuntimeSettings.DefaultConfig())),
         };
