@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using HoconConfig = Akka.Configuration.Config;
+using Akka.Dispatch;
+using Akka.Event;
+
+namespace ActorConnect.Runtime.Dispatch;
+
+/// <summary>Makes one <see cref="DedicatedThreadExecutor"/> per pinned dispatcher (Akka asks again after a shutdown).</summary>
+internal sealed class DedicatedThreadExecutorFactory(HoconConfig config, IDispatcherPrerequisites prerequisites)
+    : ExecutorServiceConfigurator(config, prerequisites)
+{
+    private static long _threads;
+
+    public override ExecutorService Produce(string id) =>
+        new DedicatedThreadExecutor(id, $"{id}_{Interlocked.Increment(ref _threads)}", Prerequisites.EventStream);
+}
+
+/// <summary>
+/// Runs what it is given, in order, on one thread of its own, which blocks in <see cref="Monitor.Wait(object)"/> as soon
+/// as nothing is queued: no spinning (see <see cref="DedicatedThreadDispatcherConfigurator"/>). The thread ends once
+/// <see cref="Shutdown"/> was called and the queue is empty.
+/// </summary>
+internal sealed class DedicatedThreadExecutor : ExecutorService
+{
+    private readonly ConcurrentQueue<IRunnable> _queue = new();
+    private readonly object _gate = new();
+    private readonly EventStream _events;
+    private bool _waiting; // guarded by _gate
+    private volatile bool _shutdown;
+
+    public DedicatedThreadExecutor(string id, string threadName, EventStream events) : base(id)
+    {
+        _events = events;
+        new Thread(RunThread) { IsBackground = true, Name = threadName }.Start();
+    }
+
+    public override void Execute(IRunnable run)
+    {
+        _queue.Enqueue(run);
+        lock (_gate)
+        {
+            if (_waiting)
+                Monitor.Pulse(_gate);
+        }
+    }
+
+    public override void Shutdown()
+    {
+        _shutdown = true;
+        lock (_gate)
+            Monitor.Pulse(_gate);
+    }
+
+    private void RunThread()
+    {
+        while (true)
+        {
+            while (_queue.TryDequeue(out var run))
+            {
+                try
+                {
+                    run.Run();
+                }
+                catch (Exception e)
+                {
+                    // A mailbox handles its actor's failures itself: whatever gets here is Akka's own, and the thread
+                    // must go on serving the actor. Published as Akka's thread pools report theirs.
+                    _events.Publish(new Error(e, Id, typeof(DedicatedThreadExecutor), $"Unhandled exception on the dedicated thread of {Id}"));
+                }
+            }
+
+            lock (_gate)
+            {
+                // Checked under the gate: Execute enqueues before it takes the gate, so nothing is missed.
+                if (!_queue.IsEmpty)
+                    continue;
+                if (_shutdown)
+                    return;
+                _waiting = true;
+                Monitor.Wait(_gate);
+                _waiting = false;
+            }
+        }
+    }
+}
