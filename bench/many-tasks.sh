@@ -7,6 +7,7 @@
 # exactly the lines of its two sources, then measures: RSS (VmRSS; VmHWM as the peak), threads (/proc/<pid>/status), the
 # worker's CPU over BENCH_MANY_IDLE_S (30) s with nothing flowing (% of one core), and the latency of BENCH_MANY_REQUESTS
 # (500) REST reads, one at a time, GET /connectors/{name}/status and GET /connectors alternately (p50, p99).
+# BENCH_MANY_HOCON names a HOCON file given to the worker (--hocon), to measure other settings the same way.
 # Results: many.md (this run) and a row per run appended to many.csv, which bench/suite.sh merges.
 
 MANY_SOURCES="${BENCH_MANY_SOURCES:-50}"
@@ -22,7 +23,7 @@ many_row() {
   ac_worker "$WORK/$key.worker.properties" "$WORK/$key.offsets"
   echo "listeners=http://127.0.0.1:$port" >>"$WORK/$key.worker.properties"
   sleep 2
-  launch ActorConnect "$logf" dotnet "$HOST_DLL" standalone "$WORK/$key.worker.properties"
+  launch ActorConnect "$logf" dotnet "$HOST_DLL" standalone "$WORK/$key.worker.properties" ${BENCH_MANY_HOCON:+--hocon "$BENCH_MANY_HOCON"}
   pid="$LAUNCHED"
   local i=0
   until curl -sf "http://127.0.0.1:$port/connectors" >/dev/null; do
@@ -62,7 +63,7 @@ many_row() {
     echo "# Many tasks on one worker"
     echo
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M:%S UTC') (run $RUN_ID, commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)); load average at start $LOAD_START"
-    echo "- One standalone worker, REST on; $MANY_SOURCES FileStreamSource connectors (1 task, $MANY_LINES lines each) and $MANY_SOURCES FileStreamSink connectors (tasks.max=$MANY_SINK_TASKS, each reading two 3-partition topics)"
+    echo "- One standalone worker, REST on${BENCH_MANY_HOCON:+, --hocon $BENCH_MANY_HOCON}; $MANY_SOURCES FileStreamSource connectors (1 task, $MANY_LINES lines each) and $MANY_SOURCES FileStreamSink connectors (tasks.max=$MANY_SINK_TASKS, each reading two 3-partition topics)"
     echo
     echo "| Connectors | Tasks | All RUNNING s | RSS MB | Peak RSS MB | Threads | Idle CPU % of a core | REST p50 ms | REST p99 ms | REST max ms | Check |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"

@@ -2,25 +2,26 @@ using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Dispatch;
 using ActorConnect.TestSupport;
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 
 namespace ActorConnect.Runtime.Tests;
 
 /// <summary>
-/// The shipped task, consumer, connector and worker dispatchers: a thread of its own for every actor (what Akka's
-/// PinnedDispatcher promises), on threads that wait without spinning and end when their actor is gone.
+/// A dispatcher of type <see cref="DedicatedThreadDispatcherConfigurator"/>: a thread of its own for every actor (what
+/// Akka's PinnedDispatcher promises), on threads that wait without spinning and end when their actor is gone.
+/// Not shipped as the default yet (see bench/results/perf-notes.md, "Issue 19, many tasks").
 /// </summary>
-public sealed class DedicatedThreadDispatcherTests() : TestKit(PatientTestKit.Over(RuntimeSettings.DefaultConfig()))
+public sealed class DedicatedThreadDispatcherTests() : TestKit(ConfigurationFactory.ParseString(
+        $"test-dispatcher.type = \"{typeof(DedicatedThreadDispatcherConfigurator).FullName}, ActorConnect.Runtime\"")
+    .WithFallback(PatientTestKit.Over(RuntimeSettings.DefaultConfig())))
 {
-    public static TheoryData<string> Dispatchers() => new(RuntimeSettings.Create(RuntimeSettings.DefaultConfig()) is var s
-        ? [s.TaskDispatcher, s.ConsumerDispatcher, s.ConnectorDispatcher, s.WorkerDispatcher]
-        : []);
+    private const string Dispatcher = "test-dispatcher";
 
-    [Theory]
-    [MemberData(nameof(Dispatchers))]
-    public void Each_shipped_dispatcher_is_the_dedicated_thread_one(string dispatcher)
+    [Fact]
+    public void A_dispatcher_of_the_dedicated_thread_type_is_made_by_its_configurator()
     {
-        var actor = Sys.ActorOf(Props.Create(() => new ThreadReporter()).WithDispatcher(dispatcher));
+        var actor = Sys.ActorOf(Props.Create(() => new ThreadReporter()).WithDispatcher(Dispatcher));
         actor.Tell(ThreadReporter.WhichDispatcher.Instance, TestActor);
 
         Assert.IsType<DedicatedThreadDispatcherConfigurator>(ExpectMsg<MessageDispatcherConfiguratorReply>().Configurator);
@@ -29,8 +30,8 @@ public sealed class DedicatedThreadDispatcherTests() : TestKit(PatientTestKit.Ov
     [Fact]
     public void An_actor_blocked_on_its_thread_holds_up_no_other_actor_of_the_dispatcher()
     {
-        var blocked = Sys.ActorOf(Props.Create(() => new ThreadReporter()).WithDispatcher("actorconnect.task-dispatcher"));
-        var other = Sys.ActorOf(Props.Create(() => new ThreadReporter()).WithDispatcher("actorconnect.task-dispatcher"));
+        var blocked = Sys.ActorOf(Props.Create(() => new ThreadReporter()).WithDispatcher(Dispatcher));
+        var other = Sys.ActorOf(Props.Create(() => new ThreadReporter()).WithDispatcher(Dispatcher));
         using var release = new ManualResetEventSlim();
 
         blocked.Tell(new ThreadReporter.Block(release), TestActor);
@@ -40,13 +41,13 @@ public sealed class DedicatedThreadDispatcherTests() : TestKit(PatientTestKit.Ov
         release.Set();
 
         Assert.NotSame(blockedThread, otherThread);
-        Assert.StartsWith("actorconnect.task-dispatcher_", otherThread.Name, StringComparison.Ordinal);
+        Assert.StartsWith("test-dispatcher_", otherThread.Name, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Messages_run_in_order_on_one_thread_which_ends_after_its_actor_stops()
     {
-        var actor = Sys.ActorOf(Props.Create(() => new ThreadReporter()).WithDispatcher("actorconnect.task-dispatcher"));
+        var actor = Sys.ActorOf(Props.Create(() => new ThreadReporter()).WithDispatcher(Dispatcher));
         for (var i = 0; i < 1000; i++)
             actor.Tell(i, TestActor);
 
@@ -59,6 +60,27 @@ public sealed class DedicatedThreadDispatcherTests() : TestKit(PatientTestKit.Ov
         ExpectTerminated(actor);
         // Akka shuts a dispatcher's executor down once it has had no actor for its shutdown-timeout (1 s by default).
         AwaitCondition(() => !thread.IsAlive, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void Work_handed_to_a_shut_down_executor_is_refused_rather_than_lost()
+    {
+        var executor = new DedicatedThreadExecutor("test-dispatcher", "test-dispatcher_1", Sys.EventStream);
+        var ran = new CountdownEvent(1);
+        executor.Execute(new Work(() => ran.Signal()));
+        Assert.True(ran.Wait(TimeSpan.FromSeconds(30)));
+
+        executor.Shutdown();
+
+        // Akka answers a refusal by handing the work to a new executor; a silently queued item would never run.
+        Assert.Throws<Akka.Dispatch.RejectedExecutionException>(() => executor.Execute(new Work(() => { })));
+    }
+
+    private sealed class Work(Action action) : Akka.Dispatch.IRunnable
+    {
+        public void Run() => action();
+
+        public void Execute() => action();
     }
 
     private sealed record MessageDispatcherConfiguratorReply(Akka.Dispatch.MessageDispatcherConfigurator Configurator);

@@ -26,7 +26,7 @@ internal sealed class DedicatedThreadExecutor : ExecutorService
     private readonly object _gate = new();
     private readonly EventStream _events;
     private bool _waiting; // guarded by _gate
-    private volatile bool _shutdown;
+    private bool _shutdown; // guarded by _gate
 
     public DedicatedThreadExecutor(string id, string threadName, EventStream events) : base(id)
     {
@@ -34,11 +34,16 @@ internal sealed class DedicatedThreadExecutor : ExecutorService
         new Thread(RunThread) { IsBackground = true, Name = threadName }.Start();
     }
 
+    /// <exception cref="RejectedExecutionException">After <see cref="Shutdown"/>: the thread may be gone, and Akka then
+    /// hands the work to a new executor, as it does when its own thread pools refuse work.</exception>
     public override void Execute(IRunnable run)
     {
-        _queue.Enqueue(run);
+        // Enqueued under the gate, so that the thread cannot check for work, find none and end in between.
         lock (_gate)
         {
+            if (_shutdown)
+                throw new RejectedExecutionException($"The dedicated thread of {Id} is shut down", null!);
+            _queue.Enqueue(run);
             if (_waiting)
                 Monitor.Pulse(_gate);
         }
@@ -46,9 +51,11 @@ internal sealed class DedicatedThreadExecutor : ExecutorService
 
     public override void Shutdown()
     {
-        _shutdown = true;
         lock (_gate)
+        {
+            _shutdown = true;
             Monitor.Pulse(_gate);
+        }
     }
 
     private void RunThread()
@@ -71,7 +78,7 @@ internal sealed class DedicatedThreadExecutor : ExecutorService
 
             lock (_gate)
             {
-                // Checked under the gate: Execute enqueues before it takes the gate, so nothing is missed.
+                // Checked under the gate, where Execute enqueues: nothing queued is left behind.
                 if (!_queue.IsEmpty)
                     continue;
                 if (_shutdown)
