@@ -46,7 +46,9 @@
 # BENCH_AC_BATCH_SIZE (unset: the connector's default), BENCH_OFFSET_FLUSH_MS (10000, both workers'
 # offset.flush.interval.ms), BENCH_KEEP=1 keeps bench/.work/<run> (files, logs), BENCH_SKIP_BUILD=1 skips the builds,
 # BENCH_KEEP_TOPICS=1 keeps the bench topics on the broker, BENCH_GROW_RATE (5000 lines/s), BENCH_GROW_SECONDS (30),
-# BENCH_GROW_MAX_LAG_S (5), BENCH_LATENCY_RATE (5000), BENCH_LATENCY_SECONDS (30), BENCH_CASES ("source sink grow latency tls": which cases run), BENCH_RESULTS_DIR (bench/results: where
+# BENCH_GROW_MAX_LAG_S (5), BENCH_LATENCY_RATE (5000), BENCH_LATENCY_SECONDS (30), BENCH_CASES ("source sink grow latency tls many": which
+# cases run; "many" is 100 connectors with 300 tasks on one worker, see bench/many-tasks.sh for its BENCH_MANY_* settings
+# and its many.md / many.csv), BENCH_RESULTS_DIR (bench/results: where
 # latest.md, throughput.csv and throughput.png go; point it elsewhere to try the script without replacing the results).
 # The broker is shared: the script holds a kafka-local.sh lease while it runs, gives clients the legacy settings from
 # the broker's version instead of probing it, and aborts if the broker is restarted underneath it.
@@ -77,7 +79,7 @@ AC_MAX_IN_FLIGHT="$(sed -n 's/^[[:space:]]*max-in-flight[[:space:]]*=[[:space:]]
 AC_PREFETCH_KB="$(sed -n 's/.*\["queued.max.messages.kbytes"\] = "\([0-9]*\)".*/\1/p' "$REPO/src/ActorConnect.Kafka/ConsumerSettings.cs")"
 [[ -n "$AC_MAX_IN_FLIGHT" && -n "$AC_PREFETCH_KB" ]] || { echo "bench: cannot read ActorConnect's queue sizes (max-in-flight in hocon/actorconnect.conf, queued.max.messages.kbytes in ConsumerSettings.cs)" >&2; exit 1; }
 RAW_TUNED="Confluent.Kafka (raw; our queue sizes)" # no comma: the CSV is split on commas
-CASES=" ${BENCH_CASES:-source sink grow latency tls} "
+CASES=" ${BENCH_CASES:-source sink grow latency tls many} "
 PARTITIONS=3
 RUN_ID="$(date +%Y%m%d-%H%M%S)"
 WORK="$BENCH/.work/$RUN_ID"
@@ -641,6 +643,13 @@ if has_case tls; then
     ac_sink_row ac-sink-tls "SSL listener, PEM truststore" tls
     TLS_RAN=1
   fi
+fi
+
+# ================================================================ (c) many tasks on one worker
+if has_case many; then
+  # shellcheck source=bench/many-tasks.sh
+  source "$BENCH/many-tasks.sh"
+  many_row
 fi
 
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -86,6 +86,7 @@ static List<Panel> SuitePanels(List<Dictionary<string, string>> table)
     {
         ["lines/s"] = "higher is better", ["rows/s"] = "higher is better", ["records/s"] = "higher is better",
         ["MB"] = "lower is better", ["CPU s"] = "lower is better", ["s"] = "lower is better", ["ns"] = "lower is better", ["B"] = "lower is better",
+        ["ms"] = "lower is better", ["% of a core"] = "lower is better",
     };
     var rows = table.Where(r => r["unit"] != "count" && r["metric"] != "seconds" && Csv.Number(r, "value") is not null).ToList();
     var panels = new List<Panel>();

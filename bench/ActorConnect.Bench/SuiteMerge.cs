@@ -11,7 +11,8 @@ namespace ActorConnect.Bench;
 ///   throughput.csv (bench/run.sh; its run date from its run_date column, else latest.md),
 ///   failover.csv (bench/failover.sh; the latest run in it; restarts and duplicates from failover.md when it reports that run),
 ///   transforms.csv (bench/transforms.sh, BenchmarkDotNet's CSV), else the table of transforms.md,
-///   jdbc.csv (bench/jdbc.sh; the latest run in it).
+///   jdbc.csv (bench/jdbc.sh; the latest run in it),
+///   many.csv (bench/run.sh's case many; the latest run in it).
 /// A part without results is listed as missing; the others are merged. Fields never hold a comma (they are replaced),
 /// so the CSV splits on commas as the parts' own CSVs do.
 /// </summary>
@@ -34,6 +35,7 @@ internal static class SuiteMerge
             Failover(dir, metrics),
             Transforms(dir, metrics),
             Jdbc(dir, metrics),
+            Many(dir, metrics),
         };
 
         var csvPath = options.GetValueOrDefault("--csv") ?? Path.Combine(dir, "suite.csv");
@@ -295,13 +297,43 @@ internal static class SuiteMerge
             : null;
     }
 
+    // ------------------------------------------------------------------ bench/run.sh, case many
+    private static Part Many(string dir, List<Metric> metrics)
+    {
+        const string part = "many tasks";
+        if (LatestRun(dir, "many.csv", part, "bench/run.sh (case many)", out var all, out var run, out var latest) is { } missing)
+        {
+            return missing;
+        }
+
+        var runDate = latest.Select(r => Value(r, "run_date")).LastOrDefault(d => !string.IsNullOrEmpty(d)) ?? FromRunId(run) ?? Mtime(Path.Combine(dir, "many.csv"));
+        var units = new (string Column, string Unit)[]
+        {
+            ("running_s", "s"), ("rss_mb", "MB"), ("peak_rss_mb", "MB"), ("threads", "count"), ("idle_cpu_pct", "% of a core"),
+            ("rest_p50_ms", "ms"), ("rest_p99_ms", "ms"),
+        };
+        foreach (var row in latest)
+        {
+            foreach (var (column, unit) in units)
+            {
+                if (Number(row, column) is { } v)
+                {
+                    metrics.Add(new Metric(part, $"many tasks: {row["case"]}", row["system"], column, v, unit, runDate));
+                }
+            }
+        }
+
+        return new Part(part, "bench/run.sh (case many)", runDate, $"many.csv, its latest run ({run}; {Runs(all)} in the file)",
+            latest.Any(r => r["check"] != "ok") ? $"run {run} in many.csv did not check out ({latest[^1]["check"]})" : null);
+    }
+
     // ------------------------------------------------------------------ the summary
     private static string Markdown(List<Metric> metrics, List<Part> parts, string chart)
     {
         var md = new StringBuilder();
         md.Append("# ActorConnect benchmark suite\n\n");
         md.Append($"Merged {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by `bash bench/suite.sh` from each part's results in `bench/results/` ");
-        md.Append("(the parts' own reports, `latest.md`, `failover.md`, `transforms.md` and `jdbc.md`, say how each was measured).\n");
+        md.Append("(the parts' own reports, `latest.md`, `failover.md`, `transforms.md`, `jdbc.md` and `many.md`, say how each was measured).\n");
         md.Append($"Machine that merged them: {Machine()}; the parts ran on the machine their reports name.\n\n");
         md.Append("| Part | Script | Run (UTC) | Merged from |\n|---|---|---|---|\n");
         foreach (var p in parts)

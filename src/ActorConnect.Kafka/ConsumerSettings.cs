@@ -57,6 +57,13 @@ public sealed record ConsumerSettings
     /// <summary>How long the stage waits before polling again when librdkafka had nothing to give.</summary>
     public TimeSpan PollInterval { get; init; } = KafkaStageSettings.Default.PollInterval;
 
+    /// <summary>
+    /// The longest wait between polls while nothing flows: the wait doubles from <see cref="PollInterval"/> after each
+    /// poll that finds nothing fetched, nothing buffered and nothing paused for backpressure, and drops back at the next
+    /// record. Bounds how late the first record after a quiet spell is picked up.
+    /// </summary>
+    public TimeSpan IdlePollInterval { get; init; } = KafkaStageSettings.Default.IdlePollInterval;
+
     /// <summary>How the stage measures its lag per partition.</summary>
     public ConsumerLagSettings Lag { get; init; } = KafkaStageSettings.Default.Lag;
 
@@ -145,6 +152,7 @@ public sealed record ConsumerSettings
         ArgumentNullException.ThrowIfNull(stage);
         return WithMaxBufferedRecords(stage.ConsumerMaxBufferedRecords).WithPollInterval(stage.PollInterval) with
         {
+            IdlePollInterval = stage.IdlePollInterval,
             Lag = stage.Lag,
             LogRepeatInterval = stage.LogRepeatInterval,
         };

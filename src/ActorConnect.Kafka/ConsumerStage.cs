@@ -18,7 +18,8 @@ internal sealed class ConsumerStage(ConsumerSettings settings, Subscription subs
 /// </summary>
 /// <remarks>
 /// The logic polls with <c>Consume(0)</c> in a loop until its buffer is full or librdkafka has nothing, on demand and on
-/// a timer of <see cref="ConsumerSettings.PollInterval"/>. The timer runs even when the buffer is full: then every
+/// a timer of <see cref="ConsumerSettings.PollInterval"/>, which slows down to <see cref="ConsumerSettings.IdlePollInterval"/>
+/// while nothing flows (<see cref="PollPacer"/>). The timer runs even when the buffer is full: then every
 /// partition is paused and polling only serves rebalances and keeps the member within <c>max.poll.interval.ms</c>.
 /// Rebalance callbacks and errors are raised by librdkafka inside <c>Consume</c> and <c>Close</c>, so they too run
 /// on the stage's thread. The buffer bound counts records whatever the element is.
@@ -69,6 +70,7 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
         private bool _assignmentChanged;
         private long _unassignedSince = -1; // ticks since subscribing or giving partitions up; -1 while assigned
         private ILoggingAdapter? _log;
+        private readonly PollPacer _pacer;
 
         public Logic(ConsumerStage<TOut> stage, ConsumerControl control) : base(stage.Shape)
         {
@@ -76,6 +78,7 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
             _settings = stage._settings;
             _control = control;
             _throttle = new ClientLogThrottle(_settings.LogRepeatInterval);
+            _pacer = new PollPacer(_settings.PollInterval, _settings.IdlePollInterval);
             _lag = new ConsumerLag(
                 resetsToEnd: _settings.BuildConfig().AutoOffsetReset == AutoOffsetReset.Latest,
                 isPaused: tp => _backpressured || _partitions.IsPausedByUser(tp),
@@ -115,7 +118,7 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
             log.Info("Kafka consumer of group {0} subscribed to {1} ({2})", _settings.GroupId, _stage._subscription,
                 _settings.BrokerFeatures.Describe());
             _unassignedSince = Environment.TickCount64;
-            ScheduleRepeatedly(PollTimer, _settings.PollInterval);
+            ScheduleRepeatedly(PollTimer, _pacer.Interval);
             _control.Attach(GetAsyncCallback(RunCommands));
         }
 
@@ -146,7 +149,7 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
             RunCommands(); // also covers a wake-up lost while the stage was starting
             if (JoinTimedOut())
                 return;
-            Poll();
+            Poll(fromTimer: true);
         }
 
         /// <summary>No assignment for longer than <see cref="ConsumerSettings.JoinTimeout"/>: fail, so a new client is built.</summary>
@@ -164,12 +167,12 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
         private void OnPull()
         {
             if (_buffer.Count == 0)
-                Poll();
+                Poll(fromTimer: false);
             else
                 Emit();
         }
 
-        private void Poll()
+        private void Poll(bool fromTimer)
         {
             if (_consumer is not { } consumer || IsClosed(_stage.Out))
                 return;
@@ -193,6 +196,7 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
             {
                 // With a full buffer every partition is paused; one Consume still serves rebalances and max.poll.interval.ms.
                 var budget = Math.Max(1, _settings.MaxBufferedRecords - _buffer.Count);
+                var received = 0;
                 for (var i = 0; i < budget; i++)
                 {
                     var result = consumer.Consume(TimeSpan.Zero);
@@ -208,10 +212,15 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
                     }
                     if (result is null)
                         break;
+                    received++;
                     Accept(result);
                 }
                 ReportSeekErrors(_partitions.ApplySeeks(consumer, _lag.Seeked));
                 PublishLag(consumer);
+                // Only the timer's polls slow it down: a pull finding nothing right after the last record is no quiet spell.
+                var idle = received == 0 && _buffer.Count == 0 && !_backpressured;
+                if ((fromTimer || !idle) && _pacer.After(idle))
+                    ScheduleRepeatedly(PollTimer, _pacer.Interval);
             }
             catch (KafkaException e) when (!e.Error.IsFatal)
             {

@@ -20,6 +20,15 @@ public sealed record KafkaStageSettings(int ProducerMaxInFlight, int ConsumerMax
     /// <summary>The settings of hocon/actorconnect.conf as shipped.</summary>
     public static KafkaStageSettings Default => Defaults.Value;
 
+    // Read apart from Default, whose construction would otherwise need itself.
+    private static readonly Lazy<TimeSpan> ShippedIdlePollInterval = new(() => IdlePollIntervalOf(DefaultConfig()));
+
+    /// <summary>
+    /// <c>actorconnect.sink.idle-poll-interval</c>: see <see cref="ConsumerSettings.IdlePollInterval"/>. The shipped
+    /// value unless <see cref="Create"/> read another.
+    /// </summary>
+    public TimeSpan IdlePollInterval { get; init; } = ShippedIdlePollInterval.Value;
+
     /// <summary>Reads the settings from a config holding the <c>actorconnect</c> section.</summary>
     /// <exception cref="Api.Errors.ConfigException">A value is missing or bad; the message names its key.</exception>
     public static KafkaStageSettings Create(Config config)
@@ -31,8 +40,13 @@ public sealed record KafkaStageSettings(int ProducerMaxInFlight, int ConsumerMax
             sink.Int("max-buffered-records", 1),
             sink.Duration("poll-interval"),
             new ConsumerLagSettings(lag.Duration("measure-every"), lag.Duration("query-paused-every"), lag.Duration("lookup-timeout"), lag.Duration("retry-lookup-after")),
-            HoconSettings.Of(config, "actorconnect.kafka-client-log").Duration("repeat-interval"));
+            HoconSettings.Of(config, "actorconnect.kafka-client-log").Duration("repeat-interval"))
+        {
+            IdlePollInterval = IdlePollIntervalOf(config),
+        };
     }
+
+    private static TimeSpan IdlePollIntervalOf(Config config) => HoconSettings.Of(config, "actorconnect.sink").Duration("idle-poll-interval");
 
     /// <summary>hocon/actorconnect.conf, embedded in this assembly.</summary>
     public static Config DefaultConfig()
