@@ -3,9 +3,9 @@ namespace ActorConnect.Connectors.File;
 /// <summary>
 /// Wakes a waiting poll as soon as the tailed file changes, through the OS's file notifications (inotify on Linux, by
 /// way of <see cref="FileSystemWatcher"/>). Without it a line appended to an idle file waits for the next periodic
-/// check (every 100 ms), which alone is most of a tailing pipeline's latency. The periodic check stays: notifications
-/// can be lost (an overflowing event queue, network file systems that send none), and a lost one then costs at most
-/// one check interval, never a line.
+/// check (every 100 ms), which alone is most of a tailing pipeline's latency, and an idle file costs ten wake-ups a
+/// second. The idle poll still ends every second: notifications can be lost (an overflowing event queue, network file
+/// systems that send none), and a lost one then costs at most that second, never a line.
 /// </summary>
 internal sealed class FileChangeSignal : IDisposable
 {

@@ -17,7 +17,7 @@ namespace ActorConnect.Connectors.File;
 /// <para>Reading: the file is streamed through one reusable buffer, so the cost is linear in the file size. A last
 /// line without '\n' is held back until it is completed. <see cref="Poll"/> returns at most <c>batch.size</c> lines;
 /// when there is nothing new it waits up to about a second and returns null, woken by the OS's notification of a change
-/// to the file (<see cref="FileChangeSignal"/>) and checking every 100 ms in case a notification is lost;
+/// to the file (<see cref="FileChangeSignal"/>; a file that cannot be watched is checked every 100 ms instead);
 /// <see cref="Stop"/> makes a waiting Poll return at once.</para>
 /// <para>Differences from Kafka's task, all on purpose:</para>
 /// <list type="bullet">
@@ -90,7 +90,7 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
     /// <summary>How long an idle Poll waits before returning null (tests raise it to prove that Stop wakes Poll).</summary>
     internal int IdleWaitMs { get; set; } = MaxIdleWaitMs;
 
-    /// <summary>How often an idle Poll looks at the file without a change notification (tests raise it to prove that a notification wakes Poll).</summary>
+    /// <summary>How often an idle Poll looks at a file it cannot watch for changes.</summary>
     internal int CheckIntervalMs { get; set; } = DefaultCheckIntervalMs;
 
     /// <summary>
@@ -173,8 +173,11 @@ public sealed class FileStreamSourceTask : SourceTask, ActorConnect.Api.Connecto
                 return null;
             }
 
-            var slice = (int)Math.Min(remaining, CheckIntervalMs);
-            if (_stopOrChange is { } handles ? WaitHandle.WaitAny(handles, slice) == 0 : _stop.Token.WaitHandle.WaitOne(slice))
+            // A watched file is looked at again when it changes, or when the idle wait ends (a lost notification costs at
+            // most that second, Kafka Connect's own interval); one that cannot be watched, every CheckIntervalMs.
+            if (_stopOrChange is { } handles
+                    ? WaitHandle.WaitAny(handles, (int)remaining) == 0
+                    : _stop.Token.WaitHandle.WaitOne((int)Math.Min(remaining, CheckIntervalMs)))
             {
                 return null;
             }

@@ -291,9 +291,8 @@ public sealed class FileStreamSourceTaskTests(ITestOutputHelper output) : IDispo
         var file = _dir.File("watched.txt");
         System.IO.File.WriteAllText(file, "first\n");
         var task = StartSource(file);
-        // Neither the idle timeout nor the periodic check can end this wait within the test: only the notification can.
+        // The idle wait cannot end within the test: only the notification can end it.
         task.IdleWaitMs = (int)TimeSpan.FromMinutes(10).TotalMilliseconds;
-        task.CheckIntervalMs = (int)TimeSpan.FromMinutes(10).TotalMilliseconds;
         Assert.Equal("first", task.Poll()!.Single().Value);
 
         using var polling = new ManualResetEventSlim();
