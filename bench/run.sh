@@ -115,9 +115,22 @@ stop_pid() {
   while alive "$pid" && ((i < 300)); do sleep 0.1; i=$((i + 1)); done
   if alive "$pid"; then
     log "pid $pid did not stop within 30 s of SIGINT; killing it"
+    stacks_of "$pid"
     kill -KILL "$pid" 2>/dev/null || true
   fi
   wait "$pid" 2>/dev/null || true
+}
+
+# A .NET worker that does not stop: its threads' managed stacks (dotnet-stack, installed into bench/.work/tools on
+# first need) go to bench/.work/hangs/, which outlives the run's folder, so the next such hang can be read.
+stacks_of() {
+  local pid="$1" tools="$BENCH/.work/tools" out
+  [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == dotnet ]] || return 0
+  [[ -x "$tools/dotnet-stack" ]] || dotnet tool install --tool-path "$tools" dotnet-stack >/dev/null 2>&1 || { log "dotnet-stack could not be installed: no stacks"; return 0; }
+  mkdir -p "$BENCH/.work/hangs"
+  out="$BENCH/.work/hangs/$RUN_ID-$pid.txt"
+  { tr '\0' ' ' <"/proc/$pid/cmdline"; echo; timeout 60 "$tools/dotnet-stack" report -p "$pid"; } >"$out" 2>&1 || true
+  log "its threads' stacks: $out"
 }
 
 cleanup() {
