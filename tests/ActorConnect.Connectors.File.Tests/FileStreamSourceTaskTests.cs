@@ -262,6 +262,19 @@ public sealed class FileStreamSourceTaskTests(ITestOutputHelper output) : IDispo
         task.Stop();
     }
 
+    /// <summary>A Poll on another thread, returned once that thread is about to call it (it then waits for new lines).</summary>
+    private static Task<IReadOnlyList<ActorConnect.Api.Source.SourceRecord>?> PollInBackground(FileStreamSourceTask task)
+    {
+        using var polling = new ManualResetEventSlim();
+        var poll = Task.Run(() =>
+        {
+            polling.Set();
+            return task.Poll();
+        });
+        Assert.True(polling.Wait(Generous));
+        return poll;
+    }
+
     [Fact]
     public async Task Stop_unblocks_a_waiting_poll()
     {
@@ -271,13 +284,7 @@ public sealed class FileStreamSourceTaskTests(ITestOutputHelper output) : IDispo
         task.IdleWaitMs = (int)TimeSpan.FromMinutes(10).TotalMilliseconds;
         Assert.Single(task.Poll()!);
 
-        using var polling = new ManualResetEventSlim();
-        var poll = Task.Run(() =>
-        {
-            polling.Set();
-            return task.Poll();
-        });
-        Assert.True(polling.Wait(Generous));
+        var poll = PollInBackground(task);
         task.Stop();
 
         var result = await poll.WaitAsync(Generous); // a TimeoutException here means Stop did not wake Poll
@@ -295,13 +302,7 @@ public sealed class FileStreamSourceTaskTests(ITestOutputHelper output) : IDispo
         task.IdleWaitMs = (int)TimeSpan.FromMinutes(10).TotalMilliseconds;
         Assert.Equal("first", task.Poll()!.Single().Value);
 
-        using var polling = new ManualResetEventSlim();
-        var poll = Task.Run(() =>
-        {
-            polling.Set();
-            return task.Poll();
-        });
-        Assert.True(polling.Wait(Generous));
+        var poll = PollInBackground(task);
         Append(file, "second\n");
 
         var result = await poll.WaitAsync(Generous); // a TimeoutException here means the change did not wake Poll
