@@ -108,7 +108,10 @@ cmd_start() {
   mkdir -p "$RUN"
   if [[ "$(id -u)" == 0 ]]; then chown postgres:postgres "$RUN"; fi
   # 9>&-: the server must not inherit the lock, or it would hold it for as long as it runs.
-  as_owner "$bin/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 start >&2 9>&- || { tail -20 "$DATA/server.log" >&2; die "pg_ctl start failed"; }
+  # Logical replication (the PostgreSQL CDC connector) is given at start, not in postgresql.conf, so that a data directory
+  # made before it was needed gets it too.
+  as_owner "$bin/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \
+    -o "-c wal_level=logical -c max_wal_senders=20 -c max_replication_slots=40" start >&2 9>&- || { tail -20 "$DATA/server.log" >&2; die "pg_ctl start failed"; }
   log "started-new on $HOST:$PG_PORT"
   connection_string
 }
