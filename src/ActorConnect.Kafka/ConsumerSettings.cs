@@ -54,13 +54,13 @@ public sealed record ConsumerSettings
     /// </summary>
     public int MaxBufferedRecords { get; init; } = KafkaStageSettings.Default.ConsumerMaxBufferedRecords;
 
-    /// <summary>How long the stage waits before polling again when librdkafka had nothing to give.</summary>
+    /// <summary>While records are buffered or held back for backpressure, how long the stage waits between polls.</summary>
     public TimeSpan PollInterval { get; init; } = KafkaStageSettings.Default.PollInterval;
 
     /// <summary>
-    /// The longest wait between polls while nothing flows: the wait doubles from <see cref="PollInterval"/> after each
-    /// poll that finds nothing fetched, nothing buffered and nothing paused for backpressure, and drops back at the next
-    /// record. Bounds how late the first record after a quiet spell is picked up.
+    /// With nothing buffered and nothing held back, the longest single wait for a record inside librdkafka (a record
+    /// ends it at once, so does a command); between two waits the stage handles its mailbox. An idle consumer wakes
+    /// once per interval.
     /// </summary>
     public TimeSpan IdlePollInterval { get; init; } = KafkaStageSettings.Default.IdlePollInterval;
 

@@ -17,12 +17,24 @@ internal sealed class ConsumerStage(ConsumerSettings settings, Subscription subs
 /// from the stage's record buffer (one record, or a batch of them).
 /// </summary>
 /// <remarks>
-/// The logic polls with <c>Consume(0)</c> in a loop until its buffer is full or librdkafka has nothing, on demand and on
-/// a timer of <see cref="ConsumerSettings.PollInterval"/>, which slows down to <see cref="ConsumerSettings.IdlePollInterval"/>
-/// while nothing flows (<see cref="PollPacer"/>). The timer runs even when the buffer is full: then every
-/// partition is paused and polling only serves rebalances and keeps the member within <c>max.poll.interval.ms</c>.
+/// <para>
+/// The logic polls with <c>Consume(0)</c> in a loop until its buffer is full or librdkafka has nothing, on demand and,
+/// while records are buffered or held back, on a timer of <see cref="ConsumerSettings.PollInterval"/>. The timer runs even
+/// when the buffer is full: then every partition is paused and polling only serves rebalances and keeps the member
+/// within <c>max.poll.interval.ms</c>.
+/// </para>
+/// <para>
+/// With nothing buffered and nothing held back there is nothing to do until a record comes, so the stage waits for one
+/// inside librdkafka (<c>Consume</c> with a timeout of <see cref="ConsumerSettings.IdlePollInterval"/>), as Kafka
+/// Connect's sink task blocks in <c>poll</c>: a record ends the wait at once, and an idle consumer costs one wake-up per
+/// idle wait instead of a timer's tick per poll interval (a worker with 250 idle sink tasks spent 1.3 cores on those
+/// ticks, and a third of a core still at 100 ms). Between waits the stage goes back to its mailbox; a command (commit,
+/// seek, pause, stop) ends the wait early (<see cref="ConsumerWakeUp"/>), anything else waits for it to run out.
+/// </para>
+/// <para>
 /// Rebalance callbacks and errors are raised by librdkafka inside <c>Consume</c> and <c>Close</c>, so they too run
 /// on the stage's thread. The buffer bound counts records whatever the element is.
+/// </para>
 /// </remarks>
 internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<SourceShape<TOut>, IConsumerControl>
 {
@@ -53,6 +65,14 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
     private sealed partial class Logic : TimerGraphStageLogic
     {
         private const string PollTimer = "poll";
+        private const string WaitTimer = "wait";
+
+        /// <summary>
+        /// Between two waits for records: the next wait is started by the scheduler, so that it reaches the stage through
+        /// its mailbox behind what arrived meanwhile. An async callback invoked from the stage's own thread would not: the
+        /// interpreter runs such events at once, up to a thousand in a row, and the mailbox would starve.
+        /// </summary>
+        private static readonly TimeSpan BetweenWaits = TimeSpan.FromMilliseconds(1);
 
         private readonly ConsumerStage<TOut> _stage;
         private readonly ConsumerSettings _settings;
@@ -70,7 +90,7 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
         private bool _assignmentChanged;
         private long _unassignedSince = -1; // ticks since subscribing or giving partitions up; -1 while assigned
         private ILoggingAdapter? _log;
-        private readonly PollPacer _pacer;
+        private ConsumerWakeUp? _wakeUp;
 
         public Logic(ConsumerStage<TOut> stage, ConsumerControl control) : base(stage.Shape)
         {
@@ -78,7 +98,6 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
             _settings = stage._settings;
             _control = control;
             _throttle = new ClientLogThrottle(_settings.LogRepeatInterval);
-            _pacer = new PollPacer(_settings.PollInterval, _settings.IdlePollInterval);
             _lag = new ConsumerLag(
                 resetsToEnd: _settings.BuildConfig().AutoOffsetReset == AutoOffsetReset.Latest,
                 isPaused: tp => _backpressured || _partitions.IsPausedByUser(tp),
@@ -108,6 +127,9 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
                 if (_settings.StatisticsHandler is { } statistics)
                     builder.SetStatisticsHandler((_, json) => statistics(json));
                 _consumer = builder.Build();
+                _wakeUp = ConsumerWakeUp.TryCreate(_consumer, out var whyNot);
+                if (whyNot is not null)
+                    log.Info("Kafka consumer of group {0}: commands wait for an idle poll to end ({1})", _settings.GroupId, whyNot);
                 _consumer.Subscribe(_stage._subscription.ToSubscribeList());
             }
             catch (Exception e)
@@ -118,13 +140,22 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
             log.Info("Kafka consumer of group {0} subscribed to {1} ({2})", _settings.GroupId, _stage._subscription,
                 _settings.BrokerFeatures.Describe());
             _unassignedSince = Environment.TickCount64;
-            ScheduleRepeatedly(PollTimer, _pacer.Interval);
-            _control.Attach(GetAsyncCallback(RunCommands));
+            var runCommands = GetAsyncCallback(RunCommands);
+            var wakeUp = _wakeUp;
+            // The command is queued in the mailbox first, then the wait is ended, so the stage finds it when it returns.
+            _control.Attach(wakeUp is null ? runCommands : () =>
+            {
+                runCommands();
+                wakeUp.Wake();
+            });
+            NextPoll();
         }
 
         public override void PostStop()
         {
             var failure = _failure;
+            _wakeUp?.Dispose(); // before the close: it holds a reference to the client
+            _wakeUp = null;
             if (_consumer is { } consumer)
             {
                 try
@@ -146,10 +177,48 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
 
         protected override void OnTimer(object timerKey)
         {
+            if (WaitTimer.Equals(timerKey))
+            {
+                WaitForRecords();
+                return;
+            }
             RunCommands(); // also covers a wake-up lost while the stage was starting
             if (JoinTimedOut())
                 return;
-            Poll(fromTimer: true);
+            Poll(TimeSpan.Zero);
+        }
+
+        /// <summary>
+        /// Nothing buffered, nothing held back: wait in librdkafka for the next record, up to one idle wait, then come back
+        /// through the mailbox (so that what arrived meanwhile runs first) and wait again.
+        /// </summary>
+        private void WaitForRecords()
+        {
+            RunCommands();
+            if (JoinTimedOut())
+                return;
+            Poll(NothingToDo() ? _settings.IdlePollInterval : TimeSpan.Zero);
+        }
+
+        /// <summary>Nothing is buffered or held back for backpressure: only a new record (or a command) gives work.</summary>
+        private bool NothingToDo() =>
+            _consumer is not null && !IsClosed(_stage.Out) && _buffer.Count == 0 && !_backpressured && _failure is null;
+
+        /// <summary>After each poll: wait for records when there is nothing to do, or else poll on the timer.</summary>
+        private void NextPoll()
+        {
+            if (_consumer is null || IsClosed(_stage.Out))
+                return;
+            if (NothingToDo())
+            {
+                CancelTimer(PollTimer);
+                if (!IsTimerActive(WaitTimer))
+                    ScheduleOnce(WaitTimer, BetweenWaits);
+            }
+            else if (!IsTimerActive(PollTimer))
+            {
+                ScheduleRepeatedly(PollTimer, _settings.PollInterval);
+            }
         }
 
         /// <summary>No assignment for longer than <see cref="ConsumerSettings.JoinTimeout"/>: fail, so a new client is built.</summary>
@@ -167,12 +236,13 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
         private void OnPull()
         {
             if (_buffer.Count == 0)
-                Poll(fromTimer: false);
+                Poll(TimeSpan.Zero);
             else
                 Emit();
         }
 
-        private void Poll(bool fromTimer)
+        /// <summary>Polls until the buffer is full or librdkafka has nothing; the first poll may wait up to <paramref name="wait"/>.</summary>
+        private void Poll(TimeSpan wait)
         {
             if (_consumer is not { } consumer || IsClosed(_stage.Out))
                 return;
@@ -196,10 +266,9 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
             {
                 // With a full buffer every partition is paused; one Consume still serves rebalances and max.poll.interval.ms.
                 var budget = Math.Max(1, _settings.MaxBufferedRecords - _buffer.Count);
-                var received = 0;
                 for (var i = 0; i < budget; i++)
                 {
-                    var result = consumer.Consume(TimeSpan.Zero);
+                    var result = consumer.Consume(i == 0 ? wait : TimeSpan.Zero);
                     if (_fatalError is { } fatal)
                     {
                         Fail(new KafkaException(fatal));
@@ -212,15 +281,10 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
                     }
                     if (result is null)
                         break;
-                    received++;
                     Accept(result);
                 }
                 ReportSeekErrors(_partitions.ApplySeeks(consumer, _lag.Seeked));
                 PublishLag(consumer);
-                // Only the timer's polls slow it down: a pull finding nothing right after the last record is no quiet spell.
-                var idle = received == 0 && _buffer.Count == 0 && !_backpressured;
-                if ((fromTimer || !idle) && _pacer.After(idle))
-                    ScheduleRepeatedly(PollTimer, _pacer.Interval);
             }
             catch (KafkaException e) when (!e.Error.IsFatal)
             {
@@ -276,6 +340,7 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
                 _fullSinceTicks = -1;
                 _control.PublishBuffered(_buffer.Count);
             }
+            NextPoll();
         }
 
         /// <summary>Pause everything when the buffer is full, resume when it is half empty (hysteresis: no flapping).</summary>

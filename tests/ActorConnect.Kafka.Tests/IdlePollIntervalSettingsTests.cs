@@ -8,10 +8,10 @@ namespace ActorConnect.Kafka.Tests;
 public sealed class IdlePollIntervalSettingsTests
 {
     [Fact]
-    public void The_shipped_hocon_gives_the_consumer_an_idle_poll_interval_of_100_ms()
+    public void The_shipped_hocon_gives_the_consumer_an_idle_poll_interval_of_1_s()
     {
-        Assert.Equal(TimeSpan.FromMilliseconds(100), KafkaStageSettings.Create(KafkaStageSettings.DefaultConfig()).IdlePollInterval);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), new ConsumerSettings("h:1", "g").IdlePollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), KafkaStageSettings.Create(KafkaStageSettings.DefaultConfig()).IdlePollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), new ConsumerSettings("h:1", "g").IdlePollInterval);
     }
 
     [Fact]
