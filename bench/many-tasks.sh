@@ -7,6 +7,9 @@
 # exactly the lines of its two sources, then measures: RSS (VmRSS; VmHWM as the peak), threads (/proc/<pid>/status), the
 # worker's CPU over BENCH_MANY_IDLE_S (30) s with nothing flowing (% of one core), and the latency of BENCH_MANY_REQUESTS
 # (500) REST reads, one at a time, GET /connectors/{name}/status and GET /connectors alternately (p50, p99).
+# Then the floor, on the same topics once the worker has stopped: acbench raw-idle holds the same 300 librdkafka clients
+# alone in one process (250 consumers in the same groups blocking in Consume(1 s), 50 idle producers) and measures its own
+# idle CPU, threads and RSS: one more row in many.md and many.csv.
 # BENCH_MANY_HOCON names a HOCON file given to the worker (--hocon), to measure other settings the same way.
 # Results: many.md (this run) and a row per run appended to many.csv, which bench/suite.sh merges.
 
@@ -37,6 +40,17 @@ many_row() {
   threads="$(thread_counts "$pid")"
   stop_pid "$pid"
   check_broker
+  # The floor: the same librdkafka clients alone, idle, in one process (acbench raw-idle), on the same topics.
+  local raw raw_cpu="" raw_threads="" raw_rss_mb=""
+  if ((rc == 0)) && raw="$(acbench raw-idle "$BOOTSTRAP" "$T-many" --sources "$MANY_SOURCES" --sink-tasks "$MANY_SINK_TASKS" \
+      --idle-s "$MANY_IDLE_S" --timeout "$TIMEOUT_S" $PROTO 2>"$WORK/raw-idle.log")"; then
+    raw_cpu="$(field idle_cpu_pct "$raw")"; raw_threads="$(field threads "$raw")"
+    raw_rss_mb="$(mb "$(field rss_kb "$raw")")"
+    log "ROW many tasks, raw clients alone: $(field clients "$raw") librdkafka clients idle: CPU $raw_cpu% of a core, $raw_threads threads, RSS $raw_rss_mb MB"
+  else
+    tail -n 10 "$WORK/raw-idle.log" >&2
+    log "the raw clients' idle floor could not be measured"
+  fi
   # acbench made the topics with metadata requests (auto-create, num.partitions=3): one kafka-topics.sh run (a JVM) deletes
   # them all by pattern, where the script's cleanup would start one per topic.
   if [[ "${BENCH_KEEP_TOPICS:-0}" != 1 ]]; then
@@ -59,6 +73,7 @@ many_row() {
   log "ROW many tasks: $MANY_CONNECTORS connectors, $MANY_TASKS tasks RUNNING after $MANY_RUNNING_S s; RSS $rss_mb MB (peak $hwm_mb), $MANY_THREADS threads, idle CPU $MANY_IDLE_CPU_PCT% of a core, REST p50 $MANY_REST_P50_MS ms p99 $MANY_REST_P99_MS ms ($check)"
   [[ -f "$csv" ]] || echo "run,case,system,connectors,tasks,running_s,rss_mb,peak_rss_mb,threads,idle_cpu_pct,rest_p50_ms,rest_p99_ms,rest_max_ms,check,run_date" >"$csv"
   echo "$RUN_ID,$MANY_CONNECTORS connectors $MANY_TASKS tasks,ActorConnect,$MANY_CONNECTORS,$MANY_TASKS,$MANY_RUNNING_S,$rss_mb,$hwm_mb,$MANY_THREADS,$MANY_IDLE_CPU_PCT,$MANY_REST_P50_MS,$MANY_REST_P99_MS,$MANY_REST_MAX_MS,$check,$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$csv"
+  [[ -z "$raw_cpu" ]] || echo "$RUN_ID,$MANY_CONNECTORS connectors $MANY_TASKS tasks,Confluent.Kafka (the same clients alone),,$MANY_TASKS,,$raw_rss_mb,,$raw_threads,$raw_cpu,,,,ok,$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$csv"
   {
     echo "# Many tasks on one worker"
     echo
@@ -68,6 +83,7 @@ many_row() {
     echo "| Connectors | Tasks | All RUNNING s | RSS MB | Peak RSS MB | Threads | Idle CPU % of a core | REST p50 ms | REST p99 ms | REST max ms | Check |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     echo "| $MANY_CONNECTORS | $MANY_TASKS | $MANY_RUNNING_S | $rss_mb | $hwm_mb | $MANY_THREADS | $MANY_IDLE_CPU_PCT | $MANY_REST_P50_MS | $MANY_REST_P99_MS | $MANY_REST_MAX_MS | $check |"
+    [[ -z "$raw_cpu" ]] || echo "| the same $MANY_TASKS librdkafka clients alone (acbench raw-idle) | | | $raw_rss_mb | | $raw_threads | $raw_cpu | | | | ok |"
     echo
     echo "Aims: RSS ≤ 400 MB, idle CPU ≤ 5% of a core, REST p99 ≤ 50 ms. RSS and threads after the idle period and the REST reads;"
     echo "idle CPU over $MANY_IDLE_S s once every line was delivered; REST: $MANY_REQUESTS reads one at a time."

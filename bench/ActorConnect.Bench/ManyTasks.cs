@@ -183,7 +183,7 @@ internal static class ManyTasks
         return got.SequenceEqual(want);
     }
 
-    private static long Status(int pid, string key)
+    internal static long Status(int pid, string key)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
@@ -230,7 +230,7 @@ internal static class ManyTasks
             .OrderByDescending(g => g.Pct)
             .Select(g => FormattableString.Invariant($"{g.Name} ({g.Count}) {g.Pct:0.0}%")));
 
-    private static double CpuSeconds(int pid)
+    internal static double CpuSeconds(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

@@ -28,6 +28,7 @@ try
         "wait-lines" when rest.Length == 3 => Wait.Lines(rest[0], long.Parse(rest[1]), double.Parse(rest[2]), options),
         "create-topic" when rest.Length == 3 => CreateTopic.Run(rest[0], rest[1], int.Parse(rest[2]), options.ContainsKey("--compact")),
         "many-tasks" when rest.Length == 4 => ManyTasks.Run(rest[0], rest[1], rest[2], rest[3], options),
+        "raw-idle" when rest.Length == 2 => RawIdle.Run(rest[0], rest[1], options),
         "cluster" when rest.Length == 0 => ActorConnect.Bench.Cluster.ClusterCommand.RunAsync(options).GetAwaiter().GetResult(),
         _ => Usage(),
     };
@@ -63,6 +64,8 @@ static int Usage()
           many-tasks <rest-url> <bootstrap> <dir> <topic-prefix>  --sources N (50) source and sink connectors, --sink-tasks (5) per sink,
                                                                --lines (20) per file, --pid P (the worker): all RUNNING, output checked,
                                                                then RSS, threads, idle CPU over --idle-s (30), REST p50/p99 of --requests (500)
+          raw-idle <bootstrap> <topic-prefix>                  the floor under many-tasks' idle CPU: the same 300 librdkafka clients alone
+                                                               (--sources, --sink-tasks), consumers blocking in Consume(1 s); its own idle CPU
           raw-produce <bootstrap> <file> <topic>               the ceiling: Produce() + delivery handler, acks=all, linger.ms=5, Flush
           preload <bootstrap> <file> <topic>                   the same, to fill a topic before a sink run
           raw-consume <bootstrap> <topic> <count> <outfile>    group consumer, writes each value as a line, one commit at the end
