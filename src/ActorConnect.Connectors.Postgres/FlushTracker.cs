@@ -1,26 +1,19 @@
 namespace ActorConnect.Connectors.Postgres;
 
 /// <summary>
-/// Decides how far the replication slot may be confirmed: to the end of a transaction only once every record emitted
-/// for it (and for every transaction before it) was acknowledged by Kafka and its offset stored. A record counts as
-/// acknowledged on <see cref="Acknowledged"/> (SourceTask.CommitRecord); its offset counts as stored on the next
-/// <see cref="OffsetsStored"/> (SourceTask.Commit), which the runtime calls after the flush that follows the
-/// acknowledgement. Transactions without records (other tables, skipped operations) are confirmed as soon as
-/// everything before them is. Thread-safe: records are emitted on the poll thread, acknowledged on the runtime's.
+/// Decides how far the replication slot may be confirmed: to the end of a transaction only once the stored offset
+/// (what the runtime wrote after Kafka acknowledged the records) covers its last record, and every transaction
+/// before it is covered too. The stored offset is the one truth: the runtime stores a record's offset only after Kafka
+/// acknowledged it and every record before it. Transactions without records (other tables, skipped operations) are
+/// confirmed as soon as everything before them is. Thread-safe: transactions are emitted on the poll thread, offsets
+/// reported stored from the runtime's.
 /// </summary>
-internal sealed class FlushTracker
+internal sealed class FlushTracker(ulong start)
 {
     private readonly object _sync = new();
     private readonly LinkedList<Transaction> _pending = new();
-    private readonly Dictionary<ulong, Transaction> _byCommit = new();
-    private ulong _acknowledged;
-    private ulong _stored;
-
-    public FlushTracker(ulong start)
-    {
-        _acknowledged = start;
-        _stored = start;
-    }
+    private CdcOffset? _stored;
+    private ulong _confirmable = start;
 
     /// <summary>The position the slot may be confirmed to: every change before it is in Kafka with its offset stored.</summary>
     public ulong Confirmable
@@ -29,73 +22,42 @@ internal sealed class FlushTracker
         {
             lock (_sync)
             {
-                return _stored;
+                return _confirmable;
             }
         }
     }
 
-    /// <summary>Records that a transaction (identified by its commit LSN) ending at <paramref name="endLsn"/> was emitted as <paramref name="records"/> records.</summary>
-    public void Emitted(ulong commitLsn, ulong endLsn, int records)
+    /// <summary>A transaction committed at <paramref name="commitLsn"/> and ending at <paramref name="endLsn"/> was emitted; its last record has LSN <paramref name="lastLsn"/> (none: 0).</summary>
+    public void Emitted(ulong commitLsn, ulong endLsn, ulong lastLsn, int records)
     {
         lock (_sync)
         {
-            var transaction = new Transaction(endLsn) { Remaining = records, HadRecords = records > 0 };
-            _pending.AddLast(transaction);
-            if (records > 0)
-            {
-                _byCommit[commitLsn] = transaction;
-            }
-
+            _pending.AddLast(new Transaction(commitLsn, endLsn, lastLsn, records > 0));
             Advance();
         }
     }
 
-    /// <summary>One record of the transaction committed at <paramref name="commitLsn"/> was acknowledged.</summary>
-    public void Acknowledged(ulong commitLsn)
+    /// <summary>The offset the runtime has stored durably (null: none yet).</summary>
+    public void Stored(CdcOffset? offset)
     {
         lock (_sync)
         {
-            if (_byCommit.TryGetValue(commitLsn, out var transaction) && --transaction.Remaining == 0)
-            {
-                _byCommit.Remove(commitLsn);
-                Advance();
-            }
-        }
-    }
-
-    /// <summary>The offsets of the records acknowledged so far are stored.</summary>
-    public void OffsetsStored()
-    {
-        lock (_sync)
-        {
-            _stored = _acknowledged;
+            _stored = offset;
             Advance();
         }
     }
 
     private void Advance()
     {
-        while (_pending.First is { Value: { Remaining: 0 } done })
+        while (_pending.First?.Value is { } first && (!first.HadRecords || Covered(first)))
         {
-            if (!done.HadRecords && _stored != _acknowledged)
-            {
-                // An empty transaction after records whose offsets are not stored yet waits for them.
-                return;
-            }
-
             _pending.RemoveFirst();
-            _acknowledged = done.EndLsn;
-            if (!done.HadRecords)
-            {
-                _stored = done.EndLsn;
-            }
+            _confirmable = Math.Max(_confirmable, first.EndLsn);
         }
     }
 
-    private sealed class Transaction(ulong endLsn)
-    {
-        public ulong EndLsn { get; } = endLsn;
-        public int Remaining { get; set; }
-        public bool HadRecords { get; init; }
-    }
+    private bool Covered(Transaction transaction) => _stored is { } stored &&
+        (transaction.CommitLsn < stored.CommitLsn || (transaction.CommitLsn == stored.CommitLsn && transaction.LastLsn <= stored.Lsn));
+
+    private sealed record Transaction(ulong CommitLsn, ulong EndLsn, ulong LastLsn, bool HadRecords);
 }

@@ -9,7 +9,7 @@ namespace ActorConnect.Connectors.Postgres;
 /// Streams one database's changes. The first poll connects, checks (login, wal_level, REPLICATION, publication,
 /// slot) and starts streaming; a problem worth retrying (database down, slot in use) is thrown as
 /// <see cref="RetriableException"/> and the next poll starts over. At least once: the slot is confirmed only up to
-/// transactions whose records Kafka acknowledged and whose offsets were stored (<see cref="FlushTracker"/>); after a
+/// transactions the stored offset covers, read back after each offset flush (<see cref="FlushTracker"/>); after a
 /// restart, streaming resumes from the slot and skips what the stored offset says was delivered.
 /// </summary>
 public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
@@ -71,7 +71,8 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
 
                     _current = next;
                     _currentIndex = 0;
-                    _tracker!.Emitted(next.CommitLsn, next.EndLsn, next.Records.Count);
+                    var last = next.Records.Count == 0 ? null : CdcOffset.FromMap(next.Records[^1].SourceOffset);
+                    _tracker!.Emitted(next.CommitLsn, next.EndLsn, last?.Lsn ?? 0, next.Records.Count);
                 }
 
                 var take = Math.Min(_config.BatchSize - batch.Count, _current.Records.Count - _currentIndex);
@@ -102,21 +103,15 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
         return batch;
     }
 
-    /// <inheritdoc />
-    public override void CommitRecord(SourceRecord record, RecordMetadata? metadata)
-    {
-        if (CdcOffset.FromMap(record.SourceOffset) is { } offset)
-        {
-            _tracker?.Acknowledged(offset.CommitLsn);
-        }
-    }
-
-    /// <inheritdoc />
+    /// <summary>
+    /// The runtime stored the offsets of acknowledged records: the stored offset says which transactions are wholly in
+    /// Kafka, and the slot is confirmed to the end of the last of them.
+    /// </summary>
     public override void Commit()
     {
         if (_tracker is { } tracker)
         {
-            tracker.OffsetsStored();
+            tracker.Stored(CdcOffset.FromMap(Context.OffsetStorageReader.Offset(CdcOffset.Partition(_config.Prefix))));
             lock (_sync)
             {
                 _stream?.Confirm(tracker.Confirmable);

@@ -77,9 +77,7 @@ internal static class ReplicationSetup
             PostgresException { SqlState: "28P01" or "28000" } pg => new ConnectException(
                 $"{where} refused the login while {doing} ({pg.SqlState}: {pg.MessageText}). Fix database.user / database.password.", e),
             PostgresException { SqlState: "3D000" } pg => new ConnectException($"{where}: {pg.MessageText}. Fix database.dbname.", e),
-            PostgresException { SqlState: "55006" } pg => new RetriableException(
-                $"{where}: {pg.MessageText}: the replication slot '{config.Slot}' is held by another connection; retrying. Fix: stop the other " +
-                "consumer of the slot (another connector or a pg_recvlogical), or give this connector its own slot.name.", e),
+            PostgresException { SqlState: "55006" } pg => SlotInUse(config, pg.MessageText, e),
             PostgresException { SqlState: "42501" } pg => new ConnectException(
                 $"{where} denied a permission while {doing} ({pg.MessageText}). Fix: grant it to database.user, or create the publication " +
                 "yourself and set publication.autocreate.mode=disabled.", e),
@@ -171,14 +169,16 @@ internal static class ReplicationSetup
 
         if (active)
         {
-            throw new RetriableException(
-                $"Replication slot '{config.Slot}' (slot.name) is held by another connection (PID {reader.GetInt32(3)}); retrying. Fix: stop the other consumer " +
-                "of the slot (another connector or a pg_recvlogical), or give this connector its own slot.name.");
+            throw SlotInUse(config, $"PID {reader.GetInt32(3)}", null);
         }
 
         var flushed = reader.IsDBNull(4) ? 0 : (ulong)NpgsqlTypes.NpgsqlLogSequenceNumber.Parse(reader.GetString(4));
         return new SlotState(true, flushed);
     }
+
+    private static RetriableException SlotInUse(PostgresConnectorConfig config, string detail, Exception? cause) => new(
+        $"Replication slot '{config.Slot}' (slot.name) is held by another connection ({detail}); retrying. Fix: stop the other consumer " +
+        "of the slot (another connector or a pg_recvlogical), or give this connector its own slot.name.", cause);
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
