@@ -59,6 +59,18 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
         into.Add(new SourceRecord(_partition, offset, table.Topic, null, null, null, table.Envelope, Envelope(table, 't', null, null, tx, lsn)));
     }
 
+    /// <summary>
+    /// A snapshot record (op r) of one row read at the slot's consistent point: <c>source.snapshot</c> "true", or
+    /// "last" on the snapshot's last record, whose offset then marks the snapshot complete.
+    /// </summary>
+    public SourceRecord Read(TableSchema table, Struct row, TransactionInfo snapshot, bool last)
+    {
+        var lsn = snapshot.CommitLsn;
+        var offset = new CdcOffset(lsn, 0, lsn, snapshot.TxId, snapshot.CommitMicros, Snapshot: true, LastSnapshotRecord: last).ToMap();
+        return new SourceRecord(_partition, offset, table.Topic, null, table.Key, table.KeyOf(row), table.Envelope,
+            Envelope(table, 'r', null, row, snapshot, lsn, last ? "last" : "true"));
+    }
+
     /// <summary>The value a column gets for a TOASTed value the WAL did not carry.</summary>
     public static object? Unavailable(TableColumn column) => column.Type.Schema.Type switch
     {
@@ -67,7 +79,7 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
         _ => column.Type.Fallback,
     };
 
-    private Struct Envelope(TableSchema table, char op, Struct? before, Struct? after, TransactionInfo tx, ulong lsn)
+    private Struct Envelope(TableSchema table, char op, Struct? before, Struct? after, TransactionInfo tx, ulong lsn, string snapshot = "false")
     {
         var nowMicros = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
         var source = new Struct(TableSchema.Source)
@@ -75,9 +87,9 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
             .Put("connector", TableSchema.ConnectorName)
             .Put("name", config.Prefix)
             .Put("ts_ms", tx.CommitMicros / 1000)
-            .Put("snapshot", "false")
+            .Put("snapshot", snapshot)
             .Put("db", config.Database)
-            .Put("sequence", $"[\"{tx.ProcessedLsn}\",\"{lsn}\"]")
+            .Put("sequence", $"[{(tx.ProcessedLsn == 0 ? "null" : $"\"{tx.ProcessedLsn}\"")},\"{lsn}\"]")
             .Put("ts_us", tx.CommitMicros)
             .Put("ts_ns", tx.CommitMicros * 1000)
             .Put("schema", table.SchemaName)

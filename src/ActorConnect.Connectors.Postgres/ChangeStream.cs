@@ -31,6 +31,7 @@ internal sealed class ChangeStream : IAsyncDisposable
     private readonly Channel<CommittedTransaction> _channel = Channel.CreateBounded<CommittedTransaction>(64);
     private readonly Dictionary<uint, TableSchema?> _relations = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly Snapshot? _snapshot;
     private CdcOffset? _resumeAfter;
     private ulong _processed;
 
@@ -38,8 +39,10 @@ internal sealed class ChangeStream : IAsyncDisposable
     private ulong _skipUpTo;
     private Task? _reader;
 
-    private ChangeStream(PostgresConnectorConfig config, NpgsqlConnection catalog, LogicalReplicationConnection replication, string version, CdcOffset? resumeAfter, ulong processed)
+    private ChangeStream(PostgresConnectorConfig config, NpgsqlConnection catalog, LogicalReplicationConnection replication, string version, CdcOffset? resumeAfter,
+        ulong processed, Snapshot? snapshot)
     {
+        _snapshot = snapshot;
         _config = config;
         _catalog = catalog;
         _replication = replication;
@@ -51,19 +54,30 @@ internal sealed class ChangeStream : IAsyncDisposable
     /// <summary>The committed transactions, in commit order; completes (with the error, if any) when streaming ends.</summary>
     public ChannelReader<CommittedTransaction> Transactions => _channel.Reader;
 
+    /// <summary>What to snapshot before streaming.</summary>
+    /// <param name="ThenStream">False for snapshot.mode=initial_only: the stream ends after the snapshot.</param>
+    public sealed record Snapshot(bool ThenStream);
+
     /// <summary>
-    /// Opens the replication connection, creates the slot when <paramref name="slot"/> says it is missing, and starts
-    /// streaming on a background task. Blocking: called from the poll thread.
+    /// Opens the replication connection, creates the slot when <paramref name="slot"/> says it is missing (exporting its
+    /// snapshot when <paramref name="snapshot"/> asks for one), and starts the snapshot and the streaming on a background
+    /// task. Blocking: called from the poll thread.
     /// </summary>
-    public static ChangeStream Start(PostgresConnectorConfig config, NpgsqlConnection catalog, ReplicationSetup.SlotState slot, string version, CdcOffset? resumeAfter)
+    public static ChangeStream Start(PostgresConnectorConfig config, NpgsqlConnection catalog, ReplicationSetup.SlotState slot, string version, CdcOffset? resumeAfter,
+        Snapshot? snapshot)
     {
         var replication = new LogicalReplicationConnection(config.ConnectionString) { WalReceiverStatusInterval = TimeSpan.FromSeconds(1) };
+        var consistentPoint = slot.ConfirmedFlush;
+        string? exported = null;
         try
         {
             replication.Open().GetAwaiter().GetResult();
             if (!slot.Exists)
             {
-                replication.CreatePgOutputReplicationSlot(config.Slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.NoExport).GetAwaiter().GetResult();
+                var created = replication.CreatePgOutputReplicationSlot(config.Slot,
+                    slotSnapshotInitMode: snapshot is null ? LogicalSlotSnapshotInitMode.NoExport : LogicalSlotSnapshotInitMode.Export).GetAwaiter().GetResult();
+                consistentPoint = (ulong)created.ConsistentPoint;
+                exported = created.SnapshotName;
             }
         }
         catch (Exception e)
@@ -72,8 +86,8 @@ internal sealed class ChangeStream : IAsyncDisposable
             throw ReplicationSetup.Translate(e, config, slot.Exists ? "opening the replication connection" : $"creating replication slot '{config.Slot}'");
         }
 
-        var stream = new ChangeStream(config, catalog, replication, version, resumeAfter, resumeAfter?.ProcessedLsn ?? slot.ConfirmedFlush);
-        stream._reader = Task.Run(stream.ReadAsync);
+        var stream = new ChangeStream(config, catalog, replication, version, resumeAfter, resumeAfter?.ProcessedLsn ?? consistentPoint, snapshot);
+        stream._reader = Task.Run(() => stream.ReadAsync(exported, consistentPoint));
         return stream;
     }
 
@@ -99,11 +113,22 @@ internal sealed class ChangeStream : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task ReadAsync()
+    private async Task ReadAsync(string? exportedSnapshot, ulong consistentPoint)
     {
         var ct = _stop.Token;
         try
         {
+            if (_snapshot is not null)
+            {
+                // The exported snapshot lives until the replication connection's next command: read it before streaming.
+                await SnapshotReader.ReadAsync(_config, exportedSnapshot, consistentPoint, _events, _channel.Writer, ct);
+                if (!_snapshot.ThenStream)
+                {
+                    _channel.Writer.TryComplete();
+                    return;
+                }
+            }
+
             var options = new PgOutputReplicationOptions(_config.Publication, PgOutputProtocolVersion.V1);
             var records = new List<SourceRecord>();
             TransactionInfo? tx = null;
@@ -171,41 +196,11 @@ internal sealed class ChangeStream : IAsyncDisposable
     private TableSchema? Captured(uint relationId, PgOutputReplicationMessage message, bool skipTransaction) =>
         skipTransaction || (ulong)message.WalStart <= _skipUpTo ? null : _relations.GetValueOrDefault(relationId);
 
-    private async Task<TableSchema?> DescribeAsync(RelationMessage relation, CancellationToken ct)
-    {
-        if (!_config.Captures(relation.Namespace, relation.RelationName))
-        {
-            return null;
-        }
-
-        // The relation message gives names, types and modifiers; nullability and the primary key come from the catalog.
-        var notNull = new HashSet<string>();
-        var keys = new List<string>();
-        await using (var cmd = new NpgsqlCommand(
-            "SELECT a.attname::text, a.attnotnull, array_position(i.indkey::int2[], a.attnum) FROM pg_attribute a " +
-            "LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary WHERE a.attrelid = @oid AND a.attnum > 0 AND NOT a.attisdropped " +
-            "ORDER BY 3 NULLS LAST", _catalog))
-        {
-            cmd.Parameters.AddWithValue("oid", NpgsqlDbType.Oid, relation.RelationId);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                if (reader.GetBoolean(1))
-                {
-                    notNull.Add(reader.GetString(0));
-                }
-
-                if (!reader.IsDBNull(2))
-                {
-                    keys.Add(reader.GetString(0));
-                }
-            }
-        }
-
-        var columns = relation.Columns.Select(c => new TableColumn(c.ColumnName,
-            ColumnTypes.For(c.DataTypeId, c.TypeModifier, !notNull.Contains(c.ColumnName), _config), keys.Contains(c.ColumnName))).ToList();
-        return new TableSchema(_config.Prefix, relation.Namespace, relation.RelationName, columns);
-    }
+    private async Task<TableSchema?> DescribeAsync(RelationMessage relation, CancellationToken ct) =>
+        _config.Captures(relation.Namespace, relation.RelationName)
+            ? await TableCatalog.DescribeAsync(_catalog, _config, relation.RelationId, relation.Namespace, relation.RelationName,
+                relation.Columns.Select(c => new TableCatalog.ColumnInfo(c.ColumnName, c.DataTypeId, c.TypeModifier)), ct)
+            : null;
 
     /// <summary>
     /// The old row of an update or delete, as the table's REPLICA IDENTITY has the WAL carry it: all of it (FULL), its
@@ -232,7 +227,7 @@ internal sealed class ChangeStream : IAsyncDisposable
                 // An old key tuple carries the key columns only; the others read as null, so required ones get their fallback.
                 TupleDataKind.Null => keyOnly ? column.Type.Fallback : null,
                 TupleDataKind.UnchangedToastedValue => ChangeEvents.Unavailable(column),
-                _ => column.Type.Parse(await value.Get<string>(ct)),
+                _ => TableCatalog.Value(column, await value.Get<string>(ct)),
             });
         }
 

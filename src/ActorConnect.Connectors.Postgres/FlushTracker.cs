@@ -56,7 +56,8 @@ internal sealed class FlushTracker(ulong start)
         }
     }
 
-    private bool Covered(Transaction transaction) => _stored is { } stored &&
+    // While a snapshot is being stored every record has the same LSN: only its last record's offset covers it.
+    private bool Covered(Transaction transaction) => _stored is { InSnapshot: false } stored &&
         (transaction.CommitLsn < stored.CommitLsn || (transaction.CommitLsn == stored.CommitLsn && transaction.LastLsn <= stored.Lsn));
 
     private sealed record Transaction(ulong CommitLsn, ulong EndLsn, ulong LastLsn, bool HadRecords);

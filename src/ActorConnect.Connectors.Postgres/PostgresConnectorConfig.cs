@@ -130,8 +130,8 @@ internal sealed record PostgresConnectorConfig
         .Define(SchemaExcludeList, ConfigType.List, "", Importance.Medium, "Regular expressions matching the schemas not to capture.",
             ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Exclude schemas")
         .Define(SnapshotMode, ConfigType.String, "initial", Importance.Medium,
-            "When to snapshot the tables: initial, initial_only, no_data, never, always, when_needed. This version streams only (as no_data); " +
-            "the others are accepted with a warning.",
+            "When to snapshot the captured tables before streaming: initial and when_needed (when no complete snapshot is stored), initial_only " +
+            "(the same, then no streaming), always (on every start), no_data or never (stream only).",
             ConfigValidators.ValidString("initial", "initial_only", "no_data", "never", "always", "when_needed"), EventsGroup, "Snapshot mode")
         .Define(TombstonesOnDelete, ConfigType.Boolean, true, Importance.Medium,
             "Follow each delete event with a tombstone (null value), so a compacted topic can drop the key.", group: EventsGroup, displayName: "Tombstones on delete")
@@ -209,8 +209,8 @@ internal sealed record PostgresConnectorConfig
     }
 
     /// <summary>
-    /// One warning per key set that this version accepts without acting on it (Debezium keys not supported yet, a
-    /// snapshot mode other than no_data/never, keys nobody defines), each naming the key and what happens instead.
+    /// One warning per key set that this version accepts without acting on it (Debezium keys not supported yet, keys
+    /// nobody defines), each naming the key and what happens instead.
     /// </summary>
     public static IReadOnlyList<string> Warnings(IReadOnlyDictionary<string, string> props)
     {
@@ -226,12 +226,6 @@ internal sealed record PostgresConnectorConfig
             {
                 warnings.Add($"Unknown key {key} is ignored: this connector does not know it (is it spelled as in Debezium's documentation?).");
             }
-        }
-
-        if (props.TryGetValue(SnapshotMode, out var mode) ? mode.Trim().ToLowerInvariant() is not ("no_data" or "never") : true)
-        {
-            warnings.Add($"snapshot.mode={(mode ?? "initial").Trim()} is not supported yet: the existing rows are not read, only changes from the slot's position on are " +
-                         "streamed (as snapshot.mode=no_data); set snapshot.mode=no_data to silence this warning.");
         }
 
         return warnings;

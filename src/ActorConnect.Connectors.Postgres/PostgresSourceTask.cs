@@ -24,6 +24,8 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
     private CommittedTransaction? _current;
     private int _currentIndex;
     private string? _lastWarning;
+    private bool _snapshotDone;
+    private bool _idle;
 
     /// <inheritdoc />
     public override string Version => PostgresConnector.AssemblyVersion;
@@ -49,8 +51,15 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
             _lastWarning = warning;
         }
 
-        var stream = _stream ?? Connect();
+        var stream = _idle ? null : _stream ?? Connect();
         var batch = new List<SourceRecord>();
+        if (stream is null)
+        {
+            _idle = true;
+            _stopping.Token.WaitHandle.WaitOne(_config.PollMs);
+            return batch;
+        }
+
         try
         {
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -61,8 +70,15 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
                 {
                     if (!stream.Transactions.TryRead(out var next))
                     {
-                        if (batch.Count > 0 || !stream.Transactions.WaitToReadAsync(wait.Token).AsTask().GetAwaiter().GetResult())
+                        if (batch.Count > 0)
                         {
+                            break;
+                        }
+
+                        if (!stream.Transactions.WaitToReadAsync(wait.Token).AsTask().GetAwaiter().GetResult())
+                        {
+                            // The stream ended without an error (snapshot.mode=initial_only): nothing more comes.
+                            wait.Token.WaitHandle.WaitOne();
                             break;
                         }
 
@@ -80,7 +96,16 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
                 _currentIndex += take;
                 if (_currentIndex == _current.Records.Count)
                 {
-                    _lastEmitted = new CdcOffset(ulong.MaxValue, 0, _current.CommitLsn, 0, 0);
+                    if (CdcOffset.FromMap(_current.Records.Count == 0 ? null : _current.Records[^1].SourceOffset) is { Snapshot: true } snapshotted)
+                    {
+                        // A reconnect in the middle of a snapshot starts it again; after its last record it is done.
+                        _snapshotDone |= snapshotted.LastSnapshotRecord;
+                    }
+                    else
+                    {
+                        _lastEmitted = new CdcOffset(ulong.MaxValue, 0, _current.CommitLsn, 0, 0);
+                    }
+
                     _current = null;
                 }
             }
@@ -134,7 +159,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
         }
     }
 
-    private ChangeStream Connect()
+    private ChangeStream? Connect()
     {
         var connection = ReplicationSetup.Open(_config);
         try
@@ -142,8 +167,21 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
             var slot = ReplicationSetup.Prepare(connection, _config);
             // Within this task a reconnect resumes after what it already emitted; at start, after the stored offset.
             var resume = _lastEmitted ?? CdcOffset.FromMap(Context.OffsetStorageReader.Offset(CdcOffset.Partition(_config.Prefix)));
+            var snapshot = SnapshotWanted(resume);
+            if (snapshot is not null)
+            {
+                // The snapshot reads the tables as of the slot's position: stream everything after it.
+                resume = null;
+            }
+            else if (_config.Snapshot == "initial_only")
+            {
+                // The snapshot is complete and this mode never streams.
+                connection.Dispose();
+                return null;
+            }
+
             _tracker ??= new FlushTracker(slot.ConfirmedFlush);
-            var stream = ChangeStream.Start(_config, connection, slot, Version, resume);
+            var stream = ChangeStream.Start(_config, connection, slot, Version, resume, snapshot);
             lock (_sync)
             {
                 _stream = stream;
@@ -156,6 +194,27 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Whether to snapshot before streaming, per snapshot.mode: initial, initial_only and when_needed when no offset
+    /// is stored or the stored one is of a snapshot that did not finish; always on every start of the task; never
+    /// (no_data, never) otherwise.
+    /// </summary>
+    private ChangeStream.Snapshot? SnapshotWanted(CdcOffset? stored)
+    {
+        if (_snapshotDone)
+        {
+            return null;
+        }
+
+        var wanted = _config.Snapshot switch
+        {
+            "initial" or "initial_only" or "when_needed" => stored is null || stored.InSnapshot,
+            "always" => true,
+            _ => false,
+        };
+        return wanted ? new ChangeStream.Snapshot(_config.Snapshot != "initial_only") : null;
     }
 
     private void Disconnect()

@@ -49,7 +49,7 @@ public sealed class ConfigTests
     {
         var props = new Dictionary<string, string>(Minimal)
         {
-            ["heartbeat.interval.ms"] = "10000", ["column.exclude.list"] = "public.a.b", ["message.key.columns"] = "x", ["snapshot.mode"] = "no_data",
+            ["heartbeat.interval.ms"] = "10000", ["column.exclude.list"] = "public.a.b", ["message.key.columns"] = "x",
             ["databse.port"] = "5433", ["transforms"] = "unwrap", ["transforms.unwrap.type"] = "io.debezium.transforms.ExtractNewRecordState", ["tasks.max"] = "1",
         };
         var warnings = PostgresConnectorConfig.Warnings(props);
@@ -58,7 +58,7 @@ public sealed class ConfigTests
         Assert.Single(warnings, w => w.Contains("column.exclude.list", StringComparison.Ordinal));
         Assert.Single(warnings, w => w.Contains("message.key.columns", StringComparison.Ordinal));
         Assert.Single(warnings, w => w.Contains("Unknown key databse.port", StringComparison.Ordinal));
-        Assert.Contains(PostgresConnectorConfig.Warnings(Minimal), w => w.StartsWith("snapshot.mode=initial is not supported yet", StringComparison.Ordinal));
+        Assert.Empty(PostgresConnectorConfig.Warnings(Minimal));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class ConfigTests
         var task = new PostgresSourceTask();
         task.Start(new Dictionary<string, string>(Minimal)
         {
-            ["database.hostname"] = "127.0.0.1", ["database.port"] = "1", ["heartbeat.interval.ms"] = "1", ["snapshot.mode"] = "never", ["signal.data.collection"] = "a.b",
+            ["database.hostname"] = "127.0.0.1", ["database.port"] = "1", ["heartbeat.interval.ms"] = "1", ["signal.data.collection"] = "a.b",
         });
         var shown = new List<string?>();
         for (var i = 0; i < 2; i++)
