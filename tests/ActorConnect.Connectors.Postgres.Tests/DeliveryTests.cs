@@ -63,5 +63,37 @@ public sealed class DeliveryTests
             TimeSpan.FromSeconds(30), "the slot reaches the last transaction once everything is acknowledged");
     }
 
+    [Fact]
+    public async Task A_dropped_replication_connection_is_retried_and_resumes_after_what_the_task_already_emitted()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        await db.ExecAsync("CREATE TABLE t (id int PRIMARY KEY)");
+        using var task = new TaskRunner(db.Config("srv"));
+        task.PollOnce();
+        await db.ExecAsync("INSERT INTO t VALUES (1)");
+        Assert.Equal([1], (await task.PollAsync(1)).Select(Id));
+
+        // The walsender goes away (a restart, a failover, an operator): the next polls say so, retriably, and reconnect.
+        await db.ExecAsync($"SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '{db.Slot}'");
+        await db.ExecAsync("INSERT INTO t VALUES (2)");
+        var records = new List<SourceRecord>();
+        var retriable = new List<string>();
+        await Eventually.AssertAsync(() =>
+        {
+            try
+            {
+                records.AddRange(task.Task.Poll() ?? []);
+            }
+            catch (Api.Errors.RetriableException e)
+            {
+                retriable.Add(e.Message);
+            }
+
+            return records.Count > 0;
+        }, TimeSpan.FromMinutes(1), "the task reconnects", TimeSpan.Zero);
+        Assert.Equal([2], records.Select(Id));
+        Assert.Contains(retriable, m => m.Contains("retrying", StringComparison.Ordinal));
+    }
+
     private static int Id(SourceRecord record) => (int)((Struct)record.Key!).Get("id")!;
 }
