@@ -92,6 +92,18 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void The_host_finds_the_family_beside_it_and_shows_Debeziums_class_name()
+    {
+        // The registry a worker builds: bundled families (ActorConnect.Connectors.*.dll beside the host) and loaded assemblies.
+        var registry = ActorConnect.Runtime.Plugins.PluginRegistry.CreateDefault([]);
+        var plugin = registry.TryResolve("io.debezium.connector.postgresql.PostgresConnector");
+        Assert.NotNull(plugin);
+        Assert.Equal(plugin, registry.TryResolve("PostgresConnector"));
+        Assert.Equal("io.debezium.connector.postgresql.PostgresConnector", plugin.ClassName);
+        Assert.True(plugin.IsSource);
+    }
+
+    [Fact]
     public void Only_logical_wal_level_passes_the_check_and_the_message_says_how_to_fix_it()
     {
         Assert.Null(ReplicationSetup.WalLevelProblem("logical"));
@@ -110,5 +122,12 @@ public sealed class ConfigTests
         // Debezium's older offsets have no lsn_commit: the change's own LSN stands in.
         Assert.Equal(100UL, CdcOffset.FromMap(new Dictionary<string, object?> { ["lsn"] = 100L, ["txId"] = 7L })!.CommitLsn);
         Assert.Contains("has no 'lsn'", Assert.Throws<ConnectException>(() => CdcOffset.FromMap(new Dictionary<string, object?> { ["position"] = 1L })).Message);
+
+        // Offsets altered over REST while STOPPED: Debezium's shape passes, a reset passes, anything else is refused.
+        var partition = CdcOffset.Partition("srv");
+        Assert.True(new PostgresConnector().AlterOffsets(Minimal, new Dictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?> { [partition] = map }));
+        Assert.True(new PostgresConnector().AlterOffsets(Minimal, new Dictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?> { [partition] = null }));
+        Assert.Throws<ConnectException>(() => new PostgresConnector().AlterOffsets(Minimal,
+            new Dictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?> { [partition] = new Dictionary<string, object?> { ["lsn"] = "x" } }));
     }
 }

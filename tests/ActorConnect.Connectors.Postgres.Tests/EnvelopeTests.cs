@@ -144,6 +144,39 @@ public sealed class EnvelopeTests
         Assert.All(records, r => Assert.Equal("srv.public.b", r.Topic));
     }
 
+    [Fact]
+    public async Task A_column_added_mid_stream_appears_in_the_records_after_it()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        await db.ExecAsync("CREATE TABLE t (id int PRIMARY KEY)");
+        using var task = new TaskRunner(db.Config("srv"));
+        task.PollOnce();
+        await db.ExecAsync("INSERT INTO t VALUES (1); ALTER TABLE t ADD COLUMN note text NOT NULL DEFAULT 'n'; INSERT INTO t VALUES (2, 'two')");
+
+        var records = await task.PollAsync(2);
+        Assert.Equal(["id"], ((Struct)((Struct)records[0].Value!).Get("after")!).Schema.Fields.Select(f => f.Name));
+        var after = (Struct)((Struct)records[1].Value!).Get("after")!;
+        Assert.Equal(["id", "note"], after.Schema.Fields.Select(f => f.Name));
+        Assert.Equal("two", after.Get("note"));
+        Assert.False(after.Schema.Field("note")!.Schema.IsOptional);
+    }
+
+    [Fact]
+    public async Task A_TOASTed_value_an_update_left_unchanged_reads_Debeziums_placeholder()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        // Random text does not compress, so 10 kB of it is stored out of line (TOASTed).
+        await db.ExecAsync("CREATE TABLE t (id int PRIMARY KEY, big text, n int); " +
+                           "INSERT INTO t SELECT 1, string_agg(md5(random()::text), '') FROM generate_series(1, 320)");
+        using var task = new TaskRunner(db.Config("srv"));
+        task.PollOnce();
+        await db.ExecAsync("UPDATE t SET n = 1 WHERE id = 1");
+
+        var after = (Struct)((Struct)Assert.Single(await task.PollAsync(1)).Value!).Get("after")!;
+        Assert.Equal("__debezium_unavailable_value", after.Get("big"));
+        Assert.Equal(1, after.Get("n"));
+    }
+
     private static JsonNode ToJson(SourceRecord record)
     {
         var converter = new JsonConverter();
