@@ -167,7 +167,7 @@ internal sealed class ChangeStream : IAsyncDisposable
 
                         break;
                     case CommitMessage commit:
-                        var emitted = new CommittedTransaction((ulong)commit.CommitLsn, (ulong)commit.TransactionEndLsn, skipTransaction ? [] : records);
+                        var emitted = new CommittedTransaction((ulong)commit.CommitLsn, (ulong)commit.TransactionEndLsn, skipTransaction ? [] : ChangeEvents.SafeOffsets(records));
                         _processed = emitted.EndLsn;
                         if (_resumeAfter is { } resume && emitted.CommitLsn >= resume.CommitLsn)
                         {

@@ -98,7 +98,10 @@ public sealed class EnvelopeTests
         Assert.Equal(1, ((Struct)tombstone.Key!).Get("id"));
         Assert.Null(tombstone.Value);
         Assert.Null(tombstone.ValueSchema);
-        Assert.Equal(records[1].SourceOffset, tombstone.SourceOffset);
+        // The delete shares its LSN with the tombstone after it: it carries the change before's offset, so a restart
+        // after storing it sends the tombstone again rather than skipping it; the tombstone carries the delete's LSN.
+        Assert.Equal(records[0].SourceOffset!["lsn"], records[1].SourceOffset!["lsn"]);
+        Assert.Equal((long)((Struct)((Struct)records[1].Value!).Get("source")!).Get("lsn")!, tombstone.SourceOffset!["lsn"]);
     }
 
     [Fact]
