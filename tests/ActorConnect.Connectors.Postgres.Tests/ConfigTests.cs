@@ -104,6 +104,17 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void The_sample_connector_file_is_valid_and_reads_Debeziums_escaped_regex()
+    {
+        var props = ActorConnect.Runtime.Config.JavaProperties.Load(Path.Combine(TestSupport.RepoPaths.RepoRoot, "config", "postgres-cdc.properties"));
+        Assert.All(new PostgresConnector().Validate(props), v => Assert.Empty(v.Errors));
+        Assert.Empty(PostgresConnectorConfig.Warnings(props));
+        var config = PostgresConnectorConfig.Parse(props);
+        Assert.True(config.Captures("inventory", "customers"));
+        Assert.False(config.Captures("public", "customers"));
+    }
+
+    [Fact]
     public void Only_logical_wal_level_passes_the_check_and_the_message_says_how_to_fix_it()
     {
         Assert.Null(ReplicationSetup.WalLevelProblem("logical"));
