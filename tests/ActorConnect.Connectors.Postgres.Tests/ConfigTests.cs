@@ -82,6 +82,26 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void The_runtimes_validate_answers_with_the_errors_on_their_keys_as_for_the_JDBC_connectors()
+    {
+        var validator = new ActorConnect.Runtime.Validation.ConnectorConfigValidator(ActorConnect.Runtime.Plugins.PluginRegistry.Create([typeof(PostgresConnector).Assembly], []));
+        var props = new Dictionary<string, string>(Minimal)
+        {
+            ["name"] = "cdc", ["connector.class"] = "io.debezium.connector.postgresql.PostgresConnector", ["decimal.handling.mode"] = "exact",
+            ["table.include.list"] = "public.a", ["table.exclude.list"] = "public.b",
+        };
+        var infos = validator.Validate("io.debezium.connector.postgresql.PostgresConnector", props);
+        Assert.Equal("io.debezium.connector.postgresql.PostgresConnector", infos.Name);
+        Assert.Equal(1, infos.ErrorCount);
+        Assert.Contains(infos.Configs.Single(c => c.Value.Name == "decimal.handling.mode").Value.Errors, e => e.Contains("precise, double, string", StringComparison.Ordinal));
+
+        props["decimal.handling.mode"] = "double";
+        infos = validator.Validate("PostgresConnector", props);
+        Assert.Equal(1, infos.ErrorCount);
+        Assert.Contains(infos.Configs.Single(c => c.Value.Name == "table.exclude.list").Value.Errors, e => e.Contains("exclusive", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_connector_answers_to_Debeziums_class_name_and_runs_one_task()
     {
         Assert.Contains("io.debezium.connector.postgresql.PostgresConnector", PostgresConnector.Aliases);
