@@ -17,7 +17,7 @@ namespace ActorConnect.Runtime.Plugins;
 public sealed record ConnectorPlugin(Type Type, IReadOnlyList<string> Aliases, bool IsSource)
 {
     /// <summary>The name shown by the REST API: Kafka Connect's class name when the plugin mirrors one.</summary>
-    public string ClassName => Aliases.FirstOrDefault(a => a.StartsWith("org.apache", StringComparison.Ordinal) || a.StartsWith("io.confluent", StringComparison.Ordinal)) ?? Type.FullName!;
+    public string ClassName => Aliases.FirstOrDefault(PluginRegistry.IsKafkaName) ?? Type.FullName!;
 }
 
 /// <summary>
@@ -348,8 +348,10 @@ public sealed class PluginRegistry
         return names.Distinct().ToArray();
     }
 
-    private static bool IsKafkaName(string name) =>
-        name.StartsWith("org.apache", StringComparison.Ordinal) || name.StartsWith("io.confluent", StringComparison.Ordinal);
+    /// <summary>A Java class name of the Kafka Connect ecosystem (Apache, Confluent, Debezium) that a plugin mirrors.</summary>
+    internal static bool IsKafkaName(string name) =>
+        name.StartsWith("org.apache", StringComparison.Ordinal) || name.StartsWith("io.confluent", StringComparison.Ordinal)
+        || name.StartsWith("io.debezium", StringComparison.Ordinal);
 
     private static bool Implements(Type type, Type openInterface) =>
         type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == openInterface);

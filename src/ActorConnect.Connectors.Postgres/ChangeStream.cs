@@ -1,0 +1,236 @@
+using System.Threading.Channels;
+using ActorConnect.Api.Data;
+using ActorConnect.Api.Source;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using Npgsql.Replication.PgOutput.Messages;
+using NpgsqlTypes;
+
+namespace ActorConnect.Connectors.Postgres;
+
+/// <summary>A committed transaction's records, handed from the replication reader to the poll thread.</summary>
+/// <param name="CommitLsn">The LSN of its commit record (the offsets' <c>lsn_commit</c>).</param>
+/// <param name="EndLsn">The end of its commit record: where the slot may be confirmed once its records are stored.</param>
+/// <param name="Records">Its records in WAL order (none when it touched no captured table).</param>
+internal sealed record CommittedTransaction(ulong CommitLsn, ulong EndLsn, IReadOnlyList<SourceRecord> Records);
+
+/// <summary>
+/// Streams the slot through pgoutput on a background task and decodes Begin / Relation / Insert / Update / Delete /
+/// Truncate / Commit into committed transactions of Debezium records. Transactions are handed over whole, at their
+/// commit, because a record's offset names its transaction's commit LSN; changes already delivered (at or before
+/// <c>resumeAfter</c>: a transaction committed earlier, or the changes of the stored one up to the stored LSN) are
+/// skipped, since the slot may restart behind what Kafka already holds.
+/// </summary>
+internal sealed class ChangeStream : IAsyncDisposable
+{
+    private readonly PostgresConnectorConfig _config;
+    private readonly NpgsqlConnection _catalog;
+    private readonly LogicalReplicationConnection _replication;
+    private readonly ChangeEvents _events;
+    private readonly Channel<CommittedTransaction> _channel = Channel.CreateBounded<CommittedTransaction>(64);
+    private readonly Dictionary<uint, TableSchema?> _relations = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Snapshot? _snapshot;
+    private CdcOffset? _resumeAfter;
+    private ulong _processed;
+
+    /// <summary>In the transaction of the stored offset: the changes up to its LSN were delivered already.</summary>
+    private ulong _skipUpTo;
+    private Task? _reader;
+
+    private ChangeStream(PostgresConnectorConfig config, NpgsqlConnection catalog, LogicalReplicationConnection replication, string version, CdcOffset? resumeAfter,
+        ulong processed, Snapshot? snapshot)
+    {
+        _snapshot = snapshot;
+        _config = config;
+        _catalog = catalog;
+        _replication = replication;
+        _events = new ChangeEvents(config, version);
+        _resumeAfter = resumeAfter;
+        _processed = processed;
+    }
+
+    /// <summary>The committed transactions, in commit order; completes (with the error, if any) when streaming ends.</summary>
+    public ChannelReader<CommittedTransaction> Transactions => _channel.Reader;
+
+    /// <summary>What to snapshot before streaming.</summary>
+    /// <param name="ThenStream">False for snapshot.mode=initial_only: the stream ends after the snapshot.</param>
+    public sealed record Snapshot(bool ThenStream);
+
+    /// <summary>
+    /// Opens the replication connection, creates the slot when <paramref name="slot"/> says it is missing (exporting its
+    /// snapshot when <paramref name="snapshot"/> asks for one), and starts the snapshot and the streaming on a background
+    /// task. Blocking: called from the poll thread.
+    /// </summary>
+    public static ChangeStream Start(PostgresConnectorConfig config, NpgsqlConnection catalog, ReplicationSetup.SlotState slot, string version, CdcOffset? resumeAfter,
+        Snapshot? snapshot)
+    {
+        var replication = new LogicalReplicationConnection(config.ConnectionString) { WalReceiverStatusInterval = TimeSpan.FromSeconds(1) };
+        var consistentPoint = slot.ConfirmedFlush;
+        string? exported = null;
+        try
+        {
+            replication.Open().GetAwaiter().GetResult();
+            if (!slot.Exists)
+            {
+                var created = replication.CreatePgOutputReplicationSlot(config.Slot,
+                    slotSnapshotInitMode: snapshot is null ? LogicalSlotSnapshotInitMode.NoExport : LogicalSlotSnapshotInitMode.Export).GetAwaiter().GetResult();
+                consistentPoint = (ulong)created.ConsistentPoint;
+                exported = created.SnapshotName;
+            }
+        }
+        catch (Exception e)
+        {
+            replication.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw ReplicationSetup.Translate(e, config, slot.Exists ? "opening the replication connection" : $"creating replication slot '{config.Slot}'");
+        }
+
+        var stream = new ChangeStream(config, catalog, replication, version, resumeAfter, resumeAfter?.ProcessedLsn ?? consistentPoint, snapshot);
+        stream._reader = Task.Run(() => stream.ReadAsync(exported, consistentPoint));
+        return stream;
+    }
+
+    /// <summary>Tells the server the slot may be confirmed up to <paramref name="lsn"/>; sent with the next status update.</summary>
+    public void Confirm(ulong lsn)
+    {
+        if (lsn > 0)
+        {
+            _replication.SetReplicationStatus(new NpgsqlLogSequenceNumber(lsn));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_reader is not null)
+        {
+            await _reader.ConfigureAwait(false);
+        }
+
+        await _replication.DisposeAsync();
+        await _catalog.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private async Task ReadAsync(string? exportedSnapshot, ulong consistentPoint)
+    {
+        var ct = _stop.Token;
+        try
+        {
+            if (_snapshot is not null)
+            {
+                // The exported snapshot lives until the replication connection's next command: read it before streaming.
+                await SnapshotReader.ReadAsync(_config, exportedSnapshot, consistentPoint, _events, _channel.Writer, ct);
+                if (!_snapshot.ThenStream)
+                {
+                    _channel.Writer.TryComplete();
+                    return;
+                }
+            }
+
+            var options = new PgOutputReplicationOptions(_config.Publication, PgOutputProtocolVersion.V1);
+            var records = new List<SourceRecord>();
+            TransactionInfo? tx = null;
+            var skipTransaction = false;
+            await foreach (var message in _replication.StartReplication(new PgOutputReplicationSlot(_config.Slot), options, ct))
+            {
+                switch (message)
+                {
+                    case BeginMessage begin:
+                        tx = new TransactionInfo(begin.TransactionXid, (ulong)begin.TransactionFinalLsn, begin.TransactionCommitTimestamp, _processed);
+                        records = new List<SourceRecord>();
+                        skipTransaction = _resumeAfter is { } r && tx.CommitLsn < r.CommitLsn;
+                        _skipUpTo = _resumeAfter is { } stored && tx.CommitLsn == stored.CommitLsn ? stored.Lsn : 0;
+                        break;
+                    case RelationMessage relation:
+                        _relations[relation.RelationId] = await DescribeAsync(relation, ct);
+                        break;
+                    case InsertMessage insert when Captured(insert.Relation.RelationId, message, skipTransaction) is { } table:
+                        _events.Change(records, table, 'c', null, await ReadRowAsync(insert.NewRow, table, false, ct), tx!, (ulong)message.WalStart);
+                        break;
+                    case UpdateMessage update when Captured(update.Relation.RelationId, message, skipTransaction) is { } table:
+                        var before = await OldRowAsync(update, table, ct);
+                        _events.Change(records, table, 'u', before, await ReadRowAsync(update.NewRow, table, false, ct), tx!, (ulong)message.WalStart);
+                        break;
+                    case DeleteMessage delete when Captured(delete.Relation.RelationId, message, skipTransaction) is { } table:
+                        _events.Change(records, table, 'd', await OldRowAsync(delete, table, ct), null, tx!, (ulong)message.WalStart);
+                        break;
+                    case TruncateMessage truncate:
+                        foreach (var relation in truncate.Relations)
+                        {
+                            if (Captured(relation.RelationId, message, skipTransaction) is { } truncated)
+                            {
+                                _events.Truncate(records, truncated, tx!, (ulong)message.WalStart);
+                            }
+                        }
+
+                        break;
+                    case CommitMessage commit:
+                        var emitted = new CommittedTransaction((ulong)commit.CommitLsn, (ulong)commit.TransactionEndLsn, skipTransaction ? [] : ChangeEvents.SafeOffsets(records));
+                        _processed = emitted.EndLsn;
+                        if (_resumeAfter is { } resume && emitted.CommitLsn >= resume.CommitLsn)
+                        {
+                            _resumeAfter = null;
+                        }
+
+                        await _channel.Writer.WriteAsync(emitted, ct);
+                        tx = null;
+                        break;
+                }
+            }
+
+            _channel.Writer.TryComplete();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            _channel.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            _channel.Writer.TryComplete(ReplicationSetup.Translate(e, _config, "streaming changes"));
+        }
+    }
+
+    /// <summary>The table of a change when it is captured and not delivered already; null otherwise.</summary>
+    private TableSchema? Captured(uint relationId, PgOutputReplicationMessage message, bool skipTransaction) =>
+        skipTransaction || (ulong)message.WalStart <= _skipUpTo ? null : _relations.GetValueOrDefault(relationId);
+
+    private async Task<TableSchema?> DescribeAsync(RelationMessage relation, CancellationToken ct) =>
+        _config.Captures(relation.Namespace, relation.RelationName)
+            ? await TableCatalog.DescribeAsync(_catalog, _config, relation.RelationId, relation.Namespace, relation.RelationName,
+                relation.Columns.Select(c => new TableCatalog.ColumnInfo(c.ColumnName, c.DataTypeId, c.TypeModifier)), ct)
+            : null;
+
+    /// <summary>
+    /// The old row of an update or delete, as the table's REPLICA IDENTITY has the WAL carry it: all of it (FULL), its
+    /// key (DEFAULT, for a delete or a changed key), or nothing (DEFAULT, key unchanged).
+    /// </summary>
+    private static async Task<Struct?> OldRowAsync(PgOutputReplicationMessage change, TableSchema table, CancellationToken ct) => change switch
+    {
+        FullUpdateMessage full => await ReadRowAsync(full.OldRow, table, false, ct),
+        FullDeleteMessage full => await ReadRowAsync(full.OldRow, table, false, ct),
+        IndexUpdateMessage index => await ReadRowAsync(index.Key, table, true, ct),
+        KeyDeleteMessage key => await ReadRowAsync(key.Key, table, true, ct),
+        _ => null,
+    };
+
+    private static async Task<Struct> ReadRowAsync(ReplicationTuple tuple, TableSchema table, bool keyOnly, CancellationToken ct)
+    {
+        var row = new Struct(table.Value);
+        var i = 0;
+        await foreach (var value in tuple.WithCancellation(ct))
+        {
+            var column = table.Columns[i++];
+            row.Put(column.Name, value.Kind switch
+            {
+                // An old key tuple carries the key columns only; the others read as null, so required ones get their fallback.
+                TupleDataKind.Null => keyOnly ? column.Type.Fallback : null,
+                TupleDataKind.UnchangedToastedValue => ChangeEvents.Unavailable(column),
+                _ => TableCatalog.Value(column, await value.Get<string>(ct)),
+            });
+        }
+
+        return row;
+    }
+}

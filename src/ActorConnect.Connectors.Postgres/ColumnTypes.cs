@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Numerics;
+using ActorConnect.Api.Data;
+using ActorConnect.Api.Errors;
+
+namespace ActorConnect.Connectors.Postgres;
+
+/// <summary>
+/// How one column's values look in a record: the field schema (Debezium's logical types) and the parser of the text
+/// form pgoutput sends, plus the value a required column gets when the WAL does not carry it (Debezium's fallback: the
+/// old row of an update or delete under REPLICA IDENTITY DEFAULT holds the key columns only).
+/// </summary>
+internal sealed record ColumnType(Schema Schema, Func<string, object?> Parse, object? Fallback);
+
+/// <summary>Maps PostgreSQL types (by OID and type modifier) to Debezium's schemas and values.</summary>
+internal static class ColumnTypes
+{
+    public const string DebeziumDate = "io.debezium.time.Date";
+    public const string DebeziumTime = "io.debezium.time.Time";
+    public const string DebeziumMicroTime = "io.debezium.time.MicroTime";
+    public const string DebeziumTimestamp = "io.debezium.time.Timestamp";
+    public const string DebeziumMicroTimestamp = "io.debezium.time.MicroTimestamp";
+    public const string DebeziumZonedTimestamp = "io.debezium.time.ZonedTimestamp";
+    public const string DebeziumZonedTime = "io.debezium.time.ZonedTime";
+    public const string DebeziumJson = "io.debezium.data.Json";
+    public const string DebeziumUuid = "io.debezium.data.Uuid";
+    public const string VariableScaleDecimal = "io.debezium.data.VariableScaleDecimal";
+    public const string DecimalPrecisionParameter = "connect.decimal.precision";
+
+    private const uint Bool = 16, Bytea = 17, Int8 = 20, Int2 = 21, Int4 = 23, Oid = 26, Json = 114, Float4 = 700, Float8 = 701,
+        Date = 1082, Time = 1083, Timestamp = 1114, TimestampTz = 1184, TimeTz = 1266, Numeric = 1700, Uuid = 2950, Jsonb = 3802;
+
+    private const long MicrosPerDay = 86_400_000_000L;
+
+    /// <summary>The column type for a PostgreSQL type OID and type modifier (-1: none), as Debezium maps it under <paramref name="config"/>.</summary>
+    public static ColumnType For(uint typeOid, int typeModifier, bool optional, PostgresConnectorConfig config)
+    {
+        ColumnType Make(SchemaBuilder builder, Func<string, object?> parse, object fallback) =>
+            new((optional ? builder.Optional() : builder).Build(), parse, optional ? null : fallback);
+
+        return typeOid switch
+        {
+            Bool => Make(SchemaBuilder.Bool(), s => s == "t", false),
+            Int2 => Make(SchemaBuilder.Int16(), s => short.Parse(s, CultureInfo.InvariantCulture), (short)0),
+            Int4 => Make(SchemaBuilder.Int32(), s => int.Parse(s, CultureInfo.InvariantCulture), 0),
+            Int8 or Oid => Make(SchemaBuilder.Int64(), s => long.Parse(s, CultureInfo.InvariantCulture), 0L),
+            Float4 => Make(SchemaBuilder.Float32(), s => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture), 0f),
+            Float8 => Make(SchemaBuilder.Float64(), s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture), 0d),
+            Numeric => NumericType(typeModifier, optional, config.Decimals),
+            Bytea => config.Binary switch
+            {
+                "bytes" => Make(SchemaBuilder.Bytes(), s => ParseBytea(s), Array.Empty<byte>()),
+                "base64" => Make(SchemaBuilder.String(), s => Convert.ToBase64String(ParseBytea(s)), string.Empty),
+                "base64-url-safe" => Make(SchemaBuilder.String(), s => Convert.ToBase64String(ParseBytea(s)).Replace('+', '-').Replace('/', '_'), string.Empty),
+                _ => Make(SchemaBuilder.String(), s => Convert.ToHexStringLower(ParseBytea(s)), string.Empty),
+            },
+            Json or Jsonb => Make(SchemaBuilder.String().Name(DebeziumJson).Version(1), s => s, "{}"),
+            Uuid => Make(SchemaBuilder.String().Name(DebeziumUuid).Version(1), s => s, "00000000-0000-0000-0000-000000000000"),
+            Date => config.TimePrecision == "connect"
+                ? Make(LogicalTypes.Date(), s => LogicalTypes.DateFromDays(ParseDays(s)), DateTime.UnixEpoch)
+                : Make(SchemaBuilder.Int32().Name(DebeziumDate).Version(1), s => ParseDays(s), 0),
+            Time => TimeType(typeModifier, Make, config.TimePrecision),
+            Timestamp => TimestampType(typeModifier, Make, config.TimePrecision),
+            TimestampTz => Make(SchemaBuilder.String().Name(DebeziumZonedTimestamp).Version(1), s => ZonedTimestamp(s), "1970-01-01T00:00:00Z"),
+            TimeTz => Make(SchemaBuilder.String().Name(DebeziumZonedTime).Version(1), s => ZonedTime(s), "00:00:00Z"),
+            // text, varchar, char and the types without a mapping yet (enum, interval, inet, ...): their text form.
+            _ => Make(SchemaBuilder.String(), s => s, string.Empty),
+        };
+    }
+
+    private static ColumnType TimeType(int typeModifier, Func<SchemaBuilder, Func<string, object?>, object, ColumnType> make, string mode)
+    {
+        var precision = typeModifier < 0 ? 6 : typeModifier;
+        return mode switch
+        {
+            "connect" => make(LogicalTypes.Time(), s => LogicalTypes.TimeFromMillis((int)(ParseTimeMicros(s) / 1000)), DateTime.UnixEpoch),
+            "adaptive" when precision <= 3 => make(SchemaBuilder.Int32().Name(DebeziumTime).Version(1), s => (int)(ParseTimeMicros(s) / 1000), 0),
+            _ => make(SchemaBuilder.Int64().Name(DebeziumMicroTime).Version(1), s => ParseTimeMicros(s), 0L),
+        };
+    }
+
+    private static ColumnType TimestampType(int typeModifier, Func<SchemaBuilder, Func<string, object?>, object, ColumnType> make, string mode)
+    {
+        var precision = typeModifier < 0 ? 6 : typeModifier;
+        return mode switch
+        {
+            "connect" => make(LogicalTypes.Timestamp(), s => LogicalTypes.TimestampFromMillis(FloorDiv(ParseTimestampMicros(s), 1000)), DateTime.UnixEpoch),
+            _ when precision <= 3 => make(SchemaBuilder.Int64().Name(DebeziumTimestamp).Version(1), s => FloorDiv(ParseTimestampMicros(s), 1000), 0L),
+            _ => make(SchemaBuilder.Int64().Name(DebeziumMicroTimestamp).Version(1), s => ParseTimestampMicros(s), 0L),
+        };
+    }
+
+    private static ColumnType NumericType(int typeModifier, bool optional, string mode)
+    {
+        SchemaBuilder Opt(SchemaBuilder b) => optional ? b.Optional() : b;
+        object? Or(object fallback) => optional ? null : fallback;
+        switch (mode)
+        {
+            case "double":
+                return new ColumnType(Opt(SchemaBuilder.Float64()).Build(), s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture), Or(0d));
+            case "string":
+                return new ColumnType(Opt(SchemaBuilder.String()).Build(), s => s, Or("0"));
+        }
+
+        if (typeModifier < 0)
+        {
+            // Unconstrained numeric: every value has its own scale, so Debezium sends the scale beside the unscaled bytes.
+            var schema = Opt(SchemaBuilder.Struct().Name(VariableScaleDecimal).Version(1).Doc("Variable scaled decimal")
+                .Field("scale", Schema.Int32Schema).Field("value", Schema.BytesSchema)).Build();
+            return new ColumnType(schema, s => VariableScale(schema, s), optional ? null : VariableScale(schema, "0"));
+        }
+
+        var precision = ((typeModifier - 4) >> 16) & 0xFFFF;
+        var scale = (typeModifier - 4) & 0xFFFF;
+        var decimalSchema = Opt(LogicalTypes.Decimal(scale).Parameter(DecimalPrecisionParameter, precision.ToString(CultureInfo.InvariantCulture))).Build();
+        return new ColumnType(decimalSchema, ParseDecimal, Or(0m));
+    }
+
+    private static object? ParseDecimal(string s)
+    {
+        if (s == "NaN")
+        {
+            throw new DataException("A numeric column holds NaN, which Kafka Connect's Decimal cannot carry; set decimal.handling.mode=double or string.");
+        }
+
+        try
+        {
+            return decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+        catch (OverflowException)
+        {
+            throw new DataException($"The numeric value {s} is beyond .NET decimal's 28 digits; set decimal.handling.mode=string to capture it exactly.");
+        }
+    }
+
+    private static Struct VariableScale(Schema schema, string text)
+    {
+        if (text == "NaN")
+        {
+            throw new DataException("A numeric column holds NaN, which io.debezium.data.VariableScaleDecimal cannot carry; set decimal.handling.mode=double or string.");
+        }
+
+        var dot = text.IndexOf('.');
+        var scale = dot < 0 ? 0 : text.Length - dot - 1;
+        var unscaled = BigInteger.Parse(dot < 0 ? text : text.Remove(dot, 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        return new Struct(schema).Put("scale", scale).Put("value", unscaled.ToByteArray(isUnsigned: false, isBigEndian: true));
+    }
+
+    private static byte[] ParseBytea(string s) =>
+        s.StartsWith("\\x", StringComparison.Ordinal) ? Convert.FromHexString(s.AsSpan(2)) : System.Text.Encoding.UTF8.GetBytes(s);
+
+    /// <summary>Days since the epoch of an ISO date ("2024-02-29"; "infinity" saturates).</summary>
+    internal static int ParseDays(string s) => s switch
+    {
+        "infinity" => int.MaxValue,
+        "-infinity" => int.MinValue,
+        _ => DateOnly.ParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber,
+    };
+
+    /// <summary>Microseconds since midnight of a time ("13:45:30.123456"; "24:00:00" is the end of the day).</summary>
+    internal static long ParseTimeMicros(string s)
+    {
+        if (s.StartsWith("24:00:00", StringComparison.Ordinal))
+        {
+            return MicrosPerDay;
+        }
+
+        return TimeSpan.ParseExact(s, ["hh\\:mm\\:ss", "hh\\:mm\\:ss\\.FFFFFF"], CultureInfo.InvariantCulture).Ticks / 10;
+    }
+
+    /// <summary>Microseconds since the epoch of a timestamp without time zone ("2024-02-29 13:45:30.123456").</summary>
+    internal static long ParseTimestampMicros(string s) => s switch
+    {
+        "infinity" => long.MaxValue,
+        "-infinity" => long.MinValue,
+        _ => (DateTime.ParseExact(s, ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFF"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).Ticks
+              - DateTime.UnixEpoch.Ticks) / 10,
+    };
+
+    /// <summary>A timestamptz (printed in UTC, "2024-02-29 13:45:30.5+00") as Debezium's ZonedTimestamp: ISO-8601 in UTC, "2024-02-29T13:45:30.5Z".</summary>
+    internal static string ZonedTimestamp(string s)
+    {
+        if (s is "infinity" or "-infinity")
+        {
+            return s;
+        }
+
+        var value = DateTimeOffset.ParseExact(s, ["yyyy-MM-dd HH:mm:ssz", "yyyy-MM-dd HH:mm:ss.FFFFFFz", "yyyy-MM-dd HH:mm:sszzz", "yyyy-MM-dd HH:mm:ss.FFFFFFzzz"],
+            CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+        return value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.') + "Z";
+    }
+
+    /// <summary>A timetz ("13:45:30.25+02") as Debezium's ZonedTime: ISO-8601 in UTC ("11:45:30.25Z").</summary>
+    internal static string ZonedTime(string s)
+    {
+        var sign = s.LastIndexOfAny(['+', '-']);
+        var local = ParseTimeMicros(s[..sign]);
+        var offsetParts = s[(sign + 1)..].Split(':').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        var offsetMicros = ((offsetParts[0] * 3600L) + (offsetParts.Length > 1 ? offsetParts[1] * 60L : 0) + (offsetParts.Length > 2 ? offsetParts[2] : 0)) * 1_000_000L;
+        var utc = ((local - ((s[sign] == '+' ? 1 : -1) * offsetMicros)) % MicrosPerDay + MicrosPerDay) % MicrosPerDay;
+        return new DateTime(utc * 10).ToString("HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture).TrimEnd('.') + "Z";
+    }
+
+    private static long FloorDiv(long value, long divisor)
+    {
+        if (value is long.MaxValue or long.MinValue)
+        {
+            return value;
+        }
+
+        var quotient = Math.DivRem(value, divisor, out var remainder);
+        return remainder < 0 ? quotient - 1 : quotient;
+    }
+}

@@ -1,0 +1,292 @@
+using System.Text.RegularExpressions;
+using ActorConnect.Api.Config;
+using ActorConnect.Api.Errors;
+using Npgsql;
+
+namespace ActorConnect.Connectors.Postgres;
+
+/// <summary>
+/// The keys of Debezium's PostgreSQL connector this connector understands, with Debezium's names, defaults and
+/// accepted values, so a Debezium connector config runs unchanged; and the keys it accepts but does not act on yet.
+/// </summary>
+internal sealed record PostgresConnectorConfig
+{
+    public const string Hostname = "database.hostname";
+    public const string Port = "database.port";
+    public const string User = "database.user";
+    public const string Password = "database.password";
+    public const string DbName = "database.dbname";
+    public const string TopicPrefix = "topic.prefix";
+    public const string PluginName = "plugin.name";
+    public const string SlotName = "slot.name";
+    public const string PublicationName = "publication.name";
+    public const string PublicationAutocreateMode = "publication.autocreate.mode";
+    public const string TableIncludeList = "table.include.list";
+    public const string TableExcludeList = "table.exclude.list";
+    public const string SchemaIncludeList = "schema.include.list";
+    public const string SchemaExcludeList = "schema.exclude.list";
+    public const string SnapshotMode = "snapshot.mode";
+    public const string TombstonesOnDelete = "tombstones.on.delete";
+    public const string DecimalHandlingMode = "decimal.handling.mode";
+    public const string TimePrecisionMode = "time.precision.mode";
+    public const string BinaryHandlingMode = "binary.handling.mode";
+    public const string SkippedOperations = "skipped.operations";
+    public const string SlotDropOnStop = "slot.drop.on.stop";
+    public const string MaxBatchSize = "max.batch.size";
+    public const string PollIntervalMs = "poll.interval.ms";
+
+    private const string ConnectionGroup = "Connection";
+    private const string ReplicationGroup = "Replication";
+    private const string FiltersGroup = "Filters";
+    private const string EventsGroup = "Events";
+
+    /// <summary>
+    /// Debezium keys accepted but not acted on yet, each with what the connector does instead; each one set gets
+    /// one warning naming it.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> NotYetSupported = new Dictionary<string, string>
+    {
+        ["column.include.list"] = "every column is captured",
+        ["column.exclude.list"] = "every column is captured",
+        ["heartbeat.interval.ms"] = "no heartbeat records are sent; on a quiet database the slot advances only with captured changes",
+        ["heartbeat.action.query"] = "the query is not run",
+        ["message.key.columns"] = "the key is the primary key",
+        ["signal.data.collection"] = "signals (incremental snapshots) are not read",
+        ["incremental.snapshot.chunk.size"] = "incremental snapshots are not supported yet",
+        ["provide.transaction.metadata"] = "the envelope's transaction field stays null",
+        ["include.unknown.datatypes"] = "columns of other types are captured as their text form",
+        ["slot.stream.params"] = "pgoutput's own parameters are used",
+        ["publish.via.partition.root"] = "partitions are published as themselves",
+        ["database.sslmode"] = "the connection uses Npgsql's default (prefer)",
+        ["schema.name.adjustment.mode"] = "names are not adjusted (Debezium's default, none)",
+        ["event.processing.failure.handling.mode"] = "a change that cannot be converted fails the task (Debezium's default, fail)",
+    };
+
+    /// <summary>Keys the runtime handles for every connector: never warned about.</summary>
+    private static readonly string[] RuntimeKeyPrefixes =
+    [
+        "name", "connector.class", "tasks.max", "key.converter", "value.converter", "header.converter", "transforms",
+        "predicates", "errors.", "config.action.reload", "producer.override.", "consumer.override.", "admin.override.",
+        "topic.creation.", "exactly.once.support", "transaction.boundary", "offsets.storage.topic",
+    ];
+
+    public required string ConnectionString { get; init; }
+    public required string Database { get; init; }
+    public required string Prefix { get; init; }
+    public required string Slot { get; init; }
+    public required string Publication { get; init; }
+    public required string AutocreateMode { get; init; }
+    public IReadOnlyList<Regex> IncludeTables { get; init; } = [];
+    public IReadOnlyList<Regex> ExcludeTables { get; init; } = [];
+    public IReadOnlyList<Regex> IncludeSchemas { get; init; } = [];
+    public IReadOnlyList<Regex> ExcludeSchemas { get; init; } = [];
+    public required string Snapshot { get; init; }
+    public bool Tombstones { get; init; }
+    public required string Decimals { get; init; }
+    public required string TimePrecision { get; init; }
+    public required string Binary { get; init; }
+    public IReadOnlySet<char> Skipped { get; init; } = new HashSet<char>();
+    public bool DropSlotOnStop { get; init; }
+    public int BatchSize { get; init; }
+    public int PollMs { get; init; }
+
+    public static ConfigDef Definition() => new ConfigDef()
+        .DefineRequired(Hostname, ConfigType.String, Importance.High, "Resolvable hostname or IP address of the PostgreSQL server.",
+            ConfigValidators.NonEmptyString(), ConnectionGroup, "Hostname")
+        .Define(Port, ConfigType.Int, 5432, Importance.High, "Port of the PostgreSQL server.", ConfigValidators.Range(1, 65535), ConnectionGroup, "Port")
+        .DefineRequired(User, ConfigType.String, Importance.High,
+            "Name of the PostgreSQL user; it needs the REPLICATION attribute (or to be a superuser) and SELECT on the captured tables.",
+            ConfigValidators.NonEmptyString(), ConnectionGroup, "User")
+        .Define(Password, ConfigType.Password, null, Importance.High, "Password of the PostgreSQL user.", group: ConnectionGroup, displayName: "Password")
+        .DefineRequired(DbName, ConfigType.String, Importance.High, "The name of the database to capture changes from.",
+            ConfigValidators.NonEmptyString(), ConnectionGroup, "Database")
+        .DefineRequired(TopicPrefix, ConfigType.String, Importance.High,
+            "Topic prefix naming this PostgreSQL server: topics are <topic.prefix>.<schema>.<table>, and it is the source partition of the offsets.",
+            ConfigValidators.Lambda(ValidatePrefix, "letters, digits, '.', '_' and '-'"), ConnectionGroup, "Topic prefix")
+        .Define(PluginName, ConfigType.String, "pgoutput", Importance.Medium,
+            "The logical decoding plugin; only pgoutput, built into PostgreSQL 10+, is supported.",
+            ConfigValidators.Lambda(v => v is "pgoutput" ? null : "Only pgoutput is supported; decoderbufs needs a server extension this connector does not read. Set plugin.name=pgoutput",
+                "pgoutput"), ReplicationGroup, "Plugin")
+        .Define(SlotName, ConfigType.String, "debezium", Importance.Medium,
+            "The logical replication slot this connector streams from (created when missing).",
+            ConfigValidators.Lambda(ValidateSlot, "lower-case letters, digits and '_', at most 63"), ReplicationGroup, "Slot")
+        .Define(PublicationName, ConfigType.String, "dbz_publication", Importance.Medium,
+            "The publication the slot streams (created per publication.autocreate.mode when missing).",
+            ConfigValidators.NonEmptyString(), ReplicationGroup, "Publication")
+        .Define(PublicationAutocreateMode, ConfigType.String, "all_tables", Importance.Medium,
+            "all_tables: create the publication FOR ALL TABLES; filtered: for the tables the include/exclude lists select (and keep it in step); " +
+            "disabled: the publication must exist.",
+            ConfigValidators.ValidString("all_tables", "filtered", "disabled"), ReplicationGroup, "Publication auto-create mode")
+        .Define(SlotDropOnStop, ConfigType.Boolean, false, Importance.Low,
+            "Drop the slot when the task stops (for tests; the changes made meanwhile are lost).", group: ReplicationGroup, displayName: "Drop slot on stop")
+        .Define(TableIncludeList, ConfigType.List, "", Importance.Medium,
+            "Regular expressions matching the schema-qualified names (schema.table) of the tables to capture; empty: every table.",
+            ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Include tables")
+        .Define(TableExcludeList, ConfigType.List, "", Importance.Medium,
+            "Regular expressions matching the schema-qualified names of the tables not to capture.",
+            ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Exclude tables")
+        .Define(SchemaIncludeList, ConfigType.List, "", Importance.Medium, "Regular expressions matching the schemas to capture; empty: every schema.",
+            ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Include schemas")
+        .Define(SchemaExcludeList, ConfigType.List, "", Importance.Medium, "Regular expressions matching the schemas not to capture.",
+            ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Exclude schemas")
+        .Define(SnapshotMode, ConfigType.String, "initial", Importance.Medium,
+            "When to snapshot the captured tables before streaming: initial and when_needed (when no complete snapshot is stored), initial_only " +
+            "(the same, then no streaming), always (on every start), no_data or never (stream only).",
+            ConfigValidators.ValidString("initial", "initial_only", "no_data", "never", "always", "when_needed"), EventsGroup, "Snapshot mode")
+        .Define(TombstonesOnDelete, ConfigType.Boolean, true, Importance.Medium,
+            "Follow each delete event with a tombstone (null value), so a compacted topic can drop the key.", group: EventsGroup, displayName: "Tombstones on delete")
+        .Define(DecimalHandlingMode, ConfigType.String, "precise", Importance.Medium,
+            "numeric columns: precise (Kafka Connect's Decimal; unconstrained numeric as io.debezium.data.VariableScaleDecimal), double, or string.",
+            ConfigValidators.ValidString("precise", "double", "string"), EventsGroup, "Decimal handling")
+        .Define(TimePrecisionMode, ConfigType.String, "adaptive", Importance.Medium,
+            "Temporal columns: adaptive (io.debezium.time.* by the column's precision), adaptive_time_microseconds (time always MicroTime), " +
+            "or connect (Kafka Connect's Date, Time, Timestamp: milliseconds).",
+            ConfigValidators.ValidString("adaptive", "adaptive_time_microseconds", "connect"), EventsGroup, "Time precision")
+        .Define(BinaryHandlingMode, ConfigType.String, "bytes", Importance.Low,
+            "bytea columns: bytes, base64, base64-url-safe or hex.",
+            ConfigValidators.ValidString("bytes", "base64", "base64-url-safe", "hex"), EventsGroup, "Binary handling")
+        .Define(SkippedOperations, ConfigType.List, "t", Importance.Low,
+            "Operations not emitted: c (insert), u (update), d (delete), t (truncate), or none.",
+            ConfigValidators.Lambda(ValidateSkipped, "c, u, d, t or none"), EventsGroup, "Skipped operations")
+        .Define(MaxBatchSize, ConfigType.Int, 2048, Importance.Low, "The most records one poll returns.", ConfigValidators.AtLeast(1), EventsGroup, "Max batch size")
+        .Define(PollIntervalMs, ConfigType.Long, 500L, Importance.Low, "How long a poll waits for changes before returning none (ms).",
+            ConfigValidators.Range(1, 1000), EventsGroup, "Poll interval");
+
+    /// <summary>Parses and checks a config; throws <see cref="ConfigException"/> naming the key at fault.</summary>
+    public static PostgresConnectorConfig Parse(IReadOnlyDictionary<string, string> props)
+    {
+        var parsed = Definition().Parse(props);
+        if (parsed.GetList(TableIncludeList).Count > 0 && parsed.GetList(TableExcludeList).Count > 0)
+        {
+            throw new ConfigException(TableExcludeList, string.Join(",", parsed.GetList(TableExcludeList)),
+                "table.include.list and table.exclude.list are exclusive (as in Debezium); set only one of them");
+        }
+
+        if (parsed.GetList(SchemaIncludeList).Count > 0 && parsed.GetList(SchemaExcludeList).Count > 0)
+        {
+            throw new ConfigException(SchemaExcludeList, string.Join(",", parsed.GetList(SchemaExcludeList)),
+                "schema.include.list and schema.exclude.list are exclusive (as in Debezium); set only one of them");
+        }
+
+        var database = parsed.GetString(DbName)!;
+        var connection = new NpgsqlConnectionStringBuilder
+        {
+            Host = parsed.GetString(Hostname),
+            Port = parsed.GetInt(Port),
+            Username = parsed.GetString(User),
+            Password = parsed.GetPassword(Password)?.Value,
+            Database = database,
+            Timeout = 10,
+            Pooling = false,
+            ApplicationName = "actorconnect-postgres-cdc",
+            // The text forms the decoder reads (pgoutput prints values with the walsender's settings): fixed here so a
+            // server configured otherwise (DateStyle=German, bytea_output=escape) does not change what is parsed.
+            Options = "-c DateStyle=ISO,YMD -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3 -c bytea_output=hex",
+        };
+        var skipped = parsed.GetList(SkippedOperations).Where(s => s != "none").Select(s => s[0]).ToHashSet();
+        return new PostgresConnectorConfig
+        {
+            ConnectionString = connection.ConnectionString,
+            Database = database,
+            Prefix = parsed.GetString(TopicPrefix)!,
+            Slot = parsed.GetString(SlotName)!,
+            Publication = parsed.GetString(PublicationName)!,
+            AutocreateMode = parsed.GetString(PublicationAutocreateMode)!.ToLowerInvariant(),
+            IncludeTables = Regexes(parsed.GetList(TableIncludeList)),
+            ExcludeTables = Regexes(parsed.GetList(TableExcludeList)),
+            IncludeSchemas = Regexes(parsed.GetList(SchemaIncludeList)),
+            ExcludeSchemas = Regexes(parsed.GetList(SchemaExcludeList)),
+            Snapshot = parsed.GetString(SnapshotMode)!.ToLowerInvariant(),
+            Tombstones = parsed.GetBoolean(TombstonesOnDelete),
+            Decimals = parsed.GetString(DecimalHandlingMode)!.ToLowerInvariant(),
+            TimePrecision = parsed.GetString(TimePrecisionMode)!.ToLowerInvariant(),
+            Binary = parsed.GetString(BinaryHandlingMode)!.ToLowerInvariant(),
+            Skipped = skipped,
+            DropSlotOnStop = parsed.GetBoolean(SlotDropOnStop),
+            BatchSize = parsed.GetInt(MaxBatchSize),
+            PollMs = (int)parsed.GetLong(PollIntervalMs),
+        };
+    }
+
+    /// <summary>
+    /// One warning per key set that this version accepts without acting on it (Debezium keys not supported yet, keys
+    /// nobody defines), each naming the key and what happens instead.
+    /// </summary>
+    public static IReadOnlyList<string> Warnings(IReadOnlyDictionary<string, string> props)
+    {
+        var defined = Definition();
+        var warnings = new List<string>();
+        foreach (var key in props.Keys.Order(StringComparer.Ordinal))
+        {
+            if (NotYetSupported.TryGetValue(key, out var instead))
+            {
+                warnings.Add($"Debezium key {key} is not supported yet and is ignored: {instead}.");
+            }
+            else if (defined[key] is null && !RuntimeKeyPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
+            {
+                warnings.Add($"Unknown key {key} is ignored: this connector does not know it (is it spelled as in Debezium's documentation?).");
+            }
+        }
+
+        return warnings;
+    }
+
+    /// <summary>True when the connector captures <paramref name="schema"/>.<paramref name="table"/>, per the include and exclude lists.</summary>
+    public bool Captures(string schema, string table)
+    {
+        if (IncludeSchemas.Count > 0 && !IncludeSchemas.Any(r => r.IsMatch(schema)))
+        {
+            return false;
+        }
+
+        if (ExcludeSchemas.Any(r => r.IsMatch(schema)))
+        {
+            return false;
+        }
+
+        var name = schema + "." + table;
+        if (IncludeTables.Count > 0)
+        {
+            return IncludeTables.Any(r => r.IsMatch(name));
+        }
+
+        return !ExcludeTables.Any(r => r.IsMatch(name));
+    }
+
+    private static IReadOnlyList<Regex> Regexes(IReadOnlyList<string> patterns) =>
+        patterns.Select(p => new Regex("^(?:" + p + ")$", RegexOptions.CultureInvariant)).ToArray();
+
+    private static string? ValidateRegexes(object? value)
+    {
+        foreach (var pattern in value as IReadOnlyList<string> ?? [])
+        {
+            try
+            {
+                _ = new Regex(pattern);
+            }
+            catch (ArgumentException e)
+            {
+                return $"'{pattern}' is not a regular expression ({e.Message})";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ValidateSkipped(object? value)
+    {
+        var items = value as IReadOnlyList<string> ?? [];
+        var bad = items.FirstOrDefault(i => i is not ("c" or "u" or "d" or "t" or "none"));
+        return bad is null ? null : $"'{bad}' is not an operation; use c, u, d, t or none";
+    }
+
+    private static string? ValidatePrefix(object? value) =>
+        value is string s && (s.Length == 0 || !Regex.IsMatch(s, "^[A-Za-z0-9._-]+$"))
+            ? "A topic prefix may hold only letters, digits, '.', '_' and '-', as a Kafka topic name, and may not be empty"
+            : null;
+
+    private static string? ValidateSlot(object? value) =>
+        value is string s && !Regex.IsMatch(s, "^[a-z0-9_]{1,63}$")
+            ? "PostgreSQL slot names hold only lower-case letters, digits and '_', at most 63 of them"
+            : null;
+}

@@ -1,0 +1,246 @@
+using ActorConnect.Api.Connector;
+using ActorConnect.Api.Errors;
+using ActorConnect.Api.Source;
+using Npgsql.Replication;
+
+namespace ActorConnect.Connectors.Postgres;
+
+/// <summary>
+/// Streams one database's changes. The first poll connects, checks (login, wal_level, REPLICATION, publication,
+/// slot) and starts streaming; a problem worth retrying (database down, slot in use) is thrown as
+/// <see cref="RetriableException"/> and the next poll starts over. At least once: the slot is confirmed only up to
+/// transactions the stored offset covers, read back after each offset flush (<see cref="FlushTracker"/>); after a
+/// restart, streaming resumes from the slot and skips what the stored offset says was delivered.
+/// </summary>
+public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
+{
+    private readonly object _sync = new();
+    private readonly Queue<string> _warnings = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private PostgresConnectorConfig _config = null!;
+    private ChangeStream? _stream;
+    private FlushTracker? _tracker;
+    private CdcOffset? _lastEmitted;
+    private CommittedTransaction? _current;
+    private int _currentIndex;
+    private string? _lastWarning;
+    private bool _snapshotDone;
+    private bool _idle;
+
+    /// <inheritdoc />
+    public override string Version => PostgresConnector.AssemblyVersion;
+
+    /// <summary>The latest warning: the unsupported keys, one per poll at first, each logged once by the runtime.</summary>
+    public string? LastWarning => _lastWarning;
+
+    /// <inheritdoc />
+    public override void Start(IReadOnlyDictionary<string, string> props)
+    {
+        _config = PostgresConnectorConfig.Parse(props);
+        foreach (var warning in PostgresConnectorConfig.Warnings(props))
+        {
+            _warnings.Enqueue(warning);
+        }
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<SourceRecord>? Poll()
+    {
+        if (_warnings.TryDequeue(out var warning))
+        {
+            _lastWarning = warning;
+        }
+
+        var stream = _idle ? null : _stream ?? Connect();
+        var batch = new List<SourceRecord>();
+        if (stream is null)
+        {
+            _idle = true;
+            _stopping.Token.WaitHandle.WaitOne(_config.PollMs);
+            return batch;
+        }
+
+        try
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            wait.CancelAfter(_config.PollMs);
+            while (batch.Count < _config.BatchSize)
+            {
+                if (_current is null)
+                {
+                    if (!stream.Transactions.TryRead(out var next))
+                    {
+                        if (batch.Count > 0)
+                        {
+                            break;
+                        }
+
+                        if (!stream.Transactions.WaitToReadAsync(wait.Token).AsTask().GetAwaiter().GetResult())
+                        {
+                            // The stream ended without an error (snapshot.mode=initial_only): nothing more comes.
+                            wait.Token.WaitHandle.WaitOne();
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    _current = next;
+                    _currentIndex = 0;
+                    var last = next.Records.Count == 0 ? null : CdcOffset.FromMap(next.Records[^1].SourceOffset);
+                    _tracker!.Emitted(next.CommitLsn, next.EndLsn, last?.Lsn ?? 0, next.Records.Count);
+                }
+
+                var take = Math.Min(_config.BatchSize - batch.Count, _current.Records.Count - _currentIndex);
+                batch.AddRange(_current.Records.Skip(_currentIndex).Take(take));
+                _currentIndex += take;
+                if (_currentIndex == _current.Records.Count)
+                {
+                    if (CdcOffset.FromMap(_current.Records.Count == 0 ? null : _current.Records[^1].SourceOffset) is { Snapshot: true } snapshotted)
+                    {
+                        // A reconnect in the middle of a snapshot starts it again; after its last record it is done.
+                        _snapshotDone |= snapshotted.LastSnapshotRecord;
+                    }
+                    else
+                    {
+                        _lastEmitted = new CdcOffset(ulong.MaxValue, 0, _current.CommitLsn, 0, 0);
+                    }
+
+                    _current = null;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The poll interval passed (or the task stops) with nothing to hand over.
+        }
+        catch (ConnectException) when (batch.Count > 0)
+        {
+            // The stream ended after these records: hand them over; the next poll reports the failure.
+        }
+        catch (ConnectException)
+        {
+            Disconnect();
+            throw;
+        }
+
+        stream.Confirm(_tracker!.Confirmable);
+        return batch;
+    }
+
+    /// <summary>
+    /// The runtime stored the offsets of acknowledged records: the stored offset says which transactions are wholly in
+    /// Kafka, and the slot is confirmed to the end of the last of them.
+    /// </summary>
+    public override void Commit()
+    {
+        if (_tracker is { } tracker)
+        {
+            tracker.Stored(CdcOffset.FromMap(Context.OffsetStorageReader.Offset(CdcOffset.Partition(_config.Prefix))));
+            lock (_sync)
+            {
+                _stream?.Confirm(tracker.Confirmable);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Stop()
+    {
+        _stopping.Cancel();
+        lock (_sync)
+        {
+            Disconnect();
+        }
+
+        if (_config is { DropSlotOnStop: true })
+        {
+            DropSlot();
+        }
+    }
+
+    private ChangeStream? Connect()
+    {
+        var connection = ReplicationSetup.Open(_config);
+        try
+        {
+            var slot = ReplicationSetup.Prepare(connection, _config);
+            // Within this task a reconnect resumes after what it already emitted; at start, after the stored offset.
+            var resume = _lastEmitted ?? CdcOffset.FromMap(Context.OffsetStorageReader.Offset(CdcOffset.Partition(_config.Prefix)));
+            var snapshot = SnapshotWanted(resume);
+            if (snapshot is not null)
+            {
+                // The snapshot reads the tables as of the slot's position: stream everything after it.
+                resume = null;
+            }
+            else if (_config.Snapshot == "initial_only")
+            {
+                // The snapshot is complete and this mode never streams.
+                connection.Dispose();
+                return null;
+            }
+
+            _tracker ??= new FlushTracker(slot.ConfirmedFlush);
+            var stream = ChangeStream.Start(_config, connection, slot, Version, resume, snapshot);
+            lock (_sync)
+            {
+                _stream = stream;
+            }
+
+            return stream;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether to snapshot before streaming, per snapshot.mode: initial, initial_only and when_needed when no offset
+    /// is stored or the stored one is of a snapshot that did not finish; always on every start of the task; never
+    /// (no_data, never) otherwise.
+    /// </summary>
+    private ChangeStream.Snapshot? SnapshotWanted(CdcOffset? stored)
+    {
+        if (_snapshotDone)
+        {
+            return null;
+        }
+
+        var wanted = _config.Snapshot switch
+        {
+            "initial" or "initial_only" or "when_needed" => stored is null || stored.InSnapshot,
+            "always" => true,
+            _ => false,
+        };
+        return wanted ? new ChangeStream.Snapshot(_config.Snapshot != "initial_only") : null;
+    }
+
+    private void Disconnect()
+    {
+        var stream = _stream;
+        _stream = null;
+        _current = null;
+        stream?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    private static async Task DropSlotAsync(PostgresConnectorConfig config)
+    {
+        await using var replication = new LogicalReplicationConnection(config.ConnectionString);
+        await replication.Open();
+        await replication.DropReplicationSlot(config.Slot, wait: true);
+    }
+
+    private void DropSlot()
+    {
+        try
+        {
+            DropSlotAsync(_config).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or IOException or TimeoutException)
+        {
+            _lastWarning = $"slot.drop.on.stop: replication slot '{_config.Slot}' could not be dropped ({e.Message}); drop it by hand: SELECT pg_drop_replication_slot('{_config.Slot}').";
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Data;
+using System.Threading.Channels;
+using ActorConnect.Api.Source;
+using Npgsql;
+
+namespace ActorConnect.Connectors.Postgres;
+
+/// <summary>
+/// Reads every captured table in one REPEATABLE READ transaction (the slot's exported snapshot when the slot was just
+/// created, so the snapshot and the stream meet exactly at the slot's consistent point) and hands the rows over as
+/// op r records in chunks; the last record is marked "last", which completes the snapshot in the stored offset.
+/// </summary>
+internal static class SnapshotReader
+{
+    private const int ChunkSize = 1024;
+
+    public static async Task ReadAsync(PostgresConnectorConfig config, string? exportedSnapshot, ulong consistentPoint, ChangeEvents events,
+        ChannelWriter<CommittedTransaction> writer, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(config.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        if (exportedSnapshot is not null)
+        {
+            await using var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{exportedSnapshot}'", connection, transaction);
+            await set.ExecuteNonQueryAsync(ct);
+        }
+
+        long txId;
+        await using (var xmin = new NpgsqlCommand("SELECT txid_snapshot_xmin(txid_current_snapshot())", connection, transaction))
+        {
+            txId = (long)(await xmin.ExecuteScalarAsync(ct))!;
+        }
+
+        var info = new TransactionInfo(txId, consistentPoint, DateTime.UtcNow, 0);
+        var chunk = new List<SourceRecord>();
+        (TableSchema Table, ActorConnect.Api.Data.Struct Row)? held = null;
+        foreach (var (schema, name) in ReplicationSetup.CapturedTables(connection, config))
+        {
+            var quoted = $"\"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\".\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+            var (oid, columns) = await TableCatalog.ColumnsAsync(connection, quoted, ct);
+            var table = await TableCatalog.DescribeAsync(connection, config, oid, schema, name, columns, ct);
+            var select = string.Join(", ", columns.Select(c => $"\"{c.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"::text"));
+            await using var cmd = new NpgsqlCommand($"SELECT {select} FROM {quoted}", connection, transaction);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            var texts = new string?[columns.Count];
+            while (await reader.ReadAsync(ct))
+            {
+                for (var i = 0; i < texts.Length; i++)
+                {
+                    texts[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+                }
+
+                // One row is held back, so the snapshot's last record can be marked as such.
+                if (held is { } previous)
+                {
+                    chunk.Add(events.Read(previous.Table, previous.Row, info, last: false));
+                    if (chunk.Count >= ChunkSize)
+                    {
+                        await writer.WriteAsync(new CommittedTransaction(consistentPoint, consistentPoint, chunk), ct);
+                        chunk = new List<SourceRecord>();
+                    }
+                }
+
+                held = (table, TableCatalog.Row(table, texts));
+            }
+        }
+
+        if (held is { } final)
+        {
+            chunk.Add(events.Read(final.Table, final.Row, info, last: true));
+        }
+
+        if (chunk.Count > 0)
+        {
+            await writer.WriteAsync(new CommittedTransaction(consistentPoint, consistentPoint, chunk), ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,79 @@
+using ActorConnect.Api.Data;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ActorConnect.Connectors.Postgres;
+
+/// <summary>
+/// Builds a table's <see cref="TableSchema"/> from its columns (names, type OIDs, type modifiers: from a pgoutput
+/// relation message while streaming, from pg_attribute for a snapshot) and the catalog's nullability and primary key,
+/// which relation messages do not carry.
+/// </summary>
+internal static class TableCatalog
+{
+    /// <summary>A column as the server describes it.</summary>
+    public sealed record ColumnInfo(string Name, uint TypeOid, int TypeModifier);
+
+    public static async Task<TableSchema> DescribeAsync(NpgsqlConnection catalog, PostgresConnectorConfig config, uint relationId, string schema, string table,
+        IEnumerable<ColumnInfo> columns, CancellationToken ct)
+    {
+        var notNull = new HashSet<string>();
+        var keys = new HashSet<string>();
+        await using (var cmd = new NpgsqlCommand(
+            "SELECT a.attname::text, a.attnotnull, array_position(i.indkey::int2[], a.attnum) IS NOT NULL FROM pg_attribute a " +
+            "LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary WHERE a.attrelid = @oid AND a.attnum > 0 AND NOT a.attisdropped", catalog))
+        {
+            cmd.Parameters.AddWithValue("oid", NpgsqlDbType.Oid, relationId);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (reader.GetBoolean(1))
+                {
+                    notNull.Add(reader.GetString(0));
+                }
+
+                if (reader.GetBoolean(2))
+                {
+                    keys.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        var described = columns.Select(c => new TableColumn(c.Name, ColumnTypes.For(c.TypeOid, c.TypeModifier, !notNull.Contains(c.Name), config), keys.Contains(c.Name)));
+        return new TableSchema(config.Prefix, schema, table, described.ToList());
+    }
+
+    /// <summary>A table's OID and live columns in their order, for reading it outside the replication stream.</summary>
+    public static async Task<(uint RelationId, IReadOnlyList<ColumnInfo> Columns)> ColumnsAsync(NpgsqlConnection connection, string quotedName, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT a.attrelid, a.attname::text, a.atttypid, a.atttypmod FROM pg_attribute a " +
+            "WHERE a.attrelid = @name::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", connection);
+        cmd.Parameters.AddWithValue("name", quotedName);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var columns = new List<ColumnInfo>();
+        uint oid = 0;
+        while (await reader.ReadAsync(ct))
+        {
+            oid = reader.GetFieldValue<uint>(0);
+            columns.Add(new ColumnInfo(reader.GetString(1), reader.GetFieldValue<uint>(2), reader.GetInt32(3)));
+        }
+
+        return (oid, columns);
+    }
+
+    /// <summary>A column's value from its text form (null stays null).</summary>
+    public static object? Value(TableColumn column, string? text) => text is null ? null : column.Type.Parse(text);
+
+    /// <summary>A row's Struct from its columns' text forms, in the table's column order.</summary>
+    public static Struct Row(TableSchema table, IReadOnlyList<string?> texts)
+    {
+        var row = new Struct(table.Value);
+        for (var i = 0; i < table.Columns.Count; i++)
+        {
+            row.Put(table.Columns[i].Name, Value(table.Columns[i], texts[i]));
+        }
+
+        return row;
+    }
+}

@@ -1,0 +1,164 @@
+using ActorConnect.Api.Errors;
+
+namespace ActorConnect.Connectors.Postgres.Tests;
+
+/// <summary>Debezium's keys, defaults and validation; the keys accepted without support, one warning each.</summary>
+public sealed class ConfigTests
+{
+    private static readonly Dictionary<string, string> Minimal = new()
+    {
+        ["database.hostname"] = "db.example", ["database.user"] = "u", ["database.password"] = "p", ["database.dbname"] = "inventory", ["topic.prefix"] = "srv",
+    };
+
+    [Fact]
+    public void Defaults_are_Debeziums()
+    {
+        var config = PostgresConnectorConfig.Parse(Minimal);
+        Assert.Equal(("debezium", "dbz_publication", "all_tables", "initial", true), (config.Slot, config.Publication, config.AutocreateMode, config.Snapshot, config.Tombstones));
+        Assert.Equal(("precise", "adaptive", "bytes"), (config.Decimals, config.TimePrecision, config.Binary));
+        Assert.Equal(['t'], config.Skipped);
+        Assert.Equal("pgoutput", PostgresConnectorConfig.Definition()["plugin.name"]!.DefaultValue);
+        Assert.Equal(5432, PostgresConnectorConfig.Definition()["database.port"]!.DefaultValue);
+    }
+
+    [Fact]
+    public void Validation_names_the_key_and_what_it_accepts()
+    {
+        IReadOnlyList<string> ErrorsOf(string key, string value) =>
+            new PostgresConnector().Validate(new Dictionary<string, string>(Minimal) { [key] = value }).Single(v => v.Name == key).Errors;
+
+        Assert.Contains(ErrorsOf("plugin.name", "decoderbufs"), e => e.Contains("Set plugin.name=pgoutput", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("publication.autocreate.mode", "some"), e => e.Contains("all_tables, filtered, disabled", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("decimal.handling.mode", "exact"), e => e.Contains("precise, double, string", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("time.precision.mode", "nanos"), e => e.Contains("adaptive, adaptive_time_microseconds, connect", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("snapshot.mode", "sometimes"), e => e.Contains("when_needed", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("slot.name", "My-Slot"), e => e.Contains("lower-case", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("table.include.list", "public.(a"), e => e.Contains("not a regular expression", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("skipped.operations", "x"), e => e.Contains("use c, u, d, t or none", StringComparison.Ordinal));
+        Assert.Contains(new PostgresConnector().Validate(new Dictionary<string, string> { ["topic.prefix"] = "p" }).Single(v => v.Name == "database.hostname").Errors,
+            e => e.Contains("Missing required configuration", StringComparison.Ordinal));
+        Assert.All(new PostgresConnector().Validate(Minimal), v => Assert.Empty(v.Errors));
+
+        var both = new Dictionary<string, string>(Minimal) { ["table.include.list"] = "public.a", ["table.exclude.list"] = "public.b" };
+        Assert.Contains(new PostgresConnector().Validate(both).Single(v => v.Name == "table.exclude.list").Errors, e => e.Contains("exclusive", StringComparison.Ordinal));
+        Assert.Equal("table.exclude.list", Assert.Throws<ConfigException>(() => PostgresConnectorConfig.Parse(both)).Name);
+    }
+
+    [Fact]
+    public void Unsupported_and_unknown_keys_get_one_warning_each_naming_the_key()
+    {
+        var props = new Dictionary<string, string>(Minimal)
+        {
+            ["heartbeat.interval.ms"] = "10000", ["column.exclude.list"] = "public.a.b", ["message.key.columns"] = "x",
+            ["databse.port"] = "5433", ["transforms"] = "unwrap", ["transforms.unwrap.type"] = "io.debezium.transforms.ExtractNewRecordState", ["tasks.max"] = "1",
+        };
+        var warnings = PostgresConnectorConfig.Warnings(props);
+        Assert.Equal(4, warnings.Count);
+        Assert.Single(warnings, w => w.Contains("heartbeat.interval.ms", StringComparison.Ordinal));
+        Assert.Single(warnings, w => w.Contains("column.exclude.list", StringComparison.Ordinal));
+        Assert.Single(warnings, w => w.Contains("message.key.columns", StringComparison.Ordinal));
+        Assert.Single(warnings, w => w.Contains("Unknown key databse.port", StringComparison.Ordinal));
+        Assert.Empty(PostgresConnectorConfig.Warnings(Minimal));
+    }
+
+    [Fact]
+    public void The_task_shows_each_warning_in_turn_so_the_runtime_logs_every_one()
+    {
+        var task = new PostgresSourceTask();
+        task.Start(new Dictionary<string, string>(Minimal)
+        {
+            ["database.hostname"] = "127.0.0.1", ["database.port"] = "1", ["heartbeat.interval.ms"] = "1", ["signal.data.collection"] = "a.b",
+        });
+        var shown = new List<string?>();
+        for (var i = 0; i < 2; i++)
+        {
+            // Nothing listens on port 1: each poll fails to connect, after taking the next warning.
+            Assert.ThrowsAny<ConnectException>(() => task.Poll());
+            shown.Add(task.LastWarning);
+        }
+
+        Assert.Contains("heartbeat.interval.ms", shown[0], StringComparison.Ordinal);
+        Assert.Contains("signal.data.collection", shown[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_runtimes_validate_answers_with_the_errors_on_their_keys_as_for_the_JDBC_connectors()
+    {
+        var validator = new ActorConnect.Runtime.Validation.ConnectorConfigValidator(ActorConnect.Runtime.Plugins.PluginRegistry.Create([typeof(PostgresConnector).Assembly], []));
+        var props = new Dictionary<string, string>(Minimal)
+        {
+            ["name"] = "cdc", ["connector.class"] = "io.debezium.connector.postgresql.PostgresConnector", ["decimal.handling.mode"] = "exact",
+            ["table.include.list"] = "public.a", ["table.exclude.list"] = "public.b",
+        };
+        var infos = validator.Validate("io.debezium.connector.postgresql.PostgresConnector", props);
+        Assert.Equal("io.debezium.connector.postgresql.PostgresConnector", infos.Name);
+        Assert.Equal(1, infos.ErrorCount);
+        Assert.Contains(infos.Configs.Single(c => c.Value.Name == "decimal.handling.mode").Value.Errors, e => e.Contains("precise, double, string", StringComparison.Ordinal));
+
+        props["decimal.handling.mode"] = "double";
+        infos = validator.Validate("PostgresConnector", props);
+        Assert.Equal(1, infos.ErrorCount);
+        Assert.Contains(infos.Configs.Single(c => c.Value.Name == "table.exclude.list").Value.Errors, e => e.Contains("exclusive", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_connector_answers_to_Debeziums_class_name_and_runs_one_task()
+    {
+        Assert.Contains("io.debezium.connector.postgresql.PostgresConnector", PostgresConnector.Aliases);
+        var connector = new PostgresConnector();
+        connector.Start(Minimal);
+        Assert.Single(connector.TaskConfigs(5));
+        Assert.Equal(typeof(PostgresSourceTask), connector.TaskType);
+    }
+
+    [Fact]
+    public void The_host_finds_the_family_beside_it_and_shows_Debeziums_class_name()
+    {
+        // The registry a worker builds: bundled families (ActorConnect.Connectors.*.dll beside the host) and loaded assemblies.
+        var registry = ActorConnect.Runtime.Plugins.PluginRegistry.CreateDefault([]);
+        var plugin = registry.TryResolve("io.debezium.connector.postgresql.PostgresConnector");
+        Assert.NotNull(plugin);
+        Assert.Equal(plugin, registry.TryResolve("PostgresConnector"));
+        Assert.Equal("io.debezium.connector.postgresql.PostgresConnector", plugin.ClassName);
+        Assert.True(plugin.IsSource);
+    }
+
+    [Fact]
+    public void The_sample_connector_file_is_valid_and_reads_Debeziums_escaped_regex()
+    {
+        var props = ActorConnect.Runtime.Config.JavaProperties.Load(Path.Combine(TestSupport.RepoPaths.RepoRoot, "config", "postgres-cdc.properties"));
+        Assert.All(new PostgresConnector().Validate(props), v => Assert.Empty(v.Errors));
+        Assert.Empty(PostgresConnectorConfig.Warnings(props));
+        var config = PostgresConnectorConfig.Parse(props);
+        Assert.True(config.Captures("inventory", "customers"));
+        Assert.False(config.Captures("public", "customers"));
+    }
+
+    [Fact]
+    public void Only_logical_wal_level_passes_the_check_and_the_message_says_how_to_fix_it()
+    {
+        Assert.Null(ReplicationSetup.WalLevelProblem("logical"));
+        var problem = ReplicationSetup.WalLevelProblem("replica")!;
+        Assert.Contains("wal_level=replica", problem, StringComparison.Ordinal);
+        Assert.Contains("ALTER SYSTEM SET wal_level = logical", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Offsets_keep_Debeziums_shape_and_read_back()
+    {
+        var offset = new CdcOffset(100, 50, 120, 7, 1_700_000_000_000_000);
+        var map = offset.ToMap();
+        Assert.Equal(["lsn", "lsn_commit", "lsn_proc", "ts_usec", "txId"], map.Keys.Order());
+        Assert.Equal(offset, CdcOffset.FromMap(map));
+        // Debezium's older offsets have no lsn_commit: the change's own LSN stands in.
+        Assert.Equal(100UL, CdcOffset.FromMap(new Dictionary<string, object?> { ["lsn"] = 100L, ["txId"] = 7L })!.CommitLsn);
+        Assert.Contains("has no 'lsn'", Assert.Throws<ConnectException>(() => CdcOffset.FromMap(new Dictionary<string, object?> { ["position"] = 1L })).Message);
+
+        // Offsets altered over REST while STOPPED: Debezium's shape passes, a reset passes, anything else is refused.
+        var partition = CdcOffset.Partition("srv");
+        Assert.True(new PostgresConnector().AlterOffsets(Minimal, new Dictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?> { [partition] = map }));
+        Assert.True(new PostgresConnector().AlterOffsets(Minimal, new Dictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?> { [partition] = null }));
+        Assert.Throws<ConnectException>(() => new PostgresConnector().AlterOffsets(Minimal,
+            new Dictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>?> { [partition] = new Dictionary<string, object?> { ["lsn"] = "x" } }));
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ActorConnect.Runtime;
+using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Worker;
+using ActorConnect.TestSupport;
+
+namespace ActorConnect.Connectors.Postgres.Tests;
+
+/// <summary>Kafka and PostgreSQL, shared by the tests that run a worker.</summary>
+[CollectionDefinition("kafka")]
+public sealed class KafkaCollection : ICollectionFixture<KafkaFixture>;
+
+/// <summary>The connector in a standalone worker, writing with JsonConverter into the real broker.</summary>
+[Collection("kafka")]
+public sealed class WorkerTests(KafkaFixture kafka)
+{
+    private const string JsonConverter = "org.apache.kafka.connect.json.JsonConverter";
+
+    [Fact]
+    public async Task A_Debezium_config_streams_inserts_updates_and_deletes_into_Kafka_and_stores_Debezium_offsets()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        await db.ExecAsync("CREATE TABLE customers (id int PRIMARY KEY, email text NOT NULL)");
+        var prefix = KafkaFixture.UniqueName("cdc").Replace('-', '_');
+        var topic = prefix + ".public.customers";
+        await kafka.CreateTopicAsync(topic, 1);
+        var dir = RepoPaths.NewTempDirectory("cdc-worker");
+        var props = new Dictionary<string, string>
+        {
+            ["bootstrap.servers"] = kafka.BootstrapServers, ["key.converter"] = JsonConverter, ["value.converter"] = JsonConverter,
+            ["offset.storage.file.filename"] = Path.Combine(dir, "connect.offsets"), ["offset.flush.interval.ms"] = "300",
+        };
+        foreach (var (k, v) in kafka.WorkerBrokerSettings())
+        {
+            props[k] = v;
+        }
+
+        var worker = StandaloneWorker.Start(WorkerConfig.ParseStandalone(props), null, "cdc-test-worker", typeof(PostgresConnector).Assembly);
+        try
+        {
+            var config = db.Config(prefix);
+            config["name"] = prefix;
+            config["connector.class"] = "io.debezium.connector.postgresql.PostgresConnector";
+            await worker.CreateConnectorAsync(config);
+            await Eventually.AssertAsync(async () => await db.ConfirmedFlushAsync() is not null, TimeSpan.FromMinutes(1), "the task created the slot");
+
+            await db.ExecAsync("INSERT INTO customers VALUES (1, 'a@example.com'); UPDATE customers SET email = 'b@example.com' WHERE id = 1; DELETE FROM customers WHERE id = 1");
+
+            var messages = await kafka.ConsumeAllAsync(topic, 4, TimeSpan.FromMinutes(1));
+            Assert.Equal(4, messages.Count);
+            Assert.All(messages, m => Assert.Equal("""{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false,"name":"PLACEHOLDER.Key"},"payload":{"id":1}}""".Replace("PLACEHOLDER", topic, StringComparison.Ordinal),
+                Encoding.UTF8.GetString(m.Message.Key!)));
+            var values = messages.Take(3).Select(m => JsonNode.Parse(m.Message.Value!)!["payload"]!).ToList();
+            Assert.Equal(["c", "u", "d"], values.Select(v => (string)v["op"]!));
+            Assert.Equal(["a@example.com", "b@example.com", null], values.Select(v => (string?)v["after"]?["email"]));
+            Assert.Null(messages[3].Message.Value);
+
+            // The offset of the last record is stored in Debezium's shape, and the slot follows it.
+            var lastLsn = (long)values[2]["source"]!["lsn"]!;
+            Runtime.Model.ConnectorOffset? stored = null;
+            await Eventually.AssertAsync(async () =>
+            {
+                var offsets = await worker.AskAsync<WorkerProtocol.ConnectorOffsets>(new WorkerProtocol.GetOffsets(prefix));
+                stored = offsets.Offsets.SingleOrDefault();
+                return stored?.Offset is { } o && Convert.ToInt64(o["lsn"]) == lastLsn;
+            }, TimeSpan.FromMinutes(1), "the last record's offset is stored");
+            Assert.Equal(prefix, stored!.Partition["server"]);
+            Assert.Equal(["lsn", "lsn_commit", "lsn_proc", "ts_usec", "txId"], stored.Offset!.Keys.Order());
+            var commit = Convert.ToUInt64(stored.Offset["lsn_commit"]);
+            await Eventually.AssertAsync(async () => await db.ConfirmedFlushAsync() > commit, TimeSpan.FromMinutes(1), "the slot is confirmed past the stored transaction");
+        }
+        finally
+        {
+            await worker.StopAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
