@@ -18,7 +18,7 @@ public sealed partial class BrokerOutageTests(ITestOutputHelper output)
     public async Task A_broker_stopped_mid_stream_shows_in_every_status_and_health_then_clears_and_nothing_is_lost()
     {
         const int before = 5_000, during = 5_000;
-        await using var kafka = await PrivateKafka.StartAsync(port: 19392, zkPort: 12481);
+        await using var kafka = await PrivateKafka.StartAsync(port: 19792, zkPort: 12881);
         await kafka.CreateTopicAsync("outage", partitions: 1);
         var dir = RepoPaths.NewTempDirectory("outage");
         var input = Path.Combine(dir, "input.txt");

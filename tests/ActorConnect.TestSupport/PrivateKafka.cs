@@ -35,7 +35,16 @@ public sealed class PrivateKafka : IAsyncDisposable
     {
         var kafka = new PrivateKafka(port, zkPort, tls);
         await kafka.RunAsync("install").ConfigureAwait(false);
-        await kafka.RunAsync("start").ConfigureAwait(false);
+        var (_, stderr) = await kafka.RunAsync("start").ConfigureAwait(false);
+        if (stderr.Contains("reused-existing", StringComparison.Ordinal))
+        {
+            // The script shares a broker it finds running; a private one is stopped and restarted by its test, so it
+            // must be the test's own, or the test would stop someone else's broker and measure theirs.
+            throw new InvalidOperationException(
+                $"Ports {port} (Kafka) and {zkPort} (ZooKeeper) already serve a broker this test did not start (another test run, " +
+                "or a developer's private broker): stop it, or give the test other ports.");
+        }
+
         return kafka;
     }
 
@@ -57,7 +66,7 @@ public sealed class PrivateKafka : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await RunAsync("stop").ConfigureAwait(false);
 
-    private Task RunAsync(params string[] args)
+    private Task<(string Stdout, string Stderr)> RunAsync(params string[] args)
     {
         var environment = KafkaLocalScript.Ports(_port, _zkPort);
         if (_tls is not null)
