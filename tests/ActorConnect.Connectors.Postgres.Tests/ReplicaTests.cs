@@ -47,7 +47,8 @@ public sealed class ReplicaTests(KafkaFixture kafka)
         var worker = StartWorker(dir);
         try
         {
-            var cdc = source.Config(prefix, ("snapshot.mode", "initial"), ("table.include.list", "public\\.(customers|order_lines|notes)"));
+            // Heartbeats too, into their own topic, which the sink does not read.
+            var cdc = source.Config(prefix, ("snapshot.mode", "initial"), ("table.include.list", "public\\.(customers|order_lines|notes)"), ("heartbeat.interval.ms", "200"));
             cdc["name"] = prefix + "-source";
             cdc["connector.class"] = "io.debezium.connector.postgresql.PostgresConnector";
             await worker.CreateConnectorAsync(cdc);
@@ -91,6 +92,8 @@ public sealed class ReplicaTests(KafkaFixture kafka)
             await source.ExecAsync("DELETE FROM notes WHERE id = 100");
 
             await ReplicaEqualsSourceAsync(worker, prefix, source, replica, "after inserts, updates, deletes and key changes");
+            var heartbeat = (await kafka.ConsumeAllAsync("__debezium-heartbeat." + prefix, 1, TimeSpan.FromMinutes(1)))[0];
+            Assert.Equal(prefix, (string?)System.Text.Json.Nodes.JsonNode.Parse(heartbeat.Message.Key!)!["payload"]!["serverName"]);
             Assert.Equal("""[{"id":101,"body":"again"}, {"id":102,"body":null}]""", (await RowsAsync(replica, Tables[2])).Replace("\n ", "", StringComparison.Ordinal));
         }
         finally
