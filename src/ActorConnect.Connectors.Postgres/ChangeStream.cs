@@ -167,7 +167,9 @@ internal sealed class ChangeStream : IAsyncDisposable
                         tx = new TransactionInfo(begin.TransactionXid, (ulong)begin.TransactionFinalLsn, begin.TransactionCommitTimestamp, _processed);
                         records = new List<SourceRecord>();
                         skipTransaction = _resumeAfter is { } r && tx.CommitLsn < r.CommitLsn;
-                        _skipUpTo = _resumeAfter is { } stored && tx.CommitLsn == stored.CommitLsn ? stored.Lsn : 0;
+                        // A snapshot's offset holds the slot's consistent point, where a transaction may commit that the
+                        // snapshot did not see: only a stream offset says which changes of its transaction were delivered.
+                        _skipUpTo = _resumeAfter is { Snapshot: false } stored && tx.CommitLsn == stored.CommitLsn ? stored.Lsn : 0;
                         break;
                     case RelationMessage relation:
                         _relations[relation.RelationId] = await DescribeAsync(relation, ct);

@@ -73,9 +73,10 @@ internal sealed class FlushTracker(ulong start)
     // While a snapshot is being stored every record has the same LSN: only its last record's offset covers it. A
     // heartbeat shares the offset of the change before it but for lsn_proc: its own offset covers it, or any later
     // change's (stored in order after it).
+    // A completed snapshot's offset (at the slot's consistent point) covers only what committed before that point.
     private bool Covered(Transaction transaction) => _stored is { InSnapshot: false } stored && (transaction.Heartbeat is { } position
-        ? stored.ProcessedLsn >= position || transaction.CommitLsn < stored.CommitLsn || (transaction.CommitLsn == stored.CommitLsn && transaction.LastLsn < stored.Lsn)
-        : transaction.CommitLsn < stored.CommitLsn || (transaction.CommitLsn == stored.CommitLsn && transaction.LastLsn <= stored.Lsn));
+        ? stored.ProcessedLsn >= position || transaction.CommitLsn < stored.CommitLsn || (transaction.CommitLsn == stored.CommitLsn && transaction.LastLsn < stored.Lsn && !stored.Snapshot)
+        : transaction.CommitLsn < stored.CommitLsn || (transaction.CommitLsn == stored.CommitLsn && transaction.LastLsn <= stored.Lsn && !stored.Snapshot));
 
     // Heartbeat: for a heartbeat, the position its offset's lsn_proc holds.
     private sealed record Transaction(ulong CommitLsn, ulong EndLsn, ulong LastLsn, bool HadRecords, ulong? Heartbeat = null);

@@ -258,7 +258,8 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
             return;
         }
 
-        var offset = last with { ProcessedLsn = Math.Max(position, last.ProcessedLsn), Snapshot = false, LastSnapshotRecord = false };
+        // After a completed snapshot the snapshot markers stay: its position is the consistent point, not a change.
+        var offset = last with { ProcessedLsn = Math.Max(position, last.ProcessedLsn) };
         var record = _heartbeats.Record(offset);
         _tracker!.Heartbeat(offset, offset.ProcessedLsn);
         _lastOffset = record.SourceOffset;
