@@ -37,6 +37,11 @@ internal sealed record CdcOffset(ulong Lsn, ulong ProcessedLsn, ulong CommitLsn,
         {
             map[SnapshotKey] = true;
             map[LastSnapshotRecordKey] = LastSnapshotRecord;
+            if (ProcessedLsn > 0)
+            {
+                // A heartbeat after a completed snapshot: where the stream is.
+                map[ProcessedKey] = (long)ProcessedLsn;
+            }
         }
         else
         {

@@ -39,6 +39,12 @@ internal sealed class ChangeStream : IAsyncDisposable
     private ulong _skipUpTo;
     private Task? _reader;
 
+    /// <summary>Messages the reader has finished with: a change tells <see cref="QuietPosition"/> it raced with the reader.</summary>
+    private long _handled;
+
+    /// <summary>Between a Begin and the hand-over of its transaction.</summary>
+    private volatile bool _inTransaction;
+
     private ChangeStream(PostgresConnectorConfig config, NpgsqlConnection catalog, LogicalReplicationConnection replication, string version, CdcOffset? resumeAfter,
         ulong processed, Snapshot? snapshot)
     {
@@ -91,6 +97,25 @@ internal sealed class ChangeStream : IAsyncDisposable
         return stream;
     }
 
+    /// <summary>
+    /// The server's position while the reader is between transactions: the latest keepalive (or the Begin about to be
+    /// read), so every transaction committing after it is still to come in full, and every one before it has been
+    /// handed over already; null while a transaction is being read. Call with the hand-over channel drained: then the
+    /// slot may be confirmed to it once the transactions handed over are stored. This is how heartbeats advance the
+    /// slot while only tables outside the publication change (PostgreSQL 15+ sends nothing for those but keepalives).
+    /// </summary>
+    public ulong? QuietPosition()
+    {
+        var handled = Interlocked.Read(ref _handled);
+        if (_inTransaction)
+        {
+            return null;
+        }
+
+        var position = (ulong)_replication.LastReceivedLsn;
+        return _inTransaction || Interlocked.Read(ref _handled) != handled || position == 0 ? null : position;
+    }
+
     /// <summary>Tells the server the slot may be confirmed up to <paramref name="lsn"/>; sent with the next status update.</summary>
     public void Confirm(ulong lsn)
     {
@@ -138,10 +163,13 @@ internal sealed class ChangeStream : IAsyncDisposable
                 switch (message)
                 {
                     case BeginMessage begin:
+                        _inTransaction = true;
                         tx = new TransactionInfo(begin.TransactionXid, (ulong)begin.TransactionFinalLsn, begin.TransactionCommitTimestamp, _processed);
                         records = new List<SourceRecord>();
                         skipTransaction = _resumeAfter is { } r && tx.CommitLsn < r.CommitLsn;
-                        _skipUpTo = _resumeAfter is { } stored && tx.CommitLsn == stored.CommitLsn ? stored.Lsn : 0;
+                        // A snapshot's offset holds the slot's consistent point, where a transaction may commit that the
+                        // snapshot did not see: only a stream offset says which changes of its transaction were delivered.
+                        _skipUpTo = _resumeAfter is { Snapshot: false } stored && tx.CommitLsn == stored.CommitLsn ? stored.Lsn : 0;
                         break;
                     case RelationMessage relation:
                         _relations[relation.RelationId] = await DescribeAsync(relation, ct);
@@ -176,8 +204,11 @@ internal sealed class ChangeStream : IAsyncDisposable
 
                         await _channel.Writer.WriteAsync(emitted, ct);
                         tx = null;
+                        _inTransaction = false;
                         break;
                 }
+
+                Interlocked.Increment(ref _handled);
             }
 
             _channel.Writer.TryComplete();

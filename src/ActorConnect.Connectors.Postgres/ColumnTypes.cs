@@ -40,7 +40,8 @@ internal static class ColumnTypes
 
         return typeOid switch
         {
-            Bool => Make(SchemaBuilder.Bool(), s => s == "t", false),
+            // pgoutput sends boolout's "t"/"f"; the snapshot's column::text cast gives "true"/"false".
+            Bool => Make(SchemaBuilder.Bool(), s => s is "t" or "true", false),
             Int2 => Make(SchemaBuilder.Int16(), s => short.Parse(s, CultureInfo.InvariantCulture), (short)0),
             Int4 => Make(SchemaBuilder.Int32(), s => int.Parse(s, CultureInfo.InvariantCulture), 0),
             Int8 or Oid => Make(SchemaBuilder.Int64(), s => long.Parse(s, CultureInfo.InvariantCulture), 0L),

@@ -37,6 +37,20 @@ internal sealed class FlushTracker(ulong start)
         }
     }
 
+    /// <summary>
+    /// A heartbeat record was emitted after everything before it, carrying the offset of the change before it with
+    /// <c>lsn_proc</c> at <paramref name="position"/> (a position of <see cref="ChangeStream.QuietPosition"/>): once
+    /// that offset, or a later one, is stored, the slot may be confirmed to <paramref name="position"/>.
+    /// </summary>
+    public void Heartbeat(CdcOffset offset, ulong position)
+    {
+        lock (_sync)
+        {
+            _pending.AddLast(new Transaction(offset.CommitLsn, position, offset.Lsn, true, position));
+            Advance();
+        }
+    }
+
     /// <summary>The offset the runtime has stored durably (null: none yet).</summary>
     public void Stored(CdcOffset? offset)
     {
@@ -56,9 +70,14 @@ internal sealed class FlushTracker(ulong start)
         }
     }
 
-    // While a snapshot is being stored every record has the same LSN: only its last record's offset covers it.
-    private bool Covered(Transaction transaction) => _stored is { InSnapshot: false } stored &&
-        (transaction.CommitLsn < stored.CommitLsn || (transaction.CommitLsn == stored.CommitLsn && transaction.LastLsn <= stored.Lsn));
+    // While a snapshot is being stored every record has the same LSN: only its last record's offset covers it. A
+    // heartbeat shares the offset of the change before it but for lsn_proc: its own offset covers it, or any later
+    // change's (stored in order after it).
+    // A completed snapshot's offset (at the slot's consistent point) covers only what committed before that point.
+    private bool Covered(Transaction transaction) => _stored is { InSnapshot: false } stored && (transaction.Heartbeat is { } position
+        ? stored.ProcessedLsn >= position || transaction.CommitLsn < stored.CommitLsn || (transaction.CommitLsn == stored.CommitLsn && transaction.LastLsn < stored.Lsn && !stored.Snapshot)
+        : transaction.CommitLsn < stored.CommitLsn || (transaction.CommitLsn == stored.CommitLsn && transaction.LastLsn <= stored.Lsn && !stored.Snapshot));
 
-    private sealed record Transaction(ulong CommitLsn, ulong EndLsn, ulong LastLsn, bool HadRecords);
+    // Heartbeat: for a heartbeat, the position its offset's lsn_proc holds.
+    private sealed record Transaction(ulong CommitLsn, ulong EndLsn, ulong LastLsn, bool HadRecords, ulong? Heartbeat = null);
 }

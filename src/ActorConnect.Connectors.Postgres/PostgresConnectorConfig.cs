@@ -34,11 +34,16 @@ internal sealed record PostgresConnectorConfig
     public const string SlotDropOnStop = "slot.drop.on.stop";
     public const string MaxBatchSize = "max.batch.size";
     public const string PollIntervalMs = "poll.interval.ms";
+    public const string HeartbeatIntervalMs = "heartbeat.interval.ms";
+    public const string HeartbeatActionQuery = "heartbeat.action.query";
+    public const string TopicHeartbeatPrefix = "topic.heartbeat.prefix";
+    public const string SlotLagWarningBytes = "slot.lag.warning.bytes";
 
     private const string ConnectionGroup = "Connection";
     private const string ReplicationGroup = "Replication";
     private const string FiltersGroup = "Filters";
     private const string EventsGroup = "Events";
+    private const string HeartbeatGroup = "Heartbeat";
 
     /// <summary>
     /// Debezium keys accepted but not acted on yet, each with what the connector does instead; each one set gets
@@ -48,8 +53,6 @@ internal sealed record PostgresConnectorConfig
     {
         ["column.include.list"] = "every column is captured",
         ["column.exclude.list"] = "every column is captured",
-        ["heartbeat.interval.ms"] = "no heartbeat records are sent; on a quiet database the slot advances only with captured changes",
-        ["heartbeat.action.query"] = "the query is not run",
         ["message.key.columns"] = "the key is the primary key",
         ["signal.data.collection"] = "signals (incremental snapshots) are not read",
         ["incremental.snapshot.chunk.size"] = "incremental snapshots are not supported yet",
@@ -89,6 +92,10 @@ internal sealed record PostgresConnectorConfig
     public bool DropSlotOnStop { get; init; }
     public int BatchSize { get; init; }
     public int PollMs { get; init; }
+    public int HeartbeatMs { get; init; }
+    public string? HeartbeatQuery { get; init; }
+    public required string HeartbeatTopic { get; init; }
+    public long LagWarningBytes { get; init; }
 
     public static ConfigDef Definition() => new ConfigDef()
         .DefineRequired(Hostname, ConfigType.String, Importance.High, "Resolvable hostname or IP address of the PostgreSQL server.",
@@ -150,7 +157,18 @@ internal sealed record PostgresConnectorConfig
             ConfigValidators.Lambda(ValidateSkipped, "c, u, d, t or none"), EventsGroup, "Skipped operations")
         .Define(MaxBatchSize, ConfigType.Int, 2048, Importance.Low, "The most records one poll returns.", ConfigValidators.AtLeast(1), EventsGroup, "Max batch size")
         .Define(PollIntervalMs, ConfigType.Long, 500L, Importance.Low, "How long a poll waits for changes before returning none (ms).",
-            ConfigValidators.Range(1, 1000), EventsGroup, "Poll interval");
+            ConfigValidators.Range(1, 1000), EventsGroup, "Poll interval")
+        .Define(HeartbeatIntervalMs, ConfigType.Int, 0, Importance.Medium,
+            "How often to send a heartbeat record (ms); 0 (the default) sends none. Heartbeats let the slot advance while only tables outside the " +
+            "publication change, so PostgreSQL can drop their WAL.", ConfigValidators.AtLeast(0), HeartbeatGroup, "Heartbeat interval")
+        .Define(HeartbeatActionQuery, ConfigType.String, null, Importance.Low,
+            "A statement run on the database before each heartbeat, e.g. an INSERT into a captured heartbeat table, so that a database with no " +
+            "other traffic still produces changes.", group: HeartbeatGroup, displayName: "Heartbeat action query")
+        .Define(TopicHeartbeatPrefix, ConfigType.String, "__debezium-heartbeat", Importance.Low,
+            "Heartbeat records go to the topic <topic.heartbeat.prefix>.<topic.prefix>.", ConfigValidators.NonEmptyString(), HeartbeatGroup, "Heartbeat topic prefix")
+        .Define(SlotLagWarningBytes, ConfigType.Long, 1L << 30, Importance.Low,
+            "ActorConnect's: the task's status says so (and the log, once) when the slot's confirmed_flush_lsn is this many bytes or more behind " +
+            "pg_current_wal_lsn(), checked every 5 s, and again when it is back below; 0: not checked.", ConfigValidators.AtLeast(0), ReplicationGroup, "Slot lag warning");
 
     /// <summary>Parses and checks a config; throws <see cref="ConfigException"/> naming the key at fault.</summary>
     public static PostgresConnectorConfig Parse(IReadOnlyDictionary<string, string> props)
@@ -205,6 +223,10 @@ internal sealed record PostgresConnectorConfig
             DropSlotOnStop = parsed.GetBoolean(SlotDropOnStop),
             BatchSize = parsed.GetInt(MaxBatchSize),
             PollMs = (int)parsed.GetLong(PollIntervalMs),
+            HeartbeatMs = parsed.GetInt(HeartbeatIntervalMs),
+            HeartbeatQuery = parsed.GetString(HeartbeatActionQuery) is { Length: > 0 } query ? query : null,
+            HeartbeatTopic = parsed.GetString(TopicHeartbeatPrefix) + "." + parsed.GetString(TopicPrefix),
+            LagWarningBytes = parsed.GetLong(SlotLagWarningBytes),
         };
     }
 

@@ -21,6 +21,10 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
     private ChangeStream? _stream;
     private FlushTracker? _tracker;
     private CdcOffset? _lastEmitted;
+    private Heartbeats? _heartbeats;
+
+    /// <summary>The offset of the last record handed over (at start: the stored one); heartbeats carry it on.</summary>
+    private IReadOnlyDictionary<string, object?>? _lastOffset;
     private CommittedTransaction? _current;
     private int _currentIndex;
     private string? _lastWarning;
@@ -37,6 +41,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
     public override void Start(IReadOnlyDictionary<string, string> props)
     {
         _config = PostgresConnectorConfig.Parse(props);
+        _heartbeats = new Heartbeats(_config);
         foreach (var warning in PostgresConnectorConfig.Warnings(props))
         {
             _warnings.Enqueue(warning);
@@ -94,6 +99,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
                 var take = Math.Min(_config.BatchSize - batch.Count, _current.Records.Count - _currentIndex);
                 batch.AddRange(_current.Records.Skip(_currentIndex).Take(take));
                 _currentIndex += take;
+                _lastOffset = batch.Count > 0 ? batch[^1].SourceOffset : _lastOffset;
                 if (_currentIndex == _current.Records.Count)
                 {
                     if (CdcOffset.FromMap(_current.Records.Count == 0 ? null : _current.Records[^1].SourceOffset) is { Snapshot: true } snapshotted)
@@ -124,7 +130,17 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
             throw;
         }
 
+        if (_heartbeats!.Due && _current is null && batch.Count < _config.BatchSize)
+        {
+            Heartbeat(stream, batch);
+        }
+
         stream.Confirm(_tracker!.Confirmable);
+        if (_heartbeats.CheckLag() is { } lag)
+        {
+            _lastWarning = lag;
+        }
+
         return batch;
     }
 
@@ -148,6 +164,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
     public override void Stop()
     {
         _stopping.Cancel();
+        _heartbeats?.Dispose();
         lock (_sync)
         {
             Disconnect();
@@ -181,6 +198,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
             }
 
             _tracker ??= new FlushTracker(slot.ConfirmedFlush);
+            _lastOffset ??= Context.OffsetStorageReader.Offset(CdcOffset.Partition(_config.Prefix));
             var stream = ChangeStream.Start(_config, connection, slot, Version, resume, snapshot);
             lock (_sync)
             {
@@ -215,6 +233,38 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
             _ => false,
         };
         return wanted ? new ChangeStream.Snapshot(_config.Snapshot != "initial_only") : null;
+    }
+
+    /// <summary>
+    /// Adds a heartbeat record after everything handed over, once the stream is between transactions with nothing
+    /// waiting (else at a later poll): its offset is the last record's with <c>lsn_proc</c> at the stream's position.
+    /// As Debezium, none while no offset exists yet (nothing captured nor stored) or a snapshot is incomplete.
+    /// </summary>
+    private void Heartbeat(ChangeStream stream, List<SourceRecord> batch)
+    {
+        if (_heartbeats!.RunActionQuery() is { } problem)
+        {
+            _lastWarning = problem;
+        }
+
+        if (CdcOffset.FromMap(_lastOffset) is not { InSnapshot: false } last)
+        {
+            _heartbeats.Sent();
+            return;
+        }
+
+        if (stream.QuietPosition() is not { } position || stream.Transactions.TryPeek(out _))
+        {
+            return;
+        }
+
+        // After a completed snapshot the snapshot markers stay: its position is the consistent point, not a change.
+        var offset = last with { ProcessedLsn = Math.Max(position, last.ProcessedLsn) };
+        var record = _heartbeats.Record(offset);
+        _tracker!.Heartbeat(offset, offset.ProcessedLsn);
+        _lastOffset = record.SourceOffset;
+        batch.Add(record);
+        _heartbeats.Sent();
     }
 
     private void Disconnect()

@@ -49,12 +49,12 @@ public sealed class ConfigTests
     {
         var props = new Dictionary<string, string>(Minimal)
         {
-            ["heartbeat.interval.ms"] = "10000", ["column.exclude.list"] = "public.a.b", ["message.key.columns"] = "x",
+            ["provide.transaction.metadata"] = "true", ["column.exclude.list"] = "public.a.b", ["message.key.columns"] = "x",
             ["databse.port"] = "5433", ["transforms"] = "unwrap", ["transforms.unwrap.type"] = "io.debezium.transforms.ExtractNewRecordState", ["tasks.max"] = "1",
         };
         var warnings = PostgresConnectorConfig.Warnings(props);
         Assert.Equal(4, warnings.Count);
-        Assert.Single(warnings, w => w.Contains("heartbeat.interval.ms", StringComparison.Ordinal));
+        Assert.Single(warnings, w => w.Contains("provide.transaction.metadata", StringComparison.Ordinal));
         Assert.Single(warnings, w => w.Contains("column.exclude.list", StringComparison.Ordinal));
         Assert.Single(warnings, w => w.Contains("message.key.columns", StringComparison.Ordinal));
         Assert.Single(warnings, w => w.Contains("Unknown key databse.port", StringComparison.Ordinal));
@@ -67,7 +67,7 @@ public sealed class ConfigTests
         var task = new PostgresSourceTask();
         task.Start(new Dictionary<string, string>(Minimal)
         {
-            ["database.hostname"] = "127.0.0.1", ["database.port"] = "1", ["heartbeat.interval.ms"] = "1", ["signal.data.collection"] = "a.b",
+            ["database.hostname"] = "127.0.0.1", ["database.port"] = "1", ["column.include.list"] = "public.a.b", ["signal.data.collection"] = "a.b",
         });
         var shown = new List<string?>();
         for (var i = 0; i < 2; i++)
@@ -77,7 +77,7 @@ public sealed class ConfigTests
             shown.Add(task.LastWarning);
         }
 
-        Assert.Contains("heartbeat.interval.ms", shown[0], StringComparison.Ordinal);
+        Assert.Contains("column.include.list", shown[0], StringComparison.Ordinal);
         Assert.Contains("signal.data.collection", shown[1], StringComparison.Ordinal);
     }
 

@@ -32,7 +32,9 @@ public class PluginNamesTests
     [Fact]
     public void Every_kafka_transform_has_one_plugin_with_its_class_name_and_short_name()
     {
-        var names = Plugins(typeof(ITransformation<>)).ToDictionary(t => t, AliasesOf);
+        // Debezium's transforms (io.debezium.transforms.*) are not Kafka's: ExtractNewRecordStateTests checks their names.
+        var names = Plugins(typeof(ITransformation<>)).Select(t => (Type: t, Aliases: AliasesOf(t)))
+            .Where(p => !p.Aliases[0].StartsWith("io.debezium.", StringComparison.Ordinal)).ToDictionary(p => p.Type, p => p.Aliases);
 
         Assert.Equal(KafkaTransforms.Order(StringComparer.Ordinal), names.Values.Select(a => a[1]).Order(StringComparer.Ordinal));
         Assert.All(names.Values, a => Assert.Equal(Package + a[1], a[0]));

@@ -20,6 +20,8 @@ public class RuntimeRegistryTests
     [InlineData("InsertField$Key", typeof(InsertFieldKey))]
     [InlineData("org.apache.kafka.connect.transforms.TimestampRouter", typeof(TimestampRouter))]
     [InlineData("Filter", typeof(Filter))]
+    [InlineData("io.debezium.transforms.ExtractNewRecordState", typeof(ExtractNewRecordState))]
+    [InlineData("ExtractNewRecordState", typeof(ExtractNewRecordState))]
     public void Transforms_are_found_by_kafka_class_name_and_short_name(string name, Type expected)
     {
         Assert.Equal(expected, Registry.Find(name, PluginKind.Transformation)?.Type);
