@@ -43,7 +43,9 @@ public sealed class DiscoveryRejoinProcessTests(KafkaFixture kafka, ITestOutputH
             await second.WaitForOutputAsync("(2 Up)", Timeout);
             await second.WaitForOutputAsync(l => l.Contains("This worker runs connectors and tasks", StringComparison.Ordinal) && l.Contains("1 other member", StringComparison.Ordinal),
                 Timeout);
-            Assert.Contains(first.Lines, l => l.Contains("a second cluster of group.id", StringComparison.Ordinal));
+            // Not asserted: the first worker's own notice of the second cluster ("a second cluster of group.id ..."). It
+            // logs it only if one of its looks at the config topic falls while the second cluster still stands apart,
+            // and the second can stand down and join before that (failed once in CI, 2026-12-07).
         }
     }
 
