@@ -128,9 +128,10 @@ internal sealed class ConsumerWakeUp : IDisposable
                     DestroyQueue = Export<QueueAction>(module, "rd_kafka_queue_destroy"),
                 }, null);
             }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or InvalidOperationException)
+            catch (Exception e)
             {
-                return (null, e.Message);
+                // Only an early end of idle waits is lost: commands then wait up to one idle wait. Never fail a consumer.
+                return (null, $"{e.GetType().Name}: {e.Message}");
             }
         }
 
