@@ -128,8 +128,8 @@ internal partial class ConsumerStage<TOut> : GraphStageWithMaterializedValue<Sou
                     builder.SetStatisticsHandler((_, json) => statistics(json));
                 _consumer = builder.Build();
                 _wakeUp = ConsumerWakeUp.TryCreate(_consumer, out var whyNot);
-                if (whyNot is not null)
-                    log.Info("Kafka consumer of group {0}: commands wait for an idle poll to end ({1})", _settings.GroupId, whyNot);
+                if (whyNot is not null && ConsumerWakeUp.FirstFallback())
+                    log.Info("Kafka consumer of group {0}: commands wait for an idle poll to end ({1}); said once for every consumer of this process", _settings.GroupId, whyNot);
                 _consumer.Subscribe(_stage._subscription.ToSubscribeList());
             }
             catch (Exception e)

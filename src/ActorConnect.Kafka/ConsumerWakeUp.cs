@@ -24,6 +24,8 @@ internal sealed class ConsumerWakeUp : IDisposable
     private static readonly PropertyInfo? HandleProperty =
         typeof(Handle).GetProperty("LibrdkafkaHandle", BindingFlags.Instance | BindingFlags.NonPublic);
 
+    private static int _fallbackReported;
+
     private readonly object _gate = new();
     private readonly Native _api;
     private SafeHandle? _client;
@@ -35,6 +37,9 @@ internal sealed class ConsumerWakeUp : IDisposable
         _client = client;
         _queue = queue;
     }
+
+    /// <summary>True the first time in this process: the fallback is one fact about the process, logged once, not per consumer.</summary>
+    public static bool FirstFallback() => Interlocked.Exchange(ref _fallbackReported, 1) == 0;
 
     /// <summary>A wake-up for <paramref name="consumer"/>, or null with the reason it cannot be had.</summary>
     public static ConsumerWakeUp? TryCreate(IClient consumer, out string? whyNot)
