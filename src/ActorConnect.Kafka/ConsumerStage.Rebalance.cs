@@ -23,7 +23,14 @@ internal partial class ConsumerStage<TOut>
             _control.PublishGeneration(++_generation); // before the listener: it may compare generations
             _control.PublishAssignment(_partitions.Assigned);
             Log.Info("Kafka consumer of group {0} assigned {1}", _settings.GroupId, Describe(partitions));
-            var starts = _stage._listener?.OnAssigned(partitions);
+            var answer = _stage._listener?.OnAssigned(partitions);
+            if (answer?.Paused is { } paused)
+            {
+                _partitions.ResumeByUser(partitions.Where(p => !paused.Contains(p)));
+                _partitions.PauseByUser(partitions.Where(paused.Contains));
+            }
+
+            var starts = answer?.Seeks;
             if (starts is not { Count: > 0 })
                 return partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
 

@@ -23,10 +23,10 @@ public interface IPartitionListener
     /// The consumer now owns <paramref name="partitions"/> (the full new assignment).
     /// </summary>
     /// <returns>
-    /// Start offsets for some of these partitions (Kafka Connect's <c>SinkTaskContext.offset</c> rewind), or null/empty
-    /// to start from the committed offsets (or <c>auto.offset.reset</c> when none).
+    /// How the partitions start (see <see cref="AssignmentStart"/>), or null to start every one from its committed
+    /// offset (or <c>auto.offset.reset</c> when none) with the pauses as they were.
     /// </returns>
-    IReadOnlyList<TopicPartitionOffset>? OnAssigned(IReadOnlyList<TopicPartition> partitions);
+    AssignmentStart? OnAssigned(IReadOnlyList<TopicPartition> partitions);
 
     /// <summary>
     /// The consumer is about to give up <paramref name="partitions"/> (a rebalance, or the stage stopping).
@@ -45,3 +45,15 @@ public interface IPartitionListener
     /// </summary>
     void OnLost(IReadOnlyList<TopicPartition> partitions);
 }
+
+/// <summary>What a <see cref="IPartitionListener"/> answers to an assignment, applied before any record of it is read.</summary>
+/// <param name="Seeks">
+/// Start offsets for some of the partitions (Kafka Connect's <c>SinkTaskContext.offset</c> rewind); the others start
+/// from their committed offsets (or <c>auto.offset.reset</c> when none).
+/// </param>
+/// <param name="Paused">
+/// When set, exactly these partitions of the assignment start paused and the others resumed, whatever was paused
+/// before; null leaves the pauses as they were. A pause sent through <see cref="IConsumerControl"/> instead would be
+/// applied only after the stage's next fetch, so a consumer that must not deliver (its task PAUSED) answers here.
+/// </param>
+public sealed record AssignmentStart(IReadOnlyList<TopicPartitionOffset> Seeks, IReadOnlyCollection<TopicPartition>? Paused = null);

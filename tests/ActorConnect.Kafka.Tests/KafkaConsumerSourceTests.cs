@@ -131,17 +131,33 @@ public sealed class KafkaConsumerSourceTests(KafkaFixture kafka, ITestOutputHelp
     }
 
     [Fact]
-    public async Task User_pauses_hold_a_partition_back_until_resumed()
+    public Task User_pauses_hold_a_partition_back_until_resumed() =>
+        // Queued before the stage even started: applied at the first assignment.
+        HoldsPartitionOneBackUntilResumed("consumer-pause", listener: null, (control, partition1) => control.Pause([partition1]));
+
+    [Fact]
+    public Task A_partition_the_assignment_answer_starts_paused_is_not_read_until_resumed() =>
+        HoldsPartitionOneBackUntilResumed("consumer-assign-pause", new RecordingListener(), (_, _) => { });
+
+    /// <summary>
+    /// Partition 1 of a two-partition topic is paused (by <paramref name="pause"/>, or by the listener's answer to the
+    /// assignment when one is given): only partition 0's records come until it is resumed, then partition 1's, all of them.
+    /// </summary>
+    private async Task HoldsPartitionOneBackUntilResumed(string name, RecordingListener? listener, Action<IConsumerControl, TopicPartition> pause)
     {
-        var topic = KafkaFixture.UniqueName("consumer-pause");
+        var topic = KafkaFixture.UniqueName(name);
         await Kafka.CreateTopicAsync(topic, partitions: 2);
         await Kafka.ProduceAsync(topic, Enumerable.Range(0, 100).Select(i => ((byte[]?)null, (byte[]?)Bytes($"a{i}"))), partition: 0);
         await Kafka.ProduceAsync(topic, Enumerable.Range(0, 100).Select(i => ((byte[]?)null, (byte[]?)Bytes($"b{i}"))), partition: 1);
-        var settings = ConsumerSettings(KafkaFixture.UniqueName("group-pause"));
+        var settings = ConsumerSettings(KafkaFixture.UniqueName("group-" + name));
         var partition1 = new TopicPartition(topic, 1);
+        if (listener is not null)
+        {
+            listener.PausedOnAssign = [partition1];
+        }
 
-        var (control, probe) = Consume(settings, topic);
-        control.Pause([partition1]); // queued before the stage even started: applied at the first assignment
+        var (control, probe) = listener is null ? Consume(settings, topic) : Consume(settings, topic, listener);
+        pause(control, partition1);
 
         probe.Request(100);
         var fromZero = probe.ExpectNextN(100, Patience).ToList();

@@ -46,7 +46,10 @@ public sealed class RecordingListener : IPartitionListener
 
     public long ProcessedUpTo(TopicPartition partition) => _processed.TryGetValue(partition, out var next) ? next : 0;
 
-    public IReadOnlyList<TopicPartitionOffset>? OnAssigned(IReadOnlyList<TopicPartition> partitions)
+    /// <summary>When set, the partitions the assignment answer says start paused (the others resumed).</summary>
+    public IReadOnlyCollection<TopicPartition>? PausedOnAssign { get; set; }
+
+    public AssignmentStart? OnAssigned(IReadOnlyList<TopicPartition> partitions)
     {
         lock (_gate)
         {
@@ -54,7 +57,7 @@ public sealed class RecordingListener : IPartitionListener
             _assigned = partitions.ToList();
             _events.Add("assigned " + Describe(partitions));
         }
-        return null;
+        return PausedOnAssign is { } paused ? new AssignmentStart([], paused) : null;
     }
 
     public IReadOnlyList<TopicPartitionOffset>? OnRevoked(IReadOnlyList<TopicPartition> partitions)

@@ -20,13 +20,13 @@ public sealed class SinkPartitionListenerSpecs() : TestKit(PatientTestKit.Config
     {
         var task = CreateTestProbe();
         var listener = new SinkPartitionListener(task.Ref, Hang);
-        var seeks = new List<TopicPartitionOffset> { new("topic", 0, 42) };
+        var answer = new ActorConnect.Kafka.AssignmentStart([new("topic", 0, 42)], [Partitions[1]]);
 
         var assigned = Task.Run(() => listener.OnAssigned(Partitions));
         Assert.Equal(Partitions, task.ExpectMsg<SinkTaskProtocol.PartitionsAssigned>().Partitions);
-        task.Reply(new SinkTaskProtocol.AssignedReply(seeks));
+        task.Reply(new SinkTaskProtocol.AssignedReply(answer));
 
-        Assert.Equal(seeks, await assigned);
+        Assert.Same(answer, await assigned);
     }
 
     [Fact]

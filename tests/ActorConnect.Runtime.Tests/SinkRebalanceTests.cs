@@ -1,3 +1,5 @@
+using ActorConnect.Runtime.Model;
+using ActorConnect.Runtime.Worker;
 using System.Text;
 using ActorConnect.Runtime.Tests.TestConnectors;
 using ActorConnect.Runtime.Tests.InMemory;
@@ -104,6 +106,51 @@ public sealed class SinkRebalanceTests(InMemoryKafka kafka) : IClassFixture<InMe
         Assert.True(close >= 0 && stop > close, $"close() must come before stop(): {probe.Describe()}");
     }
 
+    [Fact]
+    public async Task A_sink_created_paused_puts_nothing_through_a_rebalance_and_everything_once_after_it_is_resumed()
+    {
+        var topic = KafkaFixture.UniqueName("paused-sink");
+        await kafka.CreateTopicAsync(topic, Partitions);
+        await ProduceAsync(topic, from: 0, count: AfterPerPartition);
+        var probe = SinkProbe.For(topic);
+        await using var worker = WorkerHarness.Start(kafka);
+        var config = new Dictionary<string, string>
+        {
+            ["name"] = topic, ["connector.class"] = nameof(ObservedSinkConnector), ["topics"] = topic, ["tasks.max"] = "2",
+        };
+
+        await worker.Worker.AskAsync<ConnectorInfo>(new WorkerProtocol.CreateConnector(config, TargetState.Paused));
+        await worker.WaitForAsync(topic, s => s.State == ConnectState.Paused && s.Tasks.Count == 2 && s.Tasks.All(t => t.State == ConnectState.Paused));
+        await AwaitAsync(probe, () => probe.OpenPartitions().Values.Sum(p => p.Count) == Partitions, "the paused tasks hold every partition");
+
+        // Task 1 restarts: the group rebalances while the connector is paused, and each task opens partitions again,
+        // some of them perhaps new to it. A partition given to a paused task must start paused, not be read.
+        var opensBefore = probe.Events.Count(e => e.Call == SinkCall.Open);
+        await worker.Worker.AskAsync<object>(new WorkerProtocol.RestartTask(topic, 1));
+        await AwaitAsync(probe, () => probe.Events.Count(e => e.Call == SinkCall.Open) > opensBefore && probe.OpenPartitions().Values.Sum(p => p.Count) == Partitions,
+            "the tasks hold every partition again after the rebalance");
+        await worker.WaitForAsync(topic, s => s.Tasks.Count == 2 && s.Tasks.All(t => t.State == ConnectState.Paused));
+        Assert.True(probe.Delivered.IsEmpty, $"a paused sink was given records ({Delivered(probe)}): {probe.Describe()}");
+
+        await worker.Worker.SetTargetStateAsync(topic, TargetState.Started);
+        const int total = Partitions * AfterPerPartition;
+        await AwaitAsync(probe, () => probe.Delivered.Count >= total, "every record arrives once resumed");
+        Assert.Equal(total, probe.Delivered.Select(d => (d.Partition, d.Offset)).Distinct().Count());
+        Assert.Empty(probe.Violations);
+    }
+
+    private static async Task AwaitAsync(SinkProbe probe, Func<bool> condition, string what)
+    {
+        try
+        {
+            await Eventually.AssertAsync(condition, TimeSpan.FromSeconds(60), what);
+        }
+        catch (TimeoutException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}; delivered {Delivered(probe)}; calls: {probe.Describe()}");
+        }
+    }
+
     private async Task ProduceAsync(string topic, int from, int count, int partitions = Partitions)
     {
         for (var p = 0; p < partitions; p++)
@@ -112,6 +159,9 @@ public sealed class SinkRebalanceTests(InMemoryKafka kafka) : IClassFixture<InMe
             await kafka.ProduceAsync(topic, Enumerable.Range(from, count).Select(i => ((byte[]?)null, (byte[]?)Encoding.UTF8.GetBytes(Value(partition, i)))), partition);
         }
     }
+
+    private static string Delivered(SinkProbe probe) =>
+        string.Join(", ", probe.Delivered.GroupBy(d => (d.Task, d.Partition)).OrderBy(g => g.Key).Select(g => $"task {g.Key.Task} partition {g.Key.Partition}: {g.Count()}"));
 
     private static string Value(int partition, int index) => $"{partition}:{index:D5}";
 }

@@ -164,15 +164,11 @@ public sealed class TaskSupervisor : ReceiveActor, IWithTimers
         _slot.Handle = new TaskHandle();
         _slot.PendingFailure = null;
         var props = _plugin.IsSource
-            ? SourceTaskActor.Props(_slot.Id, _taskType, _slot.Config, _connectorConfig, _services, _slot.Handle)
-            : SinkTaskActor.Props(_slot.Id, _taskType, _slot.Config, _connectorConfig, _services, _slot.Handle);
+            ? SourceTaskActor.Props(_slot.Id, _taskType, _slot.Config, _connectorConfig, _services, _slot.Handle, _paused)
+            : SinkTaskActor.Props(_slot.Id, _taskType, _slot.Config, _connectorConfig, _services, _slot.Handle, _paused);
         var child = Context.ActorOf(props, $"task-{_slot.Generation}");
         Context.Watch(child);
         _slot.Actor = child;
-        if (_paused)
-        {
-            child.Tell(new TaskProtocol.SetPaused(true));
-        }
     }
 
     private void OnStateChanged(TaskProtocol.StateChanged m)

@@ -18,8 +18,8 @@ internal sealed class SinkPartitionListener(IActorRef task, TimeSpan timeout) : 
     /// <summary>Stops the callbacks from waiting on the task: any that waits returns now, later ones at once.</summary>
     public void Close() => _closing.Cancel();
 
-    public IReadOnlyList<TopicPartitionOffset>? OnAssigned(IReadOnlyList<TopicPartition> partitions) =>
-        AskUnlessClosing<SinkTaskProtocol.AssignedReply>(new SinkTaskProtocol.PartitionsAssigned(partitions))?.Seeks;
+    public AssignmentStart? OnAssigned(IReadOnlyList<TopicPartition> partitions) =>
+        AskUnlessClosing<SinkTaskProtocol.AssignedReply>(new SinkTaskProtocol.PartitionsAssigned(partitions))?.Start;
 
     public IReadOnlyList<TopicPartitionOffset>? OnRevoked(IReadOnlyList<TopicPartition> partitions) =>
         AskUnlessClosing<SinkTaskProtocol.RevokedReply>(new SinkTaskProtocol.PartitionsRevoked(partitions, Lost: false))?.Offsets;

@@ -40,9 +40,12 @@ public sealed partial class SinkTaskActor : TaskActorBase
     private bool _paused;
     private bool _stopped;
 
-    public SinkTaskActor(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle)
+    public SinkTaskActor(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle, bool paused)
         : base(id, taskType, taskConfig, connectorConfig, services, handle)
     {
+        // Given at creation, not told after it: the actor starts (PreStart) on its own thread as soon as it exists, so
+        // a message sent after spawning can arrive after its start, and a PAUSED task would poll (or consume) once.
+        _paused = paused;
 
         Receive<StartTask>(_ => Guard(Start));
         Receive<SinkTaskProtocol.StreamInit>(_ => Sender.Tell(SinkTaskProtocol.StreamAck.Instance));
@@ -89,8 +92,8 @@ public sealed partial class SinkTaskActor : TaskActorBase
         Receive<TaskProtocol.Stop>(_ => Guard(StopCleanly));
     }
 
-    public static Props Props(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle) =>
-        Akka.Actor.Props.Create(() => new SinkTaskActor(id, taskType, taskConfig, connectorConfig, services, handle))
+    public static Props Props(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle, bool paused) =>
+        Akka.Actor.Props.Create(() => new SinkTaskActor(id, taskType, taskConfig, connectorConfig, services, handle, paused))
             .WithDispatcher(services.Settings.TaskDispatcher);
 
     protected override void PreStart() => Self.Tell(StartTask.Instance);
@@ -137,7 +140,7 @@ public sealed partial class SinkTaskActor : TaskActorBase
             .WithLogDecorator(RedactingLog);
         _subscription = regex is null ? Subscription.ForTopics(topics) : Subscription.ForPattern(regex);
         StartConsumer();
-        Context.Parent.Tell(new TaskProtocol.StateChanged(Id, ConnectState.Running));
+        Context.Parent.Tell(new TaskProtocol.StateChanged(Id, _paused ? ConnectState.Paused : ConnectState.Running));
         Log.Info("Task {0} started ({1}), consuming {2} as group {3}", Id, TaskType.FullName, _subscription, _consumerSettings.GroupId);
         Timers.StartPeriodicTimer("flush", TaskProtocol.FlushTick.Instance, Services.Worker.OffsetFlushInterval);
     }
@@ -280,7 +283,12 @@ public sealed partial class SinkTaskActor : TaskActorBase
             _continuity.Assigned(tp, _control!.PositionEpoch(SinkTaskProtocol.ToKafka(tp)), rewind?.Offset.Value);
         }
 
-        Sender.Tell(new SinkTaskProtocol.AssignedReply(rewinds));
+        // Paused as a whole (target state or redelivery), every new partition waits too; otherwise only those the task
+        // paused itself in open(). Answered here, not through the control, so the stage pauses them before reading any.
+        var paused = _paused || _pausedForRetry
+            ? m.Partitions
+            : m.Partitions.Where(tp => _context.IsPausedByTask(SinkTaskProtocol.ToApi(tp))).ToList();
+        Sender.Tell(new SinkTaskProtocol.AssignedReply(new Kafka.AssignmentStart(rewinds, paused)));
     }
 
     private void OnRevoked(SinkTaskProtocol.PartitionsRevoked m)

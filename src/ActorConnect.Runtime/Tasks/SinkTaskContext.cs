@@ -77,6 +77,8 @@ internal sealed class SinkTaskContext(IReadOnlyDictionary<string, string> config
 
     public bool IsAssigned(TopicPartition tp) => _assignment.Contains(tp);
 
+    public bool IsPausedByTask(TopicPartition tp) => _pausedByTask.Contains(tp);
+
     public IReadOnlyList<Confluent.Kafka.TopicPartitionOffset> TakeRewinds()
     {
         var result = _pendingRewinds.Select(kv => new Confluent.Kafka.TopicPartitionOffset(kv.Key.Topic, kv.Key.Partition, kv.Value)).ToList();

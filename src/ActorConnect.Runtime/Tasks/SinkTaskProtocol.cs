@@ -32,8 +32,8 @@ internal static class SinkTaskProtocol
     /// <summary>From the consumer thread: partitions assigned; reply with <see cref="AssignedReply"/>.</summary>
     public sealed record PartitionsAssigned(IReadOnlyList<Confluent.Kafka.TopicPartition> Partitions);
 
-    /// <summary>Offsets to start the assigned partitions at (rewinds the task asked for in open()).</summary>
-    public sealed record AssignedReply(IReadOnlyList<TopicPartitionOffset>? Seeks);
+    /// <summary>How the assigned partitions start: the rewinds the task asked for in open(), and which stay paused.</summary>
+    public sealed record AssignedReply(ActorConnect.Kafka.AssignmentStart Start);
 
     /// <summary>From the consumer thread: partitions revoked; reply with <see cref="RevokedReply"/> after flushing.</summary>
     public sealed record PartitionsRevoked(IReadOnlyList<Confluent.Kafka.TopicPartition> Partitions, bool Lost);

@@ -35,9 +35,12 @@ public sealed partial class SourceTaskActor : TaskActorBase
     private string? _warning;
     private bool _wantsCommitRecord = true;
 
-    public SourceTaskActor(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle)
+    public SourceTaskActor(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle, bool paused)
         : base(id, taskType, taskConfig, connectorConfig, services, handle)
     {
+        // Given at creation, not told after it: the actor starts (PreStart) on its own thread as soon as it exists, so
+        // a message sent after spawning can arrive after its start, and a PAUSED task would poll (or consume) once.
+        _paused = paused;
 
         Receive<StartTask>(_ => Guard(Start));
         Receive<PollNext>(_ => Guard(Poll));
@@ -46,8 +49,8 @@ public sealed partial class SourceTaskActor : TaskActorBase
         Receive<TaskProtocol.Stop>(_ => Guard(StopCleanly));
     }
 
-    public static Props Props(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle) =>
-        Akka.Actor.Props.Create(() => new SourceTaskActor(id, taskType, taskConfig, connectorConfig, services, handle))
+    public static Props Props(ConnectorTaskId id, Type taskType, IReadOnlyDictionary<string, string> taskConfig, IReadOnlyDictionary<string, string> connectorConfig, TaskServices services, TaskHandle handle, bool paused) =>
+        Akka.Actor.Props.Create(() => new SourceTaskActor(id, taskType, taskConfig, connectorConfig, services, handle, paused))
             .WithDispatcher(services.Settings.TaskDispatcher);
 
     protected override void PreStart() => Self.Tell(StartTask.Instance);

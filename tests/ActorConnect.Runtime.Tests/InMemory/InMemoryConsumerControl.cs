@@ -183,12 +183,21 @@ internal sealed class InMemoryConsumerControl(InMemoryKafka kafka, ConsumerSetti
         return Owned.ToList();
     }
 
-    /// <summary>The listener's start offsets for just-assigned partitions (Kafka Connect's rewinds).</summary>
-    public void StartAt(IEnumerable<TopicPartitionOffset> offsets)
+    /// <summary>
+    /// The listener's answer for just-assigned partitions: start offsets (Kafka Connect's rewinds) and, when given, which
+    /// start paused (the others resumed), as the real stage applies them before its first fetch.
+    /// </summary>
+    public void StartAt(AssignmentStart? start)
     {
-        foreach (var o in offsets.Where(o => Owned.Contains(o.TopicPartition)))
+        foreach (var o in (start?.Seeks ?? []).Where(o => Owned.Contains(o.TopicPartition)))
         {
             _positions[o.TopicPartition] = o.Offset.Value;
+        }
+
+        if (start?.Paused is { } paused)
+        {
+            _pausedByUser.ExceptWith(Owned.Where(tp => !paused.Contains(tp)));
+            _pausedByUser.UnionWith(Owned.Where(paused.Contains));
         }
     }
 

@@ -99,10 +99,10 @@ internal sealed class InMemoryConsumerStage(InMemoryKafka kafka, ConsumerSetting
 
             if (assigned is not null)
             {
-                var starts = _stage.Listener.OnAssigned(assigned);
+                var start = _stage.Listener.OnAssigned(assigned);
                 lock (_stage.Kafka.Gate)
                 {
-                    _control.StartAt(starts ?? []);
+                    _control.StartAt(start);
                 }
             }
 

@@ -235,12 +235,17 @@ public sealed class InMemoryKafka : ITaskKafkaClients
 
     internal ConsumerGroup Group(string groupId)
     {
-        if (!_groups.TryGetValue(groupId, out var group))
+        // Under the gate: the tasks of one connector create their consumers at the same moment on their own threads, and
+        // two of them each making the group would put them in two groups, each given every partition.
+        lock (Gate)
         {
-            _groups[groupId] = group = new ConsumerGroup(this);
-        }
+            if (!_groups.TryGetValue(groupId, out var group))
+            {
+                _groups[groupId] = group = new ConsumerGroup(this);
+            }
 
-        return group;
+            return group;
+        }
     }
 
     /// <summary>The partitions of every topic the subscription names or matches. Under <see cref="Gate"/>.</summary>
