@@ -7,7 +7,8 @@
 # Writes bench/results/jdbc.md and appends its rows to bench/results/jdbc.csv.
 #   bench/jdbc.sh        BENCH_JDBC_ROWS (200000), BENCH_JDBC_BATCH_ROWS (5000: batch.max.rows), BENCH_TIMEOUT_S (600),
 #                        BENCH_RESULTS_DIR (bench/results: where jdbc.md and jdbc.csv go),
-#                        BENCH_HOST_DLL (this tree's host: another build's actorconnect.dll, to compare old and new)
+#                        BENCH_HOST_DLL (this tree's host, published ReadyToRun for this platform: another build's
+#                        actorconnect.dll, to compare old and new)
 # Each ActorConnect row also gives its start-up (launch until the first row is in the topic / table: the floor of the
 # row, what it takes with no rows to move) and its rate after that first row (rows / (seconds - start-up)).
 set -euo pipefail
@@ -19,7 +20,10 @@ TIMEOUT_S="${BENCH_TIMEOUT_S:-600}"
 RUN_ID="$(date +%Y%m%d%H%M%S)"
 WORK="$REPO/bench/.work/jdbc-$RUN_ID"
 RESULTS="${BENCH_RESULTS_DIR:-$REPO/bench/results}"
-HOST_DLL="${BENCH_HOST_DLL:-$REPO/src/ActorConnect.Host/bin/Release/net10.0/actorconnect.dll}"
+# The host as it is shipped (as bench/run.sh measures it): published for this machine's platform, so precompiled
+# (ReadyToRun). A plain build JITs everything at start, which under load was most of the "start-up" column.
+HOST_RID="linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
+HOST_DLL="${BENCH_HOST_DLL:-$REPO/bench/.work/host-$HOST_RID/actorconnect.dll}"
 ACBENCH="$REPO/bench/ActorConnect.Bench/bin/Release/net10.0/acbench.dll"
 JDBC="$REPO/bench/ActorConnect.Bench.Jdbc/bin/Release/net10.0/acbench-jdbc.dll"
 mkdir -p "$WORK" "$RESULTS"
@@ -27,7 +31,10 @@ field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2" | tail -1; }
 rate() { awk -v r="$ROWS" -v s="$1" 'BEGIN { if (s > 0) printf "%.0f", r / s; else print "-" }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
 
-for project in src/ActorConnect.Host bench/ActorConnect.Bench bench/ActorConnect.Bench.Jdbc; do
+if [[ -z "${BENCH_HOST_DLL:-}" ]]; then
+  dotnet publish "$REPO/src/ActorConnect.Host" -c Release -r "$HOST_RID" --self-contained false -o "$(dirname "$HOST_DLL")" -nologo -v q >/dev/null
+fi
+for project in bench/ActorConnect.Bench bench/ActorConnect.Bench.Jdbc; do
   dotnet build "$REPO/$project" -c Release -nologo -v q >/dev/null
 done
 bash "$REPO/scripts/postgres-local.sh" install
