@@ -72,8 +72,7 @@ internal static class HostRun
         RestOptions options;
         try
         {
-            options = RestOptions.FromWorkerProperties(workerProperties, BasicAuthCredentials.LoginConfigFromJvmOptions(Environment.GetEnvironmentVariable("KAFKA_OPTS")))
-                .WithTimeouts(RestTimeouts.Create(hocon));
+            options = ReadRestOptions(workerProperties).WithTimeouts(RestTimeouts.Create(hocon));
         }
         catch (Api.Errors.ConfigException e)
         {
@@ -98,6 +97,13 @@ internal static class HostRun
         LogRestSecurity(options, rest);
         return rest;
     }
+
+    /// <summary>
+    /// The REST keys of the worker properties, the JAAS file of basic authentication coming, as for Kafka Connect, from
+    /// <c>KAFKA_OPTS</c> when the properties do not name it. Throws <see cref="Api.Errors.ConfigException"/>.
+    /// </summary>
+    public static RestOptions ReadRestOptions(IReadOnlyDictionary<string, string> workerProperties) =>
+        RestOptions.FromWorkerProperties(workerProperties, BasicAuthCredentials.LoginConfigFromJvmOptions(Environment.GetEnvironmentVariable("KAFKA_OPTS")));
 
     /// <summary>Who can reach the REST API and how: where to open it, its certificate, its users, or a warning that it is open.</summary>
     private static void LogRestSecurity(RestOptions options, RestServer rest)

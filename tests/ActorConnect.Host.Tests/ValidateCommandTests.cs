@@ -1,0 +1,83 @@
+using ActorConnect.Runtime.Plugins;
+using ActorConnect.Runtime.Validation;
+using ActorConnect.TestSupport;
+
+namespace ActorConnect.Host.Tests;
+
+/// <summary>
+/// <c>actorconnect validate</c>, run as a user runs it, with no broker anywhere: the worker file's start-up checks,
+/// the connector files' validate-endpoint checks per key, and the exit code a CI pipeline gates on.
+/// </summary>
+public sealed class ValidateCommandTests
+{
+    private static string Sample(string file) => Path.Combine(RepoPaths.RepoRoot, "config", file);
+
+    [Fact]
+    public async Task The_sample_worker_and_connector_files_are_valid_and_exit_0()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("validate-ok");
+        var (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate",
+            Sample("worker.properties"), Sample("file-source.properties"), Sample("file-sink.properties"), Sample("postgres-cdc.properties"));
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("worker.properties (standalone worker): valid", output, StringComparison.Ordinal);
+        Assert.Contains("postgres-cdc.properties (connector inventory-cdc, io.debezium.connector.postgresql.PostgresConnector): valid", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ERROR", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_connector_file_gets_the_validate_endpoints_messages_on_each_key_and_exits_1()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("validate-bad");
+        var config = new Dictionary<string, string> { ["name"] = "bad", ["connector.class"] = "FileStreamSource", ["tasks.max"] = "0", ["file"] = "in.txt" };
+        var connector = HostProcess.WriteConnector(dir.Path, "bad.properties", [.. config.Select(kv => (kv.Key, kv.Value))]);
+
+        var (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate", Sample("worker.properties"), connector);
+
+        Assert.Equal(1, exitCode);
+        // What PUT /connector-plugins/FileStreamSource/config/validate answers for the same config, key by key.
+        var endpoint = new ConnectorConfigValidator(PluginRegistry.CreateDefault([])).Validate("FileStreamSource", config);
+        var errors = endpoint.Configs.SelectMany(c => c.Value.Errors.Select(e => $"  ERROR {c.Value.Name}: {e}")).ToList();
+        Assert.Equal(2, errors.Count); // tasks.max below 1, and no topic
+        Assert.All(errors, line => Assert.Contains(line, output.Split('\n')));
+        Assert.Contains("bad.properties (connector bad, org.apache.kafka.connect.file.FileStreamSourceConnector): 2 error(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_misspelt_connector_class_names_the_nearest_connector_and_exits_1()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("validate-class");
+        var connector = HostProcess.WriteConnector(dir.Path, "typo.properties", ("name", "typo"), ("connector.class", "FileStreamSorce"));
+
+        var (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate", Sample("worker.properties"), connector);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("ERROR connector.class: Failed to find any class that implements Connector and which name matches FileStreamSorce. Did you mean FileStreamSource", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_worker_file_is_reported_per_key_and_its_connectors_are_left_unchecked_with_exit_1()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("validate-worker");
+        var worker = HostProcess.WriteConnector(dir.Path, "worker.properties", ("bootstrap.servers", "127.0.0.1:9"), ("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
+            ("offset.flush.interval.ms", "soon"), ("offset.storage.file.filename", dir.Combine("offsets")));
+
+        var (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate", worker, Sample("file-source.properties"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("worker.properties (standalone worker): 2 error(s)", output, StringComparison.Ordinal);
+        Assert.Contains("ERROR value.converter: Missing required configuration \"value.converter\" which has no default value.", output, StringComparison.Ordinal);
+        Assert.Contains("ERROR offset.flush.interval.ms: Invalid value soon for configuration offset.flush.interval.ms", output, StringComparison.Ordinal);
+        Assert.Contains("1 connector file(s) not checked", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_connector_file_that_does_not_exist_is_named_and_exits_1()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("validate-missing");
+        var (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate", Sample("worker.properties"), dir.Combine("nowhere.json"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"ERROR Connector file {dir.Combine("nowhere.json")} does not exist", output, StringComparison.Ordinal);
+    }
+}
