@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using ActorConnect.Rest;
 using ActorConnect.Rest.Hosting;
 using ActorConnect.Rest.Logging;
+using ActorConnect.Runtime.Validation;
 using Akka.Configuration;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -96,6 +97,15 @@ internal static class HostRun
         Log.Information("REST API listening on {Urls}, advertised as {Advertised}", string.Join(", ", rest.BoundUrls), rest.AdvertisedUrl);
         LogRestSecurity(options, rest);
         return rest;
+    }
+
+    /// <summary>Warns once, at start, of each worker key nothing reads (see <see cref="UnknownKeys.InWorker"/>).</summary>
+    public static void WarnUnknownKeys(IReadOnlyDictionary<string, string> workerProperties, Runtime.Plugins.PluginRegistry plugins)
+    {
+        foreach (var unknown in UnknownKeys.InWorker(workerProperties, plugins))
+        {
+            Log.Warning("Worker: {Warning}", unknown.Message);
+        }
     }
 
     /// <summary>

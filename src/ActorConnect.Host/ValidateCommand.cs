@@ -12,7 +12,8 @@ namespace ActorConnect.Host;
 /// started) and prints every problem on the key at fault. The worker file gets the checks a start would make; each
 /// connector file gets <see cref="ConnectorConfigValidator"/>, the checks and messages of
 /// <c>PUT /connector-plugins/{plugin}/config/validate</c>, with that worker's plugins, config providers and client
-/// override policy. Exit code 0 when every file is valid, 1 otherwise, so a CI pipeline can gate a deployment on it.
+/// override policy. Keys nothing reads are warned about (<see cref="UnknownKeys"/>) but leave a file valid, as they
+/// leave a connector running. Exit code 0 when every file is valid, 1 otherwise, so a CI pipeline can gate a deployment on it.
 /// </summary>
 internal static class ValidateCommand
 {
@@ -84,6 +85,11 @@ internal static class ValidateCommand
             HostRun.ReadRestOptions(props);
             var plugins = PluginRegistry.CreateDefault(pluginPaths);
             var providers = ConfigProviders.FromWorkerProperties(props, report.Warning);
+            foreach (var unknown in UnknownKeys.InWorker(props, plugins))
+            {
+                report.Warning(unknown.Message);
+            }
+
             return (report, new WorkerContext(plugins, providers, WorkerConfig.Parse(props).ClientConfigOverridePolicy));
         }
         catch (ConfigException e)
@@ -123,6 +129,11 @@ internal static class ValidateCommand
                 report.Errors(info.Value.Name, info.Value.Errors);
             }
 
+            foreach (var unknown in infos.UnknownKeys)
+            {
+                report.Warning(unknown.Message);
+            }
+
             return report;
         }
         catch (ConnectException e)
@@ -158,7 +169,7 @@ internal static class ValidateCommand
 
         public void WriteTo(TextWriter output)
         {
-            var verdict = IsValid ? "valid" : $"{_errors.Count} error(s)";
+            var verdict = (IsValid ? "valid" : $"{_errors.Count} error(s)") + (_warnings.Count > 0 ? $", {_warnings.Count} warning(s)" : string.Empty);
             output.WriteLine($"{file.Name} ({what}): {verdict}");
             foreach (var (key, message) in _errors)
             {

@@ -72,6 +72,26 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public async Task Unknown_keys_are_warned_with_a_suggestion_and_leave_the_files_valid()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("validate-unknown");
+        var worker = dir.Combine("worker.properties");
+        await File.WriteAllTextAsync(worker, await File.ReadAllTextAsync(Sample("worker.properties")) + "\nproducer.lingr.ms=5\n");
+        // Debezium's sample with the classic typo beside the right key: the typo would silently do nothing.
+        var cdc = dir.Combine("cdc.properties");
+        await File.WriteAllTextAsync(cdc, await File.ReadAllTextAsync(Sample("postgres-cdc.properties")) + "\ntopic.prefx=dbserver2\n");
+
+        var (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate", worker, cdc, Sample("file-sink.properties"));
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("worker.properties (standalone worker): valid, 1 warning(s)", output, StringComparison.Ordinal);
+        Assert.Contains("WARN  Unknown configuration 'producer.lingr.ms' is ignored: not a Kafka client setting (Java's or librdkafka's); did you mean 'producer.linger.ms'?", output, StringComparison.Ordinal);
+        Assert.Contains("cdc.properties (connector inventory-cdc, io.debezium.connector.postgresql.PostgresConnector): valid, 1 warning(s)", output, StringComparison.Ordinal);
+        Assert.Contains("WARN  Unknown configuration 'topic.prefx' is ignored; did you mean 'topic.prefix'?", output, StringComparison.Ordinal);
+        Assert.Contains("file-sink.properties (connector local-file-sink, org.apache.kafka.connect.file.FileStreamSinkConnector): valid\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_connector_file_that_does_not_exist_is_named_and_exits_1()
     {
         using var dir = RepoPaths.CreateTempDirectory("validate-missing");
