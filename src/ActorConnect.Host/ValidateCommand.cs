@@ -81,16 +81,16 @@ internal static class ValidateCommand
 
         try
         {
-            var pluginPaths = distributed ? DistributedConfig.Parse(props).Worker.PluginPaths : WorkerConfig.ParseStandalone(props).PluginPaths;
+            var worker = distributed ? DistributedConfig.Parse(props).Worker : WorkerConfig.ParseStandalone(props);
             HostRun.ReadRestOptions(props);
-            var plugins = PluginRegistry.CreateDefault(pluginPaths);
+            var plugins = PluginRegistry.CreateDefault(worker.PluginPaths);
             var providers = ConfigProviders.FromWorkerProperties(props, report.Warning);
             foreach (var unknown in UnknownKeys.InWorker(props, plugins))
             {
                 report.Warning(unknown.Message);
             }
 
-            return (report, new WorkerContext(plugins, providers, WorkerConfig.Parse(props).ClientConfigOverridePolicy));
+            return (report, new WorkerContext(plugins, providers, worker.ClientConfigOverridePolicy));
         }
         catch (ConfigException e)
         {

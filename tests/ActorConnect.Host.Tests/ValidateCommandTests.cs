@@ -92,6 +92,21 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public async Task A_worker_file_with_a_group_id_is_checked_as_a_distributed_worker()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("validate-distributed");
+        var (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate", Sample("connect-distributed.properties"), Sample("file-sink.properties"));
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("connect-distributed.properties (distributed worker): valid", output, StringComparison.Ordinal);
+
+        var bad = dir.Combine("distributed.properties");
+        await File.WriteAllTextAsync(bad, await File.ReadAllTextAsync(Sample("connect-distributed.properties")) + "\noffset.storage.partitions=0\n");
+        (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate", bad);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("ERROR offset.storage.partitions: Invalid value 0 for configuration offset.storage.partitions", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_connector_file_that_does_not_exist_is_named_and_exits_1()
     {
         using var dir = RepoPaths.CreateTempDirectory("validate-missing");
