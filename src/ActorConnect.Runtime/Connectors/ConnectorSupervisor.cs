@@ -179,9 +179,11 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         {
             unknown = new Validation.ConnectorConfigValidator(_services.Plugins).FindUnknownKeys(_plugin, _config);
         }
-        catch (Exception e) when (e is TargetInvocationException or MissingMethodException)
+        catch (Exception e)
         {
-            // The plugin's constructor throws: starting it reports that, as the connector's failure.
+            // Third-party code (the connector's or a transformation's constructor or Config()) may throw anything; the
+            // check is advice, so the connector still starts, and its start reports a plugin that cannot be created.
+            _log.Warning("Connector {0}: its keys could not be checked for typos: {1}", Name, (e as TargetInvocationException)?.InnerException?.Message ?? e.Message);
             return;
         }
 
