@@ -33,15 +33,17 @@ printf 'listeners=http://127.0.0.1:%s\n' "$REST_PORT" >> "$DEMO/worker.propertie
 : > "$DEMO/test.txt"
 
 # The connector files use relative paths (file=test.txt, file=test.sink.txt), as Kafka's samples do: run in $DEMO.
-(cd "$DEMO" && exec dotnet "$REPO/src/ActorConnect.Host/bin/Release/net10.0/actorconnect.dll" standalone \
-    worker.properties "$REPO/config/file-source.properties" "$REPO/config/file-sink.properties" --status-interval 2) &
+WORKER=(dotnet "$REPO/src/ActorConnect.Host/bin/Release/net10.0/actorconnect.dll" standalone
+        worker.properties "$REPO/config/file-source.properties" "$REPO/config/file-sink.properties")
+(cd "$DEMO" && exec "${WORKER[@]}" --status-interval 2) &
 HOST_PID=$!
 trap 'kill -TERM $HOST_PID 2>/dev/null || true' EXIT
 
+# One awk process writes every line (one process per line took about a minute for 10,000), in one append while the
+# worker runs; the lines share the time they were written at.
 echo "demo: appending $LINES log lines to $DEMO/test.txt while the worker runs"
-for ((i = 0; i < LINES; i++)); do
-  printf '%s INFO demo[%d]: request %d served in %d ms\n' "$(date -u +%FT%T)" $$ "$i" $((i % 97))
-done >> "$DEMO/test.txt"
+awk -v lines="$LINES" -v now="$(date -u +%FT%T)" -v pid=$$ \
+  'BEGIN { for (i = 0; i < lines; i++) printf "%s INFO demo[%d]: request %d served in %d ms\n", now, pid, i, i % 97 }' >> "$DEMO/test.txt"
 
 for _ in $(seq 1 60); do
   [[ -f "$DEMO/test.sink.txt" ]] && (( $(wc -l < "$DEMO/test.sink.txt") >= LINES )) && break
@@ -67,3 +69,15 @@ elif cmp -s <(sort "$DEMO/test.txt") <(sort "$DEMO/test.sink.txt"); then
 else
   echo "demo: FAILED - the files differ"; exit 1
 fi
+
+# The worker kept its offsets and connectors in $DEMO: started again, it resumes where it stopped.
+printf -v worker '%q ' "${WORKER[@]}"
+printf -v again 'cd %q && %s' "$DEMO" "${worker% }"
+cat <<NEXT
+
+Try next: start the worker again (it resumes from its stored offsets), then, from another terminal:
+  $again
+  curl -s 'http://127.0.0.1:$REST_PORT/connectors?expand=status'                  # every connector's and task's status
+  curl -s -X PUT http://127.0.0.1:$REST_PORT/connectors/local-file-source/pause   # pause the source (PUT .../resume)
+  xdg-open http://127.0.0.1:$REST_PORT/ui                                          # the web console, in a browser
+NEXT

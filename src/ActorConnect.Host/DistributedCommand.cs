@@ -38,6 +38,7 @@ internal static class DistributedCommand
             }
 
             using var tracing = HostRun.StartTracing(config.Worker);
+            var warned = false; // a worker that leaves to rejoin another cluster starts again with the same keys
             while (true)
             {
                 DistributedWorker worker;
@@ -53,6 +54,12 @@ internal static class DistributedCommand
                 }
 
                 rest.Attach(worker.Worker, worker.Services.Tasks.Providers.Secrets);
+                if (!warned)
+                {
+                    HostRun.WarnUnknownKeys(config.Worker.Originals, worker.Services.Tasks.Plugins);
+                    warned = true;
+                }
+
                 Log.Information("ActorConnect distributed worker started: cluster address {Address}, worker id {WorkerId}, group {Group}, Kafka at {Bootstrap}",
                     worker.Address, worker.Services.Tasks.WorkerId, config.GroupIdValue, config.Worker.BootstrapServersValue);
 

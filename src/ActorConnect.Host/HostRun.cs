@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using ActorConnect.Rest;
 using ActorConnect.Rest.Hosting;
 using ActorConnect.Rest.Logging;
+using ActorConnect.Runtime.Validation;
 using Akka.Configuration;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -72,8 +73,7 @@ internal static class HostRun
         RestOptions options;
         try
         {
-            options = RestOptions.FromWorkerProperties(workerProperties, BasicAuthCredentials.LoginConfigFromJvmOptions(Environment.GetEnvironmentVariable("KAFKA_OPTS")))
-                .WithTimeouts(RestTimeouts.Create(hocon));
+            options = ReadRestOptions(workerProperties).WithTimeouts(RestTimeouts.Create(hocon));
         }
         catch (Api.Errors.ConfigException e)
         {
@@ -98,6 +98,22 @@ internal static class HostRun
         LogRestSecurity(options, rest);
         return rest;
     }
+
+    /// <summary>Warns once, at start, of each worker key nothing reads (see <see cref="UnknownKeys.InWorker"/>).</summary>
+    public static void WarnUnknownKeys(IReadOnlyDictionary<string, string> workerProperties, Runtime.Plugins.PluginRegistry plugins)
+    {
+        foreach (var unknown in UnknownKeys.InWorker(workerProperties, plugins))
+        {
+            Log.Warning("Worker: {Warning}", unknown.Message);
+        }
+    }
+
+    /// <summary>
+    /// The REST keys of the worker properties, the JAAS file of basic authentication coming, as for Kafka Connect, from
+    /// <c>KAFKA_OPTS</c> when the properties do not name it. Throws <see cref="Api.Errors.ConfigException"/>.
+    /// </summary>
+    public static RestOptions ReadRestOptions(IReadOnlyDictionary<string, string> workerProperties) =>
+        RestOptions.FromWorkerProperties(workerProperties, BasicAuthCredentials.LoginConfigFromJvmOptions(Environment.GetEnvironmentVariable("KAFKA_OPTS")));
 
     /// <summary>Who can reach the REST API and how: where to open it, its certificate, its users, or a warning that it is open.</summary>
     private static void LogRestSecurity(RestOptions options, RestServer rest)

@@ -25,5 +25,39 @@ var distributed = new Command("distributed", "Run a node of a distributed cluste
 };
 distributed.SetAction((parse, cancellation) => DistributedCommand.RunAsync(parse.GetRequiredValue(distributedWorkerFile), parse.GetValue(distributedHocon), cancellation));
 
-var root = new RootCommand("ActorConnect: Kafka Connect's job, on Akka.NET actors.") { standalone, distributed };
+var validateWorkerFile = new Argument<FileInfo>("worker.properties") { Description = "The worker configuration, standalone or distributed (it has group.id)." };
+var validateConnectorFiles = new Argument<FileInfo[]>("connector") { Description = "Connector configurations (.properties or .json) to check with that worker's plugins.", Arity = ArgumentArity.ZeroOrMore };
+var validate = new Command("validate", "Check a worker file and connector files offline (no broker): the checks and messages of PUT /connector-plugins/{plugin}/config/validate, per key. Exit code 0 when all are valid, 1 when not.")
+{
+    validateWorkerFile, validateConnectorFiles,
+};
+validate.SetAction(parse => ValidateCommand.Run(parse.GetRequiredValue(validateWorkerFile), parse.GetValue(validateConnectorFiles) ?? [], parse.InvocationConfiguration.Output));
+
+var root = new RootCommand("ActorConnect: Kafka Connect's job, on Akka.NET actors.") { standalone, distributed, validate };
+HelpWithExamples.Install(root, new Dictionary<Command, string[]>
+{
+    [root] =
+    [
+        "actorconnect standalone config/worker.properties config/file-source.properties config/file-sink.properties",
+        "actorconnect distributed config/connect-distributed.properties",
+        "actorconnect validate config/worker.properties config/file-source.properties",
+        "actorconnect standalone --help",
+    ],
+    [standalone] =
+    [
+        "actorconnect standalone config/worker.properties config/file-source.properties config/file-sink.properties",
+        "actorconnect standalone worker.properties connector.json --status-interval 10",
+        "CONNECT_BOOTSTRAP_SERVERS=broker:9092 actorconnect standalone worker.properties   # connectors then come over REST",
+    ],
+    [distributed] =
+    [
+        "actorconnect distributed config/connect-distributed.properties",
+        "CONNECT_CLUSTER_PORT=0 actorconnect distributed config/connect-distributed.properties   # a second node on the same host",
+    ],
+    [validate] =
+    [
+        "actorconnect validate config/worker.properties config/file-source.properties config/file-sink.properties",
+        "actorconnect validate config/connect-distributed.properties connectors/*.json || exit 1   # in a CI pipeline",
+    ],
+});
 return await root.Parse(args).InvokeAsync();

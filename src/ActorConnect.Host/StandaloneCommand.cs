@@ -53,6 +53,7 @@ internal static class StandaloneCommand
             using var tracing = HostRun.StartTracing(config);
             await using var worker = StandaloneWorker.Start(stateFiles, config, hocon, rest.WorkerId);
             rest.Attach(worker.Worker, worker.Services.Providers.Secrets);
+            HostRun.WarnUnknownKeys(config.Originals, worker.Services.Plugins);
             Log.Information("ActorConnect standalone worker {WorkerId} started; Kafka at {Bootstrap}, offsets in {OffsetsFile}", rest.WorkerId, config.BootstrapServersValue, config.OffsetStorageFile);
 
             foreach (var file in connectorFiles)

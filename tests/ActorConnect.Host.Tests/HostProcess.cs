@@ -24,6 +24,14 @@ internal static partial class HostProcess
     public static ProcessRunner Standalone(string workDir, IReadOnlyDictionary<string, string?>? environment, params string[] files) =>
         ProcessRunner.Start("dotnet", new[] { HostDll, "standalone" }.Concat(files), environment, workingDirectory: workDir, name: "actorconnect");
 
+    /// <summary>Runs a command of the host that ends by itself (validate, --help, --version) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string workDir, params string[] arguments)
+    {
+        await using var host = ProcessRunner.Start("dotnet", new[] { HostDll }.Concat(arguments), workingDirectory: workDir, name: "actorconnect");
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (exitCode, host.Output);
+    }
+
     /// <summary>A worker.properties for the shared broker; its REST server takes a free loopback port, so tests never collide on 8083.</summary>
     public static string WriteWorker(string dir, KafkaFixture kafka, string converter = "org.apache.kafka.connect.storage.StringConverter", string flushMs = "1000", int restPort = 0) =>
         WriteWorker(dir, kafka.BootstrapServers, kafka.WorkerBrokerProperties, converter: converter, flushMs: flushMs, restPort: restPort);

@@ -64,6 +64,29 @@ public sealed class PluginsAndRootTests(KafkaFixture kafka, PluginsWorker fixtur
     }
 
     [Fact]
+    public async Task Validate_lists_keys_nothing_reads_under_unknown_keys_with_a_suggestion_and_no_error()
+    {
+        var reply = await Rest.PutAsync("/connector-plugins/FileStreamSinkConnector/config/validate", new JsonObject
+        {
+            ["name"] = "typos",
+            ["topics"] = "t",
+            ["tasks.maxx"] = "2",
+            ["consumer.override.max.poll.intervall.ms"] = "1000",
+        });
+
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
+        var body = reply.Json!.AsObject();
+        Assert.Equal(0, body["error_count"]!.GetValue<int>());
+        Assert.Equal(
+            [
+                ("consumer.override.max.poll.intervall.ms", "consumer.override.max.poll.interval.ms"),
+                ("tasks.maxx", "tasks.max"),
+            ],
+            body["unknown_keys"]!.AsArray().Select(k => (k!["name"]!.GetValue<string>(), k["suggestion"]!.GetValue<string>())));
+        Assert.Equal("Unknown configuration 'tasks.maxx' is ignored; did you mean 'tasks.max'?", body["unknown_keys"]![1]!["warning"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Validate_with_another_connector_class_in_the_body_is_400()
     {
         AssertError(await Rest.PutAsync("/connector-plugins/FileStreamSourceConnector/config/validate", new JsonObject { ["connector.class"] = FileSink }),

@@ -147,6 +147,9 @@ public static class JavaClientKeys
         return result;
     }
 
+    /// <summary>Every Java client key this table knows (mapped or not).</summary>
+    public static IEnumerable<string> Keys => Table.Keys;
+
     /// <summary>True when <paramref name="key"/> is a Java client key this table knows (mapped or not).</summary>
     public static bool IsJavaClientKey(string key) => Table.ContainsKey(key);
 

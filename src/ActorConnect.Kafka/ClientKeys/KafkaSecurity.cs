@@ -86,6 +86,9 @@ public sealed record KafkaSecurity(
         return new KafkaSecurity(protocol, tls, mechanism, properties, string.Join(", ", description));
     }
 
+    /// <summary>The Java security keys this translation reads.</summary>
+    public static IReadOnlyCollection<string> JavaKeys => JavaSecurityKeys;
+
     /// <summary>The Java security keys this translation reads (never passed to librdkafka under their own names).</summary>
     private static readonly HashSet<string> JavaSecurityKeys = new(StringComparer.Ordinal)
     {

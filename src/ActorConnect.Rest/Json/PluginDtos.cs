@@ -12,12 +12,25 @@ public sealed record PluginInfoDto(
     public static PluginInfoDto From(PluginInfo p) => new(p.Class, p.Type, string.IsNullOrEmpty(p.Version) ? null : p.Version);
 }
 
-/// <summary>The result of <c>PUT /connector-plugins/{plugin}/config/validate</c>: Kafka Connect's ConfigInfos.</summary>
-public sealed record ConfigInfosDto(string Name, int ErrorCount, IReadOnlyList<string> Groups, IReadOnlyList<ConfigInfoDto> Configs)
+/// <summary>
+/// The result of <c>PUT /connector-plugins/{plugin}/config/validate</c>: Kafka Connect's ConfigInfos, plus
+/// <c>unknown_keys</c> (left out when there are none, so a clean config gets Kafka Connect's answer exactly): keys
+/// nothing reads, accepted, each with a warning and the known key it is probably a typo of.
+/// </summary>
+public sealed record ConfigInfosDto(
+    string Name,
+    int ErrorCount,
+    IReadOnlyList<string> Groups,
+    IReadOnlyList<ConfigInfoDto> Configs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<UnknownKeyDto>? UnknownKeys)
 {
     public static ConfigInfosDto From(ConfigInfos infos) =>
-        new(infos.Name, infos.ErrorCount, infos.Groups, infos.Configs.Select(c => new ConfigInfoDto(ConfigKeyInfoDto.From(c.Definition), ConfigValueInfoDto.From(c.Value))).ToList());
+        new(infos.Name, infos.ErrorCount, infos.Groups, infos.Configs.Select(c => new ConfigInfoDto(ConfigKeyInfoDto.From(c.Definition), ConfigValueInfoDto.From(c.Value))).ToList(),
+            infos.UnknownKeys.Count == 0 ? null : infos.UnknownKeys.Select(k => new UnknownKeyDto(k.Key, k.Suggestion, k.Message)).ToList());
 }
+
+/// <summary>A key nothing reads: the key, the known key it is probably a typo of (or null), and the warning.</summary>
+public sealed record UnknownKeyDto(string Name, string? Suggestion, string Warning);
 
 /// <summary>One key of a validation: its definition and its value.</summary>
 public sealed record ConfigInfoDto(ConfigKeyInfoDto Definition, ConfigValueInfoDto Value);

@@ -1,3 +1,4 @@
+using System.Reflection;
 using ActorConnect.Runtime.Model;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.States;
@@ -158,6 +159,7 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        WarnUnknownKeys();
         if (_target == TargetState.Stopped)
         {
             _state = ConnectState.Stopped;
@@ -167,6 +169,28 @@ public sealed partial class ConnectorSupervisor : ReceiveActor, IWithTimers
         }
 
         StartConnector();
+    }
+
+    /// <summary>Once per connector configuration, not at every restart or task: each key nothing reads, probably a typo.</summary>
+    private void WarnUnknownKeys()
+    {
+        IReadOnlyList<UnknownKey> unknown;
+        try
+        {
+            unknown = new Validation.ConnectorConfigValidator(_services.Plugins).FindUnknownKeys(_plugin, _config);
+        }
+        catch (Exception e)
+        {
+            // Third-party code (the connector's or a transformation's constructor or Config()) may throw anything; the
+            // check is advice, so the connector still starts, and its start reports a plugin that cannot be created.
+            _log.Warning("Connector {0}: its keys could not be checked for typos: {1}", Name, (e as TargetInvocationException)?.InnerException?.Message ?? e.Message);
+            return;
+        }
+
+        foreach (var key in unknown)
+        {
+            _log.Warning("Connector {0}: {1}", Name, key.Message);
+        }
     }
 
     protected override void PostStop()

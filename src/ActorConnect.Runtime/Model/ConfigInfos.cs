@@ -5,7 +5,14 @@ namespace ActorConnect.Runtime.Model;
 /// <param name="ErrorCount">Errors over all keys.</param>
 /// <param name="Groups">Group names in order: Common, Transforms, Predicates, Error Handling, then the plugin's.</param>
 /// <param name="Configs">One entry per key.</param>
-public sealed record ConfigInfos(string Name, int ErrorCount, IReadOnlyList<string> Groups, IReadOnlyList<ConfigInfo> Configs);
+public sealed record ConfigInfos(string Name, int ErrorCount, IReadOnlyList<string> Groups, IReadOnlyList<ConfigInfo> Configs)
+{
+    /// <summary>
+    /// Keys of the config that nothing reads (not in Kafka Connect's ConfigInfos): accepted, so no error, but each one
+    /// warned about, with the known key it is probably a typo of.
+    /// </summary>
+    public IReadOnlyList<UnknownKey> UnknownKeys { get; init; } = [];
+}
 
 /// <summary>One key's definition and value.</summary>
 public sealed record ConfigInfo(ConfigKeyInfo Definition, ConfigValueInfo Value);

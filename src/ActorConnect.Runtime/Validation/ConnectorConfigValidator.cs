@@ -15,7 +15,8 @@ namespace ActorConnect.Runtime.Validation;
 /// endpoint and before a connector is created: the common keys (source or sink), the keys each listed transformation
 /// and predicate brings (<c>transforms.X.*</c>, <c>predicates.Y.*</c>), then the connector's own ConfigDef and its
 /// Validate() result, one <see cref="ConfigInfo"/> per defined key, then the client override keys with the worker's
-/// <see cref="ClientConfigOverridePolicy"/> errors. Other keys nothing defines are not listed, as in Kafka. Secret
+/// <see cref="ClientConfigOverridePolicy"/> errors. Other keys nothing defines are not listed, as in Kafka, but come
+/// back as <see cref="ConfigInfos.UnknownKeys"/>, each with the known key it is probably a typo of. Secret
 /// values are <c>[hidden]</c> throughout.
 /// </summary>
 public sealed class ConnectorConfigValidator
@@ -175,7 +176,21 @@ public sealed class ConnectorConfigValidator
         }
 
         var groups = common.Groups.Concat(own.Groups).Distinct(StringComparer.Ordinal).ToList();
-        return WithClientOverrides(Result(plugin.ClassName, keys, values, groups), _policy.Validate(config, plugin.IsSource));
+        return WithClientOverrides(Result(plugin.ClassName, keys, values, groups), _policy.Validate(config, plugin.IsSource)) with
+        {
+            UnknownKeys = Validation.UnknownKeys.InConnector(config, keys.Select(k => k.Name), _plugins),
+        };
+    }
+
+    /// <summary>
+    /// The keys of <paramref name="config"/> that nothing reads (see <see cref="Validation.UnknownKeys"/>), without
+    /// validating it: what a connector warns about when it starts.
+    /// </summary>
+    public IReadOnlyList<UnknownKey> FindUnknownKeys(ConnectorPlugin plugin, IReadOnlyDictionary<string, string> config)
+    {
+        var common = Enrich(ConnectorConfig.For(plugin.IsSource), config);
+        var own = ((Connector)Activator.CreateInstance(plugin.Type)!).Config();
+        return Validation.UnknownKeys.InConnector(config, common.Keys.Concat(own.Keys).Select(k => k.Name), _plugins);
     }
 
     /// <summary>The client override keys after the connector's own, as Kafka Connect lists them, with the policy's errors.</summary>
