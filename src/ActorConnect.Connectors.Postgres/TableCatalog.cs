@@ -39,7 +39,9 @@ internal static class TableCatalog
             }
         }
 
-        var described = columns.Select(c => new TableColumn(c.Name, ColumnTypes.For(c.TypeOid, c.TypeModifier, !notNull.Contains(c.Name), config), keys.Contains(c.Name)));
+        var listed = columns.ToList();
+        var types = await PgTypes.LoadAsync(catalog, listed.Select(c => c.TypeOid), ct);
+        var described = listed.Select(c => new TableColumn(c.Name, ColumnTypes.For(c.TypeOid, c.TypeModifier, !notNull.Contains(c.Name), config, types), keys.Contains(c.Name)));
         return new TableSchema(config.Prefix, schema, table, described.ToList());
     }
 
@@ -60,6 +62,19 @@ internal static class TableCatalog
         }
 
         return (oid, columns);
+    }
+
+    /// <summary>
+    /// The snapshot's select expression for a column: its text form as the type's output function prints it, which
+    /// is what pgoutput sends. <c>::text</c> gives that for every type but the two whose cast to text differs: char(n)
+    /// (the cast drops the padding) and inet (the cast adds a /32 mask), which go through format's output call instead.
+    /// </summary>
+    public static string TextExpression(ColumnInfo column)
+    {
+        var quoted = $"\"{column.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        return column.TypeOid is ColumnTypes.Bpchar or ColumnTypes.Inet
+            ? $"CASE WHEN {quoted} IS NULL THEN NULL ELSE format('%s', {quoted}) END"
+            : quoted + "::text";
     }
 
     /// <summary>A column's value from its text form (null stays null).</summary>
