@@ -73,7 +73,7 @@ internal sealed record PostgresConnectorConfig
     [
         "name", "connector.class", "tasks.max", "key.converter", "value.converter", "header.converter", "transforms",
         "predicates", "errors.", "config.action.reload", "producer.override.", "consumer.override.", "admin.override.",
-        "topic.creation.", "exactly.once.support", "transaction.boundary", "offsets.storage.topic",
+        "topic.creation.", "exactly.once.support", "transaction.boundary", "offsets.storage.topic", "task.class",
     ];
 
     public required string ConnectionString { get; init; }
