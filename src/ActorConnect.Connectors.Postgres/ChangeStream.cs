@@ -258,7 +258,7 @@ internal sealed class ChangeStream : IAsyncDisposable
                 // An old key tuple carries the key columns only; the others read as null, so required ones get their fallback.
                 TupleDataKind.Null => keyOnly ? column.Type.Fallback : null,
                 TupleDataKind.UnchangedToastedValue => ChangeEvents.Unavailable(column),
-                _ => TableCatalog.Value(column, await value.Get<string>(ct)),
+                _ => TableCatalog.Value(table, column, await value.Get<string>(ct)),
             });
         }
 

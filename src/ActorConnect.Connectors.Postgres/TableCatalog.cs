@@ -1,4 +1,5 @@
 using ActorConnect.Api.Data;
+using ActorConnect.Api.Errors;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -77,8 +78,18 @@ internal static class TableCatalog
             : quoted + "::text";
     }
 
-    /// <summary>A column's value from its text form (null stays null).</summary>
-    public static object? Value(TableColumn column, string? text) => text is null ? null : column.Type.Parse(text);
+    /// <summary>A column's value from its text form (null stays null); a value that cannot be converted fails naming its column.</summary>
+    public static object? Value(TableSchema table, TableColumn column, string? text)
+    {
+        try
+        {
+            return text is null ? null : column.Type.Parse(text);
+        }
+        catch (Exception e) when (e is ConnectException or FormatException or OverflowException or ArgumentException)
+        {
+            throw new DataException($"Column {table.SchemaName}.{table.TableName}.{column.Name}: {e.Message}", e);
+        }
+    }
 
     /// <summary>A row's Struct from its columns' text forms, in the table's column order.</summary>
     public static Struct Row(TableSchema table, IReadOnlyList<string?> texts)
@@ -86,7 +97,7 @@ internal static class TableCatalog
         var row = new Struct(table.Value);
         for (var i = 0; i < table.Columns.Count; i++)
         {
-            row.Put(table.Columns[i].Name, Value(table.Columns[i], texts[i]));
+            row.Put(table.Columns[i].Name, Value(table, table.Columns[i], texts[i]));
         }
 
         return row;

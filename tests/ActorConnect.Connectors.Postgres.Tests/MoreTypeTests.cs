@@ -1,4 +1,5 @@
 using ActorConnect.Api.Data;
+using ActorConnect.Api.Errors;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Connectors.Postgres.Tests;
@@ -68,6 +69,33 @@ public sealed class MoreTypeTests
         Assert.Equal(new Dictionary<string, string?> { ["a"] = "1", ["b"] = null }, (IDictionary<string, string?>)after.Get("hs")!);
         Assert.Equal(("1234.56", "-7.50"), (after.Get("m"), after.Get("mi")));
         Assert.Equal(SchemaType.String, after.Schema.Field("m")!.Schema.Type);
+    }
+
+    [Fact]
+    public async Task A_multi_dimensional_array_fails_the_task_naming_the_column_and_the_fix()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        await db.ExecAsync("CREATE TABLE grid (id int PRIMARY KEY, cells int[])");
+        using var task = new TaskRunner(db.Config("srv"));
+        task.PollOnce();
+        await db.ExecAsync("INSERT INTO grid VALUES (1, '{{1,2},{3,4}}')");
+
+        ConnectException? failure = null;
+        await Eventually.AssertAsync(() =>
+        {
+            try
+            {
+                task.PollOnce();
+                return false;
+            }
+            catch (ConnectException e)
+            {
+                failure = e;
+                return true;
+            }
+        }, TimeSpan.FromMinutes(1), "the task fails");
+        Assert.Contains("public.grid.cells", failure!.Message);
+        Assert.Contains("one-dimensional", failure.Message);
     }
 
     [Fact]
