@@ -20,6 +20,8 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROWS="${BENCH_CDC_ROWS:-1000000}"
 BATCH="${BENCH_CDC_BATCH:-1000}"
 SNAP_ROWS="${BENCH_CDC_SNAPSHOT_ROWS:-$ROWS}"
+LAT_RATE="${BENCH_CDC_LATENCY_RATE:-5000}"
+LAT_S="${BENCH_CDC_LATENCY_S:-30}"
 TIMEOUT_S="${BENCH_TIMEOUT_S:-900}"
 RUN_ID="$(date +%Y%m%d%H%M%S)"
 WORK="$REPO/bench/.work/cdc-$RUN_ID"
@@ -37,12 +39,13 @@ sql() { PGPASSWORD="$pass" psql -h "$host" -p "$port" -U "$user" -d "$db" -qAtc 
 
 STREAM="bench_cdc_$RUN_ID"
 SNAP="bench_cdcsnap_$RUN_ID"
+LAT="bench_cdclat_$RUN_ID"
 PREFIX="cdcbench_$RUN_ID"
 # A slot left behind holds WAL forever: whatever happens, the run's slots, publications and tables go.
 cleanup() {
   sql "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name LIKE 'bench_cdc%_$RUN_ID%' AND active_pid IS NOT NULL" >/dev/null 2>&1 || true
   sql "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name LIKE 'bench_cdc%_$RUN_ID%' AND NOT active" >/dev/null 2>&1 || true
-  sql "DROP PUBLICATION IF EXISTS ${STREAM}_pub; DROP PUBLICATION IF EXISTS ${SNAP}_pub; DROP TABLE IF EXISTS $STREAM; DROP TABLE IF EXISTS $SNAP" >/dev/null 2>&1 || true
+  sql "DROP PUBLICATION IF EXISTS ${STREAM}_pub; DROP PUBLICATION IF EXISTS ${SNAP}_pub; DROP PUBLICATION IF EXISTS ${LAT}_pub; DROP TABLE IF EXISTS $STREAM; DROP TABLE IF EXISTS $SNAP; DROP TABLE IF EXISTS $LAT" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -92,6 +95,29 @@ worker "$WORK/snapshot.worker.properties"
 connector snapshot "$SNAP" "${SNAP}_ac" initial_only filtered
 snap_out="$(run_host snapshot "$SNAP_ROWS" "$SNAP_TOPIC")"
 
+# Latency: the connector streaming a steady rate; the consumer starts once the task holds its slot.
+sql "CREATE TABLE $LAT (id bigserial PRIMARY KEY, sent_us bigint NOT NULL)"
+LAT_TOPIC="$PREFIX.public.$LAT"
+LAT_COUNT="$(awk -v r="$LAT_RATE" -v s="$LAT_S" 'BEGIN { printf "%.0f", r * s }')"
+if [[ -n "$LEGACY" ]]; then bash "$REPO/scripts/kafka-local.sh" topic "$LAT_TOPIC" 1 >/dev/null 2>&1 || true; fi
+worker "$WORK/latency.worker.properties"
+connector latency "$LAT" "${LAT}_ac" no_data filtered
+dotnet "$HOST_DLL" standalone "$WORK/latency.worker.properties" "$WORK/latency.properties" >"$WORK/latency.log" 2>&1 &
+lat_pid=$!
+for _ in $(seq 1 600); do
+  [[ "$(sql "SELECT active FROM pg_replication_slots WHERE slot_name = '${LAT}_ac'")" == t ]] && break
+  kill -0 "$lat_pid" 2>/dev/null || break
+  sleep 0.2
+done
+dotnet "$ACBENCH" cdc-latency "$BOOTSTRAP" "$LAT_TOPIC" "$LAT_COUNT" "$((LAT_S + 120))" "$PROTO" >"$WORK/latency.result" &
+consumer_pid=$!
+steady_out="$(dotnet "$JDBC" cdc-steady "$CS" "$LAT" "$LAT_RATE" "$LAT_S")"
+wait "$consumer_pid" || true
+lat_out="$(cat "$WORK/latency.result")"
+lat_rss="$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$lat_pid/status" 2>/dev/null || echo 0)"
+kill -TERM "$lat_pid" 2>/dev/null || true
+wait "$lat_pid" 2>/dev/null || true
+
 raw_rate="$(field rows_per_s "$raw_out")"
 read_rate="$(field rows_per_s "$read_out")"
 stream_s="$(field seconds "$stream_out")"
@@ -117,11 +143,18 @@ snap_after="$(after "$SNAP_ROWS" "$snap_s" "$snap_first")"
   echo "| **ActorConnect** WAL → Kafka (streaming) | $ROWS | $stream_s | $stream_rate | $(pct "$stream_rate" "$raw_rate") | $stream_first | $stream_after | $(pct "$stream_after" "$raw_rate") | $(field rss_mb "$stream_out") | $(check "$ROWS" "$stream_out") |"
   echo "| raw Npgsql streamed SELECT (ceiling) | $SNAP_ROWS | $(field seconds "$read_out") | $read_rate | | | | | | |"
   echo "| **ActorConnect** initial snapshot → Kafka | $SNAP_ROWS | $snap_s | $snap_rate | $(pct "$snap_rate" "$read_rate") | $snap_first | $snap_after | $(pct "$snap_after" "$read_rate") | $(field rss_mb "$snap_out") | $(check "$SNAP_ROWS" "$snap_out") |"
+  echo
+  echo "End-to-end latency, INSERT to a consumer of the topic, at a steady $LAT_RATE changes/s for $LAT_S s ($(field rows "$steady_out") rows inserted in $(field seconds "$steady_out") s):"
+  echo
+  echo "| Path | Changes | p50 ms | p99 ms | Max ms | Peak RSS MB |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| **ActorConnect** WAL → Kafka → consumer | $(field count "$lat_out") | $(field p50_ms "$lat_out") | $(field p99_ms "$lat_out") | $(field max_ms "$lat_out") | $lat_rss |"
 } | tee "$RESULTS/cdc.md"
 if [[ ! -f "$RESULTS/cdc.csv" ]]; then
-  echo "run,path,changes,seconds,changes_per_s,peak_rss_mb,startup_seconds,changes_per_s_after_startup,output" >"$RESULTS/cdc.csv"
+  echo "run,path,changes,seconds,changes_per_s,peak_rss_mb,startup_seconds,changes_per_s_after_startup,output,p50_ms,p99_ms" >"$RESULTS/cdc.csv"
 fi
-printf '%s\n' "$RUN_ID,raw-pgoutput,$ROWS,$(field seconds "$raw_out"),$raw_rate,,,," \
-  "$RUN_ID,ac-stream,$ROWS,$stream_s,$stream_rate,$(field rss_mb "$stream_out"),$stream_first,$stream_after,$(check "$ROWS" "$stream_out" | cut -d' ' -f1)" \
-  "$RUN_ID,raw-select,$SNAP_ROWS,$(field seconds "$read_out"),$read_rate,,,," \
-  "$RUN_ID,ac-snapshot,$SNAP_ROWS,$snap_s,$snap_rate,$(field rss_mb "$snap_out"),$snap_first,$snap_after,$(check "$SNAP_ROWS" "$snap_out" | cut -d' ' -f1)" >>"$RESULTS/cdc.csv"
+printf '%s\n' "$RUN_ID,raw-pgoutput,$ROWS,$(field seconds "$raw_out"),$raw_rate,,,,,," \
+  "$RUN_ID,ac-stream,$ROWS,$stream_s,$stream_rate,$(field rss_mb "$stream_out"),$stream_first,$stream_after,$(check "$ROWS" "$stream_out" | cut -d' ' -f1),," \
+  "$RUN_ID,raw-select,$SNAP_ROWS,$(field seconds "$read_out"),$read_rate,,,,,," \
+  "$RUN_ID,ac-snapshot,$SNAP_ROWS,$snap_s,$snap_rate,$(field rss_mb "$snap_out"),$snap_first,$snap_after,$(check "$SNAP_ROWS" "$snap_out" | cut -d' ' -f1),," \
+  "$RUN_ID,ac-latency-$LAT_RATE,$(field count "$lat_out"),$(field seconds "$steady_out"),$LAT_RATE,$lat_rss,,,,$(field p50_ms "$lat_out"),$(field p99_ms "$lat_out")" >>"$RESULTS/cdc.csv"

@@ -65,6 +65,40 @@ internal static class CdcBench
         return inserts;
     }
 
+    /// <summary>
+    /// Inserts <paramref name="rate"/> rows a second for <paramref name="seconds"/>, a transaction every 10 ms on an
+    /// absolute schedule (a late tick inserts its rows at once rather than shifting the rest); each row's sent_us is
+    /// the statement's clock_timestamp() in µs, for acbench cdc-latency.
+    /// </summary>
+    public static async Task SteadyAsync(NpgsqlDataSource data, string table, double rate, double seconds)
+    {
+        const double TickMs = 10;
+        var ticks = (long)(seconds * 1000 / TickMs);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long sent = 0;
+        await using var connection = await data.OpenConnectionAsync();
+        for (long tick = 1; tick <= ticks; tick++)
+        {
+            var due = (long)Math.Round(rate * tick * TickMs / 1000) - sent;
+            if (due > 0)
+            {
+                await using var insert = new NpgsqlCommand(
+                    $"INSERT INTO {table} (sent_us) SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint FROM generate_series(1, {due})", connection);
+                await insert.ExecuteNonQueryAsync();
+                sent += due;
+            }
+
+            var wait = TimeSpan.FromMilliseconds(tick * TickMs) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+        }
+
+        Console.Error.WriteLine($"acbench-jdbc: {sent} rows inserted into {table} in {clock.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine(FormattableString.Invariant($"RESULT rows={sent} seconds={clock.Elapsed.TotalSeconds:F3}"));
+    }
+
     private static async Task ExecAsync(NpgsqlDataSource data, string sql)
     {
         await using var command = data.CreateCommand(sql);

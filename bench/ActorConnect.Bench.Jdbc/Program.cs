@@ -11,6 +11,8 @@ using NpgsqlTypes;
 //                                      first row) since <sinceUnixMs>
 //   cdc-prepare <cs> <table> <rows> <batch> <publication> <slot>...   a fresh table in a publication, the slots (pgoutput)
 //                                      created on it, then <rows> rows inserted, <batch> per transaction: a WAL backlog
+//   cdc-steady <cs> <table> <rate> <seconds>   inserts rows (sent_us: the statement's clock) at a steady rate, a
+//                                      transaction every 10 ms, on an absolute schedule
 //   raw-replication <cs> <slot> <publication> <rows>   the CDC ceiling: streams the slot with pgoutput, every column of
 //                                      every insert read as text, until <rows> inserts came
 if (args.Length < 3)
@@ -99,6 +101,9 @@ switch (args[0])
 
     case "cdc-prepare":
         await CdcBench.PrepareAsync(data, args[2], long.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), args[5], args[6..]);
+        return 0;
+    case "cdc-steady":
+        await CdcBench.SteadyAsync(data, args[2], double.Parse(args[3], CultureInfo.InvariantCulture), double.Parse(args[4], CultureInfo.InvariantCulture));
         return 0;
     case "raw-replication":
     {
