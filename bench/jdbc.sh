@@ -20,43 +20,12 @@ TIMEOUT_S="${BENCH_TIMEOUT_S:-600}"
 RUN_ID="$(date +%Y%m%d%H%M%S)"
 WORK="$REPO/bench/.work/jdbc-$RUN_ID"
 RESULTS="${BENCH_RESULTS_DIR:-$REPO/bench/results}"
-# The host as it is shipped (as bench/run.sh measures it): published for this machine's platform, so precompiled
-# (ReadyToRun). A plain build JITs everything at start, which under load was most of the "start-up" column.
-HOST_RID="linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
-HOST_DLL="${BENCH_HOST_DLL:-$REPO/bench/.work/host-$HOST_RID/actorconnect.dll}"
 ACBENCH="$REPO/bench/ActorConnect.Bench/bin/Release/net10.0/acbench.dll"
 JDBC="$REPO/bench/ActorConnect.Bench.Jdbc/bin/Release/net10.0/acbench-jdbc.dll"
 mkdir -p "$WORK" "$RESULTS"
-field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2" | tail -1; }
 rate() { awk -v r="$ROWS" -v s="$1" 'BEGIN { if (s > 0) printf "%.0f", r / s; else print "-" }'; }
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
 
-if [[ -z "${BENCH_HOST_DLL:-}" ]]; then
-  dotnet publish "$REPO/src/ActorConnect.Host" -c Release -r "$HOST_RID" --self-contained false -o "$(dirname "$HOST_DLL")" -nologo -v q >/dev/null
-fi
-for project in bench/ActorConnect.Bench bench/ActorConnect.Bench.Jdbc; do
-  dotnet build "$REPO/$project" -c Release -nologo -v q >/dev/null
-done
-bash "$REPO/scripts/postgres-local.sh" install
-CS="$(bash "$REPO/scripts/postgres-local.sh" start 2>/dev/null)"
-if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
-  bash "$REPO/scripts/kafka-local.sh" install
-  KAFKA_BOOTSTRAP_SERVERS="$(bash "$REPO/scripts/kafka-local.sh" start)"
-  KAFKA_BROKER_LEGACY=1
-fi
-BOOTSTRAP="$KAFKA_BOOTSTRAP_SERVERS"
-LEGACY=""
-PROTO=--modern
-if [[ "${KAFKA_BROKER_LEGACY:-0}" == 1 ]]; then
-  LEGACY=$'api.version.request=false\nbroker.version.fallback=0.9.0.1'
-  PROTO=--legacy
-fi
-# The JDBC URL and credentials, from the Npgsql connection string the local script prints.
-host="$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$CS")"
-port="$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$CS")"
-db="$(sed -n 's/.*Database=\([^;]*\).*/\1/p' <<<"$CS")"
-user="$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$CS")"
-pass="$(sed -n 's/.*Password=\([^;]*\).*/\1/p' <<<"$CS")"
+source "$REPO/bench/postgres-bench-env.sh"
 URL="jdbc:postgresql://$host:$port/${db:-postgres}"
 
 SRC="bench_src_$RUN_ID"
@@ -67,15 +36,6 @@ dotnet "$JDBC" prepare "$CS" "$SRC" "$ROWS"
 if [[ -n "$LEGACY" ]]; then bash "$REPO/scripts/kafka-local.sh" topic "$TOPIC" 1 >/dev/null 2>&1 || true; fi
 read_out="$(dotnet "$JDBC" raw-read "$CS" "$SRC")"
 copy_out="$(dotnet "$JDBC" raw-copy "$CS" "$SRC" "$COPY")"
-
-worker() { # worker FILE
-  printf '%s\n' "bootstrap.servers=$BOOTSTRAP" \
-    "key.converter=org.apache.kafka.connect.json.JsonConverter" \
-    "value.converter=org.apache.kafka.connect.json.JsonConverter" \
-    "offset.storage.file.filename=$1.offsets" \
-    "offset.flush.interval.ms=10000" \
-    "listeners=http://127.0.0.1:0" "$LEGACY" >"$1"
-}
 
 run_host() { # run_host NAME WAIT_FUNCTION: launches the host with $WORK/NAME.*, waits, prints the RESULT line, stops it
   local name="$1" wait_fn="$2" t0 pid out rss

@@ -9,6 +9,12 @@ using NpgsqlTypes;
 //   raw-copy <cs> <source> <target>    the sink ceiling: the source rows read, then written with binary COPY into a fresh table
 //   wait-rows <cs> <table> <rows> <timeoutSec> <sinceUnixMs>   polls count(*) until <rows>; seconds (and first_seconds, to the
 //                                      first row) since <sinceUnixMs>
+//   cdc-prepare <cs> <table> <rows> <batch> <publication> <slot>...   a fresh table in a publication, the slots (pgoutput)
+//                                      created on it, then <rows> rows inserted, <batch> per transaction: a WAL backlog
+//   cdc-steady <cs> <table> <rate> <seconds>   inserts rows (sent_us: the statement's clock) at a steady rate, a
+//                                      transaction every 10 ms, on an absolute schedule
+//   raw-replication <cs> <slot> <publication> <rows>   the CDC ceiling: streams the slot with pgoutput, every column of
+//                                      every insert read as text, until <rows> inserts came
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: acbench-jdbc prepare|raw-read|raw-copy|wait-rows <connection string> ...");
@@ -91,6 +97,20 @@ switch (args[0])
 
         Console.WriteLine($"RESULT rows={count} seconds=-1 failed=1");
         return 1;
+    }
+
+    case "cdc-prepare":
+        await CdcBench.PrepareAsync(data, args[2], long.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture), args[5], args[6..]);
+        return 0;
+    case "cdc-steady":
+        await CdcBench.SteadyAsync(data, args[2], double.Parse(args[3], CultureInfo.InvariantCulture), double.Parse(args[4], CultureInfo.InvariantCulture));
+        return 0;
+    case "raw-replication":
+    {
+        var clock = Stopwatch.StartNew();
+        var rows = await CdcBench.RawReplicationAsync(args[1], args[2], args[3], long.Parse(args[4], CultureInfo.InvariantCulture));
+        Result(rows, clock.Elapsed);
+        return 0;
     }
 
     default:

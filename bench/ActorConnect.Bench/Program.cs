@@ -29,6 +29,7 @@ try
         "create-topic" when rest.Length == 3 => CreateTopic.Run(rest[0], rest[1], int.Parse(rest[2]), options.ContainsKey("--compact")),
         "many-tasks" when rest.Length == 4 => ManyTasks.Run(rest[0], rest[1], rest[2], rest[3], options),
         "raw-idle" when rest.Length == 2 => RawIdle.Run(rest[0], rest[1], options),
+        "cdc-latency" when rest.Length == 4 => CdcLatency.Run(rest[0], rest[1], long.Parse(rest[2]), double.Parse(rest[3], CultureInfo.InvariantCulture), options),
         "cluster" when rest.Length == 0 => ActorConnect.Bench.Cluster.ClusterCommand.RunAsync(options).GetAwaiter().GetResult(),
         _ => Usage(),
     };
@@ -73,6 +74,8 @@ static int Usage()
           count-topic <bootstrap> <topic>                      prints the records in the topic (high watermarks summed)
           wait-lines <file> <count> <timeoutSec>               follows a file until it holds count lines
           create-topic <bootstrap> <topic> <partitions>        Admin API (modern brokers only); --compact for a compacted topic
+          cdc-latency <bootstrap> <topic> <count> <timeoutSec> a CDC topic (JsonConverter with schemas) read from its start until count
+                                                               changes came, each timed from its row's sent_us (µs since the epoch)
           cluster --bootstrap B --host-dll D --plugins P --dir W --group G --csv F --run ID [...]
                                                                the distributed benchmark (bench/failover.sh): 3 workers
                                                                without seeds started at once, timed to one cluster of 3

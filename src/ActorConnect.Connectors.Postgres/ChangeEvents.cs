@@ -13,7 +13,7 @@ internal sealed record TransactionInfo(long TxId, ulong CommitLsn, DateTime Comm
 /// Turns decoded changes into Debezium's records: key (primary key Struct), value (envelope with before, after,
 /// source, op, ts_ms) and the offset, plus the tombstone after a delete.
 /// </summary>
-internal sealed class ChangeEvents(PostgresConnectorConfig config, string version)
+internal sealed class ChangeEvents(PostgresConnectorConfig config, string version, TypeWarnings? warnings = null)
 {
     /// <summary>Debezium's placeholder for a TOASTed value an update did not change (the WAL does not carry it).</summary>
     public const string UnavailableValue = "__debezium_unavailable_value";
@@ -106,6 +106,11 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
 
     private Struct Envelope(TableSchema table, char op, Struct? before, Struct? after, TransactionInfo tx, ulong lsn, string snapshot = "false")
     {
+        if (table.Unmapped.Count > 0)
+        {
+            warnings?.Note(table);
+        }
+
         var nowMicros = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
         var source = new Struct(TableSchema.Source)
             .Put("version", version)

@@ -46,13 +46,13 @@ internal sealed class ChangeStream : IAsyncDisposable
     private volatile bool _inTransaction;
 
     private ChangeStream(PostgresConnectorConfig config, NpgsqlConnection catalog, LogicalReplicationConnection replication, string version, CdcOffset? resumeAfter,
-        ulong processed, Snapshot? snapshot)
+        ulong processed, Snapshot? snapshot, TypeWarnings? warnings)
     {
         _snapshot = snapshot;
         _config = config;
         _catalog = catalog;
         _replication = replication;
-        _events = new ChangeEvents(config, version);
+        _events = new ChangeEvents(config, version, warnings);
         _resumeAfter = resumeAfter;
         _processed = processed;
     }
@@ -70,7 +70,7 @@ internal sealed class ChangeStream : IAsyncDisposable
     /// task. Blocking: called from the poll thread.
     /// </summary>
     public static ChangeStream Start(PostgresConnectorConfig config, NpgsqlConnection catalog, ReplicationSetup.SlotState slot, string version, CdcOffset? resumeAfter,
-        Snapshot? snapshot)
+        Snapshot? snapshot, TypeWarnings? warnings = null)
     {
         var replication = new LogicalReplicationConnection(config.ConnectionString) { WalReceiverStatusInterval = TimeSpan.FromSeconds(1) };
         var consistentPoint = slot.ConfirmedFlush;
@@ -92,7 +92,7 @@ internal sealed class ChangeStream : IAsyncDisposable
             throw ReplicationSetup.Translate(e, config, slot.Exists ? "opening the replication connection" : $"creating replication slot '{config.Slot}'");
         }
 
-        var stream = new ChangeStream(config, catalog, replication, version, resumeAfter, resumeAfter?.ProcessedLsn ?? consistentPoint, snapshot);
+        var stream = new ChangeStream(config, catalog, replication, version, resumeAfter, resumeAfter?.ProcessedLsn ?? consistentPoint, snapshot, warnings);
         stream._reader = Task.Run(() => stream.ReadAsync(exported, consistentPoint));
         return stream;
     }
@@ -258,7 +258,7 @@ internal sealed class ChangeStream : IAsyncDisposable
                 // An old key tuple carries the key columns only; the others read as null, so required ones get their fallback.
                 TupleDataKind.Null => keyOnly ? column.Type.Fallback : null,
                 TupleDataKind.UnchangedToastedValue => ChangeEvents.Unavailable(column),
-                _ => TableCatalog.Value(column, await value.Get<string>(ct)),
+                _ => TableCatalog.Value(table, column, await value.Get<string>(ct)),
             });
         }
 

@@ -10,7 +10,11 @@ namespace ActorConnect.Connectors.Postgres;
 /// form pgoutput sends, plus the value a required column gets when the WAL does not carry it (Debezium's fallback: the
 /// old row of an update or delete under REPLICA IDENTITY DEFAULT holds the key columns only).
 /// </summary>
-internal sealed record ColumnType(Schema Schema, Func<string, object?> Parse, object? Fallback);
+/// <param name="Schema">The field schema.</param>
+/// <param name="Parse">The parser of the column's text form.</param>
+/// <param name="Fallback">The value of a required column the WAL did not carry (null for an optional one).</param>
+/// <param name="Unmapped">The type's name when Debezium has no mapping for it here and the column carries its text form.</param>
+internal sealed record ColumnType(Schema Schema, Func<string, object?> Parse, object? Fallback, string? Unmapped = null);
 
 /// <summary>Maps PostgreSQL types (by OID and type modifier) to Debezium's schemas and values.</summary>
 internal static class ColumnTypes
@@ -27,14 +31,23 @@ internal static class ColumnTypes
     public const string VariableScaleDecimal = "io.debezium.data.VariableScaleDecimal";
     public const string DecimalPrecisionParameter = "connect.decimal.precision";
 
-    private const uint Bool = 16, Bytea = 17, Int8 = 20, Int2 = 21, Int4 = 23, Oid = 26, Json = 114, Float4 = 700, Float8 = 701,
-        Date = 1082, Time = 1083, Timestamp = 1114, TimestampTz = 1184, TimeTz = 1266, Numeric = 1700, Uuid = 2950, Jsonb = 3802;
+    internal const uint Bool = 16, Bytea = 17, Char = 18, Name = 19, Int8 = 20, Int2 = 21, Int4 = 23, Text = 25, Oid = 26, Json = 114, Xml = 142,
+        Point = 600, Cidr = 650, Float4 = 700, Float8 = 701, Macaddr8 = 774, Money = 790, Macaddr = 829, Inet = 869, Bpchar = 1042, Varchar = 1043,
+        Date = 1082, Time = 1083, Timestamp = 1114, TimestampTz = 1184, Interval = 1186, TimeTz = 1266, Bit = 1560, Varbit = 1562, Numeric = 1700,
+        Uuid = 2950, TsVector = 3614, TsQuery = 3615, Jsonb = 3802, Int4Range = 3904, NumRange = 3906, TsRange = 3908, TsTzRange = 3910,
+        DateRange = 3912, Int8Range = 3926;
 
     private const long MicrosPerDay = 86_400_000_000L;
 
-    /// <summary>The column type for a PostgreSQL type OID and type modifier (-1: none), as Debezium maps it under <paramref name="config"/>.</summary>
-    public static ColumnType For(uint typeOid, int typeModifier, bool optional, PostgresConnectorConfig config)
+    /// <summary>
+    /// The column type for a PostgreSQL type OID and type modifier (-1: none), as Debezium maps it under
+    /// <paramref name="config"/>; <paramref name="types"/> names the types that are not built in (enums, domains,
+    /// arrays, extension types). A type without a mapping carries its text form, marked <see cref="ColumnType.Unmapped"/>.
+    /// </summary>
+    public static ColumnType For(uint typeOid, int typeModifier, bool optional, PostgresConnectorConfig config, PgTypes? types = null)
     {
+        types ??= PgTypes.None;
+        typeOid = types.Resolve(typeOid);
         ColumnType Make(SchemaBuilder builder, Func<string, object?> parse, object fallback) =>
             new((optional ? builder.Optional() : builder).Build(), parse, optional ? null : fallback);
 
@@ -64,8 +77,10 @@ internal static class ColumnTypes
             Timestamp => TimestampType(typeModifier, Make, config.TimePrecision),
             TimestampTz => Make(SchemaBuilder.String().Name(DebeziumZonedTimestamp).Version(1), s => ZonedTimestamp(s), "1970-01-01T00:00:00Z"),
             TimeTz => Make(SchemaBuilder.String().Name(DebeziumZonedTime).Version(1), s => ZonedTime(s), "00:00:00Z"),
-            // text, varchar, char and the types without a mapping yet (enum, interval, inet, ...): their text form.
-            _ => Make(SchemaBuilder.String(), s => s, string.Empty),
+            // Text kinds, network addresses, ranges and text search values: Debezium sends their text as it is.
+            Text or Varchar or Bpchar or Char or Name or Inet or Cidr or Macaddr or Macaddr8 or TsVector or TsQuery
+                or Int4Range or Int8Range or NumRange or TsRange or TsTzRange or DateRange => Make(SchemaBuilder.String(), s => s, string.Empty),
+            _ => MoreTypes.For(typeOid, typeModifier, optional, config, types, Make),
         };
     }
 
@@ -91,7 +106,7 @@ internal static class ColumnTypes
         };
     }
 
-    private static ColumnType NumericType(int typeModifier, bool optional, string mode)
+    internal static ColumnType NumericType(int typeModifier, bool optional, string mode)
     {
         SchemaBuilder Opt(SchemaBuilder b) => optional ? b.Optional() : b;
         object? Or(object fallback) => optional ? null : fallback;

@@ -30,6 +30,9 @@ internal sealed record PostgresConnectorConfig
     public const string DecimalHandlingMode = "decimal.handling.mode";
     public const string TimePrecisionMode = "time.precision.mode";
     public const string BinaryHandlingMode = "binary.handling.mode";
+    public const string IntervalHandlingMode = "interval.handling.mode";
+    public const string HstoreHandlingMode = "hstore.handling.mode";
+    public const string MoneyFractionDigits = "money.fraction.digits";
     public const string SkippedOperations = "skipped.operations";
     public const string SlotDropOnStop = "slot.drop.on.stop";
     public const string MaxBatchSize = "max.batch.size";
@@ -70,7 +73,7 @@ internal sealed record PostgresConnectorConfig
     [
         "name", "connector.class", "tasks.max", "key.converter", "value.converter", "header.converter", "transforms",
         "predicates", "errors.", "config.action.reload", "producer.override.", "consumer.override.", "admin.override.",
-        "topic.creation.", "exactly.once.support", "transaction.boundary", "offsets.storage.topic",
+        "topic.creation.", "exactly.once.support", "transaction.boundary", "offsets.storage.topic", "task.class",
     ];
 
     public required string ConnectionString { get; init; }
@@ -88,6 +91,9 @@ internal sealed record PostgresConnectorConfig
     public required string Decimals { get; init; }
     public required string TimePrecision { get; init; }
     public required string Binary { get; init; }
+    public string Intervals { get; init; } = "numeric";
+    public string Hstore { get; init; } = "json";
+    public int MoneyScale { get; init; } = 2;
     public IReadOnlySet<char> Skipped { get; init; } = new HashSet<char>();
     public bool DropSlotOnStop { get; init; }
     public int BatchSize { get; init; }
@@ -152,6 +158,15 @@ internal sealed record PostgresConnectorConfig
         .Define(BinaryHandlingMode, ConfigType.String, "bytes", Importance.Low,
             "bytea columns: bytes, base64, base64-url-safe or hex.",
             ConfigValidators.ValidString("bytes", "base64", "base64-url-safe", "hex"), EventsGroup, "Binary handling")
+        .Define(IntervalHandlingMode, ConfigType.String, "numeric", Importance.Low,
+            "interval columns: numeric (io.debezium.time.MicroDuration, microseconds, a month counted as 30.4375 days) or string " +
+            "(io.debezium.time.Interval, ISO-8601 \"P1Y2M3DT4H5M6.78S\").",
+            ConfigValidators.ValidString("numeric", "string"), EventsGroup, "Interval handling")
+        .Define(HstoreHandlingMode, ConfigType.String, "json", Importance.Low,
+            "hstore columns: json (io.debezium.data.Json, an object of strings) or map (a MAP of string to optional string).",
+            ConfigValidators.ValidString("json", "map"), EventsGroup, "HStore handling")
+        .Define(MoneyFractionDigits, ConfigType.Int, 2, Importance.Low,
+            "The scale of money columns as Decimal (decimal.handling.mode=precise).", ConfigValidators.Range(0, 28), EventsGroup, "Money fraction digits")
         .Define(SkippedOperations, ConfigType.List, "t", Importance.Low,
             "Operations not emitted: c (insert), u (update), d (delete), t (truncate), or none.",
             ConfigValidators.Lambda(ValidateSkipped, "c, u, d, t or none"), EventsGroup, "Skipped operations")
@@ -199,7 +214,7 @@ internal sealed record PostgresConnectorConfig
             ApplicationName = "actorconnect-postgres-cdc",
             // The text forms the decoder reads (pgoutput prints values with the walsender's settings): fixed here so a
             // server configured otherwise (DateStyle=German, bytea_output=escape) does not change what is parsed.
-            Options = "-c DateStyle=ISO,YMD -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3 -c bytea_output=hex",
+            Options = "-c DateStyle=ISO,YMD -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3 -c bytea_output=hex -c lc_monetary=C",
         };
         var skipped = parsed.GetList(SkippedOperations).Where(s => s != "none").Select(s => s[0]).ToHashSet();
         return new PostgresConnectorConfig
@@ -219,6 +234,9 @@ internal sealed record PostgresConnectorConfig
             Decimals = parsed.GetString(DecimalHandlingMode)!.ToLowerInvariant(),
             TimePrecision = parsed.GetString(TimePrecisionMode)!.ToLowerInvariant(),
             Binary = parsed.GetString(BinaryHandlingMode)!.ToLowerInvariant(),
+            Intervals = parsed.GetString(IntervalHandlingMode)!.ToLowerInvariant(),
+            Hstore = parsed.GetString(HstoreHandlingMode)!.ToLowerInvariant(),
+            MoneyScale = parsed.GetInt(MoneyFractionDigits),
             Skipped = skipped,
             DropSlotOnStop = parsed.GetBoolean(SlotDropOnStop),
             BatchSize = parsed.GetInt(MaxBatchSize),

@@ -16,6 +16,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
 {
     private readonly object _sync = new();
     private readonly Queue<string> _warnings = new();
+    private readonly TypeWarnings _typeWarnings = new();
     private readonly CancellationTokenSource _stopping = new();
     private PostgresConnectorConfig _config = null!;
     private ChangeStream? _stream;
@@ -51,7 +52,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
     /// <inheritdoc />
     public override IReadOnlyList<SourceRecord>? Poll()
     {
-        if (_warnings.TryDequeue(out var warning))
+        if (_warnings.TryDequeue(out var warning) || _typeWarnings.TryTake(out warning))
         {
             _lastWarning = warning;
         }
@@ -199,7 +200,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
 
             _tracker ??= new FlushTracker(slot.ConfirmedFlush);
             _lastOffset ??= Context.OffsetStorageReader.Offset(CdcOffset.Partition(_config.Prefix));
-            var stream = ChangeStream.Start(_config, connection, slot, Version, resume, snapshot);
+            var stream = ChangeStream.Start(_config, connection, slot, Version, resume, snapshot, _typeWarnings);
             lock (_sync)
             {
                 _stream = stream;

@@ -40,7 +40,7 @@ internal static class SnapshotReader
             var quoted = $"\"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\".\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
             var (oid, columns) = await TableCatalog.ColumnsAsync(connection, quoted, ct);
             var table = await TableCatalog.DescribeAsync(connection, config, oid, schema, name, columns, ct);
-            var select = string.Join(", ", columns.Select(c => $"\"{c.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"::text"));
+            var select = string.Join(", ", columns.Select(TableCatalog.TextExpression));
             await using var cmd = new NpgsqlCommand($"SELECT {select} FROM {quoted}", connection, transaction);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var texts = new string?[columns.Count];

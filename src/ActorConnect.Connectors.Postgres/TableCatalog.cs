@@ -1,4 +1,5 @@
 using ActorConnect.Api.Data;
+using ActorConnect.Api.Errors;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -39,7 +40,9 @@ internal static class TableCatalog
             }
         }
 
-        var described = columns.Select(c => new TableColumn(c.Name, ColumnTypes.For(c.TypeOid, c.TypeModifier, !notNull.Contains(c.Name), config), keys.Contains(c.Name)));
+        var listed = columns.ToList();
+        var types = await PgTypes.LoadAsync(catalog, listed.Select(c => c.TypeOid), ct);
+        var described = listed.Select(c => new TableColumn(c.Name, ColumnTypes.For(c.TypeOid, c.TypeModifier, !notNull.Contains(c.Name), config, types), keys.Contains(c.Name)));
         return new TableSchema(config.Prefix, schema, table, described.ToList());
     }
 
@@ -62,8 +65,31 @@ internal static class TableCatalog
         return (oid, columns);
     }
 
-    /// <summary>A column's value from its text form (null stays null).</summary>
-    public static object? Value(TableColumn column, string? text) => text is null ? null : column.Type.Parse(text);
+    /// <summary>
+    /// The snapshot's select expression for a column: its text form as the type's output function prints it, which
+    /// is what pgoutput sends. <c>::text</c> gives that for every type but the two whose cast to text differs: char(n)
+    /// (the cast drops the padding) and inet (the cast adds a /32 mask), which go through format's output call instead.
+    /// </summary>
+    public static string TextExpression(ColumnInfo column)
+    {
+        var quoted = $"\"{column.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        return column.TypeOid is ColumnTypes.Bpchar or ColumnTypes.Inet
+            ? $"CASE WHEN {quoted} IS NULL THEN NULL ELSE format('%s', {quoted}) END"
+            : quoted + "::text";
+    }
+
+    /// <summary>A column's value from its text form (null stays null); a value that cannot be converted fails naming its column.</summary>
+    public static object? Value(TableSchema table, TableColumn column, string? text)
+    {
+        try
+        {
+            return text is null ? null : column.Type.Parse(text);
+        }
+        catch (Exception e) when (e is ConnectException or FormatException or OverflowException or ArgumentException)
+        {
+            throw new DataException($"Column {table.SchemaName}.{table.TableName}.{column.Name}: {e.Message}", e);
+        }
+    }
 
     /// <summary>A row's Struct from its columns' text forms, in the table's column order.</summary>
     public static Struct Row(TableSchema table, IReadOnlyList<string?> texts)
@@ -71,7 +97,7 @@ internal static class TableCatalog
         var row = new Struct(table.Value);
         for (var i = 0; i < table.Columns.Count; i++)
         {
-            row.Put(table.Columns[i].Name, Value(table.Columns[i], texts[i]));
+            row.Put(table.Columns[i].Name, Value(table, table.Columns[i], texts[i]));
         }
 
         return row;

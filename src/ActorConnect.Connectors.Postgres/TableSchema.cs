@@ -47,6 +47,7 @@ internal sealed class TableSchema
         SchemaName = schemaName;
         TableName = tableName;
         Columns = columns;
+        Unmapped = columns.Where(c => c.Type.Unmapped is not null).ToArray();
         Topic = $"{prefix}.{schemaName}.{tableName}";
         var value = SchemaBuilder.Struct().Name(Topic + ".Value").Optional();
         foreach (var column in columns)
@@ -81,6 +82,9 @@ internal sealed class TableSchema
     public string SchemaName { get; }
     public string TableName { get; }
     public IReadOnlyList<TableColumn> Columns { get; }
+
+    /// <summary>The columns whose type has no mapping: they carry their text form (see <see cref="TypeWarnings"/>).</summary>
+    public IReadOnlyList<TableColumn> Unmapped { get; }
     public string Topic { get; }
     public Schema Value { get; }
 

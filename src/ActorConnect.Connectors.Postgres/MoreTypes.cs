@@ -1,0 +1,114 @@
+using System.Globalization;
+using ActorConnect.Api.Data;
+
+namespace ActorConnect.Connectors.Postgres;
+
+/// <summary>
+/// Debezium 2.7's mappings of the types beyond numbers, text and time (PostgresValueConverter): interval, money,
+/// bit strings, xml, point, the extension types hstore / ltree / citext, enums and arrays. A type left without a
+/// mapping keeps its text form and is marked <see cref="ColumnType.Unmapped"/> (Debezium would drop the column).
+/// </summary>
+internal static class MoreTypes
+{
+    public const string MicroDuration = "io.debezium.time.MicroDuration";
+    public const string Interval = "io.debezium.time.Interval";
+    public const string Bits = "io.debezium.data.Bits";
+    public const string Xml = "io.debezium.data.Xml";
+    public const string Ltree = "io.debezium.data.Ltree";
+    public const string Enum = "io.debezium.data.Enum";
+    public const string Point = "io.debezium.data.geometry.Point";
+
+    /// <summary>A varbit without a length: pgjdbc reports Integer.MAX_VALUE, which Debezium puts in the Bits schema.</summary>
+    private const int UnknownLength = int.MaxValue;
+
+    /// <summary>Arrays Debezium 2.7 does not map (its schemaBuilder returns null for them): they keep their text form here.</summary>
+    private static readonly HashSet<uint> UnmappedElements =
+        [ColumnTypes.Money, ColumnTypes.Name, ColumnTypes.Interval, ColumnTypes.Varbit, ColumnTypes.Bit, ColumnTypes.Xml, ColumnTypes.Point];
+
+    public static ColumnType For(uint typeOid, int typeModifier, bool optional, PostgresConnectorConfig config, PgTypes types,
+        Func<SchemaBuilder, Func<string, object?>, object, ColumnType> make)
+    {
+        switch (typeOid)
+        {
+            case ColumnTypes.Interval when config.Intervals == "string":
+                return make(SchemaBuilder.String().Name(Interval).Version(1), TextForms.IntervalIso, "P0Y0M0DT0H0M0S");
+            case ColumnTypes.Interval:
+                return make(SchemaBuilder.Int64().Name(MicroDuration).Version(1), s => TextForms.IntervalMicros(s), 0L);
+            case ColumnTypes.Money:
+                return MoneyType(optional, config, make);
+            case ColumnTypes.Bit or ColumnTypes.Varbit:
+                // bit(1) and varbit(1) are booleans; longer ones Bits with the declared length.
+                var length = typeModifier < 0 ? (typeOid == ColumnTypes.Bit ? 1 : UnknownLength) : typeModifier;
+                return length == 1
+                    ? make(SchemaBuilder.Bool(), s => s == "1", false)
+                    : make(SchemaBuilder.Bytes().Name(Bits).Version(1).Parameter("length", length.ToString(CultureInfo.InvariantCulture)), s => TextForms.Bits(s),
+                        Array.Empty<byte>());
+            case ColumnTypes.Xml:
+                return make(SchemaBuilder.String().Name(Xml).Version(1), s => s, string.Empty);
+            case ColumnTypes.Point:
+                var point = SchemaBuilder.Struct().Name(Point).Version(1).Doc("Geometry (POINT)")
+                    .Field("x", Schema.Float64Schema).Field("y", Schema.Float64Schema)
+                    .Field("wkb", Schema.OptionalBytesSchema).Field("srid", Schema.OptionalInt32Schema);
+                var schema = (optional ? point.Optional() : point).Build();
+                return new ColumnType(schema, s => PointValue(schema, s), optional ? null : PointValue(schema, "(0,0)"));
+        }
+
+        var type = types[typeOid];
+        return type switch
+        {
+            { Name: "citext" or "isbn" or "isbn13" or "issn" or "ean13" } => make(SchemaBuilder.String(), s => s, string.Empty),
+            { Name: "ltree" } => make(SchemaBuilder.String().Name(Ltree).Version(1), s => s, string.Empty),
+            { Name: "hstore" } when config.Hstore == "map" => make(SchemaBuilder.Map(Schema.StringSchema, Schema.OptionalStringSchema), s => TextForms.ParseHstore(s),
+                new Dictionary<string, string?>()),
+            { Name: "hstore" } => make(SchemaBuilder.String().Name(ColumnTypes.DebeziumJson).Version(1), TextForms.HstoreJson, "{}"),
+            { Kind: 'e', EnumLabels: var labels } => make(EnumSchema(labels), s => s, string.Empty),
+            { ElementOid: > 0 } => ArrayType(type, typeModifier, optional, config, types, make),
+            _ => Unmapped(type?.Name ?? $"oid {typeOid}", optional),
+        };
+    }
+
+    private static ColumnType ArrayType(PgType array, int typeModifier, bool optional, PostgresConnectorConfig config, PgTypes types,
+        Func<SchemaBuilder, Func<string, object?>, object, ColumnType> make)
+    {
+        var elementOid = types.Resolve(array.ElementOid);
+        var elementType = types[elementOid];
+        if (UnmappedElements.Contains(elementOid))
+        {
+            return Unmapped(array.Name, optional);
+        }
+
+        // Debezium's enum arrays have required elements; every other element schema is optional.
+        var element = elementType is { Kind: 'e' }
+            ? new ColumnType(EnumSchema(elementType.EnumLabels).Build(), s => s, string.Empty)
+            : ColumnTypes.For(elementOid, typeModifier, optional: true, config, types);
+        if (element.Unmapped is not null || element.Schema.Type is SchemaType.Array)
+        {
+            return Unmapped(array.Name, optional);
+        }
+
+        // box is the only built-in type whose arrays are ';'-delimited, and it is not mapped.
+        return make(SchemaBuilder.Array(element.Schema), s => ArrayText.Parse(s).Select(e => e is null ? null : element.Parse(e)).ToList(), new List<object?>());
+    }
+
+    private static ColumnType MoneyType(bool optional, PostgresConnectorConfig config, Func<SchemaBuilder, Func<string, object?>, object, ColumnType> make)
+    {
+        var digits = config.MoneyScale;
+        return config.Decimals switch
+        {
+            "double" => make(SchemaBuilder.Float64(), s => (double)TextForms.ParseMoney(s), 0d),
+            "string" => make(SchemaBuilder.String(), s => TextForms.ParseMoney(s).ToString(CultureInfo.InvariantCulture), 0m.ToString("F" + digits, CultureInfo.InvariantCulture)),
+            _ => make(LogicalTypes.Decimal(digits), s => Math.Round(TextForms.ParseMoney(s), digits, MidpointRounding.AwayFromZero), decimal.Round(0.00m, digits)),
+        };
+    }
+
+    private static SchemaBuilder EnumSchema(string? labels) => SchemaBuilder.String().Name(Enum).Version(1).Parameter("allowed", labels ?? string.Empty);
+
+    private static Struct PointValue(Schema schema, string text)
+    {
+        var (x, y) = TextForms.ParsePoint(text);
+        return new Struct(schema).Put("x", x).Put("y", y).Put("wkb", TextForms.PointWkb(x, y));
+    }
+
+    private static ColumnType Unmapped(string typeName, bool optional) =>
+        new((optional ? SchemaBuilder.String().Optional() : SchemaBuilder.String()).Build(), s => s, optional ? null : string.Empty, typeName);
+}

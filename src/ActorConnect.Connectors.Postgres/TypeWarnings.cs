@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+
+namespace ActorConnect.Connectors.Postgres;
+
+/// <summary>
+/// One warning per captured column whose type has no mapping (its values are its text form), for the life of the
+/// task: relation messages describe a table again on every reconnect and schema change, the warning is said once.
+/// Filled by the replication reader, drained by the poll thread.
+/// </summary>
+internal sealed class TypeWarnings
+{
+    private readonly ConcurrentDictionary<string, bool> _warned = new();
+    private readonly ConcurrentQueue<string> _pending = new();
+
+    /// <summary>Queues a warning for each unmapped column of <paramref name="table"/> not warned about yet.</summary>
+    public void Note(TableSchema table)
+    {
+        foreach (var column in table.Unmapped)
+        {
+            if (_warned.TryAdd($"{table.SchemaName}.{table.TableName}.{column.Name}", true))
+            {
+                _pending.Enqueue($"Column {table.SchemaName}.{table.TableName}.{column.Name} has type {column.Type.Unmapped}, which this connector does not map: " +
+                    "its values are captured as their text form (Debezium leaves such a column out unless include.unknown.datatypes=true).");
+            }
+        }
+    }
+
+    public bool TryTake(out string warning) => _pending.TryDequeue(out warning!);
+}
