@@ -20,8 +20,12 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
 
     private readonly IReadOnlyDictionary<string, object?> _partition = CdcOffset.Partition(config.Prefix);
 
-    /// <summary>Appends the records of one row change (op c, u or d) to <paramref name="into"/>, honouring skipped.operations.</summary>
-    public void Change(List<SourceRecord> into, TableSchema table, char op, Struct? before, Struct? after, TransactionInfo tx, ulong lsn)
+    /// <summary>
+    /// Appends the records of one row change (op c, u or d) of whole rows (<see cref="TableSchema.Row"/>) to
+    /// <paramref name="into"/>, honouring skipped.operations. <paramref name="oldKeyKnown"/>: whether an update's
+    /// <paramref name="before"/> holds the old key, so that a changed key can be told.
+    /// </summary>
+    public void Change(List<SourceRecord> into, TableSchema table, char op, Struct? before, Struct? after, TransactionInfo tx, ulong lsn, bool oldKeyKnown = true)
     {
         if (config.Skipped.Contains(op))
         {
@@ -29,7 +33,7 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
         }
 
         var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros).ToMap();
-        if (op == 'u' && before is not null && table.Key is not null && !Struct.ValueEquals(table.KeyOf(before), table.KeyOf(after!)))
+        if (op == 'u' && before is not null && oldKeyKnown && table.Key is not null && !Struct.ValueEquals(table.KeyOf(before), table.KeyOf(after!)))
         {
             // A changed primary key is a delete of the old key and a create of the new one, as in Debezium, so a
             // compacted topic or a keyed consumer never keeps the old key alive.
@@ -122,8 +126,8 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
             .Put("txId", tx.TxId)
             .Put("lsn", (long)lsn);
         return new Struct(table.Envelope)
-            .Put("before", before)
-            .Put("after", after)
+            .Put("before", table.ValueOf(before))
+            .Put("after", table.ValueOf(after))
             .Put("source", source)
             .Put("op", op.ToString())
             .Put("ts_ms", nowMicros / 1000)

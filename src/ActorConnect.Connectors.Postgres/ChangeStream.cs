@@ -179,7 +179,9 @@ internal sealed class ChangeStream : IAsyncDisposable
                         break;
                     case UpdateMessage update when Captured(update.Relation.RelationId, message, skipTransaction) is { } table:
                         var before = await OldRowAsync(update, table, ct);
-                        _events.Change(records, table, 'u', before, await ReadRowAsync(update.NewRow, table, false, ct), tx!, (ulong)message.WalStart);
+                        // An old primary key tells whether a key of other columns (message.key.columns) changed only when it is the whole old row.
+                        var oldKeyKnown = update is FullUpdateMessage || table.KeyWithinPrimaryKey;
+                        _events.Change(records, table, 'u', before, await ReadRowAsync(update.NewRow, table, false, ct), tx!, (ulong)message.WalStart, oldKeyKnown);
                         break;
                     case DeleteMessage delete when Captured(delete.Relation.RelationId, message, skipTransaction) is { } table:
                         _events.Change(records, table, 'd', await OldRowAsync(delete, table, ct), null, tx!, (ulong)message.WalStart);
@@ -248,7 +250,7 @@ internal sealed class ChangeStream : IAsyncDisposable
 
     private static async Task<Struct> ReadRowAsync(ReplicationTuple tuple, TableSchema table, bool keyOnly, CancellationToken ct)
     {
-        var row = new Struct(table.Value);
+        var row = new Struct(table.Row);
         var i = 0;
         await foreach (var value in tuple.WithCancellation(ct))
         {

@@ -25,6 +25,9 @@ internal sealed record PostgresConnectorConfig
     public const string TableExcludeList = "table.exclude.list";
     public const string SchemaIncludeList = "schema.include.list";
     public const string SchemaExcludeList = "schema.exclude.list";
+    public const string ColumnIncludeList = "column.include.list";
+    public const string ColumnExcludeList = "column.exclude.list";
+    public const string MessageKeyColumns = "message.key.columns";
     public const string SnapshotMode = "snapshot.mode";
     public const string TombstonesOnDelete = "tombstones.on.delete";
     public const string DecimalHandlingMode = "decimal.handling.mode";
@@ -51,9 +54,6 @@ internal sealed record PostgresConnectorConfig
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> NotYetSupported = new Dictionary<string, string>
     {
-        ["column.include.list"] = "every column is captured",
-        ["column.exclude.list"] = "every column is captured",
-        ["message.key.columns"] = "the key is the primary key",
         ["signal.data.collection"] = "signals (incremental snapshots) are not read",
         ["incremental.snapshot.chunk.size"] = "incremental snapshots are not supported yet",
         ["provide.transaction.metadata"] = "the envelope's transaction field stays null",
@@ -83,6 +83,9 @@ internal sealed record PostgresConnectorConfig
     public IReadOnlyList<Regex> ExcludeTables { get; init; } = [];
     public IReadOnlyList<Regex> IncludeSchemas { get; init; } = [];
     public IReadOnlyList<Regex> ExcludeSchemas { get; init; } = [];
+    public IReadOnlyList<Regex> IncludeColumns { get; init; } = [];
+    public IReadOnlyList<Regex> ExcludeColumns { get; init; } = [];
+    public KeyColumns KeyColumns { get; init; } = KeyColumns.None;
     public required string Snapshot { get; init; }
     public bool Tombstones { get; init; }
     public required string Decimals { get; init; }
@@ -136,6 +139,16 @@ internal sealed record PostgresConnectorConfig
             ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Include schemas")
         .Define(SchemaExcludeList, ConfigType.List, "", Importance.Medium, "Regular expressions matching the schemas not to capture.",
             ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Exclude schemas")
+        .Define(ColumnIncludeList, ConfigType.List, "", Importance.Medium,
+            "Regular expressions matching the fully-qualified names (schema.table.column) of the columns in the records' rows; empty: every column.",
+            ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Include columns")
+        .Define(ColumnExcludeList, ConfigType.List, "", Importance.Medium,
+            "Regular expressions matching the fully-qualified names (schema.table.column) of the columns left out of the records' rows.",
+            ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Exclude columns")
+        .Define(MessageKeyColumns, ConfigType.String, null, Importance.Medium,
+            "Custom keys: <table regex>:<column>[,<column>...] entries separated by ';' (the regex on schema.table); a table an entry names columns " +
+            "of is keyed by them instead of its primary key.",
+            ConfigValidators.Lambda(KeyColumns.Validate, "<table regex>:<column>[,<column>...];..."), EventsGroup, "Message key columns")
         .Define(SnapshotMode, ConfigType.String, "initial", Importance.Medium,
             "When to snapshot the captured tables before streaming: initial and when_needed (when no complete snapshot is stored), initial_only " +
             "(the same, then no streaming), always (on every start), no_data or never (stream only).",
@@ -186,6 +199,12 @@ internal sealed record PostgresConnectorConfig
                 "schema.include.list and schema.exclude.list are exclusive (as in Debezium); set only one of them");
         }
 
+        if (parsed.GetList(ColumnIncludeList).Count > 0 && parsed.GetList(ColumnExcludeList).Count > 0)
+        {
+            throw new ConfigException(ColumnExcludeList, string.Join(",", parsed.GetList(ColumnExcludeList)),
+                "column.include.list and column.exclude.list are exclusive (as in Debezium); set only one of them");
+        }
+
         var database = parsed.GetString(DbName)!;
         var connection = new NpgsqlConnectionStringBuilder
         {
@@ -214,6 +233,9 @@ internal sealed record PostgresConnectorConfig
             ExcludeTables = Regexes(parsed.GetList(TableExcludeList)),
             IncludeSchemas = Regexes(parsed.GetList(SchemaIncludeList)),
             ExcludeSchemas = Regexes(parsed.GetList(SchemaExcludeList)),
+            IncludeColumns = Regexes(parsed.GetList(ColumnIncludeList)),
+            ExcludeColumns = Regexes(parsed.GetList(ColumnExcludeList)),
+            KeyColumns = KeyColumns.Parse(parsed.GetString(MessageKeyColumns)),
             Snapshot = parsed.GetString(SnapshotMode)!.ToLowerInvariant(),
             Tombstones = parsed.GetBoolean(TombstonesOnDelete),
             Decimals = parsed.GetString(DecimalHandlingMode)!.ToLowerInvariant(),
@@ -273,6 +295,13 @@ internal sealed record PostgresConnectorConfig
         }
 
         return !ExcludeTables.Any(r => r.IsMatch(name));
+    }
+
+    /// <summary>True when the column lists let <paramref name="column"/> of <paramref name="schema"/>.<paramref name="table"/> into the records' rows.</summary>
+    public bool IncludesColumn(string schema, string table, string column)
+    {
+        var name = schema + "." + table + "." + column;
+        return IncludeColumns.Count > 0 ? IncludeColumns.Any(r => r.IsMatch(name)) : !ExcludeColumns.Any(r => r.IsMatch(name));
     }
 
     private static IReadOnlyList<Regex> Regexes(IReadOnlyList<string> patterns) =>

@@ -39,8 +39,10 @@ internal static class TableCatalog
             }
         }
 
-        var described = columns.Select(c => new TableColumn(c.Name, ColumnTypes.For(c.TypeOid, c.TypeModifier, !notNull.Contains(c.Name), config), keys.Contains(c.Name)));
-        return new TableSchema(config.Prefix, schema, table, described.ToList());
+        var described = columns.Select(c => new TableColumn(c.Name, ColumnTypes.For(c.TypeOid, c.TypeModifier, !notNull.Contains(c.Name), config), keys.Contains(c.Name),
+            config.IncludesColumn(schema, table, c.Name))).ToList();
+        var keyColumns = config.KeyColumns.For(schema, table, described.Select(c => c.Name)) ?? described.Where(c => c.IsPrimaryKey).Select(c => c.Name).ToList();
+        return new TableSchema(config.Prefix, schema, table, described, keyColumns);
     }
 
     /// <summary>A table's OID and live columns in their order, for reading it outside the replication stream.</summary>
@@ -65,10 +67,10 @@ internal static class TableCatalog
     /// <summary>A column's value from its text form (null stays null).</summary>
     public static object? Value(TableColumn column, string? text) => text is null ? null : column.Type.Parse(text);
 
-    /// <summary>A row's Struct from its columns' text forms, in the table's column order.</summary>
+    /// <summary>A whole row's Struct (<see cref="TableSchema.Row"/>) from its columns' text forms, in the table's column order.</summary>
     public static Struct Row(TableSchema table, IReadOnlyList<string?> texts)
     {
-        var row = new Struct(table.Value);
+        var row = new Struct(table.Row);
         for (var i = 0; i < table.Columns.Count; i++)
         {
             row.Put(table.Columns[i].Name, Value(table.Columns[i], texts[i]));
