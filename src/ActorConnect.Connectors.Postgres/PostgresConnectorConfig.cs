@@ -29,6 +29,7 @@ internal sealed record PostgresConnectorConfig
     public const string ColumnExcludeList = "column.exclude.list";
     public const string MessageKeyColumns = "message.key.columns";
     public const string SnapshotMode = "snapshot.mode";
+    public const string SnapshotFetchSize = "snapshot.fetch.size";
     public const string TombstonesOnDelete = "tombstones.on.delete";
     public const string DecimalHandlingMode = "decimal.handling.mode";
     public const string TimePrecisionMode = "time.precision.mode";
@@ -87,6 +88,7 @@ internal sealed record PostgresConnectorConfig
     public IReadOnlyList<Regex> ExcludeColumns { get; init; } = [];
     public KeyColumns KeyColumns { get; init; } = KeyColumns.None;
     public required string Snapshot { get; init; }
+    public int FetchSize { get; init; }
     public bool Tombstones { get; init; }
     public required string Decimals { get; init; }
     public required string TimePrecision { get; init; }
@@ -153,6 +155,9 @@ internal sealed record PostgresConnectorConfig
             "When to snapshot the captured tables before streaming: initial and when_needed (when no complete snapshot is stored), initial_only " +
             "(the same, then no streaming), always (on every start), no_data or never (stream only).",
             ConfigValidators.ValidString("initial", "initial_only", "no_data", "never", "always", "when_needed"), EventsGroup, "Snapshot mode")
+        .Define(SnapshotFetchSize, ConfigType.Int, 10240, Importance.Medium,
+            "How many rows of a table the snapshot fetches at a time (through a cursor, so a large table is never read into memory whole).",
+            ConfigValidators.AtLeast(1), EventsGroup, "Snapshot fetch size")
         .Define(TombstonesOnDelete, ConfigType.Boolean, true, Importance.Medium,
             "Follow each delete event with a tombstone (null value), so a compacted topic can drop the key.", group: EventsGroup, displayName: "Tombstones on delete")
         .Define(DecimalHandlingMode, ConfigType.String, "precise", Importance.Medium,
@@ -237,6 +242,7 @@ internal sealed record PostgresConnectorConfig
             ExcludeColumns = Regexes(parsed.GetList(ColumnExcludeList)),
             KeyColumns = KeyColumns.Parse(parsed.GetString(MessageKeyColumns)),
             Snapshot = parsed.GetString(SnapshotMode)!.ToLowerInvariant(),
+            FetchSize = parsed.GetInt(SnapshotFetchSize),
             Tombstones = parsed.GetBoolean(TombstonesOnDelete),
             Decimals = parsed.GetString(DecimalHandlingMode)!.ToLowerInvariant(),
             TimePrecision = parsed.GetString(TimePrecisionMode)!.ToLowerInvariant(),

@@ -17,6 +17,7 @@ public sealed class ConfigTests
         Assert.Equal(("debezium", "dbz_publication", "all_tables", "initial", true), (config.Slot, config.Publication, config.AutocreateMode, config.Snapshot, config.Tombstones));
         Assert.Equal(("precise", "adaptive", "bytes"), (config.Decimals, config.TimePrecision, config.Binary));
         Assert.Equal(['t'], config.Skipped);
+        Assert.Equal(10240, config.FetchSize);
         Assert.Equal("pgoutput", PostgresConnectorConfig.Definition()["plugin.name"]!.DefaultValue);
         Assert.Equal(5432, PostgresConnectorConfig.Definition()["database.port"]!.DefaultValue);
     }
