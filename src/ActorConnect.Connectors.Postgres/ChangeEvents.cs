@@ -20,6 +20,9 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
 
     private readonly IReadOnlyDictionary<string, object?> _partition = CdcOffset.Partition(config.Prefix);
 
+    /// <summary>An incremental snapshot's progress while one runs (null otherwise): every offset made carries it.</summary>
+    public IReadOnlyDictionary<string, object?>? Progress { get; set; }
+
     /// <summary>
     /// Appends the records of one row change (op c, u or d) of whole rows (<see cref="TableSchema.Row"/>) to
     /// <paramref name="into"/>, honouring skipped.operations. <paramref name="oldKeyKnown"/>: whether an update's
@@ -32,7 +35,7 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
             return;
         }
 
-        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros).ToMap();
+        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros, Incremental: Progress).ToMap();
         if (op == 'u' && before is not null && oldKeyKnown && table.Key is not null && !Struct.ValueEquals(table.KeyOf(before), table.KeyOf(after!)))
         {
             // A changed primary key is a delete of the old key and a create of the new one, as in Debezium, so a
@@ -59,7 +62,7 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
             return;
         }
 
-        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros).ToMap();
+        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros, Incremental: Progress).ToMap();
         into.Add(new SourceRecord(_partition, offset, table.Topic, null, null, null, table.Envelope, Envelope(table, 't', null, null, tx, lsn)));
     }
 
@@ -73,6 +76,18 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
         var offset = new CdcOffset(lsn, 0, lsn, snapshot.TxId, snapshot.CommitMicros, Snapshot: true, LastSnapshotRecord: last).ToMap();
         return new SourceRecord(_partition, offset, table.Topic, null, table.Key, table.KeyOf(row), table.Envelope,
             Envelope(table, 'r', null, row, snapshot, lsn, last ? "last" : "true"));
+    }
+
+    /// <summary>
+    /// A row an incremental snapshot read (op r, <c>source.snapshot</c> "incremental"), handed over in the stream's
+    /// transaction <paramref name="tx"/> at the window's close (LSN <paramref name="lsn"/>); its offset carries the
+    /// progress up to and including this row.
+    /// </summary>
+    public SourceRecord IncrementalRead(TableSchema table, Struct row, TransactionInfo tx, ulong lsn)
+    {
+        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros, Incremental: Progress).ToMap();
+        return new SourceRecord(_partition, offset, table.Topic, null, table.Key, table.KeyOf(row), table.Envelope,
+            Envelope(table, 'r', null, row, tx, lsn, "incremental"));
     }
 
     /// <summary>

@@ -42,6 +42,8 @@ internal sealed record PostgresConnectorConfig
     public const string HeartbeatActionQuery = "heartbeat.action.query";
     public const string TopicHeartbeatPrefix = "topic.heartbeat.prefix";
     public const string SlotLagWarningBytes = "slot.lag.warning.bytes";
+    public const string SignalDataCollection = "signal.data.collection";
+    public const string IncrementalSnapshotChunkSize = "incremental.snapshot.chunk.size";
 
     private const string ConnectionGroup = "Connection";
     private const string ReplicationGroup = "Replication";
@@ -55,8 +57,6 @@ internal sealed record PostgresConnectorConfig
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> NotYetSupported = new Dictionary<string, string>
     {
-        ["signal.data.collection"] = "signals (incremental snapshots) are not read",
-        ["incremental.snapshot.chunk.size"] = "incremental snapshots are not supported yet",
         ["provide.transaction.metadata"] = "the envelope's transaction field stays null",
         ["include.unknown.datatypes"] = "columns of other types are captured as their text form",
         ["slot.stream.params"] = "pgoutput's own parameters are used",
@@ -101,6 +101,11 @@ internal sealed record PostgresConnectorConfig
     public string? HeartbeatQuery { get; init; }
     public required string HeartbeatTopic { get; init; }
     public long LagWarningBytes { get; init; }
+
+    /// <summary>The signal table (schema, table), or null when signals are not read.</summary>
+    public (string Schema, string Table)? SignalTable { get; init; }
+
+    public int IncrementalChunkSize { get; init; }
 
     public static ConfigDef Definition() => new ConfigDef()
         .DefineRequired(Hostname, ConfigType.String, Importance.High, "Resolvable hostname or IP address of the PostgreSQL server.",
@@ -186,7 +191,16 @@ internal sealed record PostgresConnectorConfig
             "Heartbeat records go to the topic <topic.heartbeat.prefix>.<topic.prefix>.", ConfigValidators.NonEmptyString(), HeartbeatGroup, "Heartbeat topic prefix")
         .Define(SlotLagWarningBytes, ConfigType.Long, 1L << 30, Importance.Low,
             "ActorConnect's: the task's status says so (and the log, once) when the slot's confirmed_flush_lsn is this many bytes or more behind " +
-            "pg_current_wal_lsn(), checked every 5 s, and again when it is back below; 0: not checked.", ConfigValidators.AtLeast(0), ReplicationGroup, "Slot lag warning");
+            "pg_current_wal_lsn(), checked every 5 s, and again when it is back below; 0: not checked.", ConfigValidators.AtLeast(0), ReplicationGroup, "Slot lag warning")
+        .Define(SignalDataCollection, ConfigType.String, null, Importance.Medium,
+            "The signal table, schema.table, with columns id, type, data (as Debezium's): a row of type execute-snapshot with data " +
+            "{\"data-collections\": [\"schema.table\"], \"type\": \"incremental\"} starts an incremental snapshot of those tables, stop-snapshot stops it; " +
+            "the snapshot writes its window marks there too.",
+            ConfigValidators.Lambda(v => v is null || ParseTable(v as string) is not null ? null : $"'{v}' is not schema.table", "schema.table"), SignalsGroup, "Signal table")
+        .Define(IncrementalSnapshotChunkSize, ConfigType.Int, 1024, Importance.Medium,
+            "How many rows an incremental snapshot reads at a time (one window), by key order.", ConfigValidators.AtLeast(1), SignalsGroup, "Incremental snapshot chunk size");
+
+    private const string SignalsGroup = "Signals";
 
     /// <summary>Parses and checks a config; throws <see cref="ConfigException"/> naming the key at fault.</summary>
     public static PostgresConnectorConfig Parse(IReadOnlyDictionary<string, string> props)
@@ -255,6 +269,8 @@ internal sealed record PostgresConnectorConfig
             HeartbeatQuery = parsed.GetString(HeartbeatActionQuery) is { Length: > 0 } query ? query : null,
             HeartbeatTopic = parsed.GetString(TopicHeartbeatPrefix) + "." + parsed.GetString(TopicPrefix),
             LagWarningBytes = parsed.GetLong(SlotLagWarningBytes),
+            SignalTable = ParseTable(parsed.GetString(SignalDataCollection)),
+            IncrementalChunkSize = parsed.GetInt(IncrementalSnapshotChunkSize),
         };
     }
 
@@ -308,6 +324,13 @@ internal sealed record PostgresConnectorConfig
     {
         var name = schema + "." + table + "." + column;
         return IncludeColumns.Count > 0 ? IncludeColumns.Any(r => r.IsMatch(name)) : !ExcludeColumns.Any(r => r.IsMatch(name));
+    }
+
+    /// <summary>"schema.table" (either part may be double-quoted) as its two names; null when it is not of that form.</summary>
+    public static (string Schema, string Table)? ParseTable(string? name)
+    {
+        var match = Regex.Match(name ?? "", "^(\"[^\"]+\"|[^.\"]+)\\.(\"[^\"]+\"|[^.\"]+)$");
+        return match.Success ? (match.Groups[1].Value.Trim('"'), match.Groups[2].Value.Trim('"')) : null;
     }
 
     private static IReadOnlyList<Regex> Regexes(IReadOnlyList<string> patterns) =>

@@ -39,10 +39,10 @@ internal static class SnapshotReader
         (TableSchema Table, ActorConnect.Api.Data.Struct Row)? held = null;
         foreach (var (schema, name) in ReplicationSetup.CapturedTables(connection, config))
         {
-            var quoted = $"\"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\".\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+            var quoted = TableCatalog.Quote(schema) + "." + TableCatalog.Quote(name);
             var (oid, columns) = await TableCatalog.ColumnsAsync(connection, quoted, ct);
             var table = await TableCatalog.DescribeAsync(connection, config, oid, schema, name, columns, ct);
-            var select = string.Join(", ", columns.Select(c => $"\"{c.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"::text"));
+            var select = TableCatalog.TextColumns(columns);
             // A server-side cursor hands the table over snapshot.fetch.size rows at a time, so a large table never sits in
             // memory; it reads within this transaction, so every fetch sees the same snapshot.
             await using (var declare = new NpgsqlCommand($"DECLARE snapshot_rows NO SCROLL CURSOR FOR SELECT {select} FROM {quoted}", connection, transaction))
@@ -59,10 +59,7 @@ internal static class SnapshotReader
                 while (await reader.ReadAsync(ct))
                 {
                     fetched++;
-                    for (var i = 0; i < texts.Length; i++)
-                    {
-                        texts[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
-                    }
+                    TableCatalog.ReadTexts(reader, texts);
 
                     // One row is held back, so the snapshot's last record can be marked as such.
                     if (held is { } previous)

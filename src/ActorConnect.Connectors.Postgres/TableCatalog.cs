@@ -64,6 +64,21 @@ internal static class TableCatalog
         return (oid, columns);
     }
 
+    /// <summary>An identifier quoted for SQL.</summary>
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>The select list reading every column's text form, in order (the text forms the decoder parses).</summary>
+    public static string TextColumns(IEnumerable<ColumnInfo> columns) => string.Join(", ", columns.Select(c => Quote(c.Name) + "::text"));
+
+    /// <summary>Reads the current row of a query on <see cref="TextColumns"/> into <paramref name="texts"/>.</summary>
+    public static void ReadTexts(NpgsqlDataReader reader, string?[] texts)
+    {
+        for (var i = 0; i < texts.Length; i++)
+        {
+            texts[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+        }
+    }
+
     /// <summary>A column's value from its text form (null stays null).</summary>
     public static object? Value(TableColumn column, string? text) => text is null ? null : column.Type.Parse(text);
 

@@ -18,6 +18,7 @@ public sealed class ConfigTests
         Assert.Equal(("precise", "adaptive", "bytes"), (config.Decimals, config.TimePrecision, config.Binary));
         Assert.Equal(['t'], config.Skipped);
         Assert.Equal(10240, config.FetchSize);
+        Assert.Equal((1024, null), (config.IncrementalChunkSize, config.SignalTable));
         Assert.Equal("pgoutput", PostgresConnectorConfig.Definition()["plugin.name"]!.DefaultValue);
         Assert.Equal(5432, PostgresConnectorConfig.Definition()["database.port"]!.DefaultValue);
     }
@@ -49,6 +50,8 @@ public sealed class ConfigTests
         Assert.Contains(ErrorsOf("message.key.columns", "public.a"), e => e.Contains("'public.a' is not <table regex>:<column>", StringComparison.Ordinal));
         Assert.Contains(ErrorsOf("message.key.columns", "public.(a:x"), e => e.Contains("not a regular expression", StringComparison.Ordinal));
         Assert.Empty(ErrorsOf("message.key.columns", " public.a:x, y ; .*\\.b:z"));
+        Assert.Contains(ErrorsOf("signal.data.collection", "db.public.signal"), e => e.Contains("is not schema.table", StringComparison.Ordinal));
+        Assert.Equal(("My Schema", "signal"), PostgresConnectorConfig.Parse(new Dictionary<string, string>(Minimal) { ["signal.data.collection"] = "\"My Schema\".signal" }).SignalTable);
     }
 
     [Fact]
