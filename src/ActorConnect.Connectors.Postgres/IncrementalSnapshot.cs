@@ -36,6 +36,12 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
     /// <summary>What the chunk in <see cref="_window"/> was read as of.</summary>
     private SnapshotVisibility? _read;
 
+    /// <summary>
+    /// The changes (transaction, key) of the table being read that the stream showed since the last chunk read, and
+    /// those that read did not see: the next read may still miss a transaction the stream has shown already.
+    /// </summary>
+    private readonly List<(long Xid, string Key)> _streamed = new();
+
     /// <summary>The table being read, with the quoted name and key columns' types the chunk queries need.</summary>
     private sealed record Chunked(string Name, TableSchema Schema, string From, string Columns, string Key, IReadOnlyList<string> KeyTypes, IReadOnlyList<int> KeyIndexes);
 
@@ -106,16 +112,22 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
     /// </summary>
     public void Changed(TableSchema table, Struct? before, Struct? after, long xid)
     {
-        if (_window.Count == 0 || (!_windowOpen && _read?.Saw(xid) != false) || _table is null || table.SchemaName + "." + table.TableName != _table.Name || table.Key is null)
+        if (_progress is null || table.Key is null || table.SchemaName + "." + table.TableName != _progress.Current)
         {
             return;
         }
 
+        var stale = _window.Count > 0 && (_windowOpen || _read?.Saw(xid) == false);
         foreach (var row in new[] { before, after })
         {
             if (row is not null)
             {
-                _window.Remove(KeyId(table.KeyOf(row)!));
+                var key = KeyId(table.KeyOf(row)!);
+                _streamed.Add((xid, key));
+                if (stale)
+                {
+                    _window.Remove(key);
+                }
             }
         }
     }
@@ -137,6 +149,7 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         {
             (_progress, _chunkId, _windowOpen, _table) = (null, null, false, null);
             _window.Clear();
+            _streamed.Clear();
             events.Progress = null;
             return;
         }
@@ -151,6 +164,7 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         // The table being read is stopped: its window's rows are not handed over, its marks are ignored.
         (_progress, _chunkId, _windowOpen, _table) = (new IncrementalProgress(left, null, null), null, false, null);
         _window.Clear();
+        _streamed.Clear();
         events.Progress = _progress.ToOffset();
         await NextChunkAsync(ct);
     }
@@ -178,6 +192,7 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
             }
 
             // The table is done (or gone, or has no key): on to the next one.
+            _streamed.Clear();
             var left = _progress.Collections.Skip(1).ToList();
             _progress = left.Count == 0 ? null : new IncrementalProgress(left, null, null);
             events.Progress = _progress?.ToOffset();
@@ -233,6 +248,12 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         }
 
         await transaction.CommitAsync(ct);
+        foreach (var (xid, key) in _streamed.Where(c => !_read.Saw(c.Xid)))
+        {
+            _window.Remove(key);
+        }
+
+        _streamed.RemoveAll(c => _read.Saw(c.Xid));
 
         return _window.Count;
     }

@@ -6,7 +6,8 @@ namespace ActorConnect.Connectors.Postgres;
 /// Which transactions a chunk's read saw, from its <c>txid_current_snapshot()</c> (<c>xmin:xmax:xip,...</c>). Commit
 /// order in the WAL is not quite visibility order: a transaction whose commit record precedes the window's open mark
 /// may still be finishing when the chunk is read, so the read misses it although the stream shows it before the window.
-/// A change of a transaction the read did not see therefore drops the chunk's row of its key too, window or not.
+/// A change of a transaction the read did not see therefore drops the chunk's row of its key too, window or not,
+/// whether the stream shows it after the read or showed it already (even before the previous chunk's close).
 /// </summary>
 internal sealed class SnapshotVisibility
 {

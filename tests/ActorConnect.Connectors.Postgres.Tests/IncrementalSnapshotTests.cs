@@ -8,7 +8,7 @@ namespace ActorConnect.Connectors.Postgres.Tests;
 /// <summary>Incremental snapshots by signal: chunks by key, interleaved with streaming, DBLog windows, progress in the offset.</summary>
 public sealed class IncrementalSnapshotTests
 {
-    private const string SignalTable = "CREATE TABLE dbz_signal (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048))";
+    internal const string SignalTable = "CREATE TABLE dbz_signal (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048))";
 
     [Fact]
     public async Task A_table_updated_throughout_its_incremental_snapshot_ends_with_every_row_and_no_stale_snapshot_row_after_a_newer_change()
@@ -20,21 +20,7 @@ public sealed class IncrementalSnapshotTests
         task.PollOnce();
 
         using var stop = new CancellationTokenSource();
-        // Each update touches every 60th row, so it lands in every chunk: one committing while a chunk is read makes that
-        // chunk's snapshot row of the key stale, which only the window's deduplication keeps out.
-        var updaters = Enumerable.Range(0, 2).Select(n => Task.Run(async () =>
-        {
-            await using var connection = new NpgsqlConnection(db.ConnectionString);
-            await connection.OpenAsync();
-            for (var i = n; !stop.IsCancellationRequested; i += 2)
-            {
-                // Separate transactions: the two updaters' updates touch disjoint rows, so they never deadlock.
-                await using var update = new NpgsqlCommand($"UPDATE t SET v = v + 1 WHERE id % 60 = {i % 60}", connection);
-                await update.ExecuteNonQueryAsync();
-                await using var delete = new NpgsqlCommand($"DELETE FROM t WHERE id = {(i * 37 % rows) + 1}", connection);
-                await delete.ExecuteNonQueryAsync();
-            }
-        })).ToList();
+        var updaters = StartUpdaters(db, rows, stop.Token);
         await Signal(db, "execute-snapshot", """{"data-collections": ["public.t"], "type": "incremental"}""");
 
         var records = new List<SourceRecord>();
@@ -61,7 +47,10 @@ public sealed class IncrementalSnapshotTests
         var last = new Dictionary<int, int?>();
         foreach (var record in records)
         {
-            last[Id(record)] = record.Value is null || Op(record) == "d" ? null : (int)((Struct)((Struct)record.Value).Get("after")!).Get("v")!;
+            var v = record.Value is null || Op(record) == "d" ? null : (int?)((Struct)((Struct)record.Value).Get("after")!).Get("v")!;
+            // v only ever grows: a smaller one after a larger is a stale snapshot row after a newer update.
+            Assert.False(v < last.GetValueOrDefault(Id(record)), $"row {Id(record)}: v={v} after v={last.GetValueOrDefault(Id(record))} ({Op(record)})");
+            last[Id(record)] = v;
         }
 
         // Every row of the table is in the topic, and per key the last record is the row as it is now.
@@ -133,10 +122,30 @@ public sealed class IncrementalSnapshotTests
     private static Dictionary<string, string> Config(CdcDatabase db, string chunkSize) => db.Config("srv",
         ("table.include.list", "public\\.t"), ("signal.data.collection", "public.dbz_signal"), ("incremental.snapshot.chunk.size", chunkSize));
 
-    private static Task Signal(CdcDatabase db, string type, string data) =>
+    /// <summary>
+    /// Two sessions updating and deleting rows of t but its last 100 until <paramref name="stop"/>. Each update touches
+    /// every 60th row, so it lands in every chunk: one committing while a chunk is read makes that chunk's row of the key stale, which only
+    /// the deduplication keeps out.
+    /// </summary>
+    internal static List<Task> StartUpdaters(CdcDatabase db, int rows, CancellationToken stop) => Enumerable.Range(0, 2).Select(n => Task.Run(async () =>
+    {
+        await using var connection = new NpgsqlConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        for (var i = n; !stop.IsCancellationRequested; i += 2)
+        {
+            // Separate transactions: the two updaters' updates touch disjoint rows, so they never deadlock.
+            // Never the last 100 rows: the snapshot's last row is always the table's last, as it was.
+            await using var update = new NpgsqlCommand($"UPDATE t SET v = v + 1 WHERE id % 60 = {i % 60} AND id <= {rows - 100}", connection);
+            await update.ExecuteNonQueryAsync();
+            await using var delete = new NpgsqlCommand($"DELETE FROM t WHERE id = {(i * 37 % (rows - 100)) + 1}", connection);
+            await delete.ExecuteNonQueryAsync();
+        }
+    })).ToList();
+
+    internal static Task Signal(CdcDatabase db, string type, string data) =>
         db.ExecAsync($"INSERT INTO dbz_signal VALUES ('{Guid.NewGuid()}', '{type}', '{data}')");
 
-    private static async Task<Dictionary<int, int>> TableAsync(CdcDatabase db)
+    internal static async Task<Dictionary<int, int>> TableAsync(CdcDatabase db)
     {
         await using var connection = new NpgsqlConnection(db.ConnectionString);
         await connection.OpenAsync();
