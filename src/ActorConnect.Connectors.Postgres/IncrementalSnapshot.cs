@@ -331,7 +331,17 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("type", type);
         cmd.Parameters.AddWithValue("data", data.ToJsonString());
-        await cmd.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState is "42P01" or "42501" or "42601" or "42804" or "22001" or "23502" or "23514")
+        {
+            throw new ActorConnect.Api.Errors.ConnectException(
+                $"The incremental snapshot cannot write its window mark to the signal table {_signal.Schema}.{_signal.Table} (signal.data.collection): " +
+                $"{e.SqlState}: {e.MessageText}. Fix: create it as Debezium's, CREATE TABLE {_signal.Schema}.{_signal.Table} (id varchar(42) PRIMARY KEY, " +
+                "type varchar(32) NOT NULL, data varchar(2048)), and grant INSERT on it to database.user.", e);
+        }
     }
 
     /// <summary>The data-collections of an incremental snapshot signal (none given: empty); null for another type or bad data.</summary>

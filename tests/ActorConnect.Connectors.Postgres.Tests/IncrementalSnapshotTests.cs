@@ -119,6 +119,21 @@ public sealed class IncrementalSnapshotTests
         Assert.Empty(records.SkipWhile(r => r != insert).Skip(1));
     }
 
+    [Fact]
+    public async Task A_signal_table_that_cannot_take_the_window_marks_fails_the_stream_naming_the_key_and_the_fix()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        // A signal table that refuses the window marks (here by a CHECK; in life a missing INSERT grant or a wrong shape).
+        await db.ExecAsync($"{SignalTable}; ALTER TABLE dbz_signal ADD CHECK (type NOT LIKE 'snapshot-window%'); CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)");
+        using var task = new TaskRunner(Config(db, "10"));
+        task.PollOnce();
+        await Signal(db, "execute-snapshot", """{"data-collections": ["public.t"]}""");
+
+        var error = await Assert.ThrowsAnyAsync<ActorConnect.Api.Errors.ConnectException>(async () => await task.PollAsync(1));
+        Assert.Contains("signal.data.collection", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CREATE TABLE public.dbz_signal", error.Message, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string> Config(CdcDatabase db, string chunkSize) => db.Config("srv",
         ("table.include.list", "public\\.t"), ("signal.data.collection", "public.dbz_signal"), ("incremental.snapshot.chunk.size", chunkSize));
 
