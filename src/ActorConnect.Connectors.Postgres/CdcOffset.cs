@@ -11,10 +11,16 @@ namespace ActorConnect.Connectors.Postgres;
 /// </summary>
 /// <remarks>
 /// Records of a snapshot carry Debezium's snapshot markers, <c>"snapshot": true</c> and <c>"last_snapshot_record"</c>:
-/// a stored offset of a snapshot that did not reach its last record means the snapshot starts again.
+/// a stored offset of a snapshot that did not reach its last record means the snapshot starts again. While an
+/// incremental snapshot runs, every offset carries its progress (<see cref="Incremental"/>: Debezium's
+/// <c>incremental_snapshot_*</c> keys), so a restart goes on where it was.
 /// </remarks>
-internal sealed record CdcOffset(ulong Lsn, ulong ProcessedLsn, ulong CommitLsn, long TxId, long TimestampMicros, bool Snapshot = false, bool LastSnapshotRecord = false)
+internal sealed record CdcOffset(ulong Lsn, ulong ProcessedLsn, ulong CommitLsn, long TxId, long TimestampMicros, bool Snapshot = false, bool LastSnapshotRecord = false,
+    IReadOnlyDictionary<string, object?>? Incremental = null)
 {
+    /// <summary>The prefix of the keys of an incremental snapshot's progress.</summary>
+    public const string IncrementalPrefix = "incremental_snapshot";
+
     public const string SnapshotKey = "snapshot";
     public const string LastSnapshotRecordKey = "last_snapshot_record";
 
@@ -49,6 +55,11 @@ internal sealed record CdcOffset(ulong Lsn, ulong ProcessedLsn, ulong CommitLsn,
             map[CommitKey] = (long)CommitLsn;
         }
 
+        foreach (var (key, value) in Incremental ?? new Dictionary<string, object?>())
+        {
+            map[key] = value;
+        }
+
         return map;
     }
 
@@ -64,7 +75,10 @@ internal sealed record CdcOffset(ulong Lsn, ulong ProcessedLsn, ulong CommitLsn,
         var lsn = Number(map, LsnKey) ?? throw new ConnectException(
             $"The stored offset {Describe(map)} has no '{LsnKey}': it is not a PostgreSQL CDC offset. Reset the connector's offsets (DELETE /connectors/{{name}}/offsets while STOPPED) to stream from the slot's position.");
         return new CdcOffset((ulong)lsn, (ulong)(Number(map, ProcessedKey) ?? 0), (ulong)(Number(map, CommitKey) ?? lsn), Number(map, TxIdKey) ?? 0, Number(map, TimestampKey) ?? 0,
-            Flag(map, SnapshotKey), Flag(map, LastSnapshotRecordKey));
+            Flag(map, SnapshotKey), Flag(map, LastSnapshotRecordKey),
+            map.Keys.Any(k => k.StartsWith(IncrementalPrefix, StringComparison.Ordinal))
+                ? map.Where(kv => kv.Key.StartsWith(IncrementalPrefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value)
+                : null);
     }
 
     private static long? Number(IReadOnlyDictionary<string, object?> map, string key) => map.GetValueOrDefault(key) switch

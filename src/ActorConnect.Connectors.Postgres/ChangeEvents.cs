@@ -20,16 +20,23 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
 
     private readonly IReadOnlyDictionary<string, object?> _partition = CdcOffset.Partition(config.Prefix);
 
-    /// <summary>Appends the records of one row change (op c, u or d) to <paramref name="into"/>, honouring skipped.operations.</summary>
-    public void Change(List<SourceRecord> into, TableSchema table, char op, Struct? before, Struct? after, TransactionInfo tx, ulong lsn)
+    /// <summary>An incremental snapshot's progress while one runs (null otherwise): every offset made carries it.</summary>
+    public IReadOnlyDictionary<string, object?>? Progress { get; set; }
+
+    /// <summary>
+    /// Appends the records of one row change (op c, u or d) of whole rows (<see cref="TableSchema.Row"/>) to
+    /// <paramref name="into"/>, honouring skipped.operations. <paramref name="oldKeyKnown"/>: whether an update's
+    /// <paramref name="before"/> holds the old key, so that a changed key can be told.
+    /// </summary>
+    public void Change(List<SourceRecord> into, TableSchema table, char op, Struct? before, Struct? after, TransactionInfo tx, ulong lsn, bool oldKeyKnown = true)
     {
         if (config.Skipped.Contains(op))
         {
             return;
         }
 
-        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros).ToMap();
-        if (op == 'u' && before is not null && table.Key is not null && !Struct.ValueEquals(table.KeyOf(before), table.KeyOf(after!)))
+        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros, Incremental: Progress).ToMap();
+        if (op == 'u' && before is not null && oldKeyKnown && table.Key is not null && !Struct.ValueEquals(table.KeyOf(before), table.KeyOf(after!)))
         {
             // A changed primary key is a delete of the old key and a create of the new one, as in Debezium, so a
             // compacted topic or a keyed consumer never keeps the old key alive.
@@ -55,7 +62,7 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
             return;
         }
 
-        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros).ToMap();
+        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros, Incremental: Progress).ToMap();
         into.Add(new SourceRecord(_partition, offset, table.Topic, null, null, null, table.Envelope, Envelope(table, 't', null, null, tx, lsn)));
     }
 
@@ -69,6 +76,18 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
         var offset = new CdcOffset(lsn, 0, lsn, snapshot.TxId, snapshot.CommitMicros, Snapshot: true, LastSnapshotRecord: last).ToMap();
         return new SourceRecord(_partition, offset, table.Topic, null, table.Key, table.KeyOf(row), table.Envelope,
             Envelope(table, 'r', null, row, snapshot, lsn, last ? "last" : "true"));
+    }
+
+    /// <summary>
+    /// A row an incremental snapshot read (op r, <c>source.snapshot</c> "incremental"), handed over in the stream's
+    /// transaction <paramref name="tx"/> at the window's close (LSN <paramref name="lsn"/>); its offset carries the
+    /// progress up to and including this row.
+    /// </summary>
+    public SourceRecord IncrementalRead(TableSchema table, Struct row, TransactionInfo tx, ulong lsn)
+    {
+        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros, Incremental: Progress).ToMap();
+        return new SourceRecord(_partition, offset, table.Topic, null, table.Key, table.KeyOf(row), table.Envelope,
+            Envelope(table, 'r', null, row, tx, lsn, "incremental"));
     }
 
     /// <summary>
@@ -127,8 +146,8 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
             .Put("txId", tx.TxId)
             .Put("lsn", (long)lsn);
         return new Struct(table.Envelope)
-            .Put("before", before)
-            .Put("after", after)
+            .Put("before", table.ValueOf(before))
+            .Put("after", table.ValueOf(after))
             .Put("source", source)
             .Put("op", op.ToString())
             .Put("ts_ms", nowMicros / 1000)

@@ -32,6 +32,10 @@ internal sealed class ChangeStream : IAsyncDisposable
     private readonly Dictionary<uint, TableSchema?> _relations = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Snapshot? _snapshot;
+    private readonly IncrementalSnapshot? _incremental;
+
+    /// <summary>The signal table's relation and shape, once the stream has described it.</summary>
+    private (uint Id, TableSchema Table)? _signal;
     private CdcOffset? _resumeAfter;
     private ulong _processed;
 
@@ -46,13 +50,14 @@ internal sealed class ChangeStream : IAsyncDisposable
     private volatile bool _inTransaction;
 
     private ChangeStream(PostgresConnectorConfig config, NpgsqlConnection catalog, LogicalReplicationConnection replication, string version, CdcOffset? resumeAfter,
-        ulong processed, Snapshot? snapshot, TypeWarnings? warnings)
+        ulong processed, Snapshot? snapshot, IncrementalProgress? incremental, TypeWarnings? warnings)
     {
         _snapshot = snapshot;
+        _events = new ChangeEvents(config, version, warnings);
+        _incremental = config.SignalTable is null ? null : new IncrementalSnapshot(config, catalog, _events, incremental);
         _config = config;
         _catalog = catalog;
         _replication = replication;
-        _events = new ChangeEvents(config, version, warnings);
         _resumeAfter = resumeAfter;
         _processed = processed;
     }
@@ -70,7 +75,7 @@ internal sealed class ChangeStream : IAsyncDisposable
     /// task. Blocking: called from the poll thread.
     /// </summary>
     public static ChangeStream Start(PostgresConnectorConfig config, NpgsqlConnection catalog, ReplicationSetup.SlotState slot, string version, CdcOffset? resumeAfter,
-        Snapshot? snapshot, TypeWarnings? warnings = null)
+        Snapshot? snapshot, IncrementalProgress? incremental, TypeWarnings? warnings = null)
     {
         var replication = new LogicalReplicationConnection(config.ConnectionString) { WalReceiverStatusInterval = TimeSpan.FromSeconds(1) };
         var consistentPoint = slot.ConfirmedFlush;
@@ -92,7 +97,7 @@ internal sealed class ChangeStream : IAsyncDisposable
             throw ReplicationSetup.Translate(e, config, slot.Exists ? "opening the replication connection" : $"creating replication slot '{config.Slot}'");
         }
 
-        var stream = new ChangeStream(config, catalog, replication, version, resumeAfter, resumeAfter?.ProcessedLsn ?? consistentPoint, snapshot, warnings);
+        var stream = new ChangeStream(config, catalog, replication, version, resumeAfter, resumeAfter?.ProcessedLsn ?? consistentPoint, snapshot, incremental, warnings);
         stream._reader = Task.Run(() => stream.ReadAsync(exported, consistentPoint));
         return stream;
     }
@@ -154,6 +159,11 @@ internal sealed class ChangeStream : IAsyncDisposable
                 }
             }
 
+            if (_incremental is not null)
+            {
+                await _incremental.ResumeAsync(ct);
+            }
+
             var options = new PgOutputReplicationOptions(_config.Publication, PgOutputProtocolVersion.V1);
             var records = new List<SourceRecord>();
             TransactionInfo? tx = null;
@@ -173,16 +183,38 @@ internal sealed class ChangeStream : IAsyncDisposable
                         break;
                     case RelationMessage relation:
                         _relations[relation.RelationId] = await DescribeAsync(relation, ct);
+                        if (_incremental?.IsSignalTable(relation.Namespace, relation.RelationName) == true)
+                        {
+                            _signal = (relation.RelationId, _relations[relation.RelationId] ?? await DescribeAsync(relation, ct, always: true) ?? throw new InvalidOperationException());
+                        }
+
+                        break;
+                    case InsertMessage insert when insert.Relation.RelationId == _signal?.Id && !Delivered(message, skipTransaction):
+                        var signal = await ReadRowAsync(insert.NewRow, _signal.Value.Table, false, ct);
+                        if (_relations.GetValueOrDefault(insert.Relation.RelationId) is { } signalTable)
+                        {
+                            _events.Change(records, signalTable, 'c', null, signal, tx!, (ulong)message.WalStart);
+                        }
+
+                        await _incremental!.SignalAsync(signal, tx!, (ulong)message.WalStart, records, ct);
                         break;
                     case InsertMessage insert when Captured(insert.Relation.RelationId, message, skipTransaction) is { } table:
-                        _events.Change(records, table, 'c', null, await ReadRowAsync(insert.NewRow, table, false, ct), tx!, (ulong)message.WalStart);
+                        var inserted = await ReadRowAsync(insert.NewRow, table, false, ct);
+                        _events.Change(records, table, 'c', null, inserted, tx!, (ulong)message.WalStart);
+                        _incremental?.Changed(table, null, inserted, tx!.TxId);
                         break;
                     case UpdateMessage update when Captured(update.Relation.RelationId, message, skipTransaction) is { } table:
                         var before = await OldRowAsync(update, table, ct);
-                        _events.Change(records, table, 'u', before, await ReadRowAsync(update.NewRow, table, false, ct), tx!, (ulong)message.WalStart);
+                        // An old primary key tells whether a key of other columns (message.key.columns) changed only when it is the whole old row.
+                        var oldKeyKnown = update is FullUpdateMessage || table.KeyWithinPrimaryKey;
+                        var updated = await ReadRowAsync(update.NewRow, table, false, ct);
+                        _events.Change(records, table, 'u', before, updated, tx!, (ulong)message.WalStart, oldKeyKnown);
+                        _incremental?.Changed(table, oldKeyKnown ? before : null, updated, tx!.TxId);
                         break;
                     case DeleteMessage delete when Captured(delete.Relation.RelationId, message, skipTransaction) is { } table:
-                        _events.Change(records, table, 'd', await OldRowAsync(delete, table, ct), null, tx!, (ulong)message.WalStart);
+                        var deleted = await OldRowAsync(delete, table, ct);
+                        _events.Change(records, table, 'd', deleted, null, tx!, (ulong)message.WalStart);
+                        _incremental?.Changed(table, deleted, null, tx!.TxId);
                         break;
                     case TruncateMessage truncate:
                         foreach (var relation in truncate.Relations)
@@ -190,6 +222,7 @@ internal sealed class ChangeStream : IAsyncDisposable
                             if (Captured(relation.RelationId, message, skipTransaction) is { } truncated)
                             {
                                 _events.Truncate(records, truncated, tx!, (ulong)message.WalStart);
+                                _incremental?.Truncated(truncated);
                             }
                         }
 
@@ -225,10 +258,13 @@ internal sealed class ChangeStream : IAsyncDisposable
 
     /// <summary>The table of a change when it is captured and not delivered already; null otherwise.</summary>
     private TableSchema? Captured(uint relationId, PgOutputReplicationMessage message, bool skipTransaction) =>
-        skipTransaction || (ulong)message.WalStart <= _skipUpTo ? null : _relations.GetValueOrDefault(relationId);
+        Delivered(message, skipTransaction) ? null : _relations.GetValueOrDefault(relationId);
 
-    private async Task<TableSchema?> DescribeAsync(RelationMessage relation, CancellationToken ct) =>
-        _config.Captures(relation.Namespace, relation.RelationName)
+    /// <summary>True for a change the stored offset says was delivered already.</summary>
+    private bool Delivered(PgOutputReplicationMessage message, bool skipTransaction) => skipTransaction || (ulong)message.WalStart <= _skipUpTo;
+
+    private async Task<TableSchema?> DescribeAsync(RelationMessage relation, CancellationToken ct, bool always = false) =>
+        always || _config.Captures(relation.Namespace, relation.RelationName)
             ? await TableCatalog.DescribeAsync(_catalog, _config, relation.RelationId, relation.Namespace, relation.RelationName,
                 relation.Columns.Select(c => new TableCatalog.ColumnInfo(c.ColumnName, c.DataTypeId, c.TypeModifier)), ct)
             : null;
@@ -248,7 +284,7 @@ internal sealed class ChangeStream : IAsyncDisposable
 
     private static async Task<Struct> ReadRowAsync(ReplicationTuple tuple, TableSchema table, bool keyOnly, CancellationToken ct)
     {
-        var row = new Struct(table.Value);
+        var row = new Struct(table.Row);
         var i = 0;
         await foreach (var value in tuple.WithCancellation(ct))
         {

@@ -25,7 +25,11 @@ internal sealed record PostgresConnectorConfig
     public const string TableExcludeList = "table.exclude.list";
     public const string SchemaIncludeList = "schema.include.list";
     public const string SchemaExcludeList = "schema.exclude.list";
+    public const string ColumnIncludeList = "column.include.list";
+    public const string ColumnExcludeList = "column.exclude.list";
+    public const string MessageKeyColumns = "message.key.columns";
     public const string SnapshotMode = "snapshot.mode";
+    public const string SnapshotFetchSize = "snapshot.fetch.size";
     public const string TombstonesOnDelete = "tombstones.on.delete";
     public const string DecimalHandlingMode = "decimal.handling.mode";
     public const string TimePrecisionMode = "time.precision.mode";
@@ -41,6 +45,8 @@ internal sealed record PostgresConnectorConfig
     public const string HeartbeatActionQuery = "heartbeat.action.query";
     public const string TopicHeartbeatPrefix = "topic.heartbeat.prefix";
     public const string SlotLagWarningBytes = "slot.lag.warning.bytes";
+    public const string SignalDataCollection = "signal.data.collection";
+    public const string IncrementalSnapshotChunkSize = "incremental.snapshot.chunk.size";
 
     private const string ConnectionGroup = "Connection";
     private const string ReplicationGroup = "Replication";
@@ -54,11 +60,6 @@ internal sealed record PostgresConnectorConfig
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> NotYetSupported = new Dictionary<string, string>
     {
-        ["column.include.list"] = "every column is captured",
-        ["column.exclude.list"] = "every column is captured",
-        ["message.key.columns"] = "the key is the primary key",
-        ["signal.data.collection"] = "signals (incremental snapshots) are not read",
-        ["incremental.snapshot.chunk.size"] = "incremental snapshots are not supported yet",
         ["provide.transaction.metadata"] = "the envelope's transaction field stays null",
         ["include.unknown.datatypes"] = "columns of other types are captured as their text form",
         ["slot.stream.params"] = "pgoutput's own parameters are used",
@@ -86,7 +87,11 @@ internal sealed record PostgresConnectorConfig
     public IReadOnlyList<Regex> ExcludeTables { get; init; } = [];
     public IReadOnlyList<Regex> IncludeSchemas { get; init; } = [];
     public IReadOnlyList<Regex> ExcludeSchemas { get; init; } = [];
+    public IReadOnlyList<Regex> IncludeColumns { get; init; } = [];
+    public IReadOnlyList<Regex> ExcludeColumns { get; init; } = [];
+    public KeyColumns KeyColumns { get; init; } = KeyColumns.None;
     public required string Snapshot { get; init; }
+    public int FetchSize { get; init; }
     public bool Tombstones { get; init; }
     public required string Decimals { get; init; }
     public required string TimePrecision { get; init; }
@@ -102,6 +107,11 @@ internal sealed record PostgresConnectorConfig
     public string? HeartbeatQuery { get; init; }
     public required string HeartbeatTopic { get; init; }
     public long LagWarningBytes { get; init; }
+
+    /// <summary>The signal table (schema, table), or null when signals are not read.</summary>
+    public (string Schema, string Table)? SignalTable { get; init; }
+
+    public int IncrementalChunkSize { get; init; }
 
     public static ConfigDef Definition() => new ConfigDef()
         .DefineRequired(Hostname, ConfigType.String, Importance.High, "Resolvable hostname or IP address of the PostgreSQL server.",
@@ -142,10 +152,23 @@ internal sealed record PostgresConnectorConfig
             ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Include schemas")
         .Define(SchemaExcludeList, ConfigType.List, "", Importance.Medium, "Regular expressions matching the schemas not to capture.",
             ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Exclude schemas")
+        .Define(ColumnIncludeList, ConfigType.List, "", Importance.Medium,
+            "Regular expressions matching the fully-qualified names (schema.table.column) of the columns in the records' rows; empty: every column.",
+            ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Include columns")
+        .Define(ColumnExcludeList, ConfigType.List, "", Importance.Medium,
+            "Regular expressions matching the fully-qualified names (schema.table.column) of the columns left out of the records' rows.",
+            ConfigValidators.Lambda(ValidateRegexes, "regular expressions"), FiltersGroup, "Exclude columns")
+        .Define(MessageKeyColumns, ConfigType.String, null, Importance.Medium,
+            "Custom keys: <table regex>:<column>[,<column>...] entries separated by ';' (the regex on schema.table); a table an entry names columns " +
+            "of is keyed by them instead of its primary key.",
+            ConfigValidators.Lambda(KeyColumns.Validate, "<table regex>:<column>[,<column>...];..."), EventsGroup, "Message key columns")
         .Define(SnapshotMode, ConfigType.String, "initial", Importance.Medium,
             "When to snapshot the captured tables before streaming: initial and when_needed (when no complete snapshot is stored), initial_only " +
             "(the same, then no streaming), always (on every start), no_data or never (stream only).",
             ConfigValidators.ValidString("initial", "initial_only", "no_data", "never", "always", "when_needed"), EventsGroup, "Snapshot mode")
+        .Define(SnapshotFetchSize, ConfigType.Int, 10240, Importance.Medium,
+            "How many rows of a table the snapshot fetches at a time (through a cursor, so a large table is never read into memory whole).",
+            ConfigValidators.AtLeast(1), EventsGroup, "Snapshot fetch size")
         .Define(TombstonesOnDelete, ConfigType.Boolean, true, Importance.Medium,
             "Follow each delete event with a tombstone (null value), so a compacted topic can drop the key.", group: EventsGroup, displayName: "Tombstones on delete")
         .Define(DecimalHandlingMode, ConfigType.String, "precise", Importance.Medium,
@@ -183,7 +206,16 @@ internal sealed record PostgresConnectorConfig
             "Heartbeat records go to the topic <topic.heartbeat.prefix>.<topic.prefix>.", ConfigValidators.NonEmptyString(), HeartbeatGroup, "Heartbeat topic prefix")
         .Define(SlotLagWarningBytes, ConfigType.Long, 1L << 30, Importance.Low,
             "ActorConnect's: the task's status says so (and the log, once) when the slot's confirmed_flush_lsn is this many bytes or more behind " +
-            "pg_current_wal_lsn(), checked every 5 s, and again when it is back below; 0: not checked.", ConfigValidators.AtLeast(0), ReplicationGroup, "Slot lag warning");
+            "pg_current_wal_lsn(), checked every 5 s, and again when it is back below; 0: not checked.", ConfigValidators.AtLeast(0), ReplicationGroup, "Slot lag warning")
+        .Define(SignalDataCollection, ConfigType.String, null, Importance.Medium,
+            "The signal table, schema.table, with columns id, type, data (as Debezium's): a row of type execute-snapshot with data " +
+            "{\"data-collections\": [\"schema.table\"], \"type\": \"incremental\"} starts an incremental snapshot of those tables, stop-snapshot stops it; " +
+            "the snapshot writes its window marks there too.",
+            ConfigValidators.Lambda(v => v is null || ParseTable(v as string) is not null ? null : $"'{v}' is not schema.table", "schema.table"), SignalsGroup, "Signal table")
+        .Define(IncrementalSnapshotChunkSize, ConfigType.Int, 1024, Importance.Medium,
+            "How many rows an incremental snapshot reads at a time (one window), by key order.", ConfigValidators.AtLeast(1), SignalsGroup, "Incremental snapshot chunk size");
+
+    private const string SignalsGroup = "Signals";
 
     /// <summary>Parses and checks a config; throws <see cref="ConfigException"/> naming the key at fault.</summary>
     public static PostgresConnectorConfig Parse(IReadOnlyDictionary<string, string> props)
@@ -199,6 +231,12 @@ internal sealed record PostgresConnectorConfig
         {
             throw new ConfigException(SchemaExcludeList, string.Join(",", parsed.GetList(SchemaExcludeList)),
                 "schema.include.list and schema.exclude.list are exclusive (as in Debezium); set only one of them");
+        }
+
+        if (parsed.GetList(ColumnIncludeList).Count > 0 && parsed.GetList(ColumnExcludeList).Count > 0)
+        {
+            throw new ConfigException(ColumnExcludeList, string.Join(",", parsed.GetList(ColumnExcludeList)),
+                "column.include.list and column.exclude.list are exclusive (as in Debezium); set only one of them");
         }
 
         var database = parsed.GetString(DbName)!;
@@ -229,7 +267,11 @@ internal sealed record PostgresConnectorConfig
             ExcludeTables = Regexes(parsed.GetList(TableExcludeList)),
             IncludeSchemas = Regexes(parsed.GetList(SchemaIncludeList)),
             ExcludeSchemas = Regexes(parsed.GetList(SchemaExcludeList)),
+            IncludeColumns = Regexes(parsed.GetList(ColumnIncludeList)),
+            ExcludeColumns = Regexes(parsed.GetList(ColumnExcludeList)),
+            KeyColumns = KeyColumns.Parse(parsed.GetString(MessageKeyColumns)),
             Snapshot = parsed.GetString(SnapshotMode)!.ToLowerInvariant(),
+            FetchSize = parsed.GetInt(SnapshotFetchSize),
             Tombstones = parsed.GetBoolean(TombstonesOnDelete),
             Decimals = parsed.GetString(DecimalHandlingMode)!.ToLowerInvariant(),
             TimePrecision = parsed.GetString(TimePrecisionMode)!.ToLowerInvariant(),
@@ -245,6 +287,8 @@ internal sealed record PostgresConnectorConfig
             HeartbeatQuery = parsed.GetString(HeartbeatActionQuery) is { Length: > 0 } query ? query : null,
             HeartbeatTopic = parsed.GetString(TopicHeartbeatPrefix) + "." + parsed.GetString(TopicPrefix),
             LagWarningBytes = parsed.GetLong(SlotLagWarningBytes),
+            SignalTable = ParseTable(parsed.GetString(SignalDataCollection)),
+            IncrementalChunkSize = parsed.GetInt(IncrementalSnapshotChunkSize),
         };
     }
 
@@ -291,6 +335,20 @@ internal sealed record PostgresConnectorConfig
         }
 
         return !ExcludeTables.Any(r => r.IsMatch(name));
+    }
+
+    /// <summary>True when the column lists let <paramref name="column"/> of <paramref name="schema"/>.<paramref name="table"/> into the records' rows.</summary>
+    public bool IncludesColumn(string schema, string table, string column)
+    {
+        var name = schema + "." + table + "." + column;
+        return IncludeColumns.Count > 0 ? IncludeColumns.Any(r => r.IsMatch(name)) : !ExcludeColumns.Any(r => r.IsMatch(name));
+    }
+
+    /// <summary>"schema.table" (either part may be double-quoted) as its two names; null when it is not of that form.</summary>
+    public static (string Schema, string Table)? ParseTable(string? name)
+    {
+        var match = Regex.Match(name ?? "", "^(\"[^\"]+\"|[^.\"]+)\\.(\"[^\"]+\"|[^.\"]+)$");
+        return match.Success ? (match.Groups[1].Value.Trim('"'), match.Groups[2].Value.Trim('"')) : null;
     }
 
     private static IReadOnlyList<Regex> Regexes(IReadOnlyList<string> patterns) =>

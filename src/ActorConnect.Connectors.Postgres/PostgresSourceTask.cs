@@ -200,7 +200,9 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
 
             _tracker ??= new FlushTracker(slot.ConfirmedFlush);
             _lastOffset ??= Context.OffsetStorageReader.Offset(CdcOffset.Partition(_config.Prefix));
-            var stream = ChangeStream.Start(_config, connection, slot, Version, resume, snapshot, _typeWarnings);
+            // An incremental snapshot goes on from the last record handed over (at start: the stored offset).
+            var incremental = IncrementalProgress.FromOffset(CdcOffset.FromMap(_lastOffset)?.Incremental);
+            var stream = ChangeStream.Start(_config, connection, slot, Version, resume, snapshot, incremental, _typeWarnings);
             lock (_sync)
             {
                 _stream = stream;

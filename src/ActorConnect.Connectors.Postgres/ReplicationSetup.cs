@@ -112,7 +112,8 @@ internal static class ReplicationSetup
                 Execute(connection, $"CREATE PUBLICATION {name} FOR ALL TABLES");
                 break;
             case "filtered":
-                var tables = CapturedTables(connection, config);
+                // The stream must carry the signal table's rows (signals, snapshot windows) even when it is not captured.
+                var tables = CapturedTables(connection, config).Union(config.SignalTable is { } signal && Exists(connection, signal) ? [signal] : []).ToList();
                 var list = string.Join(", ", tables.Select(t => Quote(t.Schema) + "." + Quote(t.Table)));
                 if (!exists)
                 {
@@ -148,6 +149,9 @@ internal static class ReplicationSetup
         return tables;
     }
 
+    private static bool Exists(NpgsqlConnection connection, (string Schema, string Table) table) =>
+        Scalar<bool>(connection, "SELECT to_regclass(@p0) IS NOT NULL", Quote(table.Schema) + "." + Quote(table.Table));
+
     private static SlotState Slot(NpgsqlConnection connection, PostgresConnectorConfig config)
     {
         using var cmd = new NpgsqlCommand(
@@ -180,7 +184,7 @@ internal static class ReplicationSetup
         $"Replication slot '{config.Slot}' (slot.name) is held by another connection ({detail}); retrying. Fix: stop the other consumer " +
         "of the slot (another connector or a pg_recvlogical), or give this connector its own slot.name.", cause);
 
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    private static string Quote(string identifier) => TableCatalog.Quote(identifier);
 
     private static void Execute(NpgsqlConnection connection, string sql)
     {

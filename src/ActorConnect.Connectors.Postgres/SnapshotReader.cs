@@ -7,8 +7,10 @@ namespace ActorConnect.Connectors.Postgres;
 
 /// <summary>
 /// Reads every captured table in one REPEATABLE READ transaction (the slot's exported snapshot when the slot was just
-/// created, so the snapshot and the stream meet exactly at the slot's consistent point) and hands the rows over as
-/// op r records in chunks; the last record is marked "last", which completes the snapshot in the stored offset.
+/// created, so the snapshot and the stream meet exactly at the slot's consistent point), each table through a cursor
+/// <c>snapshot.fetch.size</c> rows at a time, and hands the rows over as op r records in chunks through the bounded
+/// hand-over channel (so a slow consumer holds the reading back); the last record is marked "last", which completes
+/// the snapshot in the stored offset.
 /// </summary>
 internal static class SnapshotReader
 {
@@ -37,33 +39,45 @@ internal static class SnapshotReader
         (TableSchema Table, ActorConnect.Api.Data.Struct Row)? held = null;
         foreach (var (schema, name) in ReplicationSetup.CapturedTables(connection, config))
         {
-            var quoted = $"\"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\".\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+            var quoted = TableCatalog.Quote(schema) + "." + TableCatalog.Quote(name);
             var (oid, columns) = await TableCatalog.ColumnsAsync(connection, quoted, ct);
             var table = await TableCatalog.DescribeAsync(connection, config, oid, schema, name, columns, ct);
-            var select = string.Join(", ", columns.Select(TableCatalog.TextExpression));
-            await using var cmd = new NpgsqlCommand($"SELECT {select} FROM {quoted}", connection, transaction);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            var texts = new string?[columns.Count];
-            while (await reader.ReadAsync(ct))
+            var select = TableCatalog.TextColumns(columns);
+            // A server-side cursor hands the table over snapshot.fetch.size rows at a time, so a large table never sits in
+            // memory; it reads within this transaction, so every fetch sees the same snapshot.
+            await using (var declare = new NpgsqlCommand($"DECLARE snapshot_rows NO SCROLL CURSOR FOR SELECT {select} FROM {quoted}", connection, transaction))
             {
-                for (var i = 0; i < texts.Length; i++)
-                {
-                    texts[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
-                }
-
-                // One row is held back, so the snapshot's last record can be marked as such.
-                if (held is { } previous)
-                {
-                    chunk.Add(events.Read(previous.Table, previous.Row, info, last: false));
-                    if (chunk.Count >= ChunkSize)
-                    {
-                        await writer.WriteAsync(new CommittedTransaction(consistentPoint, consistentPoint, chunk), ct);
-                        chunk = new List<SourceRecord>();
-                    }
-                }
-
-                held = (table, TableCatalog.Row(table, texts));
+                await declare.ExecuteNonQueryAsync(ct);
             }
+
+            var texts = new string?[columns.Count];
+            for (var fetched = config.FetchSize; fetched == config.FetchSize;)
+            {
+                fetched = 0;
+                await using var fetch = new NpgsqlCommand($"FETCH FORWARD {config.FetchSize} FROM snapshot_rows", connection, transaction);
+                await using var reader = await fetch.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    fetched++;
+                    TableCatalog.ReadTexts(reader, texts);
+
+                    // One row is held back, so the snapshot's last record can be marked as such.
+                    if (held is { } previous)
+                    {
+                        chunk.Add(events.Read(previous.Table, previous.Row, info, last: false));
+                        if (chunk.Count >= ChunkSize)
+                        {
+                            await writer.WriteAsync(new CommittedTransaction(consistentPoint, consistentPoint, chunk), ct);
+                            chunk = new List<SourceRecord>();
+                        }
+                    }
+
+                    held = (table, TableCatalog.Row(table, texts));
+                }
+            }
+
+            await using var close = new NpgsqlCommand("CLOSE snapshot_rows", connection, transaction);
+            await close.ExecuteNonQueryAsync(ct);
         }
 
         if (held is { } final)

@@ -42,8 +42,10 @@ internal static class TableCatalog
 
         var listed = columns.ToList();
         var types = await PgTypes.LoadAsync(catalog, listed.Select(c => c.TypeOid), ct);
-        var described = listed.Select(c => new TableColumn(c.Name, ColumnTypes.For(c.TypeOid, c.TypeModifier, !notNull.Contains(c.Name), config, types), keys.Contains(c.Name)));
-        return new TableSchema(config.Prefix, schema, table, described.ToList());
+        var described = listed.Select(c => new TableColumn(c.Name, ColumnTypes.For(c.TypeOid, c.TypeModifier, !notNull.Contains(c.Name), config, types), keys.Contains(c.Name),
+            config.IncludesColumn(schema, table, c.Name))).ToList();
+        var keyColumns = config.KeyColumns.For(schema, table, described.Select(c => c.Name)) ?? described.Where(c => c.IsPrimaryKey).Select(c => c.Name).ToList();
+        return new TableSchema(config.Prefix, schema, table, described, keyColumns);
     }
 
     /// <summary>A table's OID and live columns in their order, for reading it outside the replication stream.</summary>
@@ -65,17 +67,32 @@ internal static class TableCatalog
         return (oid, columns);
     }
 
+    /// <summary>An identifier quoted for SQL.</summary>
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
     /// <summary>
-    /// The snapshot's select expression for a column: its text form as the type's output function prints it, which
+    /// A snapshot's select expression for a column: its text form as the type's output function prints it, which
     /// is what pgoutput sends. <c>::text</c> gives that for every type but the two whose cast to text differs: char(n)
     /// (the cast drops the padding) and inet (the cast adds a /32 mask), which go through format's output call instead.
     /// </summary>
     public static string TextExpression(ColumnInfo column)
     {
-        var quoted = $"\"{column.Name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        var quoted = Quote(column.Name);
         return column.TypeOid is ColumnTypes.Bpchar or ColumnTypes.Inet
             ? $"CASE WHEN {quoted} IS NULL THEN NULL ELSE format('%s', {quoted}) END"
             : quoted + "::text";
+    }
+
+    /// <summary>The select list reading every column's text form, in order (the text forms the decoder parses).</summary>
+    public static string TextColumns(IEnumerable<ColumnInfo> columns) => string.Join(", ", columns.Select(TextExpression));
+
+    /// <summary>Reads the current row of a query on <see cref="TextColumns"/> into <paramref name="texts"/>.</summary>
+    public static void ReadTexts(NpgsqlDataReader reader, string?[] texts)
+    {
+        for (var i = 0; i < texts.Length; i++)
+        {
+            texts[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+        }
     }
 
     /// <summary>A column's value from its text form (null stays null); a value that cannot be converted fails naming its column.</summary>
@@ -91,10 +108,10 @@ internal static class TableCatalog
         }
     }
 
-    /// <summary>A row's Struct from its columns' text forms, in the table's column order.</summary>
+    /// <summary>A whole row's Struct (<see cref="TableSchema.Row"/>) from its columns' text forms, in the table's column order.</summary>
     public static Struct Row(TableSchema table, IReadOnlyList<string?> texts)
     {
-        var row = new Struct(table.Value);
+        var row = new Struct(table.Row);
         for (var i = 0; i < table.Columns.Count; i++)
         {
             row.Put(table.Columns[i].Name, Value(table, table.Columns[i], texts[i]));

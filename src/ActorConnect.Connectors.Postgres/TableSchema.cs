@@ -2,13 +2,18 @@ using ActorConnect.Api.Data;
 
 namespace ActorConnect.Connectors.Postgres;
 
-/// <summary>One column of a captured table: its name, its type, and whether it belongs to the primary key.</summary>
-internal sealed record TableColumn(string Name, ColumnType Type, bool IsKey);
+/// <summary>
+/// One column of a captured table: its name, its type, whether it belongs to the primary key, and whether the
+/// column lists let it into the records' rows.
+/// </summary>
+internal sealed record TableColumn(string Name, ColumnType Type, bool IsPrimaryKey, bool Included = true);
 
 /// <summary>
 /// A captured table's record shapes, named as Debezium names them: key <c>&lt;prefix&gt;.&lt;schema&gt;.&lt;table&gt;.Key</c>
-/// (the primary key; none without one), row <c>.Value</c> and envelope <c>.Envelope</c>, on topic
-/// <c>&lt;prefix&gt;.&lt;schema&gt;.&lt;table&gt;</c>.
+/// (the primary key or the <c>message.key.columns</c>; none without either), row <c>.Value</c> (the columns the column
+/// lists include) and envelope <c>.Envelope</c>, on topic <c>&lt;prefix&gt;.&lt;schema&gt;.&lt;table&gt;</c>. Rows are read
+/// whole (<see cref="Row"/>: every column, as the WAL and the snapshot carry them), keyed from the whole row (an
+/// excluded column may be in the key, as in Debezium) and cut down to <see cref="Value"/> for the envelope.
 /// </summary>
 internal sealed class TableSchema
 {
@@ -42,24 +47,23 @@ internal sealed class TableSchema
         .Field("data_collection_order", Schema.Int64Schema)
         .Build();
 
-    public TableSchema(string prefix, string schemaName, string tableName, IReadOnlyList<TableColumn> columns)
+    /// <summary>The shapes of <paramref name="tableName"/>'s records, keyed by <paramref name="keyColumns"/> in their order (none: no key).</summary>
+    public TableSchema(string prefix, string schemaName, string tableName, IReadOnlyList<TableColumn> columns, IReadOnlyList<string> keyColumns)
     {
         SchemaName = schemaName;
         TableName = tableName;
         Columns = columns;
-        Unmapped = columns.Where(c => c.Type.Unmapped is not null).ToArray();
+        // An excluded column is never emitted, so its type is never worth a warning.
+        Unmapped = columns.Where(c => c.Included && c.Type.Unmapped is not null).ToArray();
+        KeyColumns = keyColumns.Select(name => columns.Single(c => c.Name == name)).ToList();
+        KeyWithinPrimaryKey = KeyColumns.All(c => c.IsPrimaryKey);
         Topic = $"{prefix}.{schemaName}.{tableName}";
-        var value = SchemaBuilder.Struct().Name(Topic + ".Value").Optional();
-        foreach (var column in columns)
-        {
-            value.Field(column.Name, column.Type.Schema);
-        }
-
-        Value = value.Build();
-        if (columns.Any(c => c.IsKey))
+        Value = RowSchema(columns.Where(c => c.Included));
+        Row = columns.All(c => c.Included) ? Value : RowSchema(columns);
+        if (KeyColumns.Count > 0)
         {
             var key = SchemaBuilder.Struct().Name(Topic + ".Key");
-            foreach (var column in columns.Where(c => c.IsKey))
+            foreach (var column in KeyColumns)
             {
                 key.Field(column.Name, column.Type.Schema);
             }
@@ -88,12 +92,27 @@ internal sealed class TableSchema
     public string Topic { get; }
     public Schema Value { get; }
 
-    /// <summary>The key schema; null for a table without a primary key (its records have no key, as in Debezium).</summary>
+    /// <summary>Every column's field, the shape rows are read in; <see cref="Value"/> itself when no column is excluded.</summary>
+    public Schema Row { get; }
+
+    /// <summary>The key's columns in the key's order (none without a key).</summary>
+    public IReadOnlyList<TableColumn> KeyColumns { get; }
+
+    /// <summary>
+    /// True when every key column is a primary key column, so the old row an update carries under REPLICA IDENTITY
+    /// DEFAULT (the primary key only) holds the old key.
+    /// </summary>
+    public bool KeyWithinPrimaryKey { get; }
+
+    /// <summary>
+    /// The key schema; null for a table with neither a primary key nor <c>message.key.columns</c> (its records have
+    /// no key, as in Debezium).
+    /// </summary>
     public Schema? Key { get; }
 
     public Schema Envelope { get; }
 
-    /// <summary>The key of a row (its primary key columns), or null without a primary key.</summary>
+    /// <summary>The key of a whole row (<see cref="Row"/>), or null without a key.</summary>
     public Struct? KeyOf(Struct row)
     {
         if (Key is null)
@@ -108,5 +127,33 @@ internal sealed class TableSchema
         }
 
         return key;
+    }
+
+    /// <summary>A whole row (<see cref="Row"/>) cut down to the included columns (<see cref="Value"/>).</summary>
+    public Struct? ValueOf(Struct? row)
+    {
+        if (row is null || ReferenceEquals(row.Schema, Value))
+        {
+            return row;
+        }
+
+        var value = new Struct(Value);
+        foreach (var field in Value.Fields)
+        {
+            value.Put(field, row.Get(field.Name));
+        }
+
+        return value;
+    }
+
+    private Schema RowSchema(IEnumerable<TableColumn> columns)
+    {
+        var row = SchemaBuilder.Struct().Name(Topic + ".Value").Optional();
+        foreach (var column in columns)
+        {
+            row.Field(column.Name, column.Type.Schema);
+        }
+
+        return row.Build();
     }
 }

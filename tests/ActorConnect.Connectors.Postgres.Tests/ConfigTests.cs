@@ -17,6 +17,8 @@ public sealed class ConfigTests
         Assert.Equal(("debezium", "dbz_publication", "all_tables", "initial", true), (config.Slot, config.Publication, config.AutocreateMode, config.Snapshot, config.Tombstones));
         Assert.Equal(("precise", "adaptive", "bytes"), (config.Decimals, config.TimePrecision, config.Binary));
         Assert.Equal(['t'], config.Skipped);
+        Assert.Equal(10240, config.FetchSize);
+        Assert.Equal((1024, null), (config.IncrementalChunkSize, config.SignalTable));
         Assert.Equal("pgoutput", PostgresConnectorConfig.Definition()["plugin.name"]!.DefaultValue);
         Assert.Equal(5432, PostgresConnectorConfig.Definition()["database.port"]!.DefaultValue);
     }
@@ -42,6 +44,14 @@ public sealed class ConfigTests
         var both = new Dictionary<string, string>(Minimal) { ["table.include.list"] = "public.a", ["table.exclude.list"] = "public.b" };
         Assert.Contains(new PostgresConnector().Validate(both).Single(v => v.Name == "table.exclude.list").Errors, e => e.Contains("exclusive", StringComparison.Ordinal));
         Assert.Equal("table.exclude.list", Assert.Throws<ConfigException>(() => PostgresConnectorConfig.Parse(both)).Name);
+        var bothColumns = new Dictionary<string, string>(Minimal) { ["column.include.list"] = "public.a.x", ["column.exclude.list"] = "public.a.y" };
+        Assert.Contains(new PostgresConnector().Validate(bothColumns).Single(v => v.Name == "column.exclude.list").Errors, e => e.Contains("exclusive", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("column.include.list", "public.a.(x"), e => e.Contains("not a regular expression", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("message.key.columns", "public.a"), e => e.Contains("'public.a' is not <table regex>:<column>", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("message.key.columns", "public.(a:x"), e => e.Contains("not a regular expression", StringComparison.Ordinal));
+        Assert.Empty(ErrorsOf("message.key.columns", " public.a:x, y ; .*\\.b:z"));
+        Assert.Contains(ErrorsOf("signal.data.collection", "db.public.signal"), e => e.Contains("is not schema.table", StringComparison.Ordinal));
+        Assert.Equal(("My Schema", "signal"), PostgresConnectorConfig.Parse(new Dictionary<string, string>(Minimal) { ["signal.data.collection"] = "\"My Schema\".signal" }).SignalTable);
     }
 
     [Fact]
@@ -49,14 +59,14 @@ public sealed class ConfigTests
     {
         var props = new Dictionary<string, string>(Minimal)
         {
-            ["provide.transaction.metadata"] = "true", ["column.exclude.list"] = "public.a.b", ["message.key.columns"] = "x",
+            ["provide.transaction.metadata"] = "true", ["include.unknown.datatypes"] = "true", ["slot.stream.params"] = "x=1",
             ["databse.port"] = "5433", ["transforms"] = "unwrap", ["transforms.unwrap.type"] = "io.debezium.transforms.ExtractNewRecordState", ["tasks.max"] = "1",
         };
         var warnings = PostgresConnectorConfig.Warnings(props);
         Assert.Equal(4, warnings.Count);
         Assert.Single(warnings, w => w.Contains("provide.transaction.metadata", StringComparison.Ordinal));
-        Assert.Single(warnings, w => w.Contains("column.exclude.list", StringComparison.Ordinal));
-        Assert.Single(warnings, w => w.Contains("message.key.columns", StringComparison.Ordinal));
+        Assert.Single(warnings, w => w.Contains("include.unknown.datatypes", StringComparison.Ordinal));
+        Assert.Single(warnings, w => w.Contains("slot.stream.params", StringComparison.Ordinal));
         Assert.Single(warnings, w => w.Contains("Unknown key databse.port", StringComparison.Ordinal));
         Assert.Empty(PostgresConnectorConfig.Warnings(Minimal));
     }
@@ -67,7 +77,7 @@ public sealed class ConfigTests
         var task = new PostgresSourceTask();
         task.Start(new Dictionary<string, string>(Minimal)
         {
-            ["database.hostname"] = "127.0.0.1", ["database.port"] = "1", ["column.include.list"] = "public.a.b", ["signal.data.collection"] = "a.b",
+            ["database.hostname"] = "127.0.0.1", ["database.port"] = "1", ["include.unknown.datatypes"] = "true", ["slot.stream.params"] = "x=1",
         });
         var shown = new List<string?>();
         for (var i = 0; i < 2; i++)
@@ -77,8 +87,8 @@ public sealed class ConfigTests
             shown.Add(task.LastWarning);
         }
 
-        Assert.Contains("column.include.list", shown[0], StringComparison.Ordinal);
-        Assert.Contains("signal.data.collection", shown[1], StringComparison.Ordinal);
+        Assert.Contains("include.unknown.datatypes", shown[0], StringComparison.Ordinal);
+        Assert.Contains("slot.stream.params", shown[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,7 +15,8 @@ public sealed class SnapshotTests
     {
         await using var db = await CdcDatabase.CreateAsync();
         await db.ExecAsync(Setup);
-        using var task = new TaskRunner(db.Config("srv", ("snapshot.mode", "initial")));
+        // Two rows a fetch: table a's rows span two fetches, b's fill one and end with an empty one.
+        using var task = new TaskRunner(db.Config("srv", ("snapshot.mode", "initial"), ("snapshot.fetch.size", "2")));
         var snapshot = await task.PollAsync(5);
         Assert.Equal(5, snapshot.Count);
         Assert.Equal(["srv.public.a:1", "srv.public.a:2", "srv.public.a:3", "srv.public.b:1", "srv.public.b:2"], snapshot.Select(Describe).Order());

@@ -17,6 +17,22 @@ public sealed class WorkerTests(KafkaFixture kafka)
 {
     private const string JsonConverter = "org.apache.kafka.connect.json.JsonConverter";
 
+    /// <summary>A standalone worker with the connector, JsonConverter for keys and values (plus <paramref name="extra"/>) and offsets in <paramref name="dir"/>.</summary>
+    internal static StandaloneWorker StartWorker(KafkaFixture kafka, string dir, string name, params (string Key, string Value)[] extra)
+    {
+        var props = new Dictionary<string, string>
+        {
+            ["bootstrap.servers"] = kafka.BootstrapServers, ["key.converter"] = JsonConverter, ["value.converter"] = JsonConverter,
+            ["offset.storage.file.filename"] = Path.Combine(dir, "connect.offsets"), ["offset.flush.interval.ms"] = "300",
+        };
+        foreach (var (k, v) in kafka.WorkerBrokerSettings().Concat(extra.Select(e => KeyValuePair.Create(e.Key, e.Value))))
+        {
+            props[k] = v;
+        }
+
+        return StandaloneWorker.Start(WorkerConfig.ParseStandalone(props), null, name, typeof(PostgresConnector).Assembly);
+    }
+
     [Fact]
     public async Task A_Debezium_config_streams_inserts_updates_and_deletes_into_Kafka_and_stores_Debezium_offsets()
     {
@@ -26,17 +42,7 @@ public sealed class WorkerTests(KafkaFixture kafka)
         var topic = prefix + ".public.customers";
         await kafka.CreateTopicAsync(topic, 1);
         var dir = RepoPaths.NewTempDirectory("cdc-worker");
-        var props = new Dictionary<string, string>
-        {
-            ["bootstrap.servers"] = kafka.BootstrapServers, ["key.converter"] = JsonConverter, ["value.converter"] = JsonConverter,
-            ["offset.storage.file.filename"] = Path.Combine(dir, "connect.offsets"), ["offset.flush.interval.ms"] = "300",
-        };
-        foreach (var (k, v) in kafka.WorkerBrokerSettings())
-        {
-            props[k] = v;
-        }
-
-        var worker = StandaloneWorker.Start(WorkerConfig.ParseStandalone(props), null, "cdc-test-worker", typeof(PostgresConnector).Assembly);
+        var worker = StartWorker(kafka, dir, "cdc-test-worker");
         try
         {
             var config = db.Config(prefix);
