@@ -82,4 +82,46 @@ public sealed class WorkerTests(KafkaFixture kafka)
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task An_offset_altered_while_the_connector_is_STOPPED_is_where_streaming_resumes()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        await db.ExecAsync("CREATE TABLE items (id int PRIMARY KEY)");
+        var prefix = KafkaFixture.UniqueName("cdc-alter").Replace('-', '_');
+        var topic = prefix + ".public.items";
+        await kafka.CreateTopicAsync(topic, 1);
+        var dir = RepoPaths.NewTempDirectory("cdc-alter");
+        var worker = StartWorker(kafka, dir, "cdc-alter-worker");
+        try
+        {
+            var config = db.Config(prefix);
+            config["name"] = prefix;
+            config["connector.class"] = "io.debezium.connector.postgresql.PostgresConnector";
+            await worker.CreateConnectorAsync(config);
+            await Eventually.AssertAsync(async () => await db.ConfirmedFlushAsync() is not null, TimeSpan.FromMinutes(1), "the task created the slot");
+            await db.ExecAsync("INSERT INTO items VALUES (1)");
+            await kafka.ConsumeAllAsync(topic, 1, TimeSpan.FromMinutes(1));
+
+            await worker.SetTargetStateAsync(prefix, Runtime.Model.TargetState.Stopped);
+            // Row 2 commits before the position the operator sets, row 3 after it: the resumed task skips row 2 only.
+            await db.ExecAsync("INSERT INTO items VALUES (2)");
+            var position = await db.ScalarAsync<long>("SELECT (pg_current_wal_lsn() - '0/0')::bigint");
+            await db.ExecAsync("INSERT INTO items VALUES (3)");
+            var altered = new Dictionary<string, object?> { ["lsn"] = position, ["lsn_proc"] = position, ["lsn_commit"] = position, ["txId"] = 0L, ["ts_usec"] = 0L };
+            await worker.AskAsync<WorkerProtocol.OffsetsChanged>(new WorkerProtocol.AlterOffsets(prefix,
+                [new Runtime.Model.ConnectorOffset(new Dictionary<string, object?> { ["server"] = prefix }, altered)]));
+            var read = (await worker.AskAsync<WorkerProtocol.ConnectorOffsets>(new WorkerProtocol.GetOffsets(prefix))).Offsets.Single();
+            Assert.Equal(position, Convert.ToInt64(read.Offset!["lsn_commit"]));
+
+            await worker.SetTargetStateAsync(prefix, Runtime.Model.TargetState.Started);
+            var messages = await kafka.ConsumeAllAsync(topic, 2, TimeSpan.FromMinutes(1));
+            Assert.Equal([1, 3], messages.Select(m => (int)JsonNode.Parse(m.Message.Value!)!["payload"]!["after"]!["id"]!));
+        }
+        finally
+        {
+            await worker.StopAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
