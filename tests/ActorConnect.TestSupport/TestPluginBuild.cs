@@ -10,16 +10,8 @@ public static class TestPluginBuild
     /// tests/ActorConnect.TestPlugin/bin/&lt;Configuration&gt;/&lt;tfm&gt;/, with the configuration and target framework of
     /// this test assembly's own output folder (bin/&lt;Configuration&gt;/&lt;tfm&gt;/): CI builds Release, local runs Debug.
     /// </summary>
-    public static string OutputFolder
-    {
-        get
-        {
-            var tfmFolder = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
-            var tfm = Path.GetFileName(tfmFolder);
-            var configuration = Path.GetFileName(Path.GetDirectoryName(tfmFolder))!;
-            return Path.Combine(RepoPaths.RepoRoot, "tests", AssemblyName, "bin", configuration, tfm);
-        }
-    }
+    public static string OutputFolder =>
+        Path.Combine(RepoPaths.RepoRoot, "tests", AssemblyName, "bin", RepoPaths.BuildConfiguration, Path.GetFileName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)));
 
     public static string DllPath => Path.Combine(OutputFolder, AssemblyFile);
 
