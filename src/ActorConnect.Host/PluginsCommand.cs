@@ -41,7 +41,7 @@ internal static class PluginsCommand
             p.ClassName,
             p.Version() ?? "undefined",
             string.Join(", ", p.Aliases.Where(a => a != p.ClassName)),
-            p.PluginPathFile ?? $"built in ({Path.GetFileName(p.Type.Assembly.Location)})",
+            p.PluginPathFile ?? $"built in ({p.Type.Assembly.GetName().Name}.dll)",
         }).ToList();
         WriteTable(output, ["TYPE", "CLASS", "VERSION", "ALIASES", "LOADED FROM"], rows);
 

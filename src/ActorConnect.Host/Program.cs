@@ -1,6 +1,8 @@
 using System.CommandLine;
 using ActorConnect.Host;
 
+BundledPlugins.Load();
+
 var workerFile = new Argument<FileInfo>("worker.properties") { Description = "The worker configuration (Kafka Connect's worker.properties keys)." };
 var connectorFiles = new Argument<FileInfo[]>("connector.properties") { Description = "Connector configurations (.properties or .json), one file per connector.", Arity = ArgumentArity.ZeroOrMore };
 var hoconFile = new Option<FileInfo?>("--hocon") { Description = "A HOCON file overriding the Akka settings of hocon/actorconnect.conf." };
