@@ -1,6 +1,8 @@
 using System.CommandLine;
 using ActorConnect.Host;
 
+BundledPlugins.Load();
+
 var workerFile = new Argument<FileInfo>("worker.properties") { Description = "The worker configuration (Kafka Connect's worker.properties keys)." };
 var connectorFiles = new Argument<FileInfo[]>("connector.properties") { Description = "Connector configurations (.properties or .json), one file per connector.", Arity = ArgumentArity.ZeroOrMore };
 var hoconFile = new Option<FileInfo?>("--hocon") { Description = "A HOCON file overriding the Akka settings of hocon/actorconnect.conf." };
@@ -33,7 +35,15 @@ var validate = new Command("validate", "Check a worker file and connector files 
 };
 validate.SetAction(parse => ValidateCommand.Run(parse.GetRequiredValue(validateWorkerFile), parse.GetValue(validateConnectorFiles) ?? [], parse.InvocationConfiguration.Output));
 
-var root = new RootCommand("ActorConnect: Kafka Connect's job, on Akka.NET actors.") { standalone, distributed, validate };
+var pluginsWorkerFile = new Argument<FileInfo?>("worker.properties") { Description = "A worker configuration whose plugin.path to list (optional).", Arity = ArgumentArity.ZeroOrOne };
+var pluginPath = new Option<string[]>("--plugin-path") { Description = "A plugin folder, as in plugin.path (repeatable); added to the worker file's.", AllowMultipleArgumentsPerToken = true };
+var plugins = new Command("plugins", "List the connectors, converters, transformations and predicates a worker would find, with versions, aliases and where each was loaded from, then what in plugin.path could not be loaded and why (Kafka Connect's connect-plugin-path list). Exit code 0 when everything loaded, 1 when not.")
+{
+    pluginsWorkerFile, pluginPath,
+};
+plugins.SetAction(parse => PluginsCommand.Run(parse.GetValue(pluginsWorkerFile), parse.GetValue(pluginPath) ?? [], parse.InvocationConfiguration.Output));
+
+var root = new RootCommand("ActorConnect: Kafka Connect's job, on Akka.NET actors.") { standalone, distributed, validate, plugins };
 HelpWithExamples.Install(root, new Dictionary<Command, string[]>
 {
     [root] =
@@ -41,6 +51,7 @@ HelpWithExamples.Install(root, new Dictionary<Command, string[]>
         "actorconnect standalone config/worker.properties config/file-source.properties config/file-sink.properties",
         "actorconnect distributed config/connect-distributed.properties",
         "actorconnect validate config/worker.properties config/file-source.properties",
+        "actorconnect plugins --plugin-path /opt/connectors",
         "actorconnect standalone --help",
     ],
     [standalone] =
@@ -58,6 +69,12 @@ HelpWithExamples.Install(root, new Dictionary<Command, string[]>
     [
         "actorconnect validate config/worker.properties config/file-source.properties config/file-sink.properties",
         "actorconnect validate config/connect-distributed.properties connectors/*.json || exit 1   # in a CI pipeline",
+    ],
+    [plugins] =
+    [
+        "actorconnect plugins",
+        "actorconnect plugins --plugin-path /opt/connectors",
+        "actorconnect plugins config/connect-distributed.properties   # that worker's plugin.path",
     ],
 });
 return await root.Parse(args).InvokeAsync();

@@ -22,6 +22,7 @@ public sealed class CommandLineTests
     [InlineData("standalone --help", "actorconnect standalone worker.properties connector.json --status-interval 10")]
     [InlineData("distributed --help", "actorconnect distributed config/connect-distributed.properties")]
     [InlineData("validate --help", "actorconnect validate config/worker.properties config/file-source.properties")]
+    [InlineData("plugins --help", "actorconnect plugins --plugin-path /opt/connectors")]
     public async Task Help_on_every_command_ends_with_its_examples(string arguments, string example)
     {
         using var dir = RepoPaths.CreateTempDirectory("help");

@@ -13,6 +13,12 @@ public static class RepoPaths
         Root.Value ?? throw new InvalidOperationException(
             $"ActorConnect.sln not found above {AppContext.BaseDirectory}; set ACTORCONNECT_REPO_ROOT.");
 
+    /// <summary>
+    /// The build configuration of the running test assembly, read from its output folder (bin/&lt;Configuration&gt;/&lt;tfm&gt;/):
+    /// CI builds Release, local runs often Debug, and whatever a test builds or packs from the tree must match it.
+    /// </summary>
+    public static string BuildConfiguration => Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)))!;
+
     /// <summary>The repository root, or null outside a checkout (e.g. tests copied elsewhere).</summary>
     public static string? TryRepoRoot => Root.Value;
 

@@ -1,3 +1,4 @@
+using System.Runtime.Loader;
 using ActorConnect.Api.Config;
 
 namespace ActorConnect.Runtime.Plugins;
@@ -28,4 +29,13 @@ public sealed record PluginDesc(Type Type, PluginKind Kind, string ClassName, IR
         PluginKind.HeaderConverter => "header_converter",
         _ => Kind.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>The assembly file it was loaded from when that came from <c>plugin.path</c>; null when it is built into the host.</summary>
+    public string? PluginPathFile => AssemblyLoadContext.GetLoadContext(Type.Assembly) is PluginLoadContext ? Type.Assembly.Location : null;
 }
+
+/// <summary>Something in <c>plugin.path</c> that could not be loaded, as Kafka Connect's plugin listing reports it.</summary>
+/// <param name="File">The assembly file.</param>
+/// <param name="TypeName">The type at fault, when one type of an otherwise loadable assembly is.</param>
+/// <param name="Reason">Why, and where known what to do about it.</param>
+public sealed record PluginLoadFailure(string File, string? TypeName, string Reason);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Reflection.PortableExecutable;
 using ActorConnect.Api.Config;
 using ActorConnect.Api.Connector;
 using ActorConnect.Api.Errors;
@@ -31,6 +32,7 @@ public sealed class PluginRegistry
     private readonly Dictionary<string, ConnectorPlugin> _byName = new(StringComparer.Ordinal);
     private readonly List<ConnectorPlugin> _plugins = new();
     private readonly List<PluginDesc> _all = new();
+    private readonly List<PluginLoadFailure> _failures = new();
 
     private PluginRegistry()
     {
@@ -46,6 +48,13 @@ public sealed class PluginRegistry
 
     /// <summary>Every plugin found, once each.</summary>
     public IReadOnlyList<ConnectorPlugin> Plugins => _plugins;
+
+    /// <summary>
+    /// What of <c>plugin.path</c> could not be used, with the reason: files that are no .NET assembly, assemblies or
+    /// types whose dependencies are missing, plugin classes the runtime cannot create. The host's own assemblies are
+    /// not reported: their types that are no plugin may well miss optional dependencies.
+    /// </summary>
+    public IReadOnlyList<PluginLoadFailure> LoadFailures => _failures;
 
     /// <summary>Scans the given assemblies and every folder of <paramref name="pluginPaths"/>.</summary>
     public static PluginRegistry Create(IEnumerable<Assembly> assemblies, IEnumerable<string> pluginPaths)
@@ -72,7 +81,7 @@ public sealed class PluginRegistry
                 }
 
                 var context = new PluginLoadContext(Path.GetFullPath(folder));
-                foreach (var dll in dlls)
+                foreach (var dll in dlls.Select(Path.GetFullPath))
                 {
                     try
                     {
@@ -83,11 +92,20 @@ public sealed class PluginRegistry
                             continue;
                         }
 
-                        registry.Scan(context.LoadFromAssemblyPath(Path.GetFullPath(dll)));
+                        registry.Scan(context.LoadFromAssemblyPath(dll), dll);
                     }
-                    catch (BadImageFormatException)
+                    catch (BadImageFormatException e)
                     {
-                        // Native libraries sit beside managed ones in plugin folders; they hold no connectors.
+                        // Native libraries sit beside managed ones in plugin folders; they hold no connectors. Anything
+                        // else that is no assembly (a truncated copy, a file renamed .dll) is a plugin that did not load.
+                        if (!IsNativeLibrary(dll))
+                        {
+                            registry._failures.Add(new PluginLoadFailure(dll, null, $"not a .NET assembly ({e.Message}); replace it with the plugin's build output, or remove it"));
+                        }
+                    }
+                    catch (FileLoadException e)
+                    {
+                        registry._failures.Add(new PluginLoadFailure(dll, null, e.Message));
                     }
                 }
             }
@@ -158,14 +176,16 @@ public sealed class PluginRegistry
     /// header converters, transformations, predicates; each sorted by class name). Only connectors when
     /// <paramref name="connectorsOnly"/>.
     /// </summary>
-    public IReadOnlyList<PluginInfo> ListPlugins(bool connectorsOnly)
+    public IReadOnlyList<PluginInfo> ListPlugins(bool connectorsOnly) =>
+        InListingOrder(connectorsOnly).Select(p => new PluginInfo(p.ClassName, p.KindName, p.Version())).ToList();
+
+    /// <summary>The plugins in the order of <see cref="ListPlugins"/>, with everything the registry knows of each.</summary>
+    public IReadOnlyList<PluginDesc> InListingOrder(bool connectorsOnly = false)
     {
         PluginKind[] order = connectorsOnly
             ? [PluginKind.Sink, PluginKind.Source]
             : [PluginKind.Sink, PluginKind.Source, PluginKind.Converter, PluginKind.HeaderConverter, PluginKind.Transformation, PluginKind.Predicate];
-        return order.SelectMany(kind => _all.Where(p => p.Kind == kind).OrderBy(p => p.ClassName, StringComparer.Ordinal))
-            .Select(p => new PluginInfo(p.ClassName, p.KindName, p.Version()))
-            .ToList();
+        return order.SelectMany(kind => _all.Where(p => p.Kind == kind).OrderBy(p => p.ClassName, StringComparer.Ordinal)).ToList();
     }
 
     /// <summary>
@@ -218,7 +238,11 @@ public sealed class PluginRegistry
         return converter;
     }
 
-    private void Scan(Assembly assembly)
+    /// <summary>
+    /// Adds the plugins of one assembly. <paramref name="pluginPathFile"/> is the file it came from when it came from
+    /// <c>plugin.path</c>: only then is what fails to load reported.
+    /// </summary>
+    private void Scan(Assembly assembly, string? pluginPathFile = null)
     {
         IEnumerable<Type> types;
         try
@@ -230,15 +254,37 @@ public sealed class PluginRegistry
             // A type whose dependencies are not in the plugin's folder takes only itself out, as a class that fails to
             // load does in Kafka Connect's scan: the assembly's other plugins still load.
             types = e.Types.OfType<Type>();
+            foreach (var reason in e.LoaderExceptions.OfType<Exception>().DistinctBy(l => l.Message))
+            {
+                Fail(pluginPathFile, (reason as TypeLoadException)?.TypeName, reason.Message);
+            }
         }
         catch (Exception e) when (e is FileNotFoundException or NotSupportedException)
         {
+            Fail(pluginPathFile, null, e.Message);
             return;
         }
 
         foreach (var type in types.Where(t => t is { IsVisible: true, IsAbstract: false, IsClass: true }))
         {
-            switch (KindOf(type))
+            PluginKind? kind;
+            try
+            {
+                kind = KindOf(type);
+                if (kind is not null && type.GetConstructor(Type.EmptyTypes) is null)
+                {
+                    Fail(pluginPathFile, type.FullName, "it has no public constructor without parameters, and the runtime creates plugins by name with one");
+                    continue;
+                }
+            }
+            catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
+            {
+                // Every exported type of every host assembly is looked at; one whose dependencies are missing is no plugin.
+                Fail(pluginPathFile, type.FullName, e.Message);
+                continue;
+            }
+
+            switch (kind)
             {
                 case PluginKind.Source or PluginKind.Sink:
                     AddConnector(type);
@@ -253,22 +299,34 @@ public sealed class PluginRegistry
         }
     }
 
-    /// <summary>What a type is as a plugin; null when it is none or cannot be created by name.</summary>
-    private static PluginKind? KindOf(Type type)
+    /// <summary>What a type is as a plugin; null when it is none.</summary>
+    private static PluginKind? KindOf(Type type) =>
+        typeof(SourceConnector).IsAssignableFrom(type) ? PluginKind.Source
+        : typeof(Connector).IsAssignableFrom(type) ? PluginKind.Sink
+        : Implements(type, typeof(ITransformation<>)) ? PluginKind.Transformation
+        : Implements(type, typeof(IPredicate<>)) ? PluginKind.Predicate
+        : null;
+
+    private void Fail(string? pluginPathFile, string? typeName, string reason)
+    {
+        if (pluginPathFile is not null)
+        {
+            _failures.Add(new PluginLoadFailure(pluginPathFile, typeName, reason));
+        }
+    }
+
+    /// <summary>A PE file without .NET metadata: a native library shipped beside a plugin's assemblies.</summary>
+    private static bool IsNativeLibrary(string file)
     {
         try
         {
-            PluginKind? kind = typeof(SourceConnector).IsAssignableFrom(type) ? PluginKind.Source
-                : typeof(Connector).IsAssignableFrom(type) ? PluginKind.Sink
-                : Implements(type, typeof(ITransformation<>)) ? PluginKind.Transformation
-                : Implements(type, typeof(IPredicate<>)) ? PluginKind.Predicate
-                : null;
-            return kind is not null && type.GetConstructor(Type.EmptyTypes) is not null ? kind : null;
+            using var stream = File.OpenRead(file);
+            using var reader = new PEReader(stream);
+            return !reader.HasMetadata;
         }
-        catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
+        catch (BadImageFormatException)
         {
-            // Every exported type of every host assembly is looked at; one whose dependencies are missing is no plugin.
-            return null;
+            return false;
         }
     }
 

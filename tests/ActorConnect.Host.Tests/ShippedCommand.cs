@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using System.Text.Json.Nodes;
+using ActorConnect.TestSupport;
+
+namespace ActorConnect.Host.Tests;
+
+/// <summary>
+/// What every shipped form of the command (the installed .NET tool, the single-file binary) must do, run as a user
+/// runs it: print its version, validate the sample files, and run the file source, answering REST while it does.
+/// </summary>
+internal static class ShippedCommand
+{
+    /// <summary>The version the tests' own build of the host carries: a shipped command built from the same tree says the same.</summary>
+    public static string ExpectedVersion => typeof(HostRun).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(string command, string workDir, params string[] arguments)
+    {
+        await using var process = ProcessRunner.Start(command, arguments, workingDirectory: workDir, name: "actorconnect");
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (exitCode, process.Output);
+    }
+
+    /// <summary>Runs a build step (dotnet pack, publish, tool install) and fails with its output when it fails.</summary>
+    public static async Task<TimeSpan> BuildStepAsync(string workDir, params string[] dotnetArguments)
+    {
+        var started = Stopwatch.StartNew();
+        await using var process = ProcessRunner.Start("dotnet", dotnetArguments, workingDirectory: workDir, name: "dotnet " + dotnetArguments[0]);
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromMinutes(9));
+        Assert.True(exitCode == 0, $"dotnet {string.Join(' ', dotnetArguments)} exited with {exitCode}:\n{process.Output}");
+        return started.Elapsed;
+    }
+
+    public static async Task AssertVersionAsync(string command)
+    {
+        using var dir = RepoPaths.CreateTempDirectory("shipped-version");
+        var (exitCode, output) = await RunAsync(command, dir.Path, "--version");
+        Assert.True(exitCode == 0, output);
+        Assert.Equal(ExpectedVersion, output.Trim());
+    }
+
+    public static async Task AssertSampleFilesValidateAsync(string command)
+    {
+        using var dir = RepoPaths.CreateTempDirectory("shipped-validate");
+        var samples = new[] { "worker.properties", "file-source.properties", "file-sink.properties" }.Select(f => Path.Combine(RepoPaths.RepoRoot, "config", f));
+        var (exitCode, output) = await RunAsync(command, dir.Path, ["validate", .. samples]);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("All files are valid.", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A standalone worker with a file source: its REST API answers <c>GET /</c> with the command's version, and the
+    /// file's lines reach the topic, so the connector families and hocon/ defaults came with the command.
+    /// </summary>
+    public static async Task AssertStandaloneFileSourceAsync(string command, KafkaFixture kafka)
+    {
+        using var dir = RepoPaths.CreateTempDirectory("shipped-standalone");
+        var topic = KafkaFixture.UniqueName("shipped");
+        await kafka.CreateTopicAsync(topic, 1);
+        var input = dir.Combine("input.txt");
+        await File.WriteAllLinesAsync(input, ["one", "two", "three"]);
+        var worker = HostProcess.WriteWorker(dir.Path, kafka);
+        var source = HostProcess.WriteConnector(dir.Path, "source.properties", ("name", topic), ("connector.class", "FileStreamSource"), ("file", input), ("topic", topic));
+
+        await using var host = ProcessRunner.Start(command, ["standalone", worker, source], workingDirectory: dir.Path, name: "actorconnect");
+        var port = await HostProcess.RestPortAsync(host);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        // The REST server binds before the worker runs (its address is the worker id) and answers 503 until then.
+        JsonNode? root = null;
+        await Eventually.AssertAsync(async () =>
+        {
+            using var answer = await http.GetAsync("/");
+            root = answer.IsSuccessStatusCode ? JsonNode.Parse(await answer.Content.ReadAsStringAsync()) : null;
+            return root is not null;
+        }, TimeSpan.FromSeconds(60), "GET / answers once the worker runs");
+        Assert.Equal(ExpectedVersion, $"{root!["version"]!.GetValue<string>()}+{root["commit"]!.GetValue<string>()}");
+
+        var records = await kafka.ConsumeAllAsync(topic, 3, TimeSpan.FromSeconds(60));
+        Assert.Equal(new[] { "one", "two", "three" }, records.Select(r => Encoding.UTF8.GetString(r.Message.Value!)));
+        Assert.Equal(0, await host.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
+    }
+}
