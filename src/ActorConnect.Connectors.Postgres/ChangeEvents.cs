@@ -67,16 +67,27 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
     }
 
     /// <summary>
-    /// A snapshot record (op r) of one row read at the slot's consistent point: <c>source.snapshot</c> "true", or
-    /// "last" on the snapshot's last record, whose offset then marks the snapshot complete.
+    /// A snapshot record (op r) of one row read at the slot's consistent point, with Debezium's marker in
+    /// <c>source.snapshot</c>: "last" on the snapshot's last record (whose offset then marks the snapshot complete),
+    /// else "first" on its first, else "last_in_data_collection" / "first_in_data_collection" on a table's last / first
+    /// row, else "true".
     /// </summary>
-    public SourceRecord Read(TableSchema table, Struct row, TransactionInfo snapshot, bool last)
+    public SourceRecord Read(TableSchema table, Struct row, TransactionInfo snapshot, SnapshotPlace place)
     {
         var lsn = snapshot.CommitLsn;
+        var last = place.LastOverall;
+        var marker = last ? "last"
+            : place.FirstOverall ? "first"
+            : place.LastInTable ? "last_in_data_collection"
+            : place.FirstInTable ? "first_in_data_collection"
+            : "true";
         var offset = new CdcOffset(lsn, 0, lsn, snapshot.TxId, snapshot.CommitMicros, Snapshot: true, LastSnapshotRecord: last).ToMap();
         return new SourceRecord(_partition, offset, table.Topic, null, table.Key, table.KeyOf(row), table.Envelope,
-            Envelope(table, 'r', null, row, snapshot, lsn, last ? "last" : "true"));
+            Envelope(table, 'r', null, row, snapshot, lsn, marker));
     }
+
+    /// <summary>Where a snapshot row stands: first or last of the whole snapshot, of its table.</summary>
+    public readonly record struct SnapshotPlace(bool FirstOverall, bool LastOverall, bool FirstInTable, bool LastInTable);
 
     /// <summary>
     /// A row an incremental snapshot read (op r, <c>source.snapshot</c> "incremental"), handed over in the stream's

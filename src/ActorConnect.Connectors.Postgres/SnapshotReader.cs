@@ -9,7 +9,7 @@ namespace ActorConnect.Connectors.Postgres;
 /// Reads every captured table in one REPEATABLE READ transaction (the slot's exported snapshot when the slot was just
 /// created, so the snapshot and the stream meet exactly at the slot's consistent point), each table through a cursor
 /// <c>snapshot.fetch.size</c> rows at a time, and hands the rows over as op r records in chunks through the bounded
-/// hand-over channel (so a slow consumer holds the reading back); the last record is marked "last", which completes
+/// hand-over channel (so a slow consumer holds the reading back); the last record is marked "last" (and the first and each table's first and last as Debezium marks them), which completes
 /// the snapshot in the stored offset.
 /// </summary>
 internal static class SnapshotReader
@@ -36,7 +36,10 @@ internal static class SnapshotReader
 
         var info = new TransactionInfo(txId, consistentPoint, DateTime.UtcNow, 0);
         var chunk = new List<SourceRecord>();
-        (TableSchema Table, ActorConnect.Api.Data.Struct Row)? held = null;
+        // One row is held back until the next is read (or the snapshot ends), so its place is known: the last of its
+        // table, the last of the snapshot.
+        (TableSchema Table, ActorConnect.Api.Data.Struct Row, bool FirstOverall, bool FirstInTable)? held = null;
+        var any = false;
         foreach (var (schema, name) in ReplicationSetup.CapturedTables(connection, config))
         {
             var quoted = TableCatalog.Quote(schema) + "." + TableCatalog.Quote(name);
@@ -51,6 +54,7 @@ internal static class SnapshotReader
             }
 
             var texts = new string?[columns.Count];
+            var firstInTable = true;
             for (var fetched = config.FetchSize; fetched == config.FetchSize;)
             {
                 fetched = 0;
@@ -61,10 +65,10 @@ internal static class SnapshotReader
                     fetched++;
                     TableCatalog.ReadTexts(reader, texts);
 
-                    // One row is held back, so the snapshot's last record can be marked as such.
                     if (held is { } previous)
                     {
-                        chunk.Add(events.Read(previous.Table, previous.Row, info, last: false));
+                        var place = new ChangeEvents.SnapshotPlace(previous.FirstOverall, LastOverall: false, previous.FirstInTable, LastInTable: previous.Table != table);
+                        chunk.Add(events.Read(previous.Table, previous.Row, info, place));
                         if (chunk.Count >= ChunkSize)
                         {
                             await writer.WriteAsync(new CommittedTransaction(consistentPoint, consistentPoint, chunk), ct);
@@ -72,7 +76,9 @@ internal static class SnapshotReader
                         }
                     }
 
-                    held = (table, TableCatalog.Row(table, texts));
+                    held = (table, TableCatalog.Row(table, texts), !any, firstInTable);
+                    any = true;
+                    firstInTable = false;
                 }
             }
 
@@ -82,7 +88,7 @@ internal static class SnapshotReader
 
         if (held is { } final)
         {
-            chunk.Add(events.Read(final.Table, final.Row, info, last: true));
+            chunk.Add(events.Read(final.Table, final.Row, info, new ChangeEvents.SnapshotPlace(final.FirstOverall, LastOverall: true, final.FirstInTable, LastInTable: true)));
         }
 
         if (chunk.Count > 0)

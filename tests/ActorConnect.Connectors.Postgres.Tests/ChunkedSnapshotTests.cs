@@ -45,7 +45,7 @@ public sealed class ChunkedSnapshotTests
 
         var first = snapshot[0];
         Assert.Equal(("srv.public.a", "srv.public.a.Key", 1), (first.Topic, first.KeySchema!.Name, Id(first)));
-        AssertEnvelope(first, db.Name, "a", "r", null, "id=1,v=a1", "true");
+        AssertEnvelope(first, db.Name, "a", "r", null, "id=1,v=a1", "first");
         Assert.Equal(["last_snapshot_record", "lsn", "snapshot", "ts_usec", "txId"], first.SourceOffset!.Keys.Order());
         Assert.Equal((true, false), ((bool)first.SourceOffset["snapshot"]!, (bool)first.SourceOffset["last_snapshot_record"]!));
         var last = snapshot[^1];

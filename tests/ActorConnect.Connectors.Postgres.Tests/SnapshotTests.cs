@@ -22,7 +22,8 @@ public sealed class SnapshotTests
         Assert.Equal(["srv.public.a:1", "srv.public.a:2", "srv.public.a:3", "srv.public.b:1", "srv.public.b:2"], snapshot.Select(Describe).Order());
         Assert.All(snapshot, r => Assert.Equal("r", Envelope(r).Get("op")));
         Assert.All(snapshot, r => Assert.Null(Envelope(r).Get("before")));
-        Assert.Equal(["true", "true", "true", "true", "last"], snapshot.Select(r => ((Struct)Envelope(r).Get("source")!).Get("snapshot")));
+        // Debezium's markers: the snapshot's first and last record, and each table's first and last row.
+        Assert.Equal(["first", "true", "last_in_data_collection", "first_in_data_collection", "last"], snapshot.Select(r => ((Struct)Envelope(r).Get("source")!).Get("snapshot")));
         Assert.Equal([false, false, false, false, true], snapshot.Select(r => (bool)r.SourceOffset!["last_snapshot_record"]!));
         Assert.All(snapshot, r => Assert.Equal(true, r.SourceOffset!["snapshot"]));
         var consistentPoint = (long)snapshot[0].SourceOffset!["lsn"]!;
