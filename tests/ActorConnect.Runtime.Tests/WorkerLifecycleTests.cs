@@ -152,6 +152,24 @@ public sealed class WorkerLifecycleTests(InMemoryKafka kafka) : IClassFixture<In
         Assert.Empty((await worker.Worker.AskAsync<WorkerProtocol.ConnectorOffsets>(new WorkerProtocol.GetOffsets(name))).Offsets);
     }
 
+    [Fact]
+    public async Task A_restart_asked_right_after_a_config_update_is_applied_to_the_connector_with_the_new_config()
+    {
+        var topic = KafkaFixture.UniqueName("restart-after-put");
+        await kafka.CreateTopicAsync(topic, 1);
+        await using var worker = WorkerHarness.Start(kafka);
+        var name = topic + "-c";
+        await worker.Worker.CreateConnectorAsync(Sequence(name, topic, tasks: 2));
+        await worker.WaitForAsync(name, s => s.Tasks.Count == 2 && s.Tasks.All(t => t.State == ConnectState.Running));
+
+        // The PUT answers before the old connector has stopped; the restart must wait for the new one, not fail with 409.
+        await worker.Worker.PutConnectorConfigAsync(Sequence(name, topic, tasks: 3));
+        var restart = await worker.Worker.AskAsync<WorkerProtocol.RestartStarted>(new WorkerProtocol.RestartConnector(name, IncludeTasks: true));
+
+        Assert.NotNull(restart.Plan);
+        await worker.WaitForAsync(name, s => s.Tasks.Count == 3 && s.Tasks.All(t => t.State == ConnectState.Running));
+    }
+
     private static Dictionary<string, string> Sequence(string name, string topic, int tasks, int records = 1000) => new()
     {
         ["name"] = name,

@@ -51,12 +51,12 @@ public sealed partial class WorkerActor
         ? s.Ask<IReadOnlyList<TaskInfo>>(ConnectorProtocol.GetTaskConfigs.Instance, QueryTimeout)
         : Task.FromResult<IReadOnlyList<TaskInfo>>([]);
 
-    void IWorkerMode.GetTaskStatus(ConnectorView connector, int task) => WithSupervisor(connector, s => s.Forward(new ConnectorProtocol.GetTaskStatus(task)));
+    void IWorkerMode.GetTaskStatus(ConnectorView connector, int task) => ToSupervisor(connector, new ConnectorProtocol.GetTaskStatus(task));
 
     void IWorkerMode.Restart(ConnectorView connector, bool includeTasks, bool onlyFailed) =>
-        WithSupervisor(connector, s => s.Forward(new ConnectorProtocol.Restart(includeTasks, onlyFailed)));
+        ToSupervisor(connector, new ConnectorProtocol.Restart(includeTasks, onlyFailed));
 
-    void IWorkerMode.RestartTask(ConnectorView connector, int task) => WithSupervisor(connector, s => s.Forward(new ConnectorProtocol.RestartTask(task)));
+    void IWorkerMode.RestartTask(ConnectorView connector, int task) => ToSupervisor(connector, new ConnectorProtocol.RestartTask(task));
 
     void IWorkerMode.GetActiveTopics(ConnectorView connector) =>
         Sender.Tell(new WorkerProtocol.ActiveTopics(connector.Name, _connectors[connector.Name].ActiveTopics.ToList()));
@@ -85,20 +85,35 @@ public sealed partial class WorkerActor
 
     private static ConnectorView View(ConnectorEntry e) => new(e.Name, e.Config, e.Target, e.Plugin, e.LoadError);
 
-    private void WithSupervisor(ConnectorView connector, Action<IActorRef> action)
+    /// <summary>
+    /// Sends <paramref name="message"/> to the connector's supervisor on the requester's behalf. While a new config
+    /// replaces the supervisor (a PUT answers before the old one has stopped), the message waits for the new one, as
+    /// Kafka Connect's standalone herder applies a config before it takes the next request.
+    /// </summary>
+    private void ToSupervisor(ConnectorView connector, object message) => ToSupervisor(connector.Name, message, Sender);
+
+    private void ToSupervisor(string name, object message, IActorRef requester)
     {
-        var e = _connectors[connector.Name];
-        if (e.Supervisor is { } s)
+        if (!_connectors.TryGetValue(name, out var e))
         {
-            action(s);
+            requester.Tell(WorkerCore.Failure(new Api.Errors.NotFoundException($"Connector {name} not found")));
+        }
+        else if (e.Supervisor is { } s)
+        {
+            s.Tell(message, requester);
         }
         else if (e.LoadError is not null)
         {
-            Sender.Tell(WorkerCore.Failure(NotLoaded(e)));
+            requester.Tell(WorkerCore.Failure(NotLoaded(e)));
+        }
+        else if (_stopping.ContainsKey(name))
+        {
+            // Added after the replacement's spawn, so it runs once the new supervisor exists (AfterStopped keeps order).
+            AfterStopped(name, () => ToSupervisor(name, message, requester));
         }
         else
         {
-            Sender.Tell(WorkerCore.Failure(new ConflictException($"Connector {e.Name} is being reconfigured; try again in a moment")));
+            requester.Tell(WorkerCore.Failure(new ConflictException($"Connector {name} is being reconfigured; try again in a moment")));
         }
     }
 
