@@ -33,6 +33,16 @@ public sealed class WorkerTests(KafkaFixture kafka)
         return StandaloneWorker.Start(WorkerConfig.ParseStandalone(props), null, name, typeof(PostgresConnector).Assembly);
     }
 
+    /// <summary>Creates the connector by Debezium's class name under the name <paramref name="prefix"/>, and waits for its slot.</summary>
+    private static async Task CreateDebeziumConnectorAsync(StandaloneWorker worker, CdcDatabase db, string prefix)
+    {
+        var config = db.Config(prefix);
+        config["name"] = prefix;
+        config["connector.class"] = "io.debezium.connector.postgresql.PostgresConnector";
+        await worker.CreateConnectorAsync(config);
+        await Eventually.AssertAsync(async () => await db.ConfirmedFlushAsync() is not null, TimeSpan.FromMinutes(1), "the task created the slot");
+    }
+
     [Fact]
     public async Task A_Debezium_config_streams_inserts_updates_and_deletes_into_Kafka_and_stores_Debezium_offsets()
     {
@@ -45,11 +55,7 @@ public sealed class WorkerTests(KafkaFixture kafka)
         var worker = StartWorker(kafka, dir, "cdc-test-worker");
         try
         {
-            var config = db.Config(prefix);
-            config["name"] = prefix;
-            config["connector.class"] = "io.debezium.connector.postgresql.PostgresConnector";
-            await worker.CreateConnectorAsync(config);
-            await Eventually.AssertAsync(async () => await db.ConfirmedFlushAsync() is not null, TimeSpan.FromMinutes(1), "the task created the slot");
+            await CreateDebeziumConnectorAsync(worker, db, prefix);
 
             await db.ExecAsync("INSERT INTO customers VALUES (1, 'a@example.com'); UPDATE customers SET email = 'b@example.com' WHERE id = 1; DELETE FROM customers WHERE id = 1");
 
@@ -95,11 +101,7 @@ public sealed class WorkerTests(KafkaFixture kafka)
         var worker = StartWorker(kafka, dir, "cdc-alter-worker");
         try
         {
-            var config = db.Config(prefix);
-            config["name"] = prefix;
-            config["connector.class"] = "io.debezium.connector.postgresql.PostgresConnector";
-            await worker.CreateConnectorAsync(config);
-            await Eventually.AssertAsync(async () => await db.ConfirmedFlushAsync() is not null, TimeSpan.FromMinutes(1), "the task created the slot");
+            await CreateDebeziumConnectorAsync(worker, db, prefix);
             await db.ExecAsync("INSERT INTO items VALUES (1)");
             await kafka.ConsumeAllAsync(topic, 1, TimeSpan.FromMinutes(1));
 
