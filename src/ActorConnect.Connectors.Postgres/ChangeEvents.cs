@@ -107,9 +107,10 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
     /// offset stored sends the whole group again rather than skipping its rest. Only the last record of a group carries
     /// the group's own LSN. Debezium's offsets would skip the rest; a few duplicates are the at-least-once price.
     /// </summary>
-    public static IReadOnlyList<SourceRecord> SafeOffsets(List<SourceRecord> records)
+    /// <param name="records">The records of a transaction, or of a part of it that ends where an LSN ends.</param>
+    /// <param name="before">The LSN of the transaction's record before these (0: they are its first).</param>
+    public static IReadOnlyList<SourceRecord> SafeOffsets(List<SourceRecord> records, long before = 0)
     {
-        var before = 0L;
         for (var i = 0; i < records.Count; i++)
         {
             var lsn = (long)records[i].SourceOffset![CdcOffset.LsnKey]!;

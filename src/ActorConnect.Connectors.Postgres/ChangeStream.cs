@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using ActorConnect.Api.Data;
 using ActorConnect.Api.Source;
 using Npgsql;
@@ -9,16 +8,11 @@ using NpgsqlTypes;
 
 namespace ActorConnect.Connectors.Postgres;
 
-/// <summary>A committed transaction's records, handed from the replication reader to the poll thread.</summary>
-/// <param name="CommitLsn">The LSN of its commit record (the offsets' <c>lsn_commit</c>).</param>
-/// <param name="EndLsn">The end of its commit record: where the slot may be confirmed once its records are stored.</param>
-/// <param name="Records">Its records in WAL order (none when it touched no captured table).</param>
-internal sealed record CommittedTransaction(ulong CommitLsn, ulong EndLsn, IReadOnlyList<SourceRecord> Records);
-
 /// <summary>
 /// Streams the slot through pgoutput on a background task and decodes Begin / Relation / Insert / Update / Delete /
-/// Truncate / Commit into committed transactions of Debezium records. Transactions are handed over whole, at their
-/// commit, because a record's offset names its transaction's commit LSN; changes already delivered (at or before
+/// Truncate / Commit into committed transactions of Debezium records. pgoutput sends a transaction only once it has
+/// committed, so its commit LSN, which every record's offset names, is known from its Begin; a transaction larger
+/// than <c>max.batch.size</c> records is handed over in parts, so that a large one never sits in memory whole. Changes already delivered (at or before
 /// <c>resumeAfter</c>: a transaction committed earlier, or the changes of the stored one up to the stored LSN) are
 /// skipped, since the slot may restart behind what Kafka already holds.
 /// </summary>
@@ -28,7 +22,7 @@ internal sealed class ChangeStream : IAsyncDisposable
     private readonly NpgsqlConnection _catalog;
     private readonly LogicalReplicationConnection _replication;
     private readonly ChangeEvents _events;
-    private readonly Channel<CommittedTransaction> _channel = Channel.CreateBounded<CommittedTransaction>(64);
+    private readonly HandOver _handOver;
     private readonly Dictionary<uint, TableSchema?> _relations = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Snapshot? _snapshot;
@@ -60,10 +54,11 @@ internal sealed class ChangeStream : IAsyncDisposable
         _replication = replication;
         _resumeAfter = resumeAfter;
         _processed = processed;
+        _handOver = new HandOver(config.QueueSize);
     }
 
-    /// <summary>The committed transactions, in commit order; completes (with the error, if any) when streaming ends.</summary>
-    public ChannelReader<CommittedTransaction> Transactions => _channel.Reader;
+    /// <summary>The committed transactions (or parts of them), in commit order; completes (with the error, if any) when streaming ends.</summary>
+    public HandOver Transactions => _handOver;
 
     /// <summary>What to snapshot before streaming.</summary>
     /// <param name="ThenStream">False for snapshot.mode=initial_only: the stream ends after the snapshot.</param>
@@ -151,10 +146,10 @@ internal sealed class ChangeStream : IAsyncDisposable
             if (_snapshot is not null)
             {
                 // The exported snapshot lives until the replication connection's next command: read it before streaming.
-                await SnapshotReader.ReadAsync(_config, exportedSnapshot, consistentPoint, _events, _channel.Writer, ct);
+                await SnapshotReader.ReadAsync(_config, exportedSnapshot, consistentPoint, _events, _handOver, ct);
                 if (!_snapshot.ThenStream)
                 {
-                    _channel.Writer.TryComplete();
+                    _handOver.Complete();
                     return;
                 }
             }
@@ -168,14 +163,27 @@ internal sealed class ChangeStream : IAsyncDisposable
             var records = new List<SourceRecord>();
             TransactionInfo? tx = null;
             var skipTransaction = false;
+            // The LSN of the last record handed over in a part of the current transaction (0: none yet).
+            var handedUpTo = 0L;
             await foreach (var message in _replication.StartReplication(new PgOutputReplicationSlot(_config.Slot), options, ct))
             {
+                // A part ends before a change of another LSN, so that records sharing an LSN (SafeOffsets) stay together.
+                if (records.Count >= _config.BatchSize && message is not CommitMessage && tx is not null
+                    && (long)(ulong)message.WalStart != (long)records[^1].SourceOffset![CdcOffset.LsnKey]!)
+                {
+                    ChangeEvents.SafeOffsets(records, handedUpTo);
+                    handedUpTo = (long)records[^1].SourceOffset![CdcOffset.LsnKey]!;
+                    await _handOver.WriteAsync(new CommittedTransaction(tx.CommitLsn, 0, records, Final: false), ct);
+                    records = new List<SourceRecord>();
+                }
+
                 switch (message)
                 {
                     case BeginMessage begin:
                         _inTransaction = true;
                         tx = new TransactionInfo(begin.TransactionXid, (ulong)begin.TransactionFinalLsn, begin.TransactionCommitTimestamp, _processed);
                         records = new List<SourceRecord>();
+                        handedUpTo = 0;
                         skipTransaction = _resumeAfter is { } r && tx.CommitLsn < r.CommitLsn;
                         // A snapshot's offset holds the slot's consistent point, where a transaction may commit that the
                         // snapshot did not see: only a stream offset says which changes of its transaction were delivered.
@@ -228,14 +236,14 @@ internal sealed class ChangeStream : IAsyncDisposable
 
                         break;
                     case CommitMessage commit:
-                        var emitted = new CommittedTransaction((ulong)commit.CommitLsn, (ulong)commit.TransactionEndLsn, skipTransaction ? [] : ChangeEvents.SafeOffsets(records));
+                        var emitted = new CommittedTransaction((ulong)commit.CommitLsn, (ulong)commit.TransactionEndLsn, skipTransaction ? [] : ChangeEvents.SafeOffsets(records, handedUpTo));
                         _processed = emitted.EndLsn;
                         if (_resumeAfter is { } resume && emitted.CommitLsn >= resume.CommitLsn)
                         {
                             _resumeAfter = null;
                         }
 
-                        await _channel.Writer.WriteAsync(emitted, ct);
+                        await _handOver.WriteAsync(emitted, ct);
                         tx = null;
                         _inTransaction = false;
                         break;
@@ -244,15 +252,15 @@ internal sealed class ChangeStream : IAsyncDisposable
                 Interlocked.Increment(ref _handled);
             }
 
-            _channel.Writer.TryComplete();
+            _handOver.Complete();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            _channel.Writer.TryComplete();
+            _handOver.Complete();
         }
         catch (Exception e)
         {
-            _channel.Writer.TryComplete(ReplicationSetup.Translate(e, _config, "streaming changes"));
+            _handOver.Complete(ReplicationSetup.Translate(e, _config, "streaming changes"));
         }
     }
 

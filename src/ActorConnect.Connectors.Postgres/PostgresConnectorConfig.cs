@@ -40,6 +40,7 @@ internal sealed record PostgresConnectorConfig
     public const string SkippedOperations = "skipped.operations";
     public const string SlotDropOnStop = "slot.drop.on.stop";
     public const string MaxBatchSize = "max.batch.size";
+    public const string MaxQueueSize = "max.queue.size";
     public const string PollIntervalMs = "poll.interval.ms";
     public const string HeartbeatIntervalMs = "heartbeat.interval.ms";
     public const string HeartbeatActionQuery = "heartbeat.action.query";
@@ -102,6 +103,9 @@ internal sealed record PostgresConnectorConfig
     public IReadOnlySet<char> Skipped { get; init; } = new HashSet<char>();
     public bool DropSlotOnStop { get; init; }
     public int BatchSize { get; init; }
+
+    /// <summary>The most change records read ahead of the poll thread (Debezium's max.queue.size).</summary>
+    public int QueueSize { get; init; } = 8192;
     public int PollMs { get; init; }
     public int HeartbeatMs { get; init; }
     public string? HeartbeatQuery { get; init; }
@@ -194,6 +198,9 @@ internal sealed record PostgresConnectorConfig
             "Operations not emitted: c (insert), u (update), d (delete), t (truncate), or none.",
             ConfigValidators.Lambda(ValidateSkipped, "c, u, d, t or none"), EventsGroup, "Skipped operations")
         .Define(MaxBatchSize, ConfigType.Int, 2048, Importance.Low, "The most records one poll returns.", ConfigValidators.AtLeast(1), EventsGroup, "Max batch size")
+        .Define(MaxQueueSize, ConfigType.Int, 8192, Importance.Low,
+            "The most records read from the database ahead of the polls (the memory a large backlog or transaction may take); larger than max.batch.size.",
+            ConfigValidators.AtLeast(2), EventsGroup, "Max queue size")
         .Define(PollIntervalMs, ConfigType.Long, 500L, Importance.Low, "How long a poll waits for changes before returning none (ms).",
             ConfigValidators.Range(1, 1000), EventsGroup, "Poll interval")
         .Define(HeartbeatIntervalMs, ConfigType.Int, 0, Importance.Medium,
@@ -239,6 +246,12 @@ internal sealed record PostgresConnectorConfig
                 "column.include.list and column.exclude.list are exclusive (as in Debezium); set only one of them");
         }
 
+        if (parsed.GetInt(MaxQueueSize) <= parsed.GetInt(MaxBatchSize))
+        {
+            throw new ConfigException(MaxQueueSize, parsed.GetInt(MaxQueueSize).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"max.queue.size must be larger than max.batch.size ({parsed.GetInt(MaxBatchSize)}), as in Debezium; raise it or lower max.batch.size");
+        }
+
         var database = parsed.GetString(DbName)!;
         var connection = new NpgsqlConnectionStringBuilder
         {
@@ -282,6 +295,7 @@ internal sealed record PostgresConnectorConfig
             Skipped = skipped,
             DropSlotOnStop = parsed.GetBoolean(SlotDropOnStop),
             BatchSize = parsed.GetInt(MaxBatchSize),
+            QueueSize = parsed.GetInt(MaxQueueSize),
             PollMs = (int)parsed.GetLong(PollIntervalMs),
             HeartbeatMs = parsed.GetInt(HeartbeatIntervalMs),
             HeartbeatQuery = parsed.GetString(HeartbeatActionQuery) is { Length: > 0 } query ? query : null,

@@ -28,6 +28,10 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
     private IReadOnlyDictionary<string, object?>? _lastOffset;
     private CommittedTransaction? _current;
     private int _currentIndex;
+
+    /// <summary>Of the transaction whose parts are being handed over: its last record's LSN and its records so far.</summary>
+    private ulong _transactionLastLsn;
+    private int _transactionRecords;
     private string? _lastWarning;
     private bool _snapshotDone;
     private bool _idle;
@@ -93,8 +97,20 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
 
                     _current = next;
                     _currentIndex = 0;
-                    var last = next.Records.Count == 0 ? null : CdcOffset.FromMap(next.Records[^1].SourceOffset);
-                    _tracker!.Emitted(next.CommitLsn, next.EndLsn, last?.Lsn ?? 0, next.Records.Count);
+                    if (next.Records.Count > 0)
+                    {
+                        _transactionLastLsn = CdcOffset.FromMap(next.Records[^1].SourceOffset)!.Lsn;
+                        _transactionRecords += next.Records.Count;
+                    }
+
+                    // The slot may pass a transaction only once its final part is stored, so only that part is tracked,
+                    // with the last record of the whole transaction.
+                    if (next.Final)
+                    {
+                        _tracker!.Emitted(next.CommitLsn, next.EndLsn, _transactionLastLsn, _transactionRecords);
+                        _transactionLastLsn = 0;
+                        _transactionRecords = 0;
+                    }
                 }
 
                 var take = Math.Min(_config.BatchSize - batch.Count, _current.Records.Count - _currentIndex);
@@ -110,7 +126,8 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
                     }
                     else
                     {
-                        _lastEmitted = new CdcOffset(ulong.MaxValue, 0, _current.CommitLsn, 0, 0);
+                        // A reconnect goes on after the whole transaction, or after the last record of a part of it.
+                        _lastEmitted = _current.Final ? new CdcOffset(ulong.MaxValue, 0, _current.CommitLsn, 0, 0) : CdcOffset.FromMap(_current.Records[^1].SourceOffset);
                     }
 
                     _current = null;
@@ -256,7 +273,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
             return;
         }
 
-        if (stream.QuietPosition() is not { } position || stream.Transactions.TryPeek(out _))
+        if (stream.QuietPosition() is not { } position || stream.Transactions.Any)
         {
             return;
         }
@@ -275,6 +292,8 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
         var stream = _stream;
         _stream = null;
         _current = null;
+        _transactionLastLsn = 0;
+        _transactionRecords = 0;
         stream?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 

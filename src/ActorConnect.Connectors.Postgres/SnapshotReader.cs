@@ -1,5 +1,4 @@
 using System.Data;
-using System.Threading.Channels;
 using ActorConnect.Api.Source;
 using Npgsql;
 
@@ -9,7 +8,7 @@ namespace ActorConnect.Connectors.Postgres;
 /// Reads every captured table in one REPEATABLE READ transaction (the slot's exported snapshot when the slot was just
 /// created, so the snapshot and the stream meet exactly at the slot's consistent point), each table through a cursor
 /// <c>snapshot.fetch.size</c> rows at a time, and hands the rows over as op r records in chunks through the bounded
-/// hand-over channel (so a slow consumer holds the reading back); the last record is marked "last" (and the first and each table's first and last as Debezium marks them), which completes
+/// hand-over queue (so a slow consumer holds the reading back); the last record is marked "last" (and the first and each table's first and last as Debezium marks them), which completes
 /// the snapshot in the stored offset.
 /// </summary>
 internal static class SnapshotReader
@@ -17,7 +16,7 @@ internal static class SnapshotReader
     private const int ChunkSize = 1024;
 
     public static async Task ReadAsync(PostgresConnectorConfig config, string? exportedSnapshot, ulong consistentPoint, ChangeEvents events,
-        ChannelWriter<CommittedTransaction> writer, CancellationToken ct)
+        HandOver writer, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(config.ConnectionString);
         await connection.OpenAsync(ct);

@@ -46,6 +46,9 @@ public sealed class ConfigTests
         Assert.Equal("table.exclude.list", Assert.Throws<ConfigException>(() => PostgresConnectorConfig.Parse(both)).Name);
         var bothColumns = new Dictionary<string, string>(Minimal) { ["column.include.list"] = "public.a.x", ["column.exclude.list"] = "public.a.y" };
         Assert.Contains(new PostgresConnector().Validate(bothColumns).Single(v => v.Name == "column.exclude.list").Errors, e => e.Contains("exclusive", StringComparison.Ordinal));
+        var queueTooSmall = new Dictionary<string, string>(Minimal) { ["max.batch.size"] = "100", ["max.queue.size"] = "100" };
+        Assert.Contains(new PostgresConnector().Validate(queueTooSmall).Single(v => v.Name == "max.queue.size").Errors,
+            e => e.Contains("max.queue.size must be larger than max.batch.size (100)", StringComparison.Ordinal));
         Assert.Contains(ErrorsOf("column.include.list", "public.a.(x"), e => e.Contains("not a regular expression", StringComparison.Ordinal));
         Assert.Contains(ErrorsOf("message.key.columns", "public.a"), e => e.Contains("'public.a' is not <table regex>:<column>", StringComparison.Ordinal));
         Assert.Contains(ErrorsOf("message.key.columns", "public.(a:x"), e => e.Contains("not a regular expression", StringComparison.Ordinal));

@@ -117,5 +117,61 @@ public sealed class DeliveryTests
         Assert.Equal([("d", 1), (null, 1), ("c", 2)], again.Select(r => ((r.Value as Struct)?.Get("op") as string, Id(r))));
     }
 
+    [Fact]
+    public async Task A_transaction_larger_than_a_batch_is_handed_over_in_parts_and_a_restart_in_its_middle_resumes_after_the_stored_part()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        await db.ExecAsync("CREATE TABLE t (id int PRIMARY KEY)");
+        // A queue of 120 records: the reader holds at most two or three parts of 50 of the 1,000-row transaction.
+        var config = db.Config("srv", ("max.batch.size", "50"), ("max.queue.size", "120"));
+        var offsets = new TaskRunner.MemoryOffsets();
+        ulong commit;
+        using (var first = new TaskRunner(config, offsets))
+        {
+            first.PollOnce();
+            await db.ExecAsync("INSERT INTO t SELECT g FROM generate_series(1, 1000) g");
+            var polled = await first.PollAsync(350);
+            Assert.Equal(Enumerable.Range(1, polled.Count), polled.Select(Id));
+            commit = (ulong)(long)polled[0].SourceOffset!["lsn_commit"]!;
+            // Every record carries its own LSN: parts end where an LSN ends, so none needed the offset before it.
+            Assert.Equal(polled.Count, polled.Select(r => (long)r.SourceOffset!["lsn"]!).Distinct().Count());
+
+            // Kafka acknowledged 300 of them: the transaction is not wholly stored, so the slot must not pass it.
+            first.AcknowledgeAndStore(polled.Take(300));
+            await first.PollAsync(20);
+            Assert.True(await db.ConfirmedFlushAsync() < commit, "the slot was confirmed past a transaction only partly stored");
+        }
+
+        using var second = new TaskRunner(config, offsets);
+        var rest = await second.PollAsync(700);
+        Assert.Equal(Enumerable.Range(301, 700), rest.Select(Id));
+        second.AcknowledgeAndStore(rest);
+        await Eventually.AssertAsync(async () => await db.ConfirmedFlushAsync() > commit, TimeSpan.FromSeconds(30),
+            "the slot passes the transaction once all of it is stored");
+    }
+
+    [Fact]
+    public async Task Changed_keys_in_a_transaction_handed_over_in_parts_keep_the_offset_before_their_group_across_part_boundaries()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        await db.ExecAsync("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT g FROM generate_series(1, 40) g");
+        using var task = new TaskRunner(db.Config("srv", ("max.batch.size", "10")));
+        task.PollOnce();
+        // 40 changed keys in one transaction: each a delete, its tombstone and a create at one LSN.
+        await db.ExecAsync("UPDATE t SET id = id + 1000");
+        var records = await task.PollAsync(120);
+        var groups = records.Chunk(3).ToList();
+        Assert.Equal(40, groups.Count);
+        long before = 0;
+        foreach (var group in groups)
+        {
+            Assert.Equal(["d", null, "c"], group.Select(r => (r.Value as Struct)?.Get("op") as string));
+            var own = (long)group[2].SourceOffset!["lsn"]!;
+            // A restart finding the delete or its tombstone stored must send the whole group again, in every part.
+            Assert.Equal([before, before], group.Take(2).Select(r => (long)r.SourceOffset!["lsn"]!));
+            before = own;
+        }
+    }
+
     private static int Id(SourceRecord record) => (int)((Struct)record.Key!).Get("id")!;
 }
