@@ -13,7 +13,7 @@ internal sealed record TransactionInfo(long TxId, ulong CommitLsn, DateTime Comm
 /// Turns decoded changes into Debezium's records: key (primary key Struct), value (envelope with before, after,
 /// source, op, ts_ms) and the offset, plus the tombstone after a delete.
 /// </summary>
-internal sealed class ChangeEvents(PostgresConnectorConfig config, string version, TypeWarnings? warnings = null)
+internal sealed class ChangeEvents(PostgresConnectorConfig config, string version, ReaderWarnings? warnings = null)
 {
     /// <summary>Debezium's placeholder for a TOASTed value an update did not change (the WAL does not carry it).</summary>
     public const string UnavailableValue = "__debezium_unavailable_value";

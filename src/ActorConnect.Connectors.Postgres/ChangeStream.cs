@@ -44,11 +44,11 @@ internal sealed class ChangeStream : IAsyncDisposable
     private volatile bool _inTransaction;
 
     private ChangeStream(PostgresConnectorConfig config, NpgsqlConnection catalog, LogicalReplicationConnection replication, string version, CdcOffset? resumeAfter,
-        ulong processed, Snapshot? snapshot, IncrementalProgress? incremental, TypeWarnings? warnings)
+        ulong processed, Snapshot? snapshot, IncrementalProgress? incremental, ReaderWarnings? warnings)
     {
         _snapshot = snapshot;
         _events = new ChangeEvents(config, version, warnings);
-        _incremental = config.SignalTable is null ? null : new IncrementalSnapshot(config, catalog, _events, incremental);
+        _incremental = config.SignalTable is null ? null : new IncrementalSnapshot(config, catalog, _events, incremental, warnings);
         _config = config;
         _catalog = catalog;
         _replication = replication;
@@ -70,7 +70,7 @@ internal sealed class ChangeStream : IAsyncDisposable
     /// task. Blocking: called from the poll thread.
     /// </summary>
     public static ChangeStream Start(PostgresConnectorConfig config, NpgsqlConnection catalog, ReplicationSetup.SlotState slot, string version, CdcOffset? resumeAfter,
-        Snapshot? snapshot, IncrementalProgress? incremental, TypeWarnings? warnings = null)
+        Snapshot? snapshot, IncrementalProgress? incremental, ReaderWarnings? warnings = null)
     {
         var replication = new LogicalReplicationConnection(config.ConnectionString) { WalReceiverStatusInterval = TimeSpan.FromSeconds(1) };
         var consistentPoint = slot.ConfirmedFlush;

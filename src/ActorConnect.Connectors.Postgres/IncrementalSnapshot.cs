@@ -19,7 +19,8 @@ namespace ActorConnect.Connectors.Postgres;
 /// change. Runs on the stream's reader, between its messages; the progress goes into every offset
 /// (<see cref="IncrementalProgress"/>), and a restarted stream reads on from the last row handed over.
 /// </summary>
-internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, NpgsqlConnection connection, ChangeEvents events, IncrementalProgress? restored)
+internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, NpgsqlConnection connection, ChangeEvents events, IncrementalProgress? restored,
+    ReaderWarnings? warnings = null)
 {
     private const string ExecuteSnapshot = "execute-snapshot";
     private const string StopSnapshot = "stop-snapshot";
@@ -70,8 +71,22 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         var (id, type, data) = (signal.Get(fields[0].Name)?.ToString() ?? "", signal.Get(fields[1].Name)?.ToString() ?? "", signal.Get(fields[2].Name)?.ToString());
         switch (type)
         {
-            case ExecuteSnapshot when Incremental(data) is { } tables:
-                var added = (await MatchingTablesAsync(tables, ct)).Except(_progress?.Collections ?? []).ToList();
+            case ExecuteSnapshot or StopSnapshot when Incremental(data, out var problem) is null:
+                Warn(id, type, problem!);
+                break;
+            case ExecuteSnapshot when Incremental(data, out _) is { } tables:
+                var matching = await MatchingTablesAsync(tables, ct);
+                if (tables.Count == 0)
+                {
+                    Warn(id, type, "its data-collections names no table");
+                }
+                else if (tables.FirstOrDefault(e => !matching.Any(m => Matches(m, e))) is { } unmatched)
+                {
+                    Warn(id, type, $"'{unmatched}' matches no captured table (schema.table, or a regular expression, of a table in table.include.list and the publication); " +
+                        (matching.Count == 0 ? "nothing is snapshotted" : $"the others ({string.Join(", ", matching)}) are"));
+                }
+
+                var added = matching.Except(_progress?.Collections ?? []).ToList();
                 if (added.Count > 0)
                 {
                     var starting = _progress is null;
@@ -84,7 +99,7 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
                 }
 
                 break;
-            case StopSnapshot when _progress is not null && Incremental(data) is { } stopped:
+            case StopSnapshot when _progress is not null && Incremental(data, out _) is { } stopped:
                 await StopAsync(stopped.Count == 0 ? _progress.Collections : await MatchingTablesAsync(stopped, ct), ct);
                 break;
             case WindowOpen when _chunkId is not null && id == _chunkId + "-open":
@@ -103,8 +118,22 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
                 _window.Clear();
                 await NextChunkAsync(ct);
                 break;
+            case WindowOpen or WindowClose or ExecuteSnapshot or StopSnapshot:
+                // A window of an earlier run, or stop-snapshot while none runs: nothing to act on, nothing wrong.
+                break;
+            default:
+                Warn(id, type, "this connector acts on execute-snapshot and stop-snapshot (incremental) only");
+                break;
         }
     }
+
+    private void Warn(string id, string type, string problem) =>
+        warnings?.Say($"Signal '{Shorten(id)}' ({Shorten(type)}) in {_signal.Schema}.{_signal.Table} is ignored: {problem}.");
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "...";
+
+    private static bool Matches(string table, string entry) =>
+        table == entry || Regex.IsMatch(table, "^(?:" + entry + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>
     /// A streamed change of a row by transaction <paramref name="xid"/>: inside an open window, or when the chunk's
@@ -319,7 +348,7 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         ct.ThrowIfCancellationRequested();
         var captured = ReplicationSetup.CapturedTables(connection, config).Select(t => t.Schema + "." + t.Table).ToList();
         IReadOnlyList<string> matching = entries
-            .SelectMany(e => captured.Where(c => c == e || Regex.IsMatch(c, "^(?:" + e + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))))
+            .SelectMany(e => captured.Where(c => Matches(c, e)))
             .Distinct().ToList();
         return Task.FromResult(matching);
     }
@@ -345,18 +374,25 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
     }
 
     /// <summary>The data-collections of an incremental snapshot signal (none given: empty); null for another type or bad data.</summary>
-    private static IReadOnlyList<string>? Incremental(string? data)
+    /// <summary>The tables an incremental execute-snapshot or stop-snapshot names; null, with the problem, for one this connector cannot act on.</summary>
+    private static IReadOnlyList<string>? Incremental(string? data, out string? problem)
     {
+        problem = null;
         try
         {
             var json = string.IsNullOrWhiteSpace(data) ? null : JsonNode.Parse(data);
             var type = (string?)json?["type"] ?? "incremental";
-            return !type.Equals("incremental", StringComparison.OrdinalIgnoreCase)
-                ? null
-                : json?["data-collections"]?.AsArray().Select(n => (string?)n).OfType<string>().ToList() ?? [];
+            if (!type.Equals("incremental", StringComparison.OrdinalIgnoreCase))
+            {
+                problem = $"snapshots of type '{Shorten(type)}' are not supported, only incremental ones";
+                return null;
+            }
+
+            return json?["data-collections"]?.AsArray().Select(n => (string?)n).OfType<string>().ToList() ?? [];
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
+            problem = "its data is not Debezium's JSON, {\"data-collections\": [\"schema.table\"], \"type\": \"incremental\"}";
             return null;
         }
     }

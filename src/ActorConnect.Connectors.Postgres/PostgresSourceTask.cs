@@ -16,7 +16,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
 {
     private readonly object _sync = new();
     private readonly Queue<string> _warnings = new();
-    private readonly TypeWarnings _typeWarnings = new();
+    private readonly ReaderWarnings _readerWarnings = new();
     private readonly CancellationTokenSource _stopping = new();
     private PostgresConnectorConfig _config = null!;
     private ChangeStream? _stream;
@@ -56,7 +56,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
     /// <inheritdoc />
     public override IReadOnlyList<SourceRecord>? Poll()
     {
-        if (_warnings.TryDequeue(out var warning) || _typeWarnings.TryTake(out warning))
+        if (_warnings.TryDequeue(out var warning) || _readerWarnings.TryTake(out warning))
         {
             _lastWarning = warning;
         }
@@ -219,7 +219,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
             _lastOffset ??= Context.OffsetStorageReader.Offset(CdcOffset.Partition(_config.Prefix));
             // An incremental snapshot goes on from the last record handed over (at start: the stored offset).
             var incremental = IncrementalProgress.FromOffset(CdcOffset.FromMap(_lastOffset)?.Incremental);
-            var stream = ChangeStream.Start(_config, connection, slot, Version, resume, snapshot, incremental, _typeWarnings);
+            var stream = ChangeStream.Start(_config, connection, slot, Version, resume, snapshot, incremental, _readerWarnings);
             lock (_sync)
             {
                 _stream = stream;

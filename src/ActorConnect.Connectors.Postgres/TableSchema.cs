@@ -87,7 +87,7 @@ internal sealed class TableSchema
     public string TableName { get; }
     public IReadOnlyList<TableColumn> Columns { get; }
 
-    /// <summary>The columns whose type has no mapping: they carry their text form (see <see cref="TypeWarnings"/>).</summary>
+    /// <summary>The columns whose type has no mapping: they carry their text form (see <see cref="ReaderWarnings"/>).</summary>
     public IReadOnlyList<TableColumn> Unmapped { get; }
     public string Topic { get; }
     public Schema Value { get; }

@@ -134,6 +134,42 @@ public sealed class IncrementalSnapshotTests
         Assert.Contains("CREATE TABLE public.dbz_signal", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Each_signal_the_connector_cannot_act_on_gives_one_warning_naming_it_and_the_problem_and_streaming_goes_on()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        await db.ExecAsync($"{SignalTable}; CREATE TABLE t (id int PRIMARY KEY); CREATE TABLE other (id int PRIMARY KEY)");
+        using var task = new TaskRunner(Config(db, "10"));
+        task.PollOnce();
+        await Signal(db, "execute-snapshot", """{"data-collections": ["public.other", "public.nosuch"]}""");
+        await Signal(db, "execute-snapshot", """{"data-collections": ["public.t"], "type": "blocking"}""");
+        await Signal(db, "execute-snapshot", "not json");
+        await Signal(db, "pause-snapshot", "");
+        await db.ExecAsync("INSERT INTO t VALUES (1)");
+
+        var warnings = new List<string>();
+        var records = new List<SourceRecord>();
+        await Eventually.AssertAsync(() =>
+        {
+            records.AddRange(task.PollOnce());
+            if (task.Task.LastWarning is { } warning && !warnings.Contains(warning))
+            {
+                warnings.Add(warning);
+            }
+
+            return warnings.Count(w => w.StartsWith("Signal '", StringComparison.Ordinal)) == 4 && records.Any(r => Op(r) == "c");
+        }, TimeSpan.FromSeconds(60), "four warnings and the insert", TimeSpan.Zero);
+
+        var signals = warnings.Where(w => w.StartsWith("Signal '", StringComparison.Ordinal)).ToList();
+        Assert.Contains("'public.other' matches no captured table", signals[0], StringComparison.Ordinal);
+        Assert.Contains("nothing is snapshotted", signals[0], StringComparison.Ordinal);
+        Assert.Contains("(execute-snapshot) in public.dbz_signal is ignored: snapshots of type 'blocking' are not supported", signals[1], StringComparison.Ordinal);
+        Assert.Contains("its data is not Debezium's JSON", signals[2], StringComparison.Ordinal);
+        Assert.Contains("(pause-snapshot)", signals[3], StringComparison.Ordinal);
+        // Nothing was snapshotted: t's only record is the insert.
+        Assert.Equal([("c", 1)], records.Where(r => r.Topic.EndsWith(".public.t", StringComparison.Ordinal)).Select(r => (Op(r), Id(r))));
+    }
+
     private static Dictionary<string, string> Config(CdcDatabase db, string chunkSize) => db.Config("srv",
         ("table.include.list", "public\\.t"), ("signal.data.collection", "public.dbz_signal"), ("incremental.snapshot.chunk.size", chunkSize));
 

@@ -106,7 +106,7 @@ public sealed class MoreTypeTests
             ["database.hostname"] = "h", ["database.user"] = "u", ["database.dbname"] = "d", ["topic.prefix"] = "p",
         });
         TableSchema Describe() => new("p", "public", "t", [new TableColumn("bx", ColumnTypes.For(603, -1, true, config), false)], []);
-        var warnings = new TypeWarnings();
+        var warnings = new ReaderWarnings();
         warnings.Note(Describe());
         warnings.Note(Describe());
         Assert.True(warnings.TryTake(out var warning));

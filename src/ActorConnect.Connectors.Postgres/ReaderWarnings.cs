@@ -3,11 +3,12 @@ using System.Collections.Concurrent;
 namespace ActorConnect.Connectors.Postgres;
 
 /// <summary>
-/// One warning per captured column whose type has no mapping (its values are its text form), for the life of the
-/// task: relation messages describe a table again on every reconnect and schema change, the warning is said once.
-/// Filled by the replication reader, drained by the poll thread.
+/// What the replication reader has to tell the status and the log: one warning per captured column whose type has no
+/// mapping (its values are its text form), for the life of the task (relation messages describe a table again on
+/// every reconnect and schema change, the warning is said once), and each signal it could not act on. Filled by the
+/// reader, drained by the poll thread.
 /// </summary>
-internal sealed class TypeWarnings
+internal sealed class ReaderWarnings
 {
     private readonly ConcurrentDictionary<string, bool> _warned = new();
     private readonly ConcurrentQueue<string> _pending = new();
@@ -24,6 +25,9 @@ internal sealed class TypeWarnings
             }
         }
     }
+
+    /// <summary>Queues <paramref name="warning"/>.</summary>
+    public void Say(string warning) => _pending.Enqueue(warning);
 
     public bool TryTake(out string warning) => _pending.TryDequeue(out warning!);
 }
