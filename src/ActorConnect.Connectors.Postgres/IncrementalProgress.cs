@@ -11,11 +11,13 @@ namespace ActorConnect.Connectors.Postgres;
 /// (<c>incremental_snapshot_maximum_key</c>).
 /// </summary>
 /// <remarks>
-/// Debezium writes both keys as hex of a Java-serialized <c>Object[]</c>; here they are a JSON array of the key
-/// columns' text forms (<c>["42"]</c>). A key this connector cannot read (Debezium's form) restarts that table's reading
-/// from its first row: rows come again, none is lost.
+/// Both keys are written as Debezium writes them, hex of a Java-serialized <c>Object[]</c> (<see cref="JavaSerializedKey"/>),
+/// when every key column's type has a Java form there (integers, text, uuid, boolean; <see cref="KeyTypes"/> known);
+/// else as a JSON array of the key columns' text forms (<c>["42.5"]</c>), which Debezium cannot read. Both forms are
+/// read; a key this connector cannot read restarts that table's reading from its first row: rows come again, none is lost.
 /// </remarks>
-internal sealed record IncrementalProgress(IReadOnlyList<string> Collections, IReadOnlyList<string?>? LastKey, IReadOnlyList<string?>? MaximumKey)
+internal sealed record IncrementalProgress(IReadOnlyList<string> Collections, IReadOnlyList<string?>? LastKey, IReadOnlyList<string?>? MaximumKey,
+    IReadOnlyList<string>? KeyTypes = null)
 {
     public const string CollectionsKey = CdcOffset.IncrementalPrefix + "_collections";
     public const string PrimaryKeyKey = CdcOffset.IncrementalPrefix + "_primary_key";
@@ -36,8 +38,8 @@ internal sealed record IncrementalProgress(IReadOnlyList<string> Collections, IR
             [CollectionsKey + "_surrogate_key"] = null,
             [CollectionsKey + "_correlation_id"] = null,
         }).ToArray()).ToJsonString(),
-        [PrimaryKeyKey] = LastKey is null ? null : JsonSerializer.Serialize(LastKey),
-        [MaximumKeyKey] = MaximumKey is null ? null : JsonSerializer.Serialize(MaximumKey),
+        [PrimaryKeyKey] = Written(LastKey),
+        [MaximumKeyKey] = Written(MaximumKey),
         [CorrelationIdKey] = null,
     };
 
@@ -53,11 +55,16 @@ internal sealed record IncrementalProgress(IReadOnlyList<string> Collections, IR
         return names.Count == 0 ? null : new IncrementalProgress(names, Key(entries.GetValueOrDefault(PrimaryKeyKey)), Key(entries.GetValueOrDefault(MaximumKeyKey)));
     }
 
+    private string? Written(IReadOnlyList<string?>? key) =>
+        key is null ? null : (KeyTypes is null ? null : JavaSerializedKey.Write(key, KeyTypes)) ?? JsonSerializer.Serialize(key);
+
     private static IReadOnlyList<string?>? Key(object? stored)
     {
         try
         {
-            return stored is null ? null : JsonSerializer.Deserialize<List<string?>>(Text(stored));
+            return stored is null ? null
+                : JavaSerializedKey.Looks(Text(stored)) ? JavaSerializedKey.Read(Text(stored))
+                : JsonSerializer.Deserialize<List<string?>>(Text(stored));
         }
         catch (JsonException)
         {

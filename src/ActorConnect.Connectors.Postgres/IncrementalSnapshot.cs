@@ -210,6 +210,12 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         while (_progress is not null)
         {
             _table = _table?.Name == _progress.Current ? _table : await DescribeAsync(_progress.Current, ct);
+            if (_table is not null && _progress.KeyTypes is null)
+            {
+                // The key's types decide the form the keys are stored in (Debezium's where it has one).
+                _progress = _progress with { KeyTypes = _table.KeyTypes };
+            }
+
             if (_table is not null && _progress.MaximumKey is null)
             {
                 _progress = _progress with { MaximumKey = await MaximumKeyAsync(_table, ct) };
