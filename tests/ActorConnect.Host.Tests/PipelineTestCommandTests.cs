@@ -68,7 +68,8 @@ public sealed class PipelineTestCommandTests
         var connector = HostProcess.WriteConnector(dir.Path, "source.properties", ("name", "lines"), ("connector.class", "FileStreamSource"), ("file", "in.txt"),
             ("topic", "lines"), ("key.converter", "org.apache.kafka.connect.storage.StringConverter"), ("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
             ("transforms", "hoist,route,cast"), ("transforms.hoist.type", "org.apache.kafka.connect.transforms.HoistField$Value"), ("transforms.hoist.field", "line"),
-            ("transforms.route.type", "org.apache.kafka.connect.transforms.RegexRouter"), ("transforms.route.regex", "(.*)"), ("transforms.route.replacement", "$1-json"),
+            ("transforms.route.type", "org.apache.kafka.connect.transforms.TimestampRouter"), ("transforms.route.topic.format", "${topic}-${timestamp}"),
+            ("transforms.route.timestamp.format", "yyyyMMdd"),
             ("transforms.cast.type", "org.apache.kafka.connect.transforms.Cast$Value"), ("transforms.cast.spec", "line:int32"),
             ("transforms.cast.predicate", "numeric"), ("predicates", "numeric"),
             ("predicates.numeric.type", "org.apache.kafka.connect.transforms.predicates.HasHeaderKey"), ("predicates.numeric.name", "numeric"),
@@ -76,14 +77,14 @@ public sealed class PipelineTestCommandTests
         var cases = dir.Combine("cases.yaml");
         await File.WriteAllTextAsync(cases, """
             cases:
-              - name: a line is a struct in JSON with its schema, on the routed topic
-                input: {key: k1, value: hello}
+              - name: a line is a struct in JSON with its schema, on the topic of its day
+                input: {key: k1, value: hello, timestamp: "2026-12-07T10:00:00Z"}
                 expect:
-                  topic: lines-json
+                  topic: lines-20261207
                   key: k1
                   value: '{"schema":{"type":"struct","fields":[{"type":"string","optional":false,"field":"line"}],"optional":false},"payload":{"line":"hello"}}'
               - name: a line that is no number fails the cast and is skipped
-                input: {value: hello, headers: {numeric: "1"}}
+                input: {value: hello, timestamp: 1796637600000, headers: {numeric: "1"}}
                 expect: {error: "was out of range"}
             """);
 

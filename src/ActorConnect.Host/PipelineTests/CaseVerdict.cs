@@ -46,12 +46,13 @@ internal static class CaseVerdict
     }
 
     /// <summary>What is shown of a record that came out when a drop or an error was expected.</summary>
-    private static readonly CaseRecord AllFields = new(null, null, null, null, null, null, new HashSet<string>(["topic", "key", "value", "headers"]));
+    private static readonly CaseRecord AllFields = new(null, null, null, null, null, null, null, new HashSet<string>(["topic", "key", "value", "headers"]));
 
     private static bool Matches(CaseRecord expected, ActualRecord actual) =>
         (!expected.Given.Contains("topic") || expected.Topic == actual.Topic) &&
         (!expected.Given.Contains("partition") || expected.Partition == actual.Partition) &&
         (!expected.Given.Contains("offset") || expected.Offset == actual.Offset) &&
+        (!expected.Given.Contains("timestamp") || expected.Timestamp == actual.Timestamp) &&
         (!expected.Given.Contains("key") || Matches(expected.Key, actual.Key)) &&
         (!expected.Given.Contains("value") || Matches(expected.Value, actual.Value)) &&
         (!expected.Given.Contains("headers") || Headers(expected.Headers ?? []).SequenceEqual(Headers(actual.Headers)));
@@ -72,10 +73,10 @@ internal static class CaseVerdict
     private static List<string> Lines(CaseRecord shape, object record)
     {
         var lines = new List<string>();
-        var (topic, partition, offset, key, value, headers) = record switch
+        var (topic, partition, offset, timestamp, key, value, headers) = record switch
         {
-            CaseRecord c => (c.Topic, c.Partition, c.Offset, Show(c.Key), Show(c.Value), (IEnumerable<KeyValuePair<string, string?>>)(c.Headers ?? [])),
-            ActualRecord a => (a.Topic, a.Partition, a.Offset, Show(a.Key, shape.Key), Show(a.Value, shape.Value), a.Headers),
+            CaseRecord c => (c.Topic, c.Partition, c.Offset, c.Timestamp, Show(c.Key), Show(c.Value), (IEnumerable<KeyValuePair<string, string?>>)(c.Headers ?? [])),
+            ActualRecord a => (a.Topic, a.Partition, a.Offset, a.Timestamp, Show(a.Key, shape.Key), Show(a.Value, shape.Value), a.Headers),
             _ => throw new ArgumentException("not a record", nameof(record)),
         };
         if (shape.Given.Contains("topic"))
@@ -91,6 +92,11 @@ internal static class CaseVerdict
         if (shape.Given.Contains("offset"))
         {
             lines.Add($"offset: {offset?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
+        }
+
+        if (shape.Given.Contains("timestamp"))
+        {
+            lines.Add($"timestamp: {timestamp?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
         }
 
         Field(lines, shape, "key", key);

@@ -10,11 +10,12 @@ namespace ActorConnect.Host.PipelineTests;
 /// <param name="Topic">The topic; null: the connector's.</param>
 /// <param name="Partition">The partition; null: none (source) or 0 (sink).</param>
 /// <param name="Offset">A sink record's offset; null: 0.</param>
+/// <param name="Timestamp">The record's timestamp (epoch milliseconds or ISO 8601); null: none.</param>
 /// <param name="Key">The key: a string, JSON, or null.</param>
 /// <param name="Value">The value: a string, JSON, or null.</param>
 /// <param name="Headers">Header names and values, in order.</param>
 /// <param name="Given">Which fields the file gave (what an expectation checks).</param>
-internal sealed record CaseRecord(string? Topic, int? Partition, long? Offset, JsonNode? Key, JsonNode? Value, IReadOnlyList<KeyValuePair<string, string?>>? Headers, IReadOnlySet<string> Given);
+internal sealed record CaseRecord(string? Topic, int? Partition, long? Offset, DateTimeOffset? Timestamp, JsonNode? Key, JsonNode? Value, IReadOnlyList<KeyValuePair<string, string?>>? Headers, IReadOnlySet<string> Given);
 
 /// <summary>What a case expects: a record (the fields it gives), the record dropped, or an error whose message holds a text.</summary>
 internal sealed record CaseExpectation(CaseRecord? Record, bool Dropped, string? Error);
@@ -33,7 +34,7 @@ internal sealed class CasesFileException(string message) : Exception(message);
 /// </summary>
 internal static partial class PipelineCasesFile
 {
-    private static readonly string[] RecordFields = ["topic", "partition", "offset", "key", "value", "headers"];
+    private static readonly string[] RecordFields = ["topic", "partition", "offset", "timestamp", "key", "value", "headers"];
     private static readonly string[] CaseFields = ["name", "input", "expect"];
 
     public static IReadOnlyList<PipelineCase> Load(FileInfo file)
@@ -114,11 +115,17 @@ internal static partial class PipelineCasesFile
             Scalar(file, node, "topic"),
             Scalar(file, node, "partition") is { } p ? int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var partition) ? partition : throw Bad(file, Child(node, "partition")!, "partition is a whole number") : null,
             Scalar(file, node, "offset") is { } o ? long.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : throw Bad(file, Child(node, "offset")!, "offset is a whole number") : null,
+            Scalar(file, node, "timestamp") is { } t ? Timestamp(t) ?? throw Bad(file, Child(node, "timestamp")!, "timestamp is epoch milliseconds or an ISO 8601 time (2026-01-31T12:00:00Z)") : null,
             Child(node, "key") is { } key ? ToJson(key) : null,
             Child(node, "value") is { } value ? ToJson(value) : null,
             headers,
             given);
     }
+
+    private static DateTimeOffset? Timestamp(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time
+        : null;
 
     private static string? Scalar(FileInfo file, YamlMappingNode node, string key) => Child(node, key) switch
     {

@@ -23,7 +23,7 @@ namespace ActorConnect.Host.PipelineTests;
 internal sealed record OutputValue(string? Text, JsonNode? Json, bool IsNull);
 
 /// <summary>A record that came out of the pipeline, in the fields a case compares.</summary>
-internal sealed record ActualRecord(string Topic, int? Partition, long? Offset, OutputValue Key, OutputValue Value, IReadOnlyList<KeyValuePair<string, string?>> Headers);
+internal sealed record ActualRecord(string Topic, int? Partition, long? Offset, DateTimeOffset? Timestamp, OutputValue Key, OutputValue Value, IReadOnlyList<KeyValuePair<string, string?>> Headers);
 
 /// <summary>What one input record became.</summary>
 internal abstract record CaseOutcome
@@ -113,26 +113,27 @@ internal sealed class PipelineUnderTest : IDisposable
         var headers = new ConnectHeaders((input.Headers ?? []).Select(h => new Header(h.Key, Schema.StringSchema, h.Value)));
         var (keySchema, key) = ConnectData(input.Key, topic, headers, isKey: true);
         var (valueSchema, value) = ConnectData(input.Value, topic, headers, isKey: false);
-        var record = new SourceRecord(null, null, topic, input.Partition, keySchema, key, valueSchema, value, null, headers);
+        var record = new SourceRecord(null, null, topic, input.Partition, keySchema, key, valueSchema, value, input.Timestamp, headers);
         if (!_source!.TryProcess(record, out var converted))
         {
             return Skipped();
         }
 
-        return new CaseOutcome.Produced(new ActualRecord(converted.Record.Topic, converted.Record.KafkaPartition, null, FromBytes(converted.Key), FromBytes(converted.Value),
+        return new CaseOutcome.Produced(new ActualRecord(converted.Record.Topic, converted.Record.KafkaPartition, null, converted.Record.Timestamp, FromBytes(converted.Key), FromBytes(converted.Value),
             (converted.Headers ?? []).Select(h => KeyValuePair.Create(h.Key, h.Value is null ? null : Encoding.UTF8.GetString(h.Value))).ToList()));
     }
 
     private CaseOutcome RunSink(CaseRecord input, string topic)
     {
         var consumed = new ConsumedRecord(topic, input.Partition ?? 0, input.Offset ?? 0, Bytes(input.Key), Bytes(input.Value),
-            (input.Headers ?? []).Select(h => KeyValuePair.Create(h.Key, h.Value is null ? null : Encoding.UTF8.GetBytes(h.Value))).ToList(), null, Confluent.Kafka.TimestampType.NotAvailable);
+            (input.Headers ?? []).Select(h => KeyValuePair.Create(h.Key, h.Value is null ? null : Encoding.UTF8.GetBytes(h.Value))).ToList(), input.Timestamp,
+            input.Timestamp is null ? Confluent.Kafka.TimestampType.NotAvailable : Confluent.Kafka.TimestampType.CreateTime);
         if (_sink!.Process(consumed) is not { } record)
         {
             return Skipped();
         }
 
-        return new CaseOutcome.Produced(new ActualRecord(record.Topic, record.KafkaPartition, record.KafkaOffset, FromConnect(record.KeySchema, record.Key), FromConnect(record.ValueSchema, record.Value),
+        return new CaseOutcome.Produced(new ActualRecord(record.Topic, record.KafkaPartition, record.KafkaOffset, record.Timestamp, FromConnect(record.KeySchema, record.Key), FromConnect(record.ValueSchema, record.Value),
             record.Headers.Select(h => KeyValuePair.Create(h.Key, FromConnect(h.Schema, h.Value) is { IsNull: false } v ? v.Text ?? v.Json!.ToJsonString() : null)).ToList()));
     }
 
