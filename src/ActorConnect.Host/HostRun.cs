@@ -102,11 +102,22 @@ internal static class HostRun
     /// <summary>Warns once, at start, of each worker key nothing reads (see <see cref="UnknownKeys.InWorker"/>).</summary>
     public static void WarnUnknownKeys(IReadOnlyDictionary<string, string> workerProperties, Runtime.Plugins.PluginRegistry plugins)
     {
-        foreach (var unknown in UnknownKeys.InWorker(workerProperties, plugins))
+        foreach (var unknown in UnknownKeys.InWorker(workerProperties, plugins, WorkerKeysBeyondRuntime))
         {
             Log.Warning("Worker: {Warning}", unknown.Message);
         }
     }
+
+    /// <summary>
+    /// The worker keys read outside the runtime (a distributed node's, the REST server's), so that a typo of one is
+    /// warned of as a typo of a runtime key is (<see cref="UnknownKeys.InWorker"/>).
+    /// </summary>
+    public static IReadOnlyList<string> WorkerKeysBeyondRuntime { get; } =
+    [
+        .. Cluster.Config.DistributedConfig.Definition.Keys.Select(k => k.Name),
+        RestOptions.AdvertisedHostNameKey, RestOptions.AdvertisedPortKey, RestOptions.AdvertisedListenerKey,
+        BasicAuthCredentials.RestExtensionClassesKey, BasicAuthCredentials.JaasFileKey,
+    ];
 
     /// <summary>
     /// The REST keys of the worker properties, the JAAS file of basic authentication coming, as for Kafka Connect, from

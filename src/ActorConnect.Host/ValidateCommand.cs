@@ -17,11 +17,18 @@ namespace ActorConnect.Host;
 /// </summary>
 internal static class ValidateCommand
 {
-    public static int Run(FileInfo workerFile, FileInfo[] connectorFiles, TextWriter output)
+    public static int Run(FileInfo workerFile, FileInfo[] connectorFiles, FileInfo? hoconFile, TextWriter output)
     {
         var (workerReport, worker) = CheckWorker(workerFile);
         workerReport.WriteTo(output);
         var valid = workerReport.IsValid;
+        if (hoconFile is not null)
+        {
+            var hoconReport = CheckHocon(hoconFile, worker?.Distributed);
+            hoconReport.WriteTo(output);
+            valid &= hoconReport.IsValid;
+        }
+
         if (worker is null)
         {
             if (connectorFiles.Length > 0)
@@ -47,7 +54,7 @@ internal static class ValidateCommand
     }
 
     /// <summary>What connector files are validated with: the worker's plugins, config providers and override policy.</summary>
-    private sealed record WorkerContext(PluginRegistry Plugins, ConfigProviders Providers, ClientConfigOverridePolicy Policy);
+    private sealed record WorkerContext(PluginRegistry Plugins, ConfigProviders Providers, ClientConfigOverridePolicy Policy, DistributedConfig? Distributed);
 
     /// <summary>
     /// The worker file as a start would read it (CONNECT_* variables and config provider placeholders included):
@@ -81,22 +88,52 @@ internal static class ValidateCommand
 
         try
         {
-            var worker = distributed ? DistributedConfig.Parse(props).Worker : WorkerConfig.ParseStandalone(props);
+            var distributedConfig = distributed ? DistributedConfig.Parse(props) : null;
+            var worker = distributedConfig?.Worker ?? WorkerConfig.ParseStandalone(props);
             HostRun.ReadRestOptions(props);
             var plugins = PluginRegistry.CreateDefault(worker.PluginPaths);
             var providers = ConfigProviders.FromWorkerProperties(props, report.Warning);
-            foreach (var unknown in UnknownKeys.InWorker(props, plugins))
+            foreach (var unknown in UnknownKeys.InWorker(props, plugins, HostRun.WorkerKeysBeyondRuntime))
             {
                 report.Warning(unknown.Message);
             }
 
-            return (report, new WorkerContext(plugins, providers, worker.ClientConfigOverridePolicy));
+            return (report, new WorkerContext(plugins, providers, worker.ClientConfigOverridePolicy, distributedConfig));
         }
         catch (ConfigException e)
         {
             report.Errors(e.Name, [e.Message]);
             return (report, null);
         }
+    }
+
+    /// <summary>
+    /// The <c>--hocon</c> file as a start reads it: its syntax, then the runtime's settings and the REST waits, and a
+    /// distributed node's cluster settings (when the worker file is valid and distributed), each of which names its key.
+    /// </summary>
+    private static FileReport CheckHocon(FileInfo file, DistributedConfig? distributed)
+    {
+        var report = new FileReport(file, "HOCON settings");
+        try
+        {
+            var hocon = HostRun.LoadHocon(file);
+            RuntimeSettings.Create(hocon.WithFallback(RuntimeSettings.DefaultConfig()));
+            Rest.Hosting.RestTimeouts.Create(hocon);
+            if (distributed is not null)
+            {
+                ClusterSettings.Create(ClusterSettings.NodeConfig(distributed, hocon));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return FileReport.Unreadable(file, "HOCON settings", e.Message);
+        }
+        catch (Exception e) when (e is ConfigException or Akka.Configuration.ConfigurationException or FormatException)
+        {
+            report.Errors((e as ConfigException)?.Name, [e.Message]);
+        }
+
+        return report;
     }
 
     /// <summary>A connector file, validated as the validate endpoint does for the plugin its <c>connector.class</c> names.</summary>

@@ -115,4 +115,40 @@ public sealed class ValidateCommandTests
         Assert.Equal(1, exitCode);
         Assert.Contains($"ERROR Connector file {dir.Combine("nowhere.json")} does not exist", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_hocon_file_is_checked_as_a_start_reads_it_and_a_bad_setting_exits_1_naming_its_key()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("validate-hocon");
+        var good = dir.Combine("good.conf");
+        await File.WriteAllTextAsync(good, "actorconnect.retry.min-backoff = 2s\n");
+        var bad = dir.Combine("bad.conf");
+        await File.WriteAllTextAsync(bad, "actorconnect.retry.min-backoff = soon\n");
+
+        var (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate", Sample("worker.properties"), "--hocon", good);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("good.conf (HOCON settings): valid", output, StringComparison.Ordinal);
+
+        (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate", Sample("worker.properties"), "--hocon", bad);
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("bad.conf (HOCON settings): 1 error(s)", output, StringComparison.Ordinal);
+        Assert.Contains("actorconnect.retry.min-backoff", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_typo_of_a_top_level_worker_key_is_warned_with_the_key_it_is_near_and_a_kafka_only_key_is_not()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("validate-worker-typo");
+        var worker = dir.Combine("worker.properties");
+        // heartbeat.interval.ms is Kafka Connect's and not read here: no typo. The other two are near misses.
+        await File.WriteAllTextAsync(worker, await File.ReadAllTextAsync(Sample("worker.properties")) +
+            "\nbootstrap.server=localhost:9092\noffset.storage.file.filenam=/tmp/offsets\nheartbeat.interval.ms=3000\n");
+
+        var (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate", worker);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("worker.properties (standalone worker): valid, 2 warning(s)", output, StringComparison.Ordinal);
+        Assert.Contains("WARN  Unknown configuration 'bootstrap.server' is ignored; did you mean 'bootstrap.servers'?", output, StringComparison.Ordinal);
+        Assert.Contains("WARN  Unknown configuration 'offset.storage.file.filenam' is ignored; did you mean 'offset.storage.file.filename'?", output, StringComparison.Ordinal);
+    }
 }

@@ -16,11 +16,9 @@ namespace ActorConnect.Runtime.Tasks;
 /// </summary>
 public sealed partial class SinkTaskActor
 {
-    private TransformationChain<SinkRecord> _chain = TransformationChain<SinkRecord>.Empty;
+    private SinkRecordPipeline? _pipeline;
     private RetryWithToleranceOperator? _errors;
     private DeadLetterQueueReporter? _deadLetters;
-    private Type _keyConverterType = typeof(object);
-    private Type _valueConverterType = typeof(object);
     private RecordBytes? _recordBytes;
 
     // The consumed bytes of the batch being put, by original coordinates: what an errant record report sends to the
@@ -30,10 +28,18 @@ public sealed partial class SinkTaskActor
 
     private void StartPipeline(BrokerFeatures features)
     {
-        _keyConverterType = _keyConverter!.GetType();
-        _valueConverterType = _valueConverter!.GetType();
-        _chain = CreateTransformationChain<SinkRecord>();
-        _errors = CreateErrorHandling(features, null, out _deadLetters);
+        var chain = CreateTransformationChain<SinkRecord>();
+        try
+        {
+            _errors = CreateErrorHandling(features, null, out _deadLetters);
+        }
+        catch
+        {
+            chain.Dispose();
+            throw;
+        }
+
+        _pipeline = new SinkRecordPipeline(_keyConverter!, _valueConverter!, chain, _errors);
     }
 
     private ErrantRecordReporter? CreateErrantRecordReporter()
@@ -60,25 +66,7 @@ public sealed partial class SinkTaskActor
     /// <summary>The record put() gets, or null when a transform dropped it or a tolerated failure skipped it.</summary>
     private SinkRecord? ConvertAndTransform(ConsumedRecord raw)
     {
-        var errors = _errors!;
-        errors.Begin(raw);
-        if (!errors.Execute(ErrorStage.HeaderConverter, typeof(HeaderBytes), raw, static r => HeaderBytes.FromKafka(r.Headers), out var headers) ||
-            !errors.Execute(ErrorStage.KeyConverter, _keyConverterType, (_keyConverter!, raw, headers),
-                static s => s.Item1.ToConnectData(s.raw.Topic, s.headers, s.raw.Key), out var key) ||
-            !errors.Execute(ErrorStage.ValueConverter, _valueConverterType, (_valueConverter!, raw, headers),
-                static s => s.Item1.ToConnectData(s.raw.Topic, s.headers, s.raw.Value), out var value))
-        {
-            return null;
-        }
-
-        var timestampType = raw.TimestampType switch
-        {
-            Confluent.Kafka.TimestampType.CreateTime => Api.Sink.TimestampType.CreateTime,
-            Confluent.Kafka.TimestampType.LogAppendTime => Api.Sink.TimestampType.LogAppendTime,
-            _ => Api.Sink.TimestampType.NoTimestampType,
-        };
-        var record = new SinkRecord(raw.Topic, raw.Partition, key.Schema, key.Value, value.Schema, value.Value, raw.Offset, raw.Timestamp, timestampType, headers);
-        var result = _chain.IsEmpty ? record : _chain.Apply(record, errors);
+        var result = _pipeline!.Process(raw);
         if (result is not null)
         {
             _batchRaw?.TryAdd((new TopicPartition(raw.Topic, raw.Partition), raw.Offset), raw);
@@ -119,8 +107,8 @@ public sealed partial class SinkTaskActor
 
     private void DisposePipeline()
     {
-        DisposeQuietly(_chain, _errors, Metrics);
-        _chain = TransformationChain<SinkRecord>.Empty;
+        DisposeQuietly(_pipeline ?? (IDisposable?)_errors, Metrics);
+        _pipeline = null;
         _errors = null;
         _deadLetters = null;
     }

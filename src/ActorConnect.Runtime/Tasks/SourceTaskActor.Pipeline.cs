@@ -16,45 +16,40 @@ namespace ActorConnect.Runtime.Tasks;
 /// </summary>
 public sealed partial class SourceTaskActor
 {
-    private TransformationChain<SourceRecord> _chain = TransformationChain<SourceRecord>.Empty;
+    private SourceRecordPipeline? _pipeline;
     private volatile RetryWithToleranceOperator? _errors;
     private DeadLetterQueueReporter? _deadLetters;
-    private Type _keyConverterType = typeof(object);
-    private Type _valueConverterType = typeof(object);
 
     private void StartPipeline(BrokerFeatures features)
     {
-        _keyConverterType = _keyConverter!.GetType();
-        _valueConverterType = _valueConverter!.GetType();
-        _chain = CreateTransformationChain<SourceRecord>();
+        var chain = CreateTransformationChain<SourceRecord>();
         // The dead-letter copy is made with converters of its own: a delivery failure is reported on the producer's thread.
         var bytes = new RecordBytes(CreateConverter(isKey: true), CreateConverter(isKey: false));
-        _errors = CreateErrorHandling(features, bytes.Serialize, out _deadLetters);
+        try
+        {
+            _errors = CreateErrorHandling(features, bytes.Serialize, out _deadLetters);
+        }
+        catch
+        {
+            chain.Dispose();
+            throw;
+        }
+
+        _pipeline = new SourceRecordPipeline(_keyConverter!, _valueConverter!, chain, _errors);
     }
 
     /// <summary>The message for Kafka, or null when a transform dropped the record or a tolerated failure skipped it.</summary>
     private ProducerMessage<SourceRecord>? TransformAndConvert(SourceRecord polled)
     {
-        var errors = _errors!;
-        errors.Begin(polled);
-        var record = _chain.IsEmpty ? polled : _chain.Apply(polled, errors);
-        if (record is null)
+        if (!_pipeline!.TryProcess(polled, out var converted))
         {
             return null;
         }
 
-        if (!errors.Execute(ErrorStage.HeaderConverter, typeof(HeaderBytes), record, static r => HeaderBytes.ToKafka(r.Headers), out var headers) ||
-            !errors.Execute(ErrorStage.KeyConverter, _keyConverterType, (_keyConverter!, record),
-                static s => s.Item1.FromConnectData(s.record.Topic, s.record.Headers, s.record.KeySchema, s.record.Key), out var key) ||
-            !errors.Execute(ErrorStage.ValueConverter, _valueConverterType, (_valueConverter!, record),
-                static s => s.Item1.FromConnectData(s.record.Topic, s.record.Headers, s.record.ValueSchema, s.record.Value), out var value))
-        {
-            return null;
-        }
-
+        var record = converted.Record;
         TopicUsed(record.Topic);
         // The polled record travels with the message: its offset is what gets stored, and CommitRecord gets it.
-        return new ProducerMessage<SourceRecord>(record.Topic, record.KafkaPartition, key, value, headers, record.Timestamp, polled);
+        return new ProducerMessage<SourceRecord>(record.Topic, record.KafkaPartition, converted.Key, converted.Value, converted.Headers, record.Timestamp, polled);
     }
 
     private void EndBatch() => _errors!.Begin((SourceRecord?)null);
@@ -118,8 +113,8 @@ public sealed partial class SourceTaskActor
 
     private void DisposePipeline()
     {
-        DisposeQuietly(_chain, _errors, Metrics);
-        _chain = TransformationChain<SourceRecord>.Empty;
+        DisposeQuietly(_pipeline ?? (IDisposable?)_errors, Metrics);
+        _pipeline = null;
         _errors = null;
         _deadLetters = null;
     }

@@ -59,25 +59,8 @@ public sealed record TaskServices(
     /// The key or value converter for a connector: its own <c>key.converter</c> when set, else the worker's; settings
     /// from the worker's <c>key.converter.*</c> overridden by the connector's.
     /// </summary>
-    public IConverter CreateConverter(IReadOnlyDictionary<string, string> connectorConfig, bool isKey)
-    {
-        var prefix = isKey ? "key.converter" : "value.converter";
-        var className = connectorConfig.GetValueOrDefault(prefix) ?? Worker.Originals.GetValueOrDefault(prefix)
-            ?? throw new Api.Errors.ConfigException($"Missing required configuration \"{prefix}\" which has no default value.");
-        var settings = new Dictionary<string, string>();
-        foreach (var source in new[] { Worker.Originals, connectorConfig })
-        {
-            foreach (var (k, v) in source)
-            {
-                if (k.StartsWith(prefix + ".", StringComparison.Ordinal))
-                {
-                    settings[k[(prefix.Length + 1)..]] = v;
-                }
-            }
-        }
-
-        return PluginRegistry.CreateConverter(className, settings, isKey);
-    }
+    public IConverter CreateConverter(IReadOnlyDictionary<string, string> connectorConfig, bool isKey) =>
+        ConnectorConverters.Create(Worker.Originals, connectorConfig, isKey);
 
     /// <summary>
     /// A sink connector's consumer settings: group <c>connect-&lt;name&gt;</c> (or <c>consumer.override.group.id</c>),

@@ -23,6 +23,26 @@ public static class UnknownKeys
     private static readonly string[] OpenPrefixes = ["topic.creation."];
     private static readonly string[] WorkerOpenKeys = ["admin.listeners"];
 
+    // Kafka Connect's own worker keys (WorkerConfig, DistributedConfig, StandaloneConfig): a worker file written for
+    // Kafka Connect has them, read here or not, and none of them may be taken for a typo of another.
+    private static readonly string[] KafkaConnectWorkerKeys =
+    [
+        "bootstrap.servers", "client.dns.lookup", "key.converter", "value.converter", "header.converter", "task.shutdown.graceful.timeout.ms",
+        "offset.flush.interval.ms", "offset.flush.timeout.ms", "listeners", "rest.advertised.host.name", "rest.advertised.port",
+        "rest.advertised.listener", "access.control.allow.origin", "access.control.allow.methods", "admin.listeners", "plugin.path",
+        "plugin.discovery", "config.providers", "rest.extension.classes", "connector.client.config.override.policy", "metrics.sample.window.ms",
+        "metrics.num.samples", "metrics.recording.level", "metric.reporters", "auto.include.jmx.reporter", "topic.tracking.enable",
+        "topic.tracking.allow.reset", "topic.creation.enable", "response.http.headers.config", "offset.storage.file.filename",
+        "group.id", "session.timeout.ms", "heartbeat.interval.ms", "rebalance.timeout.ms", "worker.sync.timeout.ms", "worker.unsync.backoff.ms",
+        "offset.storage.topic", "offset.storage.partitions", "offset.storage.replication.factor", "config.storage.topic",
+        "config.storage.replication.factor", "status.storage.topic", "status.storage.partitions", "status.storage.replication.factor",
+        "connect.protocol", "scheduled.rebalance.max.delay.ms", "inter.worker.key.generation.algorithm", "inter.worker.key.size",
+        "inter.worker.key.ttl.ms", "inter.worker.signature.algorithm", "inter.worker.verification.algorithms", "exactly.once.source.support",
+    ];
+
+    // Worker keys under these prefixes are named freely (a provider's name, a listener's name).
+    private static readonly string[] WorkerFreePrefixes = ["config.providers.", "listeners."];
+
     /// <summary>
     /// The unknown keys of a connector config, given every key its definition has (the common keys, the connector's
     /// own, and those its transformations and predicates bring, as <see cref="ConnectorConfigValidator"/> lists them).
@@ -47,12 +67,16 @@ public static class UnknownKeys
     }
 
     /// <summary>
-    /// The unknown keys of a worker config among those it gives its Kafka clients (<c>producer.</c>, <c>consumer.</c>,
-    /// <c>admin.</c>) and its converters (<c>key.converter.</c>, ...). Its other keys are read by several parts (REST,
-    /// cluster, clients, config providers) and are not judged here.
+    /// The unknown keys of a worker config: those it gives its Kafka clients (<c>producer.</c>, <c>consumer.</c>,
+    /// <c>admin.</c>) and its converters (<c>key.converter.</c>, ...), and its top-level keys. These are read by several
+    /// parts (REST, cluster, clients, config providers; <paramref name="otherKnown"/> are the keys of the parts outside
+    /// the runtime), and a Kafka Connect worker file may hold keys only Kafka reads, so a top-level key is warned only
+    /// as a near miss of a known one (<c>bootstrap.server</c>), never merely for being unknown.
     /// </summary>
-    public static IReadOnlyList<UnknownKey> InWorker(IReadOnlyDictionary<string, string> props, PluginRegistry plugins)
+    public static IReadOnlyList<UnknownKey> InWorker(IReadOnlyDictionary<string, string> props, PluginRegistry plugins, IEnumerable<string>? otherKnown = null)
     {
+        var topLevel = new Lazy<HashSet<string>>(() => WorkerConfig.Definition.Keys.Select(k => k.Name).Concat(KafkaConnectWorkerKeys).Concat(ClientKeyNames.All)
+            .Concat(otherKnown ?? []).ToHashSet(StringComparer.Ordinal));
         var result = new List<UnknownKey>();
         foreach (var key in props.Keys.Where(k => WorkerConfig.Definition[k] is null).Order(StringComparer.Ordinal))
         {
@@ -63,6 +87,8 @@ public static class UnknownKeys
 
             var unknown = PrefixOf(key, WorkerClientPrefixes) is { } client ? ClientKey(key, client)
                 : PrefixOf(key, ConverterKeys.Select(k => k + ".")) is { } converter ? ConverterKey(key, converter, props, plugins)
+                : PrefixOf(key, WorkerFreePrefixes) is not null || topLevel.Value.Contains(key) ? null
+                : Nearest(key, topLevel.Value) is { } near ? new UnknownKey(key, near)
                 : null;
             if (unknown is not null)
             {

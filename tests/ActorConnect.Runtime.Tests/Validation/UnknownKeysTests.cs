@@ -103,4 +103,21 @@ public sealed class UnknownKeysTests
         Assert.Equal([("consumer.fetch.min.byte", "consumer.fetch.min.bytes"), ("key.converter.schemas.enabel", "key.converter.schemas.enable")],
             unknown.Select(k => (k.Key, k.Suggestion)));
     }
+
+    [Fact]
+    public void A_worker_files_top_level_typo_is_warned_as_a_near_miss_and_keys_only_kafka_or_another_part_reads_are_not()
+    {
+        var worker = new Dictionary<string, string>
+        {
+            ["bootstrap.server"] = "localhost:9092", ["offset.storage.file.filenam"] = "/tmp/offsets", ["cluster.hostnme"] = "node-1",
+            // Kafka Connect's, not read here; named by another part (the caller); named freely; far from every known key.
+            ["scheduled.rebalance.max.delay.ms"] = "0", ["cluster.hostname"] = "node-1", ["config.providers.file.class"] = "FileConfigProvider",
+            ["listeners.https.ssl.keystore.location"] = "/ks", ["my.own.setting"] = "x",
+        };
+
+        var unknown = UnknownKeys.InWorker(worker, Registry, ["cluster.hostname"]);
+
+        Assert.Equal([("bootstrap.server", "bootstrap.servers"), ("cluster.hostnme", "cluster.hostname"), ("offset.storage.file.filenam", "offset.storage.file.filename")],
+            unknown.Select(k => (k.Key, k.Suggestion)));
+    }
 }
