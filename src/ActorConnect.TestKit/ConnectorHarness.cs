@@ -86,11 +86,6 @@ public sealed class ConnectorHarness : IAsyncDisposable
         connector.TryAdd(ConnectorConfig.Name, connectorType.Name);
 
         var cluster = new MockKafkaCluster();
-        foreach (var topic in options.Topics)
-        {
-            cluster.CreateTopic(topic);
-        }
-
         var directory = Directory.CreateTempSubdirectory("actorconnect-harness-").FullName;
         var props = new Dictionary<string, string>
         {
@@ -108,6 +103,11 @@ public sealed class ConnectorHarness : IAsyncDisposable
         ConnectorHarness? harness = null;
         try
         {
+            foreach (var topic in options.Topics)
+            {
+                cluster.CreateTopic(topic);
+            }
+
             harness = new ConnectorHarness(cluster, directory, WorkerConfig.ParseStandalone(props), connectorType.Assembly, connector[ConnectorConfig.Name], options.Timeout);
             await harness.Worker.CreateConnectorAsync(connector).ConfigureAwait(false);
             if (options.WaitForRunning)
