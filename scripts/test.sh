@@ -80,7 +80,7 @@ fi
 dotnet build ActorConnect.sln -c Release -nologo -v quiet
 lanes_dir="$(mktemp -d)"
 filter="$lanes_dir/others.slnf"
-mapfile -t test_projects < <(dotnet sln ActorConnect.sln list | grep -E '^tests/.*\.Tests\.csproj$')
+mapfile -t test_projects < <(dotnet sln ActorConnect.sln list | grep -E '^(tests|samples)/.*\.Tests\.csproj$')
 test_args=(-c Release --no-build --logger "console;verbosity=normal" "$@")
 set +e
 if [[ "${ACTORCONNECT_TEST_LANES:-2}" == 1 ]]; then

@@ -76,14 +76,12 @@ public sealed class FileStreamSourceTaskTests(ITestOutputHelper output) : IDispo
             "double" => 13.0,
             _ => "13",
         };
-        var reader = new FakeOffsetReader().With(file, position);
-        var task = StartSource(file, reader);
+        var task = StartSource(file, StoredOffsets.At(file, position));
 
         var records = PollRecords(task, 2);
 
         Assert.Equal(new object?[] { "third", "fourth" }, records.Select(r => r.Value));
         Assert.Equal(new long[] { 19, 26 }, records.Select(Position));
-        Assert.Contains(reader.Requested, p => Equals(p["filename"], file));
         Assert.Null(task.LastWarning);
         task.Stop();
     }
@@ -93,7 +91,7 @@ public sealed class FileStreamSourceTaskTests(ITestOutputHelper output) : IDispo
     {
         var file = _dir.File("in.txt");
         System.IO.File.WriteAllText(file, "x\n");
-        var e = Assert.Throws<ConnectException>(() => StartSource(file, new FakeOffsetReader().With(file, "abc")));
+        var e = Assert.Throws<ConnectException>(() => StartSource(file, StoredOffsets.At(file, "abc")));
         Assert.Contains("Offset position is the incorrect type", e.Message);
     }
 
@@ -102,7 +100,7 @@ public sealed class FileStreamSourceTaskTests(ITestOutputHelper output) : IDispo
     {
         var file = _dir.File("in.txt");
         System.IO.File.WriteAllText(file, "new\n");
-        var task = StartSource(file, new FakeOffsetReader().With(file, 1000L));
+        var task = StartSource(file, StoredOffsets.At(file, 1000L));
 
         var records = PollRecords(task, 1);
 
@@ -222,7 +220,7 @@ public sealed class FileStreamSourceTaskTests(ITestOutputHelper output) : IDispo
     {
         var file = _dir.File("in.txt");
         System.IO.File.WriteAllText(file, "rewritten\nfile\n");
-        var task = StartSource(file, new FakeOffsetReader().With(file, 4L));
+        var task = StartSource(file, StoredOffsets.At(file, 4L));
 
         var records = PollRecords(task, 2);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ActorConnect.Api.Errors;
 using ActorConnect.Api.Source;
+using ActorConnect.TestKit;
 
 namespace ActorConnect.Connectors.File.Tests;
 
@@ -29,43 +30,24 @@ public sealed class TempDir : IDisposable
     }
 }
 
-/// <summary>Offsets the test pretends the runtime stored, keyed by file name.</summary>
-public sealed class FakeOffsetReader : IOffsetStorageReader
+/// <summary>Offsets the runtime would have stored for the file source of <see cref="Polling.StartSource"/>.</summary>
+public static class StoredOffsets
 {
-    private readonly Dictionary<string, IReadOnlyDictionary<string, object?>> _byFile = new();
+    public const string Connector = "my-file-source";
 
-    public List<IReadOnlyDictionary<string, object?>> Requested { get; } = new();
-
-    public FakeOffsetReader With(string file, object? position)
-    {
-        _byFile[file] = new Dictionary<string, object?> { [FileStreamSourceTask.PositionField] = position };
-        return this;
-    }
-
-    public IReadOnlyDictionary<string, object?>? Offset(IReadOnlyDictionary<string, object?> partition)
-    {
-        Requested.Add(partition);
-        return partition.TryGetValue(FileStreamSourceTask.FilenameField, out var f) && f is string file ? _byFile.GetValueOrDefault(file) : null;
-    }
-
-    public IReadOnlyDictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>> Offsets(IEnumerable<IReadOnlyDictionary<string, object?>> partitions) =>
-        partitions.Select(p => (p, o: Offset(p))).Where(x => x.o is not null).ToDictionary(x => x.p, x => x.o!);
-}
-
-public sealed class FakeSourceContext(IReadOnlyDictionary<string, string> configs, IOffsetStorageReader reader) : ISourceTaskContext
-{
-    public IReadOnlyDictionary<string, string> Configs { get; } = configs;
-
-    public IOffsetStorageReader OffsetStorageReader { get; } = reader;
+    /// <summary>A store holding <paramref name="position"/> as <paramref name="file"/>'s offset.</summary>
+    public static InMemoryOffsetStore At(string file, object? position) => new InMemoryOffsetStore().With(Connector,
+        new Dictionary<string, object?> { [FileStreamSourceTask.FilenameField] = file },
+        new Dictionary<string, object?> { [FileStreamSourceTask.PositionField] = position });
 }
 
 public static class Polling
 {
     public static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 
-    public static FileStreamSourceTask StartSource(string? file, FakeOffsetReader? reader = null, int? batchSize = null, Stream? stdin = null, string topic = "lines")
+    public static FileStreamSourceTask StartSource(string? file, InMemoryOffsetStore? offsets = null, int? batchSize = null, Stream? stdin = null, string topic = "lines")
     {
-        var props = new Dictionary<string, string> { ["topic"] = topic, ["name"] = "my-file-source" };
+        var props = new Dictionary<string, string> { ["topic"] = topic, ["name"] = StoredOffsets.Connector };
         if (file is not null)
         {
             props["file"] = file;
@@ -77,7 +59,7 @@ public static class Polling
         }
 
         var task = stdin is null ? new FileStreamSourceTask() : new FileStreamSourceTask(stdin);
-        task.Initialize(new FakeSourceContext(props, reader ?? new FakeOffsetReader()));
+        task.Initialize(new InMemorySourceTaskContext(props, offsets));
         task.Start(props);
         return task;
     }

@@ -1,5 +1,6 @@
 using ActorConnect.Api.Errors;
 using ActorConnect.Api.Source;
+using ActorConnect.TestKit;
 using ActorConnect.TestSupport;
 using Xunit.Abstractions;
 
@@ -26,7 +27,7 @@ public sealed class SourceReadFailureTests(PostgresFixture postgres, ITestOutput
             ["poll.interval.ms"] = "100",
         };
         var task = new JdbcSourceTask();
-        task.Initialize(new Context(props));
+        task.Initialize(new InMemorySourceTaskContext(props));
         task.Start(props);
         var ids = new List<long>();
         var retried = 0;
@@ -68,20 +69,5 @@ public sealed class SourceReadFailureTests(PostgresFixture postgres, ITestOutput
         {
             return false;
         }
-    }
-
-    private sealed class Context(IReadOnlyDictionary<string, string> configs) : ISourceTaskContext
-    {
-        public IReadOnlyDictionary<string, string> Configs => configs;
-
-        public IOffsetStorageReader OffsetStorageReader { get; } = new NoOffsets();
-    }
-
-    private sealed class NoOffsets : IOffsetStorageReader
-    {
-        public IReadOnlyDictionary<string, object?>? Offset(IReadOnlyDictionary<string, object?> partition) => null;
-
-        public IReadOnlyDictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>> Offsets(
-            IEnumerable<IReadOnlyDictionary<string, object?>> partitions) => new Dictionary<IReadOnlyDictionary<string, object?>, IReadOnlyDictionary<string, object?>>();
     }
 }

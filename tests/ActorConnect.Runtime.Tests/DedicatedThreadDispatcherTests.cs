@@ -13,7 +13,7 @@ namespace ActorConnect.Runtime.Tests;
 /// The shipped task, consumer, connector and worker dispatchers are of this type (bench/results/perf-notes.md, "Issue 19,
 /// many tasks": Akka's own spin after every message).
 /// </summary>
-public sealed class DedicatedThreadDispatcherTests() : TestKit(ConfigurationFactory.ParseString(
+public sealed class DedicatedThreadDispatcherTests() : Akka.TestKit.Xunit2.TestKit(ConfigurationFactory.ParseString(
         $"test-dispatcher.type = \"{typeof(DedicatedThreadDispatcherConfigurator).FullName}, ActorConnect.Runtime\"")
     .WithFallback(PatientTestKit.Over(RuntimeSettings.DefaultConfig())))
 {

@@ -10,7 +10,7 @@ namespace ActorConnect.Runtime.Tests;
 /// waits for the consumer to stop; the consumer thread, inside the callback, waited for the task: both stood still
 /// until the ask's five-minute timeout, and so did the worker's shutdown (seen as a 60 s stop timeout in a test).
 /// </summary>
-public sealed class SinkPartitionListenerSpecs() : TestKit(PatientTestKit.Config)
+public sealed class SinkPartitionListenerSpecs() : Akka.TestKit.Xunit2.TestKit(PatientTestKit.Config)
 {
     private static readonly IReadOnlyList<TopicPartition> Partitions = [new("topic", 0), new("topic", 1)];
     private static readonly TimeSpan Hang = TimeSpan.FromMinutes(5);

@@ -15,7 +15,7 @@ namespace ActorConnect.Runtime.Tests;
 /// keeps failing ends FAILED with its root cause, and other connectors keep running throughout. The tasks run on an
 /// in-memory Kafka: these are the supervisor's decisions, not the wire's.
 /// </summary>
-public sealed class TaskSupervisionSpecs : TestKit
+public sealed class TaskSupervisionSpecs : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly Akka.Configuration.Config TestConfig = ConfigurationFactory
         .ParseString("actorconnect.task-restart { min-backoff = 100ms, max-backoff = 400ms, max-failures = 3, within = 1m }")

@@ -11,7 +11,7 @@ using Akka.TestKit.Xunit2;
 
 namespace ActorConnect.Runtime.Tests;
 
-public sealed class WorkerConnectivityTests() : TestKit(RuntimeSettings.DefaultConfig())
+public sealed class WorkerConnectivityTests() : Akka.TestKit.Xunit2.TestKit(RuntimeSettings.DefaultConfig())
 {
     /// <summary>
     /// A TLS listener whose certificate the worker's trust store does not vouch for: the worker's reachability check

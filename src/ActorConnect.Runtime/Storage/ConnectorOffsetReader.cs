@@ -2,8 +2,8 @@ using ActorConnect.Api.Source;
 
 namespace ActorConnect.Runtime.Storage;
 
-/// <summary>One connector's view of the offset store, handed to its source tasks.</summary>
-internal sealed class ConnectorOffsetReader(IOffsetBackingStore store, string connector) : IOffsetStorageReader
+/// <summary>One connector's view of the offset store, handed to its source tasks (and by the TestKit to tasks under test).</summary>
+public sealed class ConnectorOffsetReader(IOffsetBackingStore store, string connector) : IOffsetStorageReader
 {
     public IReadOnlyDictionary<string, object?>? Offset(IReadOnlyDictionary<string, object?> partition) => store.Read(connector, partition);
 

@@ -1,6 +1,7 @@
 using System.Text;
 using ActorConnect.Runtime.ErrorHandling;
 using ActorConnect.Runtime.Tests.TestConnectors;
+using ActorConnect.TestKit;
 using ActorConnect.TestSupport;
 using Confluent.Kafka;
 

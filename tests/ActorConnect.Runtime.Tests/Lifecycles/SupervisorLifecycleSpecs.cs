@@ -24,7 +24,7 @@ namespace ActorConnect.Runtime.Tests.Lifecycles;
 /// an illegal move or message is logged as an error naming the states and refused. The connector supervisor is driven
 /// through its states for real (it runs only its connector here, as in distributed mode).
 /// </summary>
-public sealed class SupervisorLifecycleSpecs : TestKit
+public sealed class SupervisorLifecycleSpecs : Akka.TestKit.Xunit2.TestKit
 {
     private readonly string _dir = RepoPaths.NewTempDirectory("lifecycles");
 

@@ -1,14 +1,15 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace ActorConnect.Runtime.Tests.Errors;
+namespace ActorConnect.TestKit;
 
 /// <summary>
-/// librdkafka's in-process mock cluster, which speaks the modern protocol (record headers, timestamps): the test double
-/// for paths the shared 0.9 broker cannot take, such as dead-letter context headers. Gone with the instance; never a
-/// replacement for the real broker in the other end-to-end tests.
+/// librdkafka's in-process mock Kafka cluster (the one Confluent.Kafka ships), which speaks the modern protocol (record
+/// headers, timestamps, consumer groups, idempotence): ordinary Confluent.Kafka clients reach it at
+/// <see cref="BootstrapServers"/>. Memory only and gone with the instance; topics appear when first produced to, as it
+/// answers no CreateTopics. A test double: run the end-to-end tests that matter against a real broker too.
 /// </summary>
-internal sealed class MockKafkaCluster : IDisposable
+public sealed class MockKafkaCluster : IDisposable
 {
     private const string Library = "rdkafka-mock";
     private const int RdKafkaProducer = 0;
@@ -16,6 +17,8 @@ internal sealed class MockKafkaCluster : IDisposable
     private readonly IntPtr _handle;
     private readonly IntPtr _cluster;
 
+    /// <summary>Starts a mock cluster of <paramref name="brokers"/> brokers on loopback, on random ports.</summary>
+    /// <exception cref="DllNotFoundException">No loadable librdkafka beside the application (Confluent.Kafka's runtimes folder).</exception>
     public MockKafkaCluster(int brokers = 1)
     {
         EnsureResolver();
@@ -34,10 +37,29 @@ internal sealed class MockKafkaCluster : IDisposable
         }
 
         BootstrapServers = Marshal.PtrToStringAnsi(rd_kafka_mock_cluster_bootstraps(_cluster))!;
+
+        // A consumer group's first member otherwise waits 3 s for others to join: tests have one member, or know theirs.
+        rd_kafka_mock_group_initial_rebalance_delay_ms(_cluster, 0);
     }
 
+    /// <summary>The <c>host:port</c> list clients use as <c>bootstrap.servers</c>.</summary>
     public string BootstrapServers { get; }
 
+    /// <summary>
+    /// Creates a topic of <paramref name="partitions"/> partitions. Topics a client writes to or reads from before they
+    /// exist are created with the mock's default of 4 partitions: create a topic first when a test reads it in order.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The mock refused (the librdkafka error code is in the message).</exception>
+    public void CreateTopic(string topic, int partitions = 1)
+    {
+        var error = rd_kafka_mock_topic_create(_cluster, topic, partitions, 1);
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"The mock cluster did not create topic \"{topic}\" with {partitions} partitions: librdkafka error {error}.");
+        }
+    }
+
+    /// <summary>Stops the brokers; every record they held is gone.</summary>
     public void Dispose()
     {
         rd_kafka_mock_cluster_destroy(_cluster);
@@ -68,7 +90,10 @@ internal sealed class MockKafkaCluster : IDisposable
                 }
             }
 
-            throw new DllNotFoundException($"no loadable librdkafka in {native}");
+            // Other platforms: the library's usual name, found where Confluent.Kafka's own loader finds it.
+            return NativeLibrary.TryLoad("librdkafka", typeof(MockKafkaCluster).Assembly, null, out var usual)
+                ? usual
+                : throw new DllNotFoundException($"No loadable librdkafka in {native} nor on the library path: reference the Confluent.Kafka package (librdkafka.redist) from the test project.");
         });
     }
 
@@ -89,4 +114,10 @@ internal sealed class MockKafkaCluster : IDisposable
 
     [DllImport(Library)]
     private static extern IntPtr rd_kafka_mock_cluster_bootstraps(IntPtr mcluster);
+
+    [DllImport(Library)]
+    private static extern int rd_kafka_mock_topic_create(IntPtr mcluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitionCount, int replicationFactor);
+
+    [DllImport(Library)]
+    private static extern void rd_kafka_mock_group_initial_rebalance_delay_ms(IntPtr mcluster, int delayMs);
 }
