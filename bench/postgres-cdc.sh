@@ -7,8 +7,9 @@
 #     other into Kafka, from the host's launch until the topic holds every change;
 #   - initial snapshot: BENCH_CDC_SNAPSHOT_ROWS rows read by the raw streamed SELECT (acbench-jdbc raw-read, the
 #     ceiling) and by the connector (snapshot.mode=initial_only) into Kafka.
-#   JsonConverter with schemas (Debezium's usual setting). Each run's output is checked: the topic then holds exactly
-#   the rows (no change lost, none twice).
+#   JsonConverter with schemas (Debezium's usual setting), and the same backlog again schemaless (a third slot);
+#   the floor under each streaming row: the connector's output read back and produced alone by the raw producer.
+#   Each run's output is checked: the topic then holds exactly the rows (no change lost, none twice).
 # Writes bench/results/cdc.md and appends its rows to bench/results/cdc.csv.
 #   bench/postgres-cdc.sh   BENCH_CDC_ROWS (1000000), BENCH_CDC_BATCH (1000), BENCH_CDC_SNAPSHOT_ROWS (BENCH_CDC_ROWS),
 #                           BENCH_TIMEOUT_S (900), BENCH_RESULTS_DIR (bench/results), BENCH_HOST_DLL (this tree's host, published ReadyToRun)
@@ -49,11 +50,11 @@ cleanup() {
 trap cleanup EXIT
 
 
-connector() { # connector NAME TABLE SLOT SNAPSHOT_MODE AUTOCREATE
+connector() { # connector NAME TABLE SLOT SNAPSHOT_MODE AUTOCREATE [TOPIC_PREFIX]
   printf '%s\n' "name=cdc-bench-$1-$RUN_ID" \
     "connector.class=io.debezium.connector.postgresql.PostgresConnector" \
     "database.hostname=$host" "database.port=$port" "database.user=$user" "database.password=$pass" "database.dbname=$db" \
-    "topic.prefix=$PREFIX" "table.include.list=public.$2" "slot.name=$3" "publication.name=$2_pub" \
+    "topic.prefix=${6:-$PREFIX}" "table.include.list=public.$2" "slot.name=$3" "publication.name=$2_pub" \
     "publication.autocreate.mode=$5" "snapshot.mode=$4" >"$WORK/$1.properties"
 }
 
@@ -71,12 +72,21 @@ run_host() { # run_host NAME COUNT TOPIC: launches the host with $WORK/NAME.*, w
   echo "$out rss_mb=$rss topic_count=$total"
 }
 
+# The floor under a row: the connector's own output (the values it wrote, read back) produced by the raw producer
+# alone into a fresh topic. Nothing that reads the WAL and writes these records to Kafka can beat it on this broker.
+floor() { # floor TOPIC COUNT NAME: raw-produce's RESULT
+  dotnet "$ACBENCH" raw-consume "$BOOTSTRAP" "$1" "$2" "$WORK/$3.values" "$PROTO" >/dev/null 2>&1
+  if [[ -n "$LEGACY" ]]; then bash "$REPO/scripts/kafka-local.sh" topic "$1.floor" 1 >/dev/null 2>&1 || true; fi
+  dotnet "$ACBENCH" raw-produce "$BOOTSTRAP" "$WORK/$3.values" "$1.floor" "$PROTO" 2>/dev/null
+  rm -f "$WORK/$3.values"
+}
+
 check() { # check COUNT RUN_OUTPUT: "ok" when the topic holds exactly COUNT records
   if [[ "$(field topic_count "$2")" == "$1" ]]; then echo ok; else echo "FAILED (topic holds $(field topic_count "$2") of $1)"; fi
 }
 
 # Streaming: the same WAL backlog for both readers.
-dotnet "$JDBC" cdc-prepare "$CS" "$STREAM" "$ROWS" "$BATCH" "${STREAM}_pub" "${STREAM}_raw" "${STREAM}_ac"
+dotnet "$JDBC" cdc-prepare "$CS" "$STREAM" "$ROWS" "$BATCH" "${STREAM}_pub" "${STREAM}_raw" "${STREAM}_ac" "${STREAM}_ns"
 raw_out="$(dotnet "$JDBC" raw-replication "$CS" "${STREAM}_raw" "${STREAM}_pub" "$ROWS")"
 sql "SELECT pg_drop_replication_slot('${STREAM}_raw')" >/dev/null
 STREAM_TOPIC="$PREFIX.public.$STREAM"
@@ -84,6 +94,15 @@ if [[ -n "$LEGACY" ]]; then bash "$REPO/scripts/kafka-local.sh" topic "$STREAM_T
 worker "$WORK/stream.worker.properties"
 connector stream "$STREAM" "${STREAM}_ac" no_data disabled
 stream_out="$(run_host stream "$ROWS" "$STREAM_TOPIC")"
+stream_floor="$(floor "$STREAM_TOPIC" "$ROWS" stream)"
+# The same backlog with schemaless JSON (schemas.enable=false): a fifth of the bytes per change.
+NS_TOPIC="${PREFIX}_ns.public.$STREAM"
+if [[ -n "$LEGACY" ]]; then bash "$REPO/scripts/kafka-local.sh" topic "$NS_TOPIC" 1 >/dev/null 2>&1 || true; fi
+worker "$WORK/ns.worker.properties"
+printf '%s\n' "key.converter.schemas.enable=false" "value.converter.schemas.enable=false" >>"$WORK/ns.worker.properties"
+connector ns "$STREAM" "${STREAM}_ns" no_data disabled "${PREFIX}_ns"
+ns_out="$(run_host ns "$ROWS" "$NS_TOPIC")"
+ns_floor="$(floor "$NS_TOPIC" "$ROWS" ns)"
 
 # Initial snapshot: the raw streamed SELECT, then the connector's snapshot of the same table.
 dotnet "$JDBC" prepare "$CS" "$SNAP" "$SNAP_ROWS"
@@ -127,6 +146,13 @@ stream_first="$(field first_seconds "$stream_out")"
 snap_first="$(field first_seconds "$snap_out")"
 stream_after="$(after "$ROWS" "$stream_s" "$stream_first")"
 snap_after="$(after "$SNAP_ROWS" "$snap_s" "$snap_first")"
+ns_s="$(field seconds "$ns_out")"
+ns_rate="$(rate "$ROWS" "$ns_s")"
+ns_first="$(field first_seconds "$ns_out")"
+ns_after="$(after "$ROWS" "$ns_s" "$ns_first")"
+floor_row() { # floor_row LABEL RESULT: a table row for a floor (the raw producer's rate from its start and its loop's)
+  echo "| $1 | $(field lines "$2") | $(field seconds "$2") | $(printf '%.0f' "$(field rate "$2")") | | | $(printf '%.0f' "$(field loop_rate "$2")") | | $(( $(field vmhwm_kb "$2") / 1024 )) | |"
+}
 {
   echo "# PostgreSQL CDC benchmark: WAL → Kafka"
   echo
@@ -135,11 +161,16 @@ snap_after="$(after "$SNAP_ROWS" "$snap_s" "$snap_first")"
   echo "streamed: $ROWS inserted $BATCH per transaction before either reader starts (a WAL backlog); snapshot: $SNAP_ROWS rows."
   echo "ActorConnect: PostgresConnector (pgoutput), JsonConverter with schemas, times from the host's launch (start-up included) until the topic holds every change;"
   echo "output checked: the topic then holds exactly that many records."
+  echo "Floors: the connector's output read back from its topic and produced alone by the raw producer (acbench raw-produce: values only, no key) into a fresh topic;"
+  echo "after start-up for a floor is its produce loop. Streaming's share of the floor after start-up: $(pct "$stream_after" "$(field loop_rate "$stream_floor")") with schemas, $(pct "$ns_after" "$(field loop_rate "$ns_floor")") schemaless."
   echo
   echo "| Path | Changes | Seconds | Changes/s | Share of the ceiling | Start-up s | Changes/s after start-up | Share after start-up | Peak RSS MB | Output |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   echo "| raw Npgsql pgoutput reader (ceiling) | $ROWS | $(field seconds "$raw_out") | $raw_rate | | | | | | |"
   echo "| **ActorConnect** WAL → Kafka (streaming) | $ROWS | $stream_s | $stream_rate | $(pct "$stream_rate" "$raw_rate") | $stream_first | $stream_after | $(pct "$stream_after" "$raw_rate") | $(field rss_mb "$stream_out") | $(check "$ROWS" "$stream_out") |"
+  floor_row "raw producer alone, the same records (floor)" "$stream_floor"
+  echo "| **ActorConnect** WAL → Kafka, schemaless JSON | $ROWS | $ns_s | $ns_rate | $(pct "$ns_rate" "$raw_rate") | $ns_first | $ns_after | $(pct "$ns_after" "$raw_rate") | $(field rss_mb "$ns_out") | $(check "$ROWS" "$ns_out") |"
+  floor_row "raw producer alone, the same schemaless records (floor)" "$ns_floor"
   echo "| raw Npgsql streamed SELECT (ceiling) | $SNAP_ROWS | $(field seconds "$read_out") | $read_rate | | | | | | |"
   echo "| **ActorConnect** initial snapshot → Kafka | $SNAP_ROWS | $snap_s | $snap_rate | $(pct "$snap_rate" "$read_rate") | $snap_first | $snap_after | $(pct "$snap_after" "$read_rate") | $(field rss_mb "$snap_out") | $(check "$SNAP_ROWS" "$snap_out") |"
   echo
@@ -154,6 +185,9 @@ if [[ ! -f "$RESULTS/cdc.csv" ]]; then
 fi
 printf '%s\n' "$RUN_ID,raw-pgoutput,$ROWS,$(field seconds "$raw_out"),$raw_rate,,,,,," \
   "$RUN_ID,ac-stream,$ROWS,$stream_s,$stream_rate,$(field rss_mb "$stream_out"),$stream_first,$stream_after,$(check "$ROWS" "$stream_out" | cut -d' ' -f1),," \
+  "$RUN_ID,raw-produce-stream-output,$ROWS,$(field seconds "$stream_floor"),$(field rate "$stream_floor"),$(( $(field vmhwm_kb "$stream_floor") / 1024 )),,$(field loop_rate "$stream_floor"),,," \
+  "$RUN_ID,ac-stream-schemaless,$ROWS,$ns_s,$ns_rate,$(field rss_mb "$ns_out"),$ns_first,$ns_after,$(check "$ROWS" "$ns_out" | cut -d' ' -f1),," \
+  "$RUN_ID,raw-produce-schemaless-output,$ROWS,$(field seconds "$ns_floor"),$(field rate "$ns_floor"),$(( $(field vmhwm_kb "$ns_floor") / 1024 )),,$(field loop_rate "$ns_floor"),,," \
   "$RUN_ID,raw-select,$SNAP_ROWS,$(field seconds "$read_out"),$read_rate,,,,,," \
   "$RUN_ID,ac-snapshot,$SNAP_ROWS,$snap_s,$snap_rate,$(field rss_mb "$snap_out"),$snap_first,$snap_after,$(check "$SNAP_ROWS" "$snap_out" | cut -d' ' -f1),," \
   "$RUN_ID,ac-latency-$LAT_RATE,$(field count "$lat_out"),$(field seconds "$steady_out"),$LAT_RATE,$lat_rss,,,,$(field p50_ms "$lat_out"),$(field p99_ms "$lat_out")" >>"$RESULTS/cdc.csv"
