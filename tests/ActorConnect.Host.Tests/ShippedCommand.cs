@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -20,16 +19,6 @@ internal static class ShippedCommand
         await using var process = ProcessRunner.Start(command, arguments, workingDirectory: workDir, name: "actorconnect");
         var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (exitCode, process.Output);
-    }
-
-    /// <summary>Runs a build step (dotnet pack, publish, tool install) and fails with its output when it fails.</summary>
-    public static async Task<TimeSpan> BuildStepAsync(string workDir, params string[] dotnetArguments)
-    {
-        var started = Stopwatch.StartNew();
-        await using var process = ProcessRunner.Start("dotnet", dotnetArguments, workingDirectory: workDir, name: "dotnet " + dotnetArguments[0]);
-        var exitCode = await process.WaitForExitAsync(TimeSpan.FromMinutes(9));
-        Assert.True(exitCode == 0, $"dotnet {string.Join(' ', dotnetArguments)} exited with {exitCode}:\n{process.Output}");
-        return started.Elapsed;
     }
 
     public static async Task AssertVersionAsync(string command)
