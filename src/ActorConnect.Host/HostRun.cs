@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ActorConnect.Kafka;
 using ActorConnect.Rest;
 using ActorConnect.Rest.Hosting;
 using ActorConnect.Rest.Logging;
@@ -49,11 +50,16 @@ internal static class HostRun
         return builder.Build();
     }
 
-    /// <summary>host.conf beside the executable, overridden by the --hocon file.</summary>
+    /// <summary>
+    /// hocon/host.conf beside the executable when there is one (an operator's edited copy), else the copy embedded in
+    /// the host, so a lone single-file binary starts with the same defaults; overridden by the --hocon file.
+    /// </summary>
     public static Config LoadHocon(FileInfo? hoconFile)
     {
         var hostConf = Path.Combine(AppContext.BaseDirectory, "hocon", "host.conf");
-        var config = File.Exists(hostConf) ? ConfigurationFactory.ParseString(File.ReadAllText(hostConf)) : Config.Empty;
+        var config = File.Exists(hostConf)
+            ? ConfigurationFactory.ParseString(File.ReadAllText(hostConf))
+            : HoconSettings.Embedded(typeof(HostRun).Assembly, "host.conf");
         if (hoconFile is not null)
         {
             config = ConfigurationFactory.ParseString(File.ReadAllText(hoconFile.FullName)).WithFallback(config);

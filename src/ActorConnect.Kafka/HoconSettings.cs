@@ -12,6 +12,18 @@ namespace ActorConnect.Kafka;
 /// <param name="Path">The section's full path (<c>actorconnect.sink</c>), to name a bad key in full.</param>
 public sealed record HoconSettings(Config Section, string Path)
 {
+    /// <summary>
+    /// A file of hocon/ embedded in <paramref name="assembly"/> under <paramref name="name"/> (its <c>LogicalName</c>):
+    /// the defaults travel inside the assembly that reads them, so no host needs the folder beside it.
+    /// </summary>
+    public static Config Embedded(System.Reflection.Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"{name} is not embedded in {assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
     /// <summary>The section at <paramref name="path"/> of <paramref name="config"/> (empty when absent: every key then reads as missing).</summary>
     public static HoconSettings Of(Config config, string path) =>
         new(config.HasPath(path) ? config.GetConfig(path) : Config.Empty, path);

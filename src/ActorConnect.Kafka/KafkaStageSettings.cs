@@ -49,13 +49,7 @@ public sealed record KafkaStageSettings(int ProducerMaxInFlight, int ConsumerMax
     private static TimeSpan IdlePollIntervalOf(Config config) => HoconSettings.Of(config, "actorconnect.sink").Duration("idle-poll-interval");
 
     /// <summary>hocon/actorconnect.conf, embedded in this assembly.</summary>
-    public static Config DefaultConfig()
-    {
-        using var stream = typeof(KafkaStageSettings).Assembly.GetManifestResourceStream("actorconnect.conf")
-            ?? throw new InvalidOperationException("actorconnect.conf is not embedded in ActorConnect.Kafka");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    }
+    public static Config DefaultConfig() => HoconSettings.Embedded(typeof(KafkaStageSettings).Assembly, "actorconnect.conf");
 }
 
 /// <summary>How a consumer measures its lag (<c>actorconnect.sink.lag</c>; hocon/actorconnect.conf explains each).</summary>

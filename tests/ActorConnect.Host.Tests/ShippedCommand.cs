@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using ActorConnect.TestSupport;
 
 namespace ActorConnect.Host.Tests;
@@ -10,7 +10,7 @@ namespace ActorConnect.Host.Tests;
 /// What every shipped form of the command (the installed .NET tool, the single-file binary) must do, run as a user
 /// runs it: print its version, validate the sample files, and run the file source, answering REST while it does.
 /// </summary>
-internal static class ShippedCommand
+internal static partial class ShippedCommand
 {
     /// <summary>The version the tests' own build of the host carries: a shipped command built from the same tree says the same.</summary>
     public static string ExpectedVersion => typeof(HostRun).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
@@ -20,16 +20,6 @@ internal static class ShippedCommand
         await using var process = ProcessRunner.Start(command, arguments, workingDirectory: workDir, name: "actorconnect");
         var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (exitCode, process.Output);
-    }
-
-    /// <summary>Runs a build step (dotnet pack, publish, tool install) and fails with its output when it fails.</summary>
-    public static async Task<TimeSpan> BuildStepAsync(string workDir, params string[] dotnetArguments)
-    {
-        var started = Stopwatch.StartNew();
-        await using var process = ProcessRunner.Start("dotnet", dotnetArguments, workingDirectory: workDir, name: "dotnet " + dotnetArguments[0]);
-        var exitCode = await process.WaitForExitAsync(TimeSpan.FromMinutes(9));
-        Assert.True(exitCode == 0, $"dotnet {string.Join(' ', dotnetArguments)} exited with {exitCode}:\n{process.Output}");
-        return started.Elapsed;
     }
 
     public static async Task AssertVersionAsync(string command)
@@ -50,8 +40,9 @@ internal static class ShippedCommand
     }
 
     /// <summary>
-    /// A standalone worker with a file source: its REST API answers <c>GET /</c> with the command's version, and the
-    /// file's lines reach the topic, so the connector families and hocon/ defaults came with the command.
+    /// A standalone worker with a file source: its REST API answers <c>GET /</c> with the command's version, the
+    /// file's lines reach the topic, and Akka's own log comes out in the host's format (hocon/host.conf's loggers), so
+    /// the connector families and the hocon/ defaults came with the command.
     /// </summary>
     public static async Task AssertStandaloneFileSourceAsync(string command, KafkaFixture kafka)
     {
@@ -78,6 +69,13 @@ internal static class ShippedCommand
 
         var records = await kafka.ConsumeAllAsync(topic, 3, TimeSpan.FromSeconds(60));
         Assert.Equal(new[] { "one", "two", "three" }, records.Select(r => Encoding.UTF8.GetString(r.Message.Value!)));
+        // The task actor logs its start through Akka (asynchronously, so it may come after the records): without
+        // host.conf that line would be in Akka's own stdout format.
+        await host.WaitForOutputAsync(l => HostLogLine().IsMatch(l) && l.Contains($"Task {topic}-0 started", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         Assert.Equal(0, await host.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
     }
+
+    /// <summary>A line of the host's log (HostRun.CreateLogging's template), as opposed to Akka's <c>[INFO][date][Thread n]</c>.</summary>
+    [GeneratedRegex(@"^\[\d{2}:\d{2}:\d{2} INF\] ")]
+    private static partial Regex HostLogLine();
 }

@@ -21,6 +21,16 @@ public sealed class SingleFileBinaryTests(PublishedBinary binary, KafkaFixture k
     [LinuxX64Fact]
     public Task The_binary_runs_a_file_source_that_answers_REST_and_writes_the_files_lines_to_Kafka() =>
         ShippedCommand.AssertStandaloneFileSourceAsync(binary.Command, kafka);
+
+    [LinuxX64Fact]
+    public async Task The_binary_copied_alone_into_an_empty_folder_runs_with_the_defaults_it_carries()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("lone-binary");
+        var lone = dir.Combine(Path.GetFileName(binary.Command));
+        File.Copy(binary.Command, lone);
+        Assert.Equal([lone], Directory.GetFileSystemEntries(dir.Path));
+        await ShippedCommand.AssertStandaloneFileSourceAsync(lone, kafka);
+    }
 }
 
 /// <summary>Only where <c>scripts/publish.sh</c>'s default binary runs: a linux-x64 machine.</summary>
@@ -59,7 +69,8 @@ public sealed class PublishedBinary : IAsyncLifetime
         Assert.True(exitCode == 0, $"scripts/publish.sh exited with {exitCode}:\n{publish.Output}");
         PublishTime = started.Elapsed;
         Command = _dir.Combine("actorconnect");
-        // One file with the framework and every assembly in it: nothing else but hocon/ and symbols beside it.
+        // One file with the framework and every assembly in it: nothing else but hocon/ (an editable copy of the
+        // defaults the binary carries) and symbols beside it.
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.dll"));
     }
 

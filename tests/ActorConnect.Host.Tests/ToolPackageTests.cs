@@ -42,12 +42,11 @@ public sealed class InstalledTool : IAsyncLifetime
         _dir = RepoPaths.CreateTempDirectory("tool");
         var packages = _dir.Combine("packages");
         // --no-build: the host is already built (the tests reference it); packing is then a publish and a zip.
-        PackTime = await ShippedCommand.BuildStepAsync(_dir.Path, "pack", Path.Combine(RepoPaths.RepoRoot, "src", "ActorConnect.Host"),
-            "-c", RepoPaths.BuildConfiguration, "--no-build", "-o", packages, "-nologo");
+        PackTime = await DotnetCli.PackAsync(_dir.Path, Path.Combine("src", "ActorConnect.Host"), packages);
         var package = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetFiles(packages, "actorconnect.*.nupkg")));
         var version = package["actorconnect.".Length..];
         // Only the local folder is needed (a tool package has no dependencies); other sources may be offline.
-        InstallTime = await ShippedCommand.BuildStepAsync(_dir.Path, "tool", "install", "--tool-path", _dir.Combine("tool"), "--add-source", packages,
+        InstallTime = await DotnetCli.RunAsync(_dir.Path, "tool", "install", "--tool-path", _dir.Combine("tool"), "--add-source", packages,
             "--ignore-failed-sources", "actorconnect", "--version", version);
         Command = _dir.Combine("tool", OperatingSystem.IsWindows() ? "actorconnect.exe" : "actorconnect");
         Assert.True(File.Exists(Command), $"dotnet tool install left no {Command}");

@@ -53,13 +53,7 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
     public required KafkaLogTimeouts InternalTopics { get; init; }
 
     /// <summary>The embedded defaults from hocon/cluster.conf.</summary>
-    public static Akka.Configuration.Config DefaultConfig()
-    {
-        using var stream = typeof(ClusterSettings).Assembly.GetManifestResourceStream("cluster.conf")
-            ?? throw new InvalidOperationException("cluster.conf is not embedded in ActorConnect.Cluster");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    }
+    public static Akka.Configuration.Config DefaultConfig() => HoconSettings.Embedded(typeof(ClusterSettings).Assembly, "cluster.conf");
 
     public static ClusterSettings Create(ActorSystem system) =>
         Create(system.Settings.Config.WithFallback(DefaultConfig()).WithFallback(Runtime.Config.RuntimeSettings.DefaultConfig()));

@@ -87,13 +87,7 @@ public sealed record RuntimeSettings
     public required TimeSpan DeadLetterFlushTimeout { get; init; }
 
     /// <summary>The embedded defaults from hocon/actorconnect.conf.</summary>
-    public static Akka.Configuration.Config DefaultConfig()
-    {
-        using var stream = typeof(RuntimeSettings).Assembly.GetManifestResourceStream("actorconnect.conf")
-            ?? throw new InvalidOperationException("actorconnect.conf is not embedded in ActorConnect.Runtime");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    }
+    public static Akka.Configuration.Config DefaultConfig() => HoconSettings.Embedded(typeof(RuntimeSettings).Assembly, "actorconnect.conf");
 
     public static RuntimeSettings Create(ActorSystem system) => Create(system.Settings.Config.WithFallback(DefaultConfig()));
 
