@@ -15,11 +15,11 @@ namespace ActorConnect.Hosting.Tests;
 [Collection("kafka")]
 public sealed class PackagesTests(PackedPackages packed, KafkaFixture kafka, ITestOutputHelper output) : IClassFixture<PackedPackages>
 {
-    /// <summary>ActorConnect.Hosting and everything it references: each project is a package of its own.</summary>
+    /// <summary>ActorConnect.Hosting, ActorConnect.TestKit and everything they reference: each project is a package of its own.</summary>
     private static readonly string[] PackageIds =
     [
         "ActorConnect.Api", "ActorConnect.Security", "ActorConnect.Kafka", "ActorConnect.Converters", "ActorConnect.Transforms",
-        "ActorConnect.Runtime", "ActorConnect.Connectors.File", "ActorConnect.Hosting",
+        "ActorConnect.Runtime", "ActorConnect.Connectors.File", "ActorConnect.Hosting", "ActorConnect.TestKit",
     ];
 
     public static TheoryData<string> Packages => new(PackageIds);
@@ -60,10 +60,10 @@ public sealed class PackagesTests(PackedPackages packed, KafkaFixture kafka, ITe
     }
 
     [Fact]
-    public void Every_ActorConnect_package_Hosting_needs_is_packed_at_the_same_version()
+    public void Every_ActorConnect_package_Hosting_and_the_TestKit_need_is_packed_at_the_same_version()
     {
         var seen = new HashSet<string>();
-        var next = new Queue<string>(["ActorConnect.Hosting"]);
+        var next = new Queue<string>(["ActorConnect.Hosting", "ActorConnect.TestKit"]);
         while (next.TryDequeue(out var id))
         {
             if (!seen.Add(id))
