@@ -139,7 +139,7 @@ internal static class HostRun
         if (options.Listeners.All(l => l.IsLoopback))
         {
             Log.Information("The REST API answers on this machine only; open the web console at {Console}. To serve other hosts, set listeners " +
-                            "(for example https://0.0.0.0:8443) and turn on authentication (README, Security)", console);
+                            "(for example https://0.0.0.0:8443) and turn on authentication (docs/security.md)", console);
         }
         else
         {

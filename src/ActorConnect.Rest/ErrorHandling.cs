@@ -125,7 +125,7 @@ public static class ErrorHandling
         var message = status switch
         {
             StatusCodes.Status404NotFound =>
-                $"Unknown endpoint {request.Method} {request.Path}. The REST API follows Kafka Connect's: /connectors, /connectors/{{name}}/status, /connector-plugins, /admin/loggers, ... (see the README's REST API section).",
+                $"Unknown endpoint {request.Method} {request.Path}. The REST API follows Kafka Connect's: /connectors, /connectors/{{name}}/status, /connector-plugins, /admin/loggers, ... (see docs/rest-api.md).",
             StatusCodes.Status405MethodNotAllowed =>
                 $"Method {request.Method} is not allowed on {request.Path}; use {AllowedMethods(context)}.",
             StatusCodes.Status415UnsupportedMediaType =>

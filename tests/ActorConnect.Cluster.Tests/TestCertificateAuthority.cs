@@ -66,7 +66,7 @@ internal sealed class TestCertificateAuthority : IDisposable
         // Every node both accepts connections and makes them: one certificate serves as server and as client.
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
-        // No subject alternative name: nodes do not check host names (README, Security, Cluster).
+        // No subject alternative name: nodes do not check host names (docs/security.md, Cluster).
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
         var until = notAfter ?? DateTimeOffset.UtcNow.AddMonths(6);

@@ -142,7 +142,7 @@ public sealed record ClusterSettings(TimeSpan ReconcileInterval, int NumberOfSha
             ? null
             : $"The cluster port {bind}:{port} ({DistributedConfig.ClusterHostname}) is open beyond this machine without TLS: any host that reaches it can join " +
               $"the cluster and run connectors. Set {DistributedConfig.ClusterSslKeystoreLocation} (this node's certificate) and " +
-              $"{DistributedConfig.ClusterSslTruststoreLocation} (the cluster's CA) on every worker for mutual TLS (README, Security, Cluster), " +
+              $"{DistributedConfig.ClusterSslTruststoreLocation} (the cluster's CA) on every worker for mutual TLS (docs/security.md, Cluster), " +
               $"or firewall the port to the cluster's hosts";
     }
 

@@ -11,7 +11,7 @@ namespace ActorConnect.Cluster.Wire;
 /// The wire format of every <see cref="IClusterMessage"/>: a manifest naming the message, then its fields by number.
 /// The manifests and field numbers are the contract between versions, not the C# names: rename types and properties
 /// freely, but never reuse a manifest or a field number for something else, never change a field's type, and give a
-/// new field a default that means what an older node meant without it (README, Distributed mode, rolling upgrades).
+/// new field a default that means what an older node meant without it (docs/distributed.md, rolling upgrades).
 /// </summary>
 internal static class ClusterMessageFormats
 {
@@ -87,7 +87,7 @@ internal static class ClusterMessageFormats
     public static Format For(string manifest) =>
         ByManifest.TryGetValue(manifest, out var format)
             ? format
-            : throw new System.Runtime.Serialization.SerializationException($"Cluster message manifest '{manifest}' is unknown to this version: it comes from a newer node, which must not send it before every node understands it (README, Distributed mode, rolling upgrades)");
+            : throw new System.Runtime.Serialization.SerializationException($"Cluster message manifest '{manifest}' is unknown to this version: it comes from a newer node, which must not send it before every node understands it (docs/distributed.md, rolling upgrades)");
 
     public static byte[] Write(object message)
     {

@@ -47,7 +47,7 @@ internal sealed class WireFields
 
     /// <summary>The error for a field a message cannot do without.</summary>
     public Exception Missing(int field) =>
-        new InvalidDataException($"Cluster message {_manifest} lacks its field {field}: it was written by a version that does not send it, which breaks the rolling-upgrade rule (README, Distributed mode)");
+        new InvalidDataException($"Cluster message {_manifest} lacks its field {field}: it was written by a version that does not send it, which breaks the rolling-upgrade rule (docs/distributed.md)");
 
     public IReadOnlyList<string> Strings(int field) => All<ByteString>(field).Select(b => b.ToStringUtf8()).ToList();
 
@@ -87,5 +87,5 @@ internal sealed class WireFields
     private T Typed<T>(int field, object value) =>
         value is T typed
             ? typed
-            : throw new InvalidDataException($"Cluster message {_manifest}: field {field} holds a {(value is ulong ? "number" : "length-delimited value")} where this version expects {(typeof(T) == typeof(ulong) ? "a number" : "a length-delimited value")}: a field's type changed, which breaks the rolling-upgrade rule (README, Distributed mode)");
+            : throw new InvalidDataException($"Cluster message {_manifest}: field {field} holds a {(value is ulong ? "number" : "length-delimited value")} where this version expects {(typeof(T) == typeof(ulong) ? "a number" : "a length-delimited value")}: a field's type changed, which breaks the rolling-upgrade rule (docs/distributed.md)");
 }

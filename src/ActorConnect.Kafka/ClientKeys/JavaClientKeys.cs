@@ -9,7 +9,7 @@ namespace ActorConnect.Kafka.ClientKeys;
 /// the caller once and left out, so it never fails a task). A key that is not a Java client key passes through
 /// unchanged: it is taken as librdkafka's own name, and librdkafka judges it when the client is built.
 /// </summary>
-/// <remarks>The README's table "Java client keys and librdkafka" is this table in prose; change both together.</remarks>
+/// <remarks>The table under "Other Java client keys" in docs/security.md is this table in prose; change both together.</remarks>
 public static class JavaClientKeys
 {
     private enum Kind

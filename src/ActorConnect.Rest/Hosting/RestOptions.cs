@@ -103,7 +103,7 @@ public sealed record RestOptions
             ? null
             : $"The REST API listens on {string.Join(", ", open)}, reachable from other hosts, without authentication: anyone who reaches it can " +
               "create connectors (which run code and read files as this worker) and read their configs. Turn on HTTP basic authentication " +
-              $"({BasicAuthCredentials.RestExtensionClassesKey}={BasicAuthCredentials.ExtensionClass} and a JAAS file; see the README, Security) " +
+              $"({BasicAuthCredentials.RestExtensionClassesKey}={BasicAuthCredentials.ExtensionClass} and a JAAS file; see docs/security.md) " +
               $"or mutual TLS ({RestHttps.ListenerPrefix}ssl.client.auth=required), or listen on 127.0.0.1 only (listeners=http://127.0.0.1:8083).";
     }
 
