@@ -8,7 +8,7 @@ namespace ActorConnect.Host.Tests;
 
 /// <summary>
 /// What every shipped form of the command (the installed .NET tool, the single-file binary) must do, run as a user
-/// runs it: print its version, validate the sample files, and run the file source, answering REST while it does.
+/// runs it: print its version, validate the sample files, and run the file demo (source and sink), answering REST while it does.
 /// </summary>
 internal static partial class ShippedCommand
 {
@@ -40,21 +40,24 @@ internal static partial class ShippedCommand
     }
 
     /// <summary>
-    /// A standalone worker with a file source: its REST API answers <c>GET /</c> with the command's version, the
-    /// file's lines reach the topic, and Akka's own log comes out in the host's format (hocon/host.conf's loggers), so
-    /// the connector families and the hocon/ defaults came with the command.
+    /// The file demo (Kafka Connect's quickstart): a standalone worker with a file source and a file sink. Its REST API
+    /// answers <c>GET /</c> with the command's version, the file's lines reach the topic and then the sink's file, and
+    /// Akka's own log comes out in the host's format (hocon/host.conf's loggers), so the connector families and the
+    /// hocon/ defaults came with the command.
     /// </summary>
-    public static async Task AssertStandaloneFileSourceAsync(string command, KafkaFixture kafka)
+    public static async Task AssertFileDemoAsync(string command, KafkaFixture kafka)
     {
         using var dir = RepoPaths.CreateTempDirectory("shipped-standalone");
         var topic = KafkaFixture.UniqueName("shipped");
         await kafka.CreateTopicAsync(topic, 1);
         var input = dir.Combine("input.txt");
+        var output = dir.Combine("output.txt");
         await File.WriteAllLinesAsync(input, ["one", "two", "three"]);
         var worker = HostProcess.WriteWorker(dir.Path, kafka);
         var source = HostProcess.WriteConnector(dir.Path, "source.properties", ("name", topic), ("connector.class", "FileStreamSource"), ("file", input), ("topic", topic));
+        var sink = HostProcess.WriteConnector(dir.Path, "sink.properties", ("name", topic + "-sink"), ("connector.class", "FileStreamSink"), ("file", output), ("topics", topic));
 
-        await using var host = ProcessRunner.Start(command, ["standalone", worker, source], workingDirectory: dir.Path, name: "actorconnect");
+        await using var host = ProcessRunner.Start(command, ["standalone", worker, source, sink], workingDirectory: dir.Path, name: "actorconnect");
         var port = await HostProcess.RestPortAsync(host);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         // The REST server binds before the worker runs (its address is the worker id) and answers 503 until then.
@@ -69,6 +72,8 @@ internal static partial class ShippedCommand
 
         var records = await kafka.ConsumeAllAsync(topic, 3, TimeSpan.FromSeconds(60));
         Assert.Equal(new[] { "one", "two", "three" }, records.Select(r => Encoding.UTF8.GetString(r.Message.Value!)));
+        await Eventually.AssertAsync(() => File.Exists(output) && File.ReadAllLines(output).Length >= 3, TimeSpan.FromSeconds(60), "the sink writes the lines");
+        Assert.Equal(["one", "two", "three"], File.ReadAllLines(output));
         // The task actor logs its start through Akka (asynchronously, so it may come after the records): without
         // host.conf that line would be in Akka's own stdout format.
         await host.WaitForOutputAsync(l => HostLogLine().IsMatch(l) && l.Contains($"Task {topic}-0 started", StringComparison.Ordinal), TimeSpan.FromSeconds(30));

@@ -19,8 +19,8 @@ public sealed class SingleFileBinaryTests(PublishedBinary binary, KafkaFixture k
     }
 
     [LinuxX64Fact]
-    public Task The_binary_runs_a_file_source_that_answers_REST_and_writes_the_files_lines_to_Kafka() =>
-        ShippedCommand.AssertStandaloneFileSourceAsync(binary.Command, kafka);
+    public Task The_binary_runs_the_file_demo_answering_REST_while_the_lines_go_through_Kafka_to_the_sinks_file() =>
+        ShippedCommand.AssertFileDemoAsync(binary.Command, kafka);
 
     [LinuxX64Fact]
     public async Task The_binary_copied_alone_into_an_empty_folder_runs_with_the_defaults_it_carries()
@@ -29,7 +29,7 @@ public sealed class SingleFileBinaryTests(PublishedBinary binary, KafkaFixture k
         var lone = dir.Combine(Path.GetFileName(binary.Command));
         File.Copy(binary.Command, lone);
         Assert.Equal([lone], Directory.GetFileSystemEntries(dir.Path));
-        await ShippedCommand.AssertStandaloneFileSourceAsync(lone, kafka);
+        await ShippedCommand.AssertFileDemoAsync(lone, kafka);
     }
 }
 

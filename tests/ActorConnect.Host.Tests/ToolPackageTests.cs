@@ -21,8 +21,8 @@ public sealed class ToolPackageTests(InstalledTool tool, KafkaFixture kafka, ITe
     public Task The_installed_command_validates_the_sample_files() => ShippedCommand.AssertSampleFilesValidateAsync(tool.Command);
 
     [Fact]
-    public Task The_installed_command_runs_a_file_source_that_answers_REST_and_writes_the_files_lines_to_Kafka() =>
-        ShippedCommand.AssertStandaloneFileSourceAsync(tool.Command, kafka);
+    public Task The_installed_command_runs_the_file_demo_answering_REST_while_the_lines_go_through_Kafka_to_the_sinks_file() =>
+        ShippedCommand.AssertFileDemoAsync(tool.Command, kafka);
 }
 
 /// <summary>The host packed as a .NET tool into a temporary folder and installed from there with <c>--tool-path</c>.</summary>
