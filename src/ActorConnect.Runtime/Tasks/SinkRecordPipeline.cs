@@ -12,29 +12,9 @@ namespace ActorConnect.Runtime.Tasks;
 /// KEY_CONVERTER, VALUE_CONVERTER, TRANSFORMATION). The task actor runs it per consumed record;
 /// <c>actorconnect test</c> runs the same object on the records of a cases file.
 /// </summary>
-public sealed class SinkRecordPipeline : IDisposable
+public sealed class SinkRecordPipeline(IConverter keyConverter, IConverter valueConverter, TransformationChain<SinkRecord> chain, RetryWithToleranceOperator errors)
+    : RecordPipeline<SinkRecord>(keyConverter, valueConverter, chain, errors)
 {
-    private readonly IConverter _keyConverter;
-    private readonly IConverter _valueConverter;
-    private readonly Type _keyConverterType;
-    private readonly Type _valueConverterType;
-
-    public SinkRecordPipeline(IConverter keyConverter, IConverter valueConverter, TransformationChain<SinkRecord> chain, RetryWithToleranceOperator errors)
-    {
-        _keyConverter = keyConverter;
-        _valueConverter = valueConverter;
-        _keyConverterType = keyConverter.GetType();
-        _valueConverterType = valueConverter.GetType();
-        Chain = chain;
-        Errors = errors;
-    }
-
-    /// <summary>The connector's transforms; disposed with the pipeline.</summary>
-    public TransformationChain<SinkRecord> Chain { get; }
-
-    /// <summary>The error handling every stage runs under; disposed with the pipeline.</summary>
-    public RetryWithToleranceOperator Errors { get; }
-
     /// <summary>
     /// The record put() gets, or null when a transform dropped it or a tolerated failure skipped it. Throws
     /// <see cref="ToleranceExceededException"/> when a failure may not be skipped.
@@ -44,9 +24,9 @@ public sealed class SinkRecordPipeline : IDisposable
         var errors = Errors;
         errors.Begin(raw);
         if (!errors.Execute(ErrorStage.HeaderConverter, typeof(HeaderBytes), raw, static r => HeaderBytes.FromKafka(r.Headers), out var headers) ||
-            !errors.Execute(ErrorStage.KeyConverter, _keyConverterType, (_keyConverter, raw, headers),
+            !errors.Execute(ErrorStage.KeyConverter, KeyConverterType, (KeyConverter, raw, headers),
                 static s => s.Item1.ToConnectData(s.raw.Topic, s.headers, s.raw.Key), out var key) ||
-            !errors.Execute(ErrorStage.ValueConverter, _valueConverterType, (_valueConverter, raw, headers),
+            !errors.Execute(ErrorStage.ValueConverter, ValueConverterType, (ValueConverter, raw, headers),
                 static s => s.Item1.ToConnectData(s.raw.Topic, s.headers, s.raw.Value), out var value))
         {
             return null;
@@ -60,18 +40,5 @@ public sealed class SinkRecordPipeline : IDisposable
         };
         var record = new SinkRecord(raw.Topic, raw.Partition, key.Schema, key.Value, value.Schema, value.Value, raw.Offset, raw.Timestamp, timestampType, headers);
         return Chain.IsEmpty ? record : Chain.Apply(record, errors);
-    }
-
-    /// <summary>Disposes the transforms and the error reporters.</summary>
-    public void Dispose()
-    {
-        try
-        {
-            Chain.Dispose();
-        }
-        finally
-        {
-            Errors.Dispose();
-        }
     }
 }

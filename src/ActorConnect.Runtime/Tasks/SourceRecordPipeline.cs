@@ -11,29 +11,9 @@ namespace ActorConnect.Runtime.Tasks;
 /// HEADER_CONVERTER, KEY_CONVERTER, VALUE_CONVERTER). The task actor runs it per polled record; <c>actorconnect test</c>
 /// runs the same object on the records of a cases file, so what a test shows is what a task does.
 /// </summary>
-public sealed class SourceRecordPipeline : IDisposable
+public sealed class SourceRecordPipeline(IConverter keyConverter, IConverter valueConverter, TransformationChain<SourceRecord> chain, RetryWithToleranceOperator errors)
+    : RecordPipeline<SourceRecord>(keyConverter, valueConverter, chain, errors)
 {
-    private readonly IConverter _keyConverter;
-    private readonly IConverter _valueConverter;
-    private readonly Type _keyConverterType;
-    private readonly Type _valueConverterType;
-
-    public SourceRecordPipeline(IConverter keyConverter, IConverter valueConverter, TransformationChain<SourceRecord> chain, RetryWithToleranceOperator errors)
-    {
-        _keyConverter = keyConverter;
-        _valueConverter = valueConverter;
-        _keyConverterType = keyConverter.GetType();
-        _valueConverterType = valueConverter.GetType();
-        Chain = chain;
-        Errors = errors;
-    }
-
-    /// <summary>The connector's transforms; disposed with the pipeline.</summary>
-    public TransformationChain<SourceRecord> Chain { get; }
-
-    /// <summary>The error handling every stage runs under; disposed with the pipeline.</summary>
-    public RetryWithToleranceOperator Errors { get; }
-
     /// <summary>
     /// Transforms and converts <paramref name="polled"/>; false when a transform dropped it or a tolerated failure
     /// skipped it. Throws <see cref="ToleranceExceededException"/> when a failure may not be skipped.
@@ -50,9 +30,9 @@ public sealed class SourceRecordPipeline : IDisposable
         }
 
         if (!errors.Execute(ErrorStage.HeaderConverter, typeof(HeaderBytes), record, static r => HeaderBytes.ToKafka(r.Headers), out var headers) ||
-            !errors.Execute(ErrorStage.KeyConverter, _keyConverterType, (_keyConverter, record),
+            !errors.Execute(ErrorStage.KeyConverter, KeyConverterType, (KeyConverter, record),
                 static s => s.Item1.FromConnectData(s.record.Topic, s.record.Headers, s.record.KeySchema, s.record.Key), out var key) ||
-            !errors.Execute(ErrorStage.ValueConverter, _valueConverterType, (_valueConverter, record),
+            !errors.Execute(ErrorStage.ValueConverter, ValueConverterType, (ValueConverter, record),
                 static s => s.Item1.FromConnectData(s.record.Topic, s.record.Headers, s.record.ValueSchema, s.record.Value), out var value))
         {
             return false;
@@ -60,19 +40,6 @@ public sealed class SourceRecordPipeline : IDisposable
 
         converted = new ConvertedSourceRecord(record, key, value, headers);
         return true;
-    }
-
-    /// <summary>Disposes the transforms and the error reporters.</summary>
-    public void Dispose()
-    {
-        try
-        {
-            Chain.Dispose();
-        }
-        finally
-        {
-            Errors.Dispose();
-        }
     }
 }
 
