@@ -38,7 +38,8 @@ internal sealed record CdcOffset(ulong Lsn, ulong ProcessedLsn, ulong CommitLsn,
 
     public IReadOnlyDictionary<string, object?> ToMap()
     {
-        var map = new Dictionary<string, object?> { [LsnKey] = (long)Lsn, [TxIdKey] = TxId, [TimestampKey] = TimestampMicros };
+        // Sized for its keys: a map per record, grown twice otherwise.
+        var map = new Dictionary<string, object?>(6 + (Incremental?.Count ?? 0)) { [LsnKey] = (long)Lsn, [TxIdKey] = TxId, [TimestampKey] = TimestampMicros };
         if (Snapshot)
         {
             map[SnapshotKey] = true;

@@ -6,7 +6,16 @@ namespace ActorConnect.Connectors.Postgres;
 /// <summary>The transaction a change belongs to: what the source block and the offset say about it.</summary>
 internal sealed record TransactionInfo(long TxId, ulong CommitLsn, DateTime CommitTime, ulong ProcessedLsn)
 {
-    public long CommitMicros => (CommitTime.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10;
+    public long CommitMicros { get; } = (CommitTime.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10;
+
+    /// <summary>The values every change of the transaction puts in its source block, boxed once for all of them.</summary>
+    internal object BoxedTxId { get; } = TxId;
+
+    internal object BoxedCommitMillis { get; } = (CommitTime.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10 / 1000;
+
+    internal object BoxedCommitMicros { get; } = (CommitTime.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10;
+
+    internal object BoxedCommitNanos { get; } = (CommitTime.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10 * 1000;
 }
 
 /// <summary>
@@ -135,6 +144,9 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
         _ => column.Type.Fallback,
     };
 
+    /// <summary>The op field's text, without a string per change.</summary>
+    private static string Op(char op) => op switch { 'c' => "c", 'u' => "u", 'd' => "d", 'r' => "r", 't' => "t", _ => op.ToString() };
+
     private Struct Envelope(TableSchema table, char op, Struct? before, Struct? after, TransactionInfo tx, ulong lsn, string snapshot = "false")
     {
         if (table.Unmapped.Count > 0)
@@ -147,21 +159,21 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
             .Put("version", version)
             .Put("connector", TableSchema.ConnectorName)
             .Put("name", config.Prefix)
-            .Put("ts_ms", tx.CommitMicros / 1000)
+            .Put("ts_ms", tx.BoxedCommitMillis)
             .Put("snapshot", snapshot)
             .Put("db", config.Database)
             .Put("sequence", $"[{(tx.ProcessedLsn == 0 ? "null" : $"\"{tx.ProcessedLsn}\"")},\"{lsn}\"]")
-            .Put("ts_us", tx.CommitMicros)
-            .Put("ts_ns", tx.CommitMicros * 1000)
+            .Put("ts_us", tx.BoxedCommitMicros)
+            .Put("ts_ns", tx.BoxedCommitNanos)
             .Put("schema", table.SchemaName)
             .Put("table", table.TableName)
-            .Put("txId", tx.TxId)
+            .Put("txId", tx.BoxedTxId)
             .Put("lsn", (long)lsn);
         return new Struct(table.Envelope)
             .Put("before", table.ValueOf(before))
             .Put("after", table.ValueOf(after))
             .Put("source", source)
-            .Put("op", op.ToString())
+            .Put("op", Op(op))
             .Put("ts_ms", nowMicros / 1000)
             .Put("ts_us", nowMicros)
             .Put("ts_ns", nowMicros * 1000);

@@ -281,7 +281,7 @@ internal sealed class ChangeStream : IAsyncDisposable
     /// The old row of an update or delete, as the table's REPLICA IDENTITY has the WAL carry it: all of it (FULL), its
     /// key (DEFAULT, for a delete or a changed key), or nothing (DEFAULT, key unchanged).
     /// </summary>
-    private static async Task<Struct?> OldRowAsync(PgOutputReplicationMessage change, TableSchema table, CancellationToken ct) => change switch
+    private static async ValueTask<Struct?> OldRowAsync(PgOutputReplicationMessage change, TableSchema table, CancellationToken ct) => change switch
     {
         FullUpdateMessage full => await ReadRowAsync(full.OldRow, table, false, ct),
         FullDeleteMessage full => await ReadRowAsync(full.OldRow, table, false, ct),
@@ -290,7 +290,7 @@ internal sealed class ChangeStream : IAsyncDisposable
         _ => null,
     };
 
-    private static async Task<Struct> ReadRowAsync(ReplicationTuple tuple, TableSchema table, bool keyOnly, CancellationToken ct)
+    private static async ValueTask<Struct> ReadRowAsync(ReplicationTuple tuple, TableSchema table, bool keyOnly, CancellationToken ct)
     {
         var row = new Struct(table.Row);
         var i = 0;

@@ -121,9 +121,11 @@ internal sealed class TableSchema
         }
 
         var key = new Struct(Key);
-        foreach (var field in Key.Fields)
+        // By index: a foreach over the IReadOnlyList boxes its enumerator, once per change.
+        var fields = Key.Fields;
+        for (var i = 0; i < fields.Count; i++)
         {
-            key.Put(field, row.Get(field.Name));
+            key.Put(fields[i], row.Get(fields[i].Name));
         }
 
         return key;
@@ -138,9 +140,11 @@ internal sealed class TableSchema
         }
 
         var value = new Struct(Value);
-        foreach (var field in Value.Fields)
+        // By index: a foreach over the IReadOnlyList boxes its enumerator, once per change.
+        var fields = Value.Fields;
+        for (var i = 0; i < fields.Count; i++)
         {
-            value.Put(field, row.Get(field.Name));
+            value.Put(fields[i], row.Get(fields[i].Name));
         }
 
         return value;

@@ -51,8 +51,11 @@ public sealed class Struct : IEquatable<Struct>
     /// <summary>Checks every field against its schema (required fields set).</summary>
     public void Validate()
     {
-        foreach (var f in Schema.Fields)
+        // By index: a foreach over the IReadOnlyList boxes its enumerator, once per struct of every record.
+        var fields = Schema.Fields;
+        for (var i = 0; i < fields.Count; i++)
         {
+            var f = fields[i];
             f.Schema.Validate(_values[f.Index] ?? f.Schema.DefaultValue, f.Name);
         }
     }
