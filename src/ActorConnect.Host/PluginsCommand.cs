@@ -1,6 +1,7 @@
 using ActorConnect.Api.Config;
 using ActorConnect.Api.Errors;
 using ActorConnect.Runtime.Config;
+using ActorConnect.Runtime.Logging;
 using ActorConnect.Runtime.Plugins;
 
 namespace ActorConnect.Host;
@@ -28,7 +29,7 @@ internal static class PluginsCommand
         }
         catch (Exception e) when (e is ConfigException or IOException)
         {
-            output.WriteLine(e is ConfigException { Name: { } key } ? $"ERROR {key}: {e.Message}" : $"ERROR {e.Message}");
+            output.WriteLine(LogText.Escape(e is ConfigException { Name: { } key } ? $"ERROR {key}: {e.Message}" : $"ERROR {e.Message}"));
             return 1;
         }
 
@@ -51,7 +52,7 @@ internal static class PluginsCommand
         output.WriteLine($"{rows.Count} plugin(s), {fromPath} from plugin.path; {failures.Count} could not be loaded.");
         foreach (var failure in failures)
         {
-            output.WriteLine(failure.TypeName is null ? $"  NOT LOADED {failure.File}: {failure.Reason}" : $"  NOT LOADED {failure.File}, {failure.TypeName}: {failure.Reason}");
+            output.WriteLine(LogText.Escape(failure.TypeName is null ? $"  NOT LOADED {failure.File}: {failure.Reason}" : $"  NOT LOADED {failure.File}, {failure.TypeName}: {failure.Reason}"));
         }
 
         return failures.Count == 0 ? 0 : 1;
@@ -59,6 +60,8 @@ internal static class PluginsCommand
 
     private static void WriteTable(TextWriter output, string[] header, IReadOnlyList<string[]> rows)
     {
+        // A plugin's path or name may hold a control character: escaped before the widths are measured.
+        rows = rows.Select(r => r.Select(LogText.Escape).ToArray()).ToList();
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         foreach (var row in rows.Prepend(header))
         {

@@ -2,6 +2,7 @@ using ActorConnect.Api.Errors;
 using ActorConnect.Cluster.Config;
 using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Config.Providers;
+using ActorConnect.Runtime.Logging;
 using ActorConnect.Runtime.Plugins;
 using ActorConnect.Runtime.Validation;
 
@@ -207,15 +208,16 @@ internal static class ValidateCommand
         public void WriteTo(TextWriter output)
         {
             var verdict = (IsValid ? "valid" : $"{_errors.Count} error(s)") + (_warnings.Count > 0 ? $", {_warnings.Count} warning(s)" : string.Empty);
-            output.WriteLine($"{file.Name} ({what}): {verdict}");
+            output.WriteLine(LogText.Escape($"{file.Name} ({what}): {verdict}"));
             foreach (var (key, message) in _errors)
             {
-                output.WriteLine(key is null ? $"  ERROR {message}" : $"  ERROR {key}: {message}");
+                // Keys and messages quote the user's files: a control character in them must not reach the terminal raw.
+                output.WriteLine(LogText.Escape(key is null ? $"  ERROR {message}" : $"  ERROR {key}: {message}"));
             }
 
             foreach (var message in _warnings)
             {
-                output.WriteLine($"  WARN  {message}");
+                output.WriteLine(LogText.Escape($"  WARN  {message}"));
             }
         }
     }

@@ -62,6 +62,28 @@ public sealed class PipelineTestCommandTests
     }
 
     [Fact]
+    public async Task Control_characters_in_a_case_name_and_in_a_record_are_printed_escaped_never_raw()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("pipeline-control");
+        var cases = dir.Combine("cases.yaml");
+        // YAML's "\e" is ESC: a record or a name holding it would steer the terminal if printed raw.
+        await File.WriteAllTextAsync(cases, """
+            cases:
+              - name: "red\e[31m"
+                input: {key: "k\ey", value: {id: 4}}
+                expect: {key: other}
+            """);
+
+        var (exitCode, output) = await HostProcess.RunAsync(dir.Path, "test", Sample("connector.properties"), cases);
+
+        Assert.True(exitCode == 1, output);
+        Assert.DoesNotContain('\u001b', output);
+        Assert.Contains("FAIL  red\\u001b[31m", output, StringComparison.Ordinal);
+        // The key is a plain string (StringConverter): shown as its text, escaped.
+        Assert.Contains("+ key: k\\u001by", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_source_connectors_record_comes_out_as_its_converters_write_it_and_a_tolerated_error_is_a_skip()
     {
         using var dir = RepoPaths.CreateTempDirectory("pipeline-source");

@@ -92,6 +92,22 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public async Task A_control_character_in_a_files_key_or_value_is_printed_escaped_never_raw()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("validate-control");
+        var source = dir.Combine("source.properties");
+        // Java's properties escape: the reader turns \u001b into ESC, which a terminal would obey (colours, cursor moves).
+        await File.WriteAllTextAsync(source, "name=local-file-source\nconnector.class=FileStreamSource\ntopic=t\nfile=in.txt\ntasks.max=1\\u001b[31m\nfile.typ\\u001b=x\n");
+
+        var (exitCode, output) = await HostProcess.RunAsync(dir.Path, "validate", Sample("worker.properties"), source);
+
+        Assert.Equal(1, exitCode);
+        Assert.DoesNotContain('\u001b', output);
+        Assert.Contains("1\\u001b[31m", output, StringComparison.Ordinal);
+        Assert.Contains("file.typ\\u001b", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_worker_file_with_a_group_id_is_checked_as_a_distributed_worker()
     {
         using var dir = RepoPaths.CreateTempDirectory("validate-distributed");

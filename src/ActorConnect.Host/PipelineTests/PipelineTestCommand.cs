@@ -1,6 +1,7 @@
 using ActorConnect.Api.Errors;
 using ActorConnect.Runtime.Config;
 using ActorConnect.Runtime.Config.Providers;
+using ActorConnect.Runtime.Logging;
 using ActorConnect.Runtime.Plugins;
 
 namespace ActorConnect.Host.PipelineTests;
@@ -57,13 +58,14 @@ internal static class PipelineTestCommand
                 }
 
                 var diff = CaseVerdict.Diff(@case.Expect, outcome);
-                output.WriteLine($"{(diff is null ? "PASS" : "FAIL")}  {@case.Name}");
+                output.WriteLine(LogText.Escape($"{(diff is null ? "PASS" : "FAIL")}  {@case.Name}"));
                 if (diff is not null)
                 {
                     failed++;
                     foreach (var line in diff)
                     {
-                        output.WriteLine("      " + line);
+                        // Records and case names are the user's data: a control character is shown escaped, never sent to the terminal.
+                        output.WriteLine("      " + LogText.Escape(line));
                     }
                 }
             }
@@ -102,7 +104,7 @@ internal static class PipelineTestCommand
 
     private static int Usage(TextWriter output, string message)
     {
-        output.WriteLine($"Cannot test: {message}");
+        output.WriteLine(LogText.Escape($"Cannot test: {message}"));
         return 2;
     }
 
