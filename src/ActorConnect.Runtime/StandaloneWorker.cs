@@ -36,14 +36,22 @@ public sealed class StandaloneWorker : IAsyncDisposable
 
     /// <summary>Starts a worker in a new ActorSystem configured from hocon/actorconnect.conf plus <paramref name="hocon"/>.</summary>
     public static StandaloneWorker Start(WorkerConfig config, Akka.Configuration.Config? hocon = null, string? workerId = null, params Assembly[] pluginAssemblies) =>
-        Start(NewSystem(hocon), config, stateFiles: null, workerId, ownsSystem: true, pluginAssemblies);
+        Start(CreateSystem(hocon), config, stateFiles: null, workerId, ownsSystem: true, pluginAssemblies);
 
     /// <summary>
     /// Starts a worker in a new ActorSystem on state files the caller has already opened (and so checked, before it
     /// served anything); the host's way.
     /// </summary>
     public static StandaloneWorker Start(StandaloneStateFiles stateFiles, WorkerConfig config, Akka.Configuration.Config? hocon, string workerId) =>
-        Start(NewSystem(hocon), config, stateFiles, workerId, ownsSystem: true, []);
+        Start(CreateSystem(hocon), stateFiles, config, workerId);
+
+    /// <summary>
+    /// Starts a worker in <paramref name="system"/>, made by <see cref="CreateSystem"/>, which the worker then owns (it
+    /// terminates it when disposed), on state files the caller has already opened. The host creates the system while its
+    /// REST server binds, so that the two parts of start-up overlap.
+    /// </summary>
+    public static StandaloneWorker Start(ActorSystem system, StandaloneStateFiles stateFiles, WorkerConfig config, string workerId) =>
+        Start(system, config, stateFiles, workerId, ownsSystem: true, []);
 
     /// <summary>Starts a worker inside an existing ActorSystem (embedding); the system must include the runtime's HOCON defaults.</summary>
     public static StandaloneWorker Start(ActorSystem system, WorkerConfig config, string? workerId = null, bool ownsSystem = false, params Assembly[] pluginAssemblies) =>
@@ -54,13 +62,14 @@ public sealed class StandaloneWorker : IAsyncDisposable
     /// new ActorSystem. The worker does not check that it reaches Kafka: those clients are not the brokers'.
     /// </summary>
     public static StandaloneWorker Start(WorkerConfig config, Akka.Configuration.Config? hocon, ITaskKafkaClients kafka, string workerId, params Assembly[] pluginAssemblies) =>
-        Start(NewSystem(hocon), config, stateFiles: null, workerId, ownsSystem: true, pluginAssemblies, kafka);
+        Start(CreateSystem(hocon), config, stateFiles: null, workerId, ownsSystem: true, pluginAssemblies, kafka);
 
     /// <summary>As <see cref="Start(WorkerConfig, Akka.Configuration.Config?, ITaskKafkaClients, string, Assembly[])"/>, inside an existing ActorSystem.</summary>
     public static StandaloneWorker Start(ActorSystem system, WorkerConfig config, ITaskKafkaClients kafka, string workerId, params Assembly[] pluginAssemblies) =>
         Start(system, config, stateFiles: null, workerId, ownsSystem: false, pluginAssemblies, kafka);
 
-    private static ActorSystem NewSystem(Akka.Configuration.Config? hocon) =>
+    /// <summary>A new ActorSystem configured from hocon/actorconnect.conf plus <paramref name="hocon"/>, as a worker's own system is.</summary>
+    public static ActorSystem CreateSystem(Akka.Configuration.Config? hocon) =>
         ActorSystem.Create("actorconnect", (hocon ?? Akka.Configuration.Config.Empty).WithFallback(RuntimeSettings.DefaultConfig()));
 
     private static StandaloneWorker Start(ActorSystem system, WorkerConfig config, StandaloneStateFiles? stateFiles, string? workerId, bool ownsSystem, Assembly[] pluginAssemblies,

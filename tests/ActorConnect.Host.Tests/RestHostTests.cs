@@ -78,4 +78,19 @@ public sealed class RestHostTests(KafkaFixture kafka)
         Assert.Contains(host.Lines, l => l.Contains($"connect.connector: {topic}", StringComparison.Ordinal));
         Assert.Equal(0, await host.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
     }
+    [Fact]
+    public async Task A_REST_port_already_taken_ends_the_host_with_exit_code_2_naming_the_port_and_the_key_to_change()
+    {
+        using var dir = RepoPaths.CreateTempDirectory("rest-port-taken");
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var worker = HostProcess.WriteWorker(dir.Path, kafka, restPort: port);
+
+        // The worker's ActorSystem starts while the REST server binds: the host must still end, not wait on the system.
+        await using var host = HostProcess.Standalone(dir.Path, worker);
+        Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(host.Lines, l => l.Contains($"Cannot start the REST server on http://127.0.0.1:{port}", StringComparison.Ordinal)
+                                         && l.Contains("change the worker key 'listeners'", StringComparison.Ordinal));
+    }
 }
