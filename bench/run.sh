@@ -35,6 +35,9 @@
 #   - latency (case latency): file -> topic -> file at BENCH_LATENCY_RATE lines/s for BENCH_LATENCY_SECONDS: acbench
 #     latency appends to a file and times each line until it is in the sink's output file, for the raw pair (raw-tail +
 #     raw-consume --flush-each) and one ActorConnect worker running a FileStreamSource and a FileStreamSink;
+#   - young-generation rows (with the source and sink cases): the same ActorConnect worker once more with
+#     DOTNET_GCgen0size=0x2000000, the GC setting docs/configuration.md ("Sizing") offers to trade about 30 MB of memory
+#     for CPU; .NET reads it only from the environment, so the shipped default is the plain ActorConnect row;
 #   - TLS rows (case tls): the same ActorConnect worker with security.protocol=SSL and the broker's test CA as a PEM
 #     truststore, on the SSL listener kafka-local.sh opens beside PLAINTEXT (port + 1); the stopwatch and the preloading
 #     stay on PLAINTEXT. The PLAINTEXT rows they are compared with are the source and sink cases' (run here when those
@@ -438,13 +441,20 @@ EOF
 }
 
 # ActorConnect's rows, shared by the PLAINTEXT cases and the TLS case.
-ac_source_row() { # ac_source_row KEY NOTE [tls]
-  local key="$1"
+# The third argument of both: tls (the SSL listener) or gen0 (the young-generation setting of docs/configuration.md,
+# "Sizing", which only an environment variable can set).
+GEN0_ENV="DOTNET_GCgen0size=0x2000000"
+ac_label() { case "${1:-}" in tls) echo "ActorConnect (TLS)" ;; gen0) echo "ActorConnect (GC gen0 32 MB)" ;; *) echo ActorConnect ;; esac; }
+ac_env() { if [[ "${1:-}" == gen0 ]]; then echo "$GEN0_ENV"; fi; }
+
+ac_source_row() { # ac_source_row KEY NOTE [tls|gen0]
+  local key="$1" tls=""
+  [[ "${3:-}" == tls ]] && tls=tls
   new_topic "$T-$key"
-  ac_worker "$WORK/$key.worker.properties" "$WORK/$key.offsets" "${3:-}"
+  ac_worker "$WORK/$key.worker.properties" "$WORK/$key.offsets" "$tls"
   source_props "$WORK/$key.properties" "bench-$key-$RUN_ID" FileStreamSource "$SRC_FILE" "$T-$key"
-  run_worker "$key" "ActorConnect${3:+ (TLS)}" "file → Kafka" "$LINES" topic "$T-$key" "$TIMEOUT_S" "$2" \
-    dotnet "$HOST_DLL" standalone "$WORK/$key.worker.properties" "$WORK/$key.properties"
+  run_worker "$key" "$(ac_label "${3:-}")" "file → Kafka" "$LINES" topic "$T-$key" "$TIMEOUT_S" "$2" \
+    env $(ac_env "${3:-}") dotnet "$HOST_DLL" standalone "$WORK/$key.worker.properties" "$WORK/$key.properties"
 }
 
 preloaded_topic() { # once per run: the sink rows all read the same topic
@@ -455,13 +465,14 @@ preloaded_topic() { # once per run: the sink rows all read the same topic
   acbench preload "$BOOTSTRAP" "$SRC_FILE" "$PRELOADED" $PROTO >/dev/null 2>"$WORK/preload.log" || { cat "$WORK/preload.log" >&2; die "preload failed"; }
 }
 
-ac_sink_row() { # ac_sink_row KEY NOTE [tls]
-  local key="$1"
+ac_sink_row() { # ac_sink_row KEY NOTE [tls|gen0]
+  local key="$1" tls=""
+  [[ "${3:-}" == tls ]] && tls=tls
   preloaded_topic
-  ac_worker "$WORK/$key.worker.properties" "$WORK/$key.offsets" "${3:-}"
+  ac_worker "$WORK/$key.worker.properties" "$WORK/$key.offsets" "$tls"
   sink_props "$WORK/$key.properties" "bench-$key-$RUN_ID" FileStreamSink "$WORK/$key.txt" "$PRELOADED"
-  run_worker "$key" "ActorConnect${3:+ (TLS)}" "Kafka → file" "$LINES" lines "$WORK/$key.txt" "$TIMEOUT_S" "$2" \
-    dotnet "$HOST_DLL" standalone "$WORK/$key.worker.properties" "$WORK/$key.properties"
+  run_worker "$key" "$(ac_label "${3:-}")" "Kafka → file" "$LINES" lines "$WORK/$key.txt" "$TIMEOUT_S" "$2" \
+    env $(ac_env "${3:-}") dotnet "$HOST_DLL" standalone "$WORK/$key.worker.properties" "$WORK/$key.properties"
   rm -f "$WORK/$key.txt"
 }
 
@@ -560,6 +571,7 @@ RAW_LABEL="$RAW_TUNED" run_raw raw-src-tuned "file → Kafka" "$LINES" topic "$T
   --set "queue.buffering.max.messages=$AC_MAX_IN_FLIGHT"
 
 ac_source_row ac-src ""
+ac_source_row ac-src-gen0 "$GEN0_ENV" gen0
 
 new_topic "$T-kc-src-small"
 kc_worker "$WORK/kc-src.worker.properties" "$WORK/kc-src.offsets"
@@ -587,6 +599,7 @@ RAW_LABEL="$RAW_TUNED" run_raw raw-sink-tuned "Kafka → file" "$LINES" lines "$
 rm -f "$WORK/raw-sink-tuned.txt"
 
 ac_sink_row ac-sink ""
+ac_sink_row ac-sink-gen0 "$GEN0_ENV" gen0
 
 kc_worker "$WORK/kc-sink.worker.properties" "$WORK/kc-sink.offsets"
 sink_props "$WORK/kc-sink.properties" "bench-kc-sink-$RUN_ID" org.apache.kafka.connect.file.FileStreamSinkConnector "$WORK/kc-sink.txt" "$T-preloaded"
