@@ -128,29 +128,8 @@ internal sealed class SignalChannels : IDisposable
             var settings = new ConsumerSettings(config.SignalServers!, config.SignalGroup).WithBrokerFeatures(features).WithProperties(translated.Properties);
             consumer = new ConsumerBuilder<string?, string?>(settings.BuildConfig()).SetLogHandler((_, _) => { }).Build();
             consumer.Assign(new TopicPartition(config.SignalTopic, 0));
-            while (!_stop.IsCancellationRequested)
-            {
-                var result = consumer.Consume(Math.Max(config.SignalKafkaPollMs, 100));
-                if (result?.Message is null || result.IsPartitionEOF)
-                {
-                    continue;
-                }
-
-                if (result.Message.Key == config.Prefix && result.Message.Value is { Length: > 0 } value)
-                {
-                    if (Parse(value, $"{config.SignalTopic}@{result.Offset.Value}", from) is { } signal)
-                    {
-                        Inbox!.Add(signal);
-                    }
-                    else
-                    {
-                        warnings.Say($"Record {result.Offset.Value} of signal topic {config.SignalTopic} is skipped: its value is not a signal, " +
-                            $"{{\"type\": \"execute-snapshot\", \"data\": {{...}}}}: {SnapshotSignal.Shorten(value)}");
-                    }
-                }
-
-                consumer.Commit([new TopicPartitionOffset(result.TopicPartition, result.Offset + 1)]);
-            }
+            // Consume blocks: on a thread of its own, not the pool's, for the task's life.
+            await Task.Factory.StartNew(() => Consume(consumer, config, warnings, from), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -164,6 +143,34 @@ internal sealed class SignalChannels : IDisposable
         {
             consumer?.Close();
             consumer?.Dispose();
+        }
+    }
+
+    /// <summary>Polls the topic until the channel stops, committing each record once it is in the inbox.</summary>
+    private void Consume(IConsumer<string?, string?> consumer, PostgresConnectorConfig config, ReaderWarnings warnings, string from)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var result = consumer.Consume(Math.Max(config.SignalKafkaPollMs, 100));
+            if (result?.Message is null || result.IsPartitionEOF)
+            {
+                continue;
+            }
+
+            if (result.Message.Key == config.Prefix && result.Message.Value is { Length: > 0 } value)
+            {
+                if (Parse(value, $"{config.SignalTopic}@{result.Offset.Value}", from) is { } signal)
+                {
+                    Inbox!.Add(signal);
+                }
+                else
+                {
+                    warnings.Say($"Record {result.Offset.Value} of signal topic {config.SignalTopic} is skipped: its value is not a signal, " +
+                        $"{{\"type\": \"execute-snapshot\", \"data\": {{...}}}}: {SnapshotSignal.Shorten(value)}");
+                }
+            }
+
+            consumer.Commit([new TopicPartitionOffset(result.TopicPartition, result.Offset + 1)]);
         }
     }
 
