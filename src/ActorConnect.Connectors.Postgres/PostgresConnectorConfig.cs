@@ -242,8 +242,8 @@ internal sealed record PostgresConnectorConfig
             "pg_current_wal_lsn(), checked every 5 s, and again when it is back below; 0: not checked.", ConfigValidators.AtLeast(0), ReplicationGroup, "Slot lag warning")
         .Define(SignalDataCollection, ConfigType.String, null, Importance.Medium,
             "The signal table, schema.table, with columns id, type, data (as Debezium's): a row of type execute-snapshot with data " +
-            "{\"data-collections\": [\"schema.table\"], \"type\": \"incremental\"} starts an incremental snapshot of those tables, stop-snapshot stops it; " +
-            "the snapshot writes its window marks there too.",
+            "{\"data-collections\": [\"schema.table\"], \"type\": \"incremental\"} starts an incremental snapshot of those tables (\"blocking\": a blocking one; " +
+            "additional-conditions and surrogate-key as in Debezium), stop-snapshot stops it; incremental snapshots write their window marks there too.",
             ConfigValidators.Lambda(v => v is null || ParseTable(v as string) is not null ? null : $"'{v}' is not schema.table", "schema.table"), SignalsGroup, "Signal table")
         .Define(IncrementalSnapshotChunkSize, ConfigType.Int, 1024, Importance.Medium,
             "How many rows an incremental snapshot reads at a time (one window), by key order.", ConfigValidators.AtLeast(1), SignalsGroup, "Incremental snapshot chunk size")
