@@ -79,9 +79,11 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
     /// A snapshot record (op r) of one row read at the slot's consistent point, with Debezium's marker in
     /// <c>source.snapshot</c>: "last" on the snapshot's last record (whose offset then marks the snapshot complete),
     /// else "first" on its first, else "last_in_data_collection" / "first_in_data_collection" on a table's last / first
-    /// row, else "true".
+    /// row, else "true". A blocking snapshot's records (<paramref name="streamEnd"/> set: the end of the transaction
+    /// the stream paused after, committed at <c>snapshot.CommitLsn</c>) carry the same markers but the stream's offset
+    /// there, so that a restart streams on after that transaction rather than snapshotting again.
     /// </summary>
-    public SourceRecord Read(TableSchema table, Struct row, TransactionInfo snapshot, SnapshotPlace place)
+    public SourceRecord Read(TableSchema table, Struct row, TransactionInfo snapshot, SnapshotPlace place, ulong? streamEnd = null)
     {
         var lsn = snapshot.CommitLsn;
         var last = place.LastOverall;
@@ -90,7 +92,9 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
             : place.LastInTable ? "last_in_data_collection"
             : place.FirstInTable ? "first_in_data_collection"
             : "true";
-        var offset = new CdcOffset(lsn, 0, lsn, snapshot.TxId, snapshot.CommitMicros, Snapshot: true, LastSnapshotRecord: last).ToMap();
+        var offset = (streamEnd is { } end
+            ? new CdcOffset(lsn, end, lsn, snapshot.TxId, snapshot.CommitMicros, Incremental: Progress)
+            : new CdcOffset(lsn, 0, lsn, snapshot.TxId, snapshot.CommitMicros, Snapshot: true, LastSnapshotRecord: last)).ToMap();
         return new SourceRecord(_partition, offset, table.Topic, null, table.Key, table.KeyOf(row), table.Envelope,
             Envelope(table, 'r', null, row, snapshot, lsn, marker));
     }

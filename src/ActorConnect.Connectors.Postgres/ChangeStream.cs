@@ -27,11 +27,15 @@ internal sealed class ChangeStream : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Snapshot? _snapshot;
     private readonly IncrementalSnapshot? _incremental;
+    private readonly Signals _signals;
 
     /// <summary>The signal table's relation and shape, once the stream has described it.</summary>
     private (uint Id, TableSchema Table)? _signal;
     private CdcOffset? _resumeAfter;
     private ulong _processed;
+
+    /// <summary>The commit LSN of the last transaction handed over (0: none yet); a blocking snapshot's records are placed after it.</summary>
+    private ulong _lastCommit;
 
     /// <summary>In the transaction of the stored offset: the changes up to its LSN were delivered already.</summary>
     private ulong _skipUpTo;
@@ -44,7 +48,7 @@ internal sealed class ChangeStream : IAsyncDisposable
     private volatile bool _inTransaction;
 
     private ChangeStream(PostgresConnectorConfig config, NpgsqlConnection catalog, LogicalReplicationConnection replication, string version, CdcOffset? resumeAfter,
-        ulong processed, Snapshot? snapshot, IncrementalProgress? incremental, ReaderWarnings? warnings)
+        ulong processed, Snapshot? snapshot, IncrementalProgress? incremental, ReaderWarnings? warnings, SignalInbox? inbox)
     {
         _snapshot = snapshot;
         _events = new ChangeEvents(config, version, warnings);
@@ -55,6 +59,7 @@ internal sealed class ChangeStream : IAsyncDisposable
         _resumeAfter = resumeAfter;
         _processed = processed;
         _handOver = new HandOver(config.QueueSize);
+        _signals = new Signals(config, catalog, _events, _handOver, _incremental, inbox, warnings);
     }
 
     /// <summary>The committed transactions (or parts of them), in commit order; completes (with the error, if any) when streaming ends.</summary>
@@ -70,7 +75,7 @@ internal sealed class ChangeStream : IAsyncDisposable
     /// task. Blocking: called from the poll thread.
     /// </summary>
     public static ChangeStream Start(PostgresConnectorConfig config, NpgsqlConnection catalog, ReplicationSetup.SlotState slot, string version, CdcOffset? resumeAfter,
-        Snapshot? snapshot, IncrementalProgress? incremental, ReaderWarnings? warnings = null)
+        Snapshot? snapshot, IncrementalProgress? incremental, ReaderWarnings? warnings = null, SignalInbox? inbox = null)
     {
         var replication = new LogicalReplicationConnection(config.ConnectionString) { WalReceiverStatusInterval = TimeSpan.FromSeconds(1) };
         var consistentPoint = slot.ConfirmedFlush;
@@ -92,7 +97,7 @@ internal sealed class ChangeStream : IAsyncDisposable
             throw ReplicationSetup.Translate(e, config, slot.Exists ? "opening the replication connection" : $"creating replication slot '{config.Slot}'");
         }
 
-        var stream = new ChangeStream(config, catalog, replication, version, resumeAfter, resumeAfter?.ProcessedLsn ?? consistentPoint, snapshot, incremental, warnings);
+        var stream = new ChangeStream(config, catalog, replication, version, resumeAfter, resumeAfter?.ProcessedLsn ?? consistentPoint, snapshot, incremental, warnings, inbox);
         stream._reader = Task.Run(() => stream.ReadAsync(exported, consistentPoint));
         return stream;
     }
@@ -165,8 +170,10 @@ internal sealed class ChangeStream : IAsyncDisposable
             var skipTransaction = false;
             // The LSN of the last record handed over in a part of the current transaction (0: none yet).
             var handedUpTo = 0L;
-            await foreach (var message in _replication.StartReplication(new PgOutputReplicationSlot(_config.Slot), options, ct))
+            await using var messages = _replication.StartReplication(new PgOutputReplicationSlot(_config.Slot), options, ct).GetAsyncEnumerator(ct);
+            while (await NextAsync(messages, ct))
             {
+                var message = messages.Current;
                 // A part ends before a change of another LSN, so that records sharing an LSN (SafeOffsets) stay together.
                 if (records.Count >= _config.BatchSize && message is not CommitMessage && tx is not null
                     && (long)(ulong)message.WalStart != (long)records[^1].SourceOffset![CdcOffset.LsnKey]!)
@@ -191,7 +198,7 @@ internal sealed class ChangeStream : IAsyncDisposable
                         break;
                     case RelationMessage relation:
                         _relations[relation.RelationId] = await DescribeAsync(relation, ct);
-                        if (_incremental?.IsSignalTable(relation.Namespace, relation.RelationName) == true)
+                        if (_signals.IsSignalTable(relation.Namespace, relation.RelationName))
                         {
                             _signal = (relation.RelationId, _relations[relation.RelationId] ?? await DescribeAsync(relation, ct, always: true) ?? throw new InvalidOperationException());
                         }
@@ -204,7 +211,7 @@ internal sealed class ChangeStream : IAsyncDisposable
                             _events.Change(records, signalTable, 'c', null, signal, tx!, (ulong)message.WalStart);
                         }
 
-                        await _incremental!.SignalAsync(signal, tx!, (ulong)message.WalStart, records, ct);
+                        await _signals.FromTableAsync(signal, tx!, (ulong)message.WalStart, records, ct);
                         break;
                     case InsertMessage insert when Captured(insert.Relation.RelationId, message, skipTransaction) is { } table:
                         var inserted = await ReadRowAsync(insert.NewRow, table, false, ct);
@@ -244,7 +251,14 @@ internal sealed class ChangeStream : IAsyncDisposable
                         }
 
                         await _handOver.WriteAsync(emitted, ct);
+                        _lastCommit = emitted.CommitLsn;
                         tx = null;
+                        if (_signals.Pending)
+                        {
+                            // Streaming pauses here for what waits for a transaction's end (a blocking snapshot).
+                            await _signals.BetweenTransactionsAsync(_lastCommit, _processed, ct);
+                        }
+
                         _inTransaction = false;
                         break;
                 }
@@ -261,6 +275,35 @@ internal sealed class ChangeStream : IAsyncDisposable
         catch (Exception e)
         {
             _handOver.Complete(ReplicationSetup.Translate(e, _config, "streaming changes"));
+        }
+    }
+
+    /// <summary>
+    /// The next message. With signal channels besides the table, a wait for it (a quiet database) also ends when a
+    /// signal arrives, which is acted on there if the stream is between transactions (else at the transaction's end).
+    /// </summary>
+    private async ValueTask<bool> NextAsync(IAsyncEnumerator<PgOutputReplicationMessage> messages, CancellationToken ct)
+    {
+        var next = messages.MoveNextAsync();
+        if (next.IsCompleted || !_signals.External || _inTransaction)
+        {
+            return await next;
+        }
+
+        var moved = next.AsTask();
+        while (true)
+        {
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var arrived = _signals.ArrivedAsync(waiting.Token);
+            if (await Task.WhenAny(moved, arrived) == moved)
+            {
+                await waiting.CancelAsync();
+                return await moved;
+            }
+
+            _inTransaction = true;
+            await _signals.BetweenTransactionsAsync(_lastCommit == 0 ? _processed : _lastCommit, _processed, ct);
+            _inTransaction = false;
         }
     }
 

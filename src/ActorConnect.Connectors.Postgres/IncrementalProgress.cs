@@ -16,31 +16,43 @@ namespace ActorConnect.Connectors.Postgres;
 /// else as a JSON array of the key columns' text forms (<c>["42.5"]</c>), which Debezium cannot read. Both forms are
 /// read; a key this connector cannot read restarts that table's reading from its first row: rows come again, none is lost.
 /// </remarks>
-internal sealed record IncrementalProgress(IReadOnlyList<string> Collections, IReadOnlyList<string?>? LastKey, IReadOnlyList<string?>? MaximumKey,
+internal sealed record IncrementalProgress(IReadOnlyList<IncrementalProgress.Collection> Collections, IReadOnlyList<string?>? LastKey, IReadOnlyList<string?>? MaximumKey,
     IReadOnlyList<string>? KeyTypes = null)
 {
+    /// <summary>
+    /// A table to read, "schema.table", with what its signal asked (Debezium keeps these per table in the offset): the
+    /// condition its queries add, the column it is chunked by instead of the key, and the signal's id.
+    /// </summary>
+    public sealed record Collection(string Id, string? Condition = null, string? SurrogateKey = null, string? CorrelationId = null);
+
     public const string CollectionsKey = CdcOffset.IncrementalPrefix + "_collections";
     public const string PrimaryKeyKey = CdcOffset.IncrementalPrefix + "_primary_key";
     public const string MaximumKeyKey = CdcOffset.IncrementalPrefix + "_maximum_key";
     public const string CorrelationIdKey = CdcOffset.IncrementalPrefix + "_correlation_id";
     private const string IdKey = CollectionsKey + "_id";
+    private const string ConditionKey = CollectionsKey + "_additional_condition";
+    private const string SurrogateKeyKey = CollectionsKey + "_surrogate_key";
+    private const string CollectionCorrelationKey = CollectionsKey + "_correlation_id";
 
     /// <summary>The table being read, "schema.table".</summary>
-    public string Current => Collections[0];
+    public string Current => Collections[0].Id;
+
+    /// <summary>The tables to read, "schema.table".</summary>
+    public IEnumerable<string> Names => Collections.Select(c => c.Id);
 
     /// <summary>The progress as offset entries.</summary>
     public IReadOnlyDictionary<string, object?> ToOffset() => new Dictionary<string, object?>
     {
         [CollectionsKey] = new JsonArray(Collections.Select(c => (JsonNode)new JsonObject
         {
-            [IdKey] = c,
-            [CollectionsKey + "_additional_condition"] = null,
-            [CollectionsKey + "_surrogate_key"] = null,
-            [CollectionsKey + "_correlation_id"] = null,
+            [IdKey] = c.Id,
+            [ConditionKey] = c.Condition,
+            [SurrogateKeyKey] = c.SurrogateKey,
+            [CollectionCorrelationKey] = c.CorrelationId,
         }).ToArray()).ToJsonString(),
         [PrimaryKeyKey] = Written(LastKey),
         [MaximumKeyKey] = Written(MaximumKey),
-        [CorrelationIdKey] = null,
+        [CorrelationIdKey] = Collections[0].CorrelationId,
     };
 
     /// <summary>The progress an offset carries; null when it carries none (no incremental snapshot was running).</summary>
@@ -51,9 +63,15 @@ internal sealed record IncrementalProgress(IReadOnlyList<string> Collections, IR
             return null;
         }
 
-        var names = JsonNode.Parse(Text(collections))?.AsArray().Select(c => (string?)c?[IdKey]).OfType<string>().ToList() ?? [];
-        return names.Count == 0 ? null : new IncrementalProgress(names, Key(entries.GetValueOrDefault(PrimaryKeyKey)), Key(entries.GetValueOrDefault(MaximumKeyKey)));
+        var read = JsonNode.Parse(Text(collections))?.AsArray()
+            .Where(c => (string?)c?[IdKey] is not null)
+            .Select(c => new Collection((string)c![IdKey]!, Blank((string?)c[ConditionKey]), Blank((string?)c[SurrogateKeyKey]), (string?)c[CollectionCorrelationKey]))
+            .ToList() ?? [];
+        return read.Count == 0 ? null : new IncrementalProgress(read, Key(entries.GetValueOrDefault(PrimaryKeyKey)), Key(entries.GetValueOrDefault(MaximumKeyKey)));
     }
+
+    // Debezium writes an empty condition or surrogate key as null, and reads both as none.
+    private static string? Blank(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     private string? Written(IReadOnlyList<string?>? key) =>
         key is null ? null : (KeyTypes is null ? null : JavaSerializedKey.Write(key, KeyTypes)) ?? JsonSerializer.Serialize(key);

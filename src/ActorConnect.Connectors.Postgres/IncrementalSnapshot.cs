@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ActorConnect.Api.Data;
 using ActorConnect.Api.Source;
 using Npgsql;
@@ -22,8 +20,6 @@ namespace ActorConnect.Connectors.Postgres;
 internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, NpgsqlConnection connection, ChangeEvents events, IncrementalProgress? restored,
     ReaderWarnings? warnings = null)
 {
-    private const string ExecuteSnapshot = "execute-snapshot";
-    private const string StopSnapshot = "stop-snapshot";
     private const string WindowOpen = "snapshot-window-open";
     private const string WindowClose = "snapshot-window-close";
 
@@ -43,11 +39,15 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
     /// </summary>
     private readonly List<(long Xid, string Key)> _streamed = new();
 
-    /// <summary>The table being read, with the quoted name and key columns' types the chunk queries need.</summary>
-    private sealed record Chunked(string Name, TableSchema Schema, string From, string Columns, string Key, IReadOnlyList<string> KeyTypes, IReadOnlyList<int> KeyIndexes);
-
-    /// <summary>True for the signal table's changes.</summary>
-    public bool IsSignalTable(string schema, string table) => schema == _signal.Schema && table == _signal.Table;
+    /// <summary>
+    /// The table being read, with the quoted name, the columns it is chunked by (its key, or the signal's surrogate key)
+    /// and their types, and the signal's condition (as <c>AND (condition)</c>, or empty), which the chunk queries need.
+    /// </summary>
+    private sealed record Chunked(string Name, TableSchema Schema, string From, string Columns, IReadOnlyList<string> KeyColumns, IReadOnlyList<string> KeyTypes,
+        IReadOnlyList<int> KeyIndexes, string Condition)
+    {
+        public string Key { get; } = string.Join(", ", KeyColumns);
+    }
 
     /// <summary>At the stream's start: a snapshot the offset says is under way reads its next chunk.</summary>
     public async Task ResumeAsync(CancellationToken ct)
@@ -59,52 +59,17 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         }
     }
 
-    /// <summary>A row inserted into the signal table (columns id, type, data by position), read in the stream.</summary>
-    public async Task SignalAsync(Struct signal, TransactionInfo tx, ulong lsn, List<SourceRecord> records, CancellationToken ct)
+    /// <summary>
+    /// A window mark read from the signal table: at its own close mark the chunk's rows left are handed over (op r, in
+    /// <paramref name="records"/>) and the next chunk is read. False for a row that is no window mark.
+    /// </summary>
+    public async Task<bool> WindowMarkAsync(string id, string type, TransactionInfo tx, ulong lsn, List<SourceRecord> records, CancellationToken ct)
     {
-        var fields = signal.Schema.Fields;
-        if (fields.Count < 3)
-        {
-            return;
-        }
-
-        var (id, type, data) = (signal.Get(fields[0].Name)?.ToString() ?? "", signal.Get(fields[1].Name)?.ToString() ?? "", signal.Get(fields[2].Name)?.ToString());
         switch (type)
         {
-            case ExecuteSnapshot or StopSnapshot when Incremental(data, out var problem) is null:
-                Warn(id, type, problem!);
-                break;
-            case ExecuteSnapshot when Incremental(data, out _) is { } tables:
-                var matching = await MatchingTablesAsync(tables, ct);
-                if (tables.Count == 0)
-                {
-                    Warn(id, type, "its data-collections names no table");
-                }
-                else if (tables.FirstOrDefault(e => !matching.Any(m => Matches(m, e))) is { } unmatched)
-                {
-                    Warn(id, type, $"'{unmatched}' matches no captured table (schema.table, or a regular expression, of a table in table.include.list and the publication); " +
-                        (matching.Count == 0 ? "nothing is snapshotted" : $"the others ({string.Join(", ", matching)}) are"));
-                }
-
-                var added = matching.Except(_progress?.Collections ?? []).ToList();
-                if (added.Count > 0)
-                {
-                    var starting = _progress is null;
-                    _progress = _progress is null ? new IncrementalProgress(added, null, null) : _progress with { Collections = [.. _progress.Collections, .. added] };
-                    events.Progress = _progress.ToOffset();
-                    if (starting)
-                    {
-                        await NextChunkAsync(ct);
-                    }
-                }
-
-                break;
-            case StopSnapshot when _progress is not null && Incremental(data, out _) is { } stopped:
-                await StopAsync(stopped.Count == 0 ? _progress.Collections : await MatchingTablesAsync(stopped, ct), ct);
-                break;
             case WindowOpen when _chunkId is not null && id == _chunkId + "-open":
                 _windowOpen = true;
-                break;
+                return true;
             case WindowClose when _chunkId is not null && id == _chunkId + "-close":
                 _windowOpen = false;
                 _chunkId = null;
@@ -117,23 +82,46 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
 
                 _window.Clear();
                 await NextChunkAsync(ct);
-                break;
-            case WindowOpen or WindowClose or ExecuteSnapshot or StopSnapshot:
-                // A window of an earlier run, or stop-snapshot while none runs: nothing to act on, nothing wrong.
-                break;
+                return true;
+            case WindowOpen or WindowClose:
+                // A window of an earlier run: nothing to act on, nothing wrong.
+                return true;
             default:
-                Warn(id, type, "this connector acts on execute-snapshot and stop-snapshot (incremental) only");
-                break;
+                return false;
         }
     }
 
-    private void Warn(string id, string type, string problem) =>
-        warnings?.Say($"Signal '{Shorten(id)}' ({Shorten(type)}) in {_signal.Schema}.{_signal.Table} is ignored: {problem}.");
+    /// <summary>
+    /// An execute-snapshot signal (<paramref name="id"/>) of an incremental snapshot of <paramref name="tables"/>
+    /// (captured, "schema.table"): they are read after those already queued, each with the signal's condition and
+    /// surrogate key; reading starts when none was under way.
+    /// </summary>
+    public async Task ExecuteAsync(string id, SnapshotSignal signal, IReadOnlyList<string> tables, CancellationToken ct)
+    {
+        var added = tables.Except(_progress?.Names ?? []).Select(t => new IncrementalProgress.Collection(t, signal.FilterFor(t), signal.SurrogateKey, id)).ToList();
+        if (added.Count > 0)
+        {
+            var starting = _progress is null;
+            _progress = _progress is null ? new IncrementalProgress(added, null, null) : _progress with { Collections = [.. _progress.Collections, .. added] };
+            events.Progress = _progress.ToOffset();
+            if (starting)
+            {
+                await NextChunkAsync(ct);
+            }
+        }
+    }
 
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "...";
+    /// <summary>A stop-snapshot signal: <paramref name="tables"/> (empty: all) are not read any further.</summary>
+    public async Task StopAsync(IReadOnlyList<string> tables, CancellationToken ct)
+    {
+        if (_progress is not null)
+        {
+            await StopTablesAsync(tables.Count == 0 ? _progress.Names.ToList() : tables, ct);
+        }
+    }
 
-    private static bool Matches(string table, string entry) =>
-        table == entry || Regex.IsMatch(table, "^(?:" + entry + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    private void Warn(string? id, string problem) =>
+        warnings?.Say($"Signal '{SnapshotSignal.Shorten(id ?? "")}' (execute-snapshot): {_progress?.Current} is not snapshotted: {problem}.");
 
     /// <summary>
     /// A streamed change of a row by transaction <paramref name="xid"/>: inside an open window, or when the chunk's
@@ -170,10 +158,10 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         }
     }
 
-    private async Task StopAsync(IReadOnlyList<string> stopped, CancellationToken ct)
+    private async Task StopTablesAsync(IReadOnlyList<string> stopped, CancellationToken ct)
     {
         var current = _progress!.Current;
-        var left = _progress.Collections.Except(stopped).ToList();
+        var left = _progress.Collections.Where(c => !stopped.Contains(c.Id)).ToList();
         if (left.Count == 0)
         {
             (_progress, _chunkId, _windowOpen, _table) = (null, null, false, null);
@@ -183,7 +171,7 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
             return;
         }
 
-        if (left[0] == current)
+        if (left[0].Id == current)
         {
             _progress = _progress with { Collections = left };
             events.Progress = _progress.ToOffset();
@@ -209,21 +197,32 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         await InsertSignalAsync(_chunkId + "-open", WindowOpen, new JsonObject { ["openWindowTimestamp"] = opened.ToString("O", CultureInfo.InvariantCulture) }, ct);
         while (_progress is not null)
         {
-            _table = _table?.Name == _progress.Current ? _table : await DescribeAsync(_progress.Current, ct);
-            if (_table is not null && _progress.KeyTypes is null)
+            try
             {
-                // The key's types decide the form the keys are stored in (Debezium's where it has one).
-                _progress = _progress with { KeyTypes = _table.KeyTypes };
-            }
+                _table = _table?.Name == _progress.Current ? _table : await DescribeAsync(_progress.Collections[0], ct);
+                if (_table is not null && _progress.KeyTypes is null)
+                {
+                    // The key's types decide the form the keys are stored in (Debezium's where it has one).
+                    _progress = _progress with { KeyTypes = _table.KeyTypes };
+                }
 
-            if (_table is not null && _progress.MaximumKey is null)
-            {
-                _progress = _progress with { MaximumKey = await MaximumKeyAsync(_table, ct) };
-            }
+                if (_table is not null && _progress.MaximumKey is null)
+                {
+                    _progress = _progress with { MaximumKey = await MaximumKeyAsync(_table, ct) };
+                }
 
-            if (_table is not null && _progress.MaximumKey is not null && await ReadChunkAsync(_table, ct) > 0)
+                if (_table is not null && _progress.MaximumKey is not null && await ReadChunkAsync(_table, ct) > 0)
+                {
+                    break;
+                }
+            }
+            catch (PostgresException e) when (_progress.Collections[0] is { Condition: { } condition } collection && e.SqlState[..2] is "42" or "22")
             {
-                break;
+                // As Debezium: a condition the database refuses (wrong SQL, an unknown column, a bad cast) ends that
+                // table's snapshot, not the task.
+                Warn(collection.CorrelationId, $"its additional condition '{SnapshotSignal.Shorten(condition)}' fails: {e.SqlState}: {e.MessageText}");
+                (_table, _read) = (null, null);
+                _window.Clear();
             }
 
             // The table is done (or gone, or has no key): on to the next one.
@@ -260,7 +259,7 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         }
 
         await using var cmd = new NpgsqlCommand(
-            $"SELECT {table.Columns} FROM {table.From} WHERE {after}({table.Key}) <= ({maximum}) ORDER BY {table.Key} LIMIT {config.IncrementalChunkSize}",
+            $"SELECT {table.Columns} FROM {table.From} WHERE {after}({table.Key}) <= ({maximum}){table.Condition} ORDER BY {table.Key} LIMIT {config.IncrementalChunkSize}",
             connection, transaction);
         for (var i = 0; i < table.KeyTypes.Count; i++)
         {
@@ -295,30 +294,34 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
 
     private async Task<IReadOnlyList<string?>?> MaximumKeyAsync(Chunked table, CancellationToken ct)
     {
-        var key = table.Schema.KeyColumns.Select(c => "chunk." + TableCatalog.Quote(c.Name)).ToList();
+        // NULLS LAST: a surrogate key may be nullable, and its rows with NULL there are not read (they sort after every value).
         await using var cmd = new NpgsqlCommand(
-            $"SELECT {string.Join(", ", key.Select(k => k + "::text"))} FROM {table.From} ORDER BY {string.Join(", ", key.Select(k => k + " DESC"))} LIMIT 1", connection);
+            $"SELECT {string.Join(", ", table.KeyColumns.Select(k => k + "::text"))} FROM {table.From} WHERE true{table.Condition} " +
+            $"ORDER BY {string.Join(", ", table.KeyColumns.Select(k => k + " DESC NULLS LAST"))} LIMIT 1", connection);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
             return null;
         }
 
-        var texts = new string?[key.Count];
+        var texts = new string?[table.KeyTypes.Count];
         TableCatalog.ReadTexts(reader, texts);
         return texts;
     }
 
-    private async Task<Chunked?> DescribeAsync(string name, CancellationToken ct)
+    private async Task<Chunked?> DescribeAsync(IncrementalProgress.Collection collection, CancellationToken ct)
     {
+        var name = collection.Id;
         if (PostgresConnectorConfig.ParseTable(name) is not { } parsed)
         {
             return null;
         }
 
-        // Aliased, with the key qualified by it: a bare key name in ORDER BY would sort by the select list's text forms.
+        // Aliased as itself, with the key qualified by it: a bare key name in ORDER BY would sort by the select list's
+        // text forms; a condition may still name the table's columns plainly or as table.column.
         var quoted = TableCatalog.Quote(parsed.Schema) + "." + TableCatalog.Quote(parsed.Table);
-        var from = quoted + " AS chunk";
+        var alias = TableCatalog.Quote(parsed.Table);
+        var from = quoted + " AS " + alias;
         await using (var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection))
         {
             exists.Parameters.AddWithValue("name", quoted);
@@ -335,28 +338,31 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
             return null;
         }
 
+        // Debezium's surrogate-key: the one column the table is chunked by instead of its key (the records keep their key).
+        IReadOnlyList<string> chunkedBy = schema.KeyColumns.Select(c => c.Name).ToList();
+        if (collection.SurrogateKey is { } surrogate)
+        {
+            if (!columns.Any(c => c.Name == surrogate))
+            {
+                Warn(collection.CorrelationId, $"its surrogate-key '{SnapshotSignal.Shorten(surrogate)}' is no column of {name} (columns: {string.Join(", ", columns.Select(c => c.Name))})");
+                return null;
+            }
+
+            chunkedBy = [surrogate];
+        }
+
         var types = new List<string>();
-        foreach (var column in schema.KeyColumns)
+        foreach (var column in chunkedBy)
         {
             await using var type = new NpgsqlCommand("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = @oid AND attname = @name", connection);
             type.Parameters.AddWithValue("oid", NpgsqlTypes.NpgsqlDbType.Oid, oid);
-            type.Parameters.AddWithValue("name", column.Name);
+            type.Parameters.AddWithValue("name", column);
             types.Add((string)(await type.ExecuteScalarAsync(ct))!);
         }
 
-        var indexes = schema.KeyColumns.Select(k => columns.ToList().FindIndex(c => c.Name == k.Name)).ToList();
-        return new Chunked(name, schema, from, TableCatalog.TextColumns(columns), string.Join(", ", schema.KeyColumns.Select(c => "chunk." + TableCatalog.Quote(c.Name))), types, indexes);
-    }
-
-    /// <summary>The captured tables, "schema.table", that the signal's entries (names or regexes on them) match, in the entries' order.</summary>
-    private Task<IReadOnlyList<string>> MatchingTablesAsync(IReadOnlyList<string> entries, CancellationToken ct)
-    {
-        ct.ThrowIfCancellationRequested();
-        var captured = ReplicationSetup.CapturedTables(connection, config).Select(t => t.Schema + "." + t.Table).ToList();
-        IReadOnlyList<string> matching = entries
-            .SelectMany(e => captured.Where(c => Matches(c, e)))
-            .Distinct().ToList();
-        return Task.FromResult(matching);
+        var indexes = chunkedBy.Select(k => columns.ToList().FindIndex(c => c.Name == k)).ToList();
+        return new Chunked(name, schema, from, TableCatalog.TextColumns(columns), chunkedBy.Select(c => alias + "." + TableCatalog.Quote(c)).ToList(), types, indexes,
+            collection.Condition is { } condition ? $" AND ({condition})" : "");
     }
 
     private async Task InsertSignalAsync(string id, string type, JsonObject data, CancellationToken ct)
@@ -376,30 +382,6 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
                 $"The incremental snapshot cannot write its window mark to the signal table {_signal.Schema}.{_signal.Table} (signal.data.collection): " +
                 $"{e.SqlState}: {e.MessageText}. Fix: create it as Debezium's, CREATE TABLE {_signal.Schema}.{_signal.Table} (id varchar(42) PRIMARY KEY, " +
                 "type varchar(32) NOT NULL, data varchar(2048)), and grant INSERT on it to database.user.", e);
-        }
-    }
-
-    /// <summary>The data-collections of an incremental snapshot signal (none given: empty); null for another type or bad data.</summary>
-    /// <summary>The tables an incremental execute-snapshot or stop-snapshot names; null, with the problem, for one this connector cannot act on.</summary>
-    private static IReadOnlyList<string>? Incremental(string? data, out string? problem)
-    {
-        problem = null;
-        try
-        {
-            var json = string.IsNullOrWhiteSpace(data) ? null : JsonNode.Parse(data);
-            var type = (string?)json?["type"] ?? "incremental";
-            if (!type.Equals("incremental", StringComparison.OrdinalIgnoreCase))
-            {
-                problem = $"snapshots of type '{Shorten(type)}' are not supported, only incremental ones";
-                return null;
-            }
-
-            return json?["data-collections"]?.AsArray().Select(n => (string?)n).OfType<string>().ToList() ?? [];
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            problem = "its data is not Debezium's JSON, {\"data-collections\": [\"schema.table\"], \"type\": \"incremental\"}";
-            return null;
         }
     }
 

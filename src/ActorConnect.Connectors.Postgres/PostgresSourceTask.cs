@@ -23,6 +23,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
     private FlushTracker? _tracker;
     private CdcOffset? _lastEmitted;
     private Heartbeats? _heartbeats;
+    private SignalChannels? _channels;
 
     /// <summary>The offset of the last record handed over (at start: the stored one); heartbeats carry it on.</summary>
     private IReadOnlyDictionary<string, object?>? _lastOffset;
@@ -47,6 +48,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
     {
         _config = PostgresConnectorConfig.Parse(props);
         _heartbeats = new Heartbeats(_config);
+        _channels = SignalChannels.Start(_config, _readerWarnings);
         foreach (var warning in PostgresConnectorConfig.Warnings(props))
         {
             _warnings.Enqueue(warning);
@@ -183,6 +185,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
     {
         _stopping.Cancel();
         _heartbeats?.Dispose();
+        _channels?.Dispose();
         lock (_sync)
         {
             Disconnect();
@@ -219,7 +222,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
             _lastOffset ??= Context.OffsetStorageReader.Offset(CdcOffset.Partition(_config.Prefix));
             // An incremental snapshot goes on from the last record handed over (at start: the stored offset).
             var incremental = IncrementalProgress.FromOffset(CdcOffset.FromMap(_lastOffset)?.Incremental);
-            var stream = ChangeStream.Start(_config, connection, slot, Version, resume, snapshot, incremental, _readerWarnings);
+            var stream = ChangeStream.Start(_config, connection, slot, Version, resume, snapshot, incremental, _readerWarnings, _channels?.Inbox);
             lock (_sync)
             {
                 _stream = stream;

@@ -15,9 +15,25 @@ internal static class SnapshotReader
 {
     private const int ChunkSize = 1024;
 
+    /// <summary>
+    /// What a blocking snapshot reads: <paramref name="Tables"/>, each through its filter (<paramref name="FilterFor"/>:
+    /// a whole SELECT, as Debezium takes it, or a condition), as of now, its records placed in the stream after the
+    /// transaction committed at <paramref name="CommitLsn"/> and ending at <paramref name="EndLsn"/>.
+    /// <paramref name="Refused"/> hears of each table whose filter the database refuses (table, filter, error): that
+    /// table is left out, the others are read.
+    /// </summary>
+    public sealed record Blocking(IReadOnlyList<(string Schema, string Table)> Tables, Func<string, string?> FilterFor, ulong CommitLsn, ulong EndLsn,
+        Action<string, string, PostgresException> Refused);
+
+    /// <summary>
+    /// Reads the snapshot: the initial one at the slot's <paramref name="consistentPoint"/> (<paramref name="blocking"/>
+    /// null), or a blocking one.
+    /// </summary>
     public static async Task ReadAsync(PostgresConnectorConfig config, string? exportedSnapshot, ulong consistentPoint, ChangeEvents events,
-        HandOver writer, CancellationToken ct)
+        HandOver writer, CancellationToken ct, Blocking? blocking = null)
     {
+        consistentPoint = blocking?.CommitLsn ?? consistentPoint;
+        var endLsn = blocking?.EndLsn ?? consistentPoint;
         await using var connection = new NpgsqlConnection(config.ConnectionString);
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
@@ -39,62 +55,91 @@ internal static class SnapshotReader
         // table, the last of the snapshot.
         (TableSchema Table, ActorConnect.Api.Data.Struct Row, bool FirstOverall, bool FirstInTable)? held = null;
         var any = false;
-        foreach (var (schema, name) in ReplicationSetup.CapturedTables(connection, config))
+        foreach (var (schema, name) in blocking?.Tables ?? ReplicationSetup.CapturedTables(connection, config))
         {
             var quoted = TableCatalog.Quote(schema) + "." + TableCatalog.Quote(name);
             var (oid, columns) = await TableCatalog.ColumnsAsync(connection, quoted, ct);
             var table = await TableCatalog.DescribeAsync(connection, config, oid, schema, name, columns, ct);
             var select = TableCatalog.TextColumns(columns);
-            // A server-side cursor hands the table over snapshot.fetch.size rows at a time, so a large table never sits in
-            // memory; it reads within this transaction, so every fetch sees the same snapshot.
-            await using (var declare = new NpgsqlCommand($"DECLARE snapshot_rows NO SCROLL CURSOR FOR SELECT {select} FROM {quoted}", connection, transaction))
+            var filter = blocking?.FilterFor(schema + "." + name);
+            if (filter is not null)
             {
-                await declare.ExecuteNonQueryAsync(ct);
+                // A filter the database refuses rolls back to here, and the snapshot goes on with the next table.
+                await using var savepoint = new NpgsqlCommand("SAVEPOINT filtered_table", connection, transaction);
+                await savepoint.ExecuteNonQueryAsync(ct);
             }
 
-            var texts = new string?[columns.Count];
-            var firstInTable = true;
-            for (var fetched = config.FetchSize; fetched == config.FetchSize;)
+            try
             {
-                fetched = 0;
-                await using var fetch = new NpgsqlCommand($"FETCH FORWARD {config.FetchSize} FROM snapshot_rows", connection, transaction);
-                await using var reader = await fetch.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
+                // A server-side cursor hands the table over snapshot.fetch.size rows at a time, so a large table never sits in
+                // memory; it reads within this transaction, so every fetch sees the same snapshot.
+                await using (var declare = new NpgsqlCommand($"DECLARE snapshot_rows NO SCROLL CURSOR FOR {Query(select, quoted, TableCatalog.Quote(name), filter)}", connection, transaction))
                 {
-                    fetched++;
-                    TableCatalog.ReadTexts(reader, texts);
-
-                    if (held is { } previous)
-                    {
-                        var place = new ChangeEvents.SnapshotPlace(previous.FirstOverall, LastOverall: false, previous.FirstInTable, LastInTable: previous.Table != table);
-                        chunk.Add(events.Read(previous.Table, previous.Row, info, place));
-                        if (chunk.Count >= ChunkSize)
-                        {
-                            await writer.WriteAsync(new CommittedTransaction(consistentPoint, consistentPoint, chunk), ct);
-                            chunk = new List<SourceRecord>();
-                        }
-                    }
-
-                    held = (table, TableCatalog.Row(table, texts), !any, firstInTable);
-                    any = true;
-                    firstInTable = false;
+                    await declare.ExecuteNonQueryAsync(ct);
                 }
-            }
 
-            await using var close = new NpgsqlCommand("CLOSE snapshot_rows", connection, transaction);
-            await close.ExecuteNonQueryAsync(ct);
+                var texts = new string?[columns.Count];
+                var firstInTable = true;
+                for (var fetched = config.FetchSize; fetched == config.FetchSize;)
+                {
+                    fetched = 0;
+                    await using var fetch = new NpgsqlCommand($"FETCH FORWARD {config.FetchSize} FROM snapshot_rows", connection, transaction);
+                    await using var reader = await fetch.ExecuteReaderAsync(ct);
+                    while (await reader.ReadAsync(ct))
+                    {
+                        fetched++;
+                        TableCatalog.ReadTexts(reader, texts);
+
+                        if (held is { } previous)
+                        {
+                            var place = new ChangeEvents.SnapshotPlace(previous.FirstOverall, LastOverall: false, previous.FirstInTable, LastInTable: previous.Table != table);
+                            chunk.Add(events.Read(previous.Table, previous.Row, info, place, blocking?.EndLsn));
+                            if (chunk.Count >= ChunkSize)
+                            {
+                                await writer.WriteAsync(new CommittedTransaction(consistentPoint, endLsn, chunk), ct);
+                                chunk = new List<SourceRecord>();
+                            }
+                        }
+
+                        held = (table, TableCatalog.Row(table, texts), !any, firstInTable);
+                        any = true;
+                        firstInTable = false;
+                    }
+                }
+
+                await using var close = new NpgsqlCommand("CLOSE snapshot_rows", connection, transaction);
+                await close.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException e) when (filter is not null && e.SqlState[..2] is "42" or "22")
+            {
+                await using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT filtered_table", connection, transaction);
+                await rollback.ExecuteNonQueryAsync(ct);
+                blocking!.Refused(schema + "." + name, filter, e);
+            }
         }
 
         if (held is { } final)
         {
-            chunk.Add(events.Read(final.Table, final.Row, info, new ChangeEvents.SnapshotPlace(final.FirstOverall, LastOverall: true, final.FirstInTable, LastInTable: true)));
+            chunk.Add(events.Read(final.Table, final.Row, info, new ChangeEvents.SnapshotPlace(final.FirstOverall, LastOverall: true, final.FirstInTable, LastInTable: true),
+                blocking?.EndLsn));
         }
 
         if (chunk.Count > 0)
         {
-            await writer.WriteAsync(new CommittedTransaction(consistentPoint, consistentPoint, chunk), ct);
+            await writer.WriteAsync(new CommittedTransaction(consistentPoint, endLsn, chunk), ct);
         }
 
         await transaction.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// A table's query: all of it, or what its filter selects: a whole SELECT (Debezium's form for blocking snapshots,
+    /// read as a subquery named as the table) or a condition.
+    /// </summary>
+    private static string Query(string select, string quoted, string alias, string? filter) => filter switch
+    {
+        null => $"SELECT {select} FROM {quoted}",
+        _ when filter.TrimStart().StartsWith("select", StringComparison.OrdinalIgnoreCase) => $"SELECT {select} FROM ({filter.Trim().TrimEnd(';')}) AS {alias}",
+        _ => $"SELECT {select} FROM {quoted} WHERE {filter}",
+    };
 }

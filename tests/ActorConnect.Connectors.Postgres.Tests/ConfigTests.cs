@@ -58,6 +58,41 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void Signal_channels_default_as_in_Debezium_and_a_wrong_one_or_a_missing_topic_server_or_file_names_the_key_and_the_fix()
+    {
+        var defaults = PostgresConnectorConfig.Parse(Minimal);
+        Assert.Equal(["source"], defaults.SignalChannels);
+        Assert.Equal(("srv-signal", "kafka-signal", 5000L, (string?)null), (defaults.SignalTopic, defaults.SignalGroup, defaults.SignalPollMs, defaults.SignalFilePath));
+
+        IReadOnlyList<string> ErrorsOf(string key, params (string Key, string Value)[] props)
+        {
+            var config = new Dictionary<string, string>(Minimal);
+            foreach (var (k, v) in props)
+            {
+                config[k] = v;
+            }
+
+            return new PostgresConnector().Validate(config).Single(v => v.Name == key).Errors;
+        }
+
+        Assert.Contains(ErrorsOf("signal.enabled.channels", ("signal.enabled.channels", "source,jms")), e => e.Contains("'jms' is no signal channel; use source, kafka or file", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("signal.enabled.channels", ("signal.enabled.channels", "jmx")), e => e.Contains("needs a JVM", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("signal.kafka.bootstrap.servers", ("signal.enabled.channels", "source, kafka")),
+            e => e.Contains("set signal.kafka.bootstrap.servers to its host:port", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("signal.file", ("signal.enabled.channels", "file")), e => e.Contains("set signal.file to the path", StringComparison.Ordinal));
+        Assert.Equal("signal.file", Assert.Throws<ConfigException>(() => PostgresConnectorConfig.Parse(new Dictionary<string, string>(Minimal) { ["signal.enabled.channels"] = "FILE" })).Name);
+
+        var kafka = new Dictionary<string, string>(Minimal)
+        {
+            ["signal.enabled.channels"] = "source,kafka", ["signal.kafka.bootstrap.servers"] = "k:9092", ["signal.consumer.security.protocol"] = "SSL",
+        };
+        var parsed = PostgresConnectorConfig.Parse(kafka);
+        Assert.Equal(("k:9092", "SSL"), (parsed.SignalServers, parsed.SignalConsumer["security.protocol"]));
+        // Debezium's pass-through consumer keys are no unknown keys.
+        Assert.Empty(PostgresConnectorConfig.Warnings(kafka));
+    }
+
+    [Fact]
     public void Unsupported_and_unknown_keys_get_one_warning_each_naming_the_key()
     {
         var props = new Dictionary<string, string>(Minimal)

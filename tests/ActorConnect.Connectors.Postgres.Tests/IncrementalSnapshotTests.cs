@@ -63,17 +63,18 @@ public sealed class IncrementalSnapshotTests
         await using var db = await CdcDatabase.CreateAsync();
         await db.ExecAsync($"{SignalTable}; CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 100) g");
         var offsets = new TaskRunner.MemoryOffsets();
+        var signalId = "";
         using (var first = new TaskRunner(Config(db, "10"), offsets))
         {
             first.PollOnce();
-            await Signal(db, "execute-snapshot", """{"data-collections": ["public\\.t"]}""");
+            signalId = await Signal(db, "execute-snapshot", """{"data-collections": ["public\\.t"]}""");
             var records = await first.PollAsync(35);
             Assert.Equal(Enumerable.Range(1, 35), records.Take(35).Select(Id));
             first.AcknowledgeAndStore(records.Take(35));
         }
 
         // Debezium's offset keys: the tables left, the last key handed over, the largest key when the table's reading began.
-        Assert.Equal("""[{"incremental_snapshot_collections_id":"public.t","incremental_snapshot_collections_additional_condition":null,"incremental_snapshot_collections_surrogate_key":null,"incremental_snapshot_collections_correlation_id":null}]""",
+        Assert.Equal("""[{"incremental_snapshot_collections_id":"public.t","incremental_snapshot_collections_additional_condition":null,"incremental_snapshot_collections_surrogate_key":null,"incremental_snapshot_collections_correlation_id":"ID"}]""".Replace("ID", signalId, StringComparison.Ordinal),
             offsets.Stored!["incremental_snapshot_collections"]);
         // The keys as Debezium writes them: hex of a Java-serialized Object[] (these two written by Java 17's ObjectOutputStream).
         Assert.Equal(("aced0005757200135b4c6a6176612e6c616e672e4f626a6563743b90ce589f1073296c020000787000000001737200116a6176612e6c616e672e496e746567657212e2a0a4f781873802000149000576616c7565787200106a6176612e6c616e672e4e756d62657286ac951d0b94e08b020000787000000023",
@@ -145,7 +146,7 @@ public sealed class IncrementalSnapshotTests
         using var task = new TaskRunner(Config(db, "10"));
         task.PollOnce();
         await Signal(db, "execute-snapshot", """{"data-collections": ["public.other", "public.nosuch"]}""");
-        await Signal(db, "execute-snapshot", """{"data-collections": ["public.t"], "type": "blocking"}""");
+        await Signal(db, "execute-snapshot", """{"data-collections": ["public.t"], "type": "parallel"}""");
         await Signal(db, "execute-snapshot", "not json");
         await Signal(db, "pause-snapshot", "");
         await db.ExecAsync("INSERT INTO t VALUES (1)");
@@ -166,7 +167,7 @@ public sealed class IncrementalSnapshotTests
         var signals = warnings.Where(w => w.StartsWith("Signal '", StringComparison.Ordinal)).ToList();
         Assert.Contains("'public.other' matches no captured table", signals[0], StringComparison.Ordinal);
         Assert.Contains("nothing is snapshotted", signals[0], StringComparison.Ordinal);
-        Assert.Contains("(execute-snapshot) in public.dbz_signal is ignored: snapshots of type 'blocking' are not supported", signals[1], StringComparison.Ordinal);
+        Assert.Contains("(execute-snapshot) in public.dbz_signal is ignored: snapshots of type 'parallel' are unknown", signals[1], StringComparison.Ordinal);
         Assert.Contains("its data is not Debezium's JSON", signals[2], StringComparison.Ordinal);
         Assert.Contains("(pause-snapshot)", signals[3], StringComparison.Ordinal);
         // Nothing was snapshotted: t's only record is the insert.
@@ -196,8 +197,13 @@ public sealed class IncrementalSnapshotTests
         }
     })).ToList();
 
-    internal static Task Signal(CdcDatabase db, string type, string data) =>
-        db.ExecAsync($"INSERT INTO dbz_signal VALUES ('{Guid.NewGuid()}', '{type}', '{data}')");
+    /// <summary>Inserts a signal into the signal table; returns its id.</summary>
+    internal static async Task<string> Signal(CdcDatabase db, string type, string data)
+    {
+        var id = Guid.NewGuid().ToString();
+        await db.ExecAsync($"INSERT INTO dbz_signal VALUES ('{id}', '{type}', '{data.Replace("'", "''", StringComparison.Ordinal)}')");
+        return id;
+    }
 
     internal static async Task<Dictionary<int, int>> TableAsync(CdcDatabase db)
     {

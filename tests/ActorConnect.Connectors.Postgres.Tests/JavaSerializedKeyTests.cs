@@ -55,11 +55,11 @@ public sealed class JavaSerializedKeyTests
     [Fact]
     public void The_offset_holds_Debeziums_form_where_the_key_has_one_and_JSON_where_it_has_not()
     {
-        var java = new IncrementalProgress(["public.t"], ["42"], ["42"], ["integer"]).ToOffset();
+        var java = new IncrementalProgress([new("public.t")], ["42"], ["42"], ["integer"]).ToOffset();
         Assert.Equal((Int42, Int42), (java[IncrementalProgress.PrimaryKeyKey], java[IncrementalProgress.MaximumKeyKey]));
         Assert.Equal(["42"], IncrementalProgress.FromOffset(java)!.LastKey);
 
-        var json = new IncrementalProgress(["public.t"], ["1.50"], ["9.00"], ["numeric(10,2)"]).ToOffset();
+        var json = new IncrementalProgress([new("public.t")], ["1.50"], ["9.00"], ["numeric(10,2)"]).ToOffset();
         Assert.Equal("""["1.50"]""", json[IncrementalProgress.PrimaryKeyKey]);
         Assert.Equal(["9.00"], IncrementalProgress.FromOffset(json)!.MaximumKey);
     }
