@@ -46,7 +46,11 @@ public sealed record ConsumedRecord(
     /// <summary>The offset to commit once this record is processed: Kafka commits "the next offset to read".</summary>
     public TopicPartitionOffset NextOffset => new(Topic, new Partition(Partition), new Offset(Offset + 1));
 
-    internal static ConsumedRecord From(ConsumeResult<byte[]?, byte[]?> result, int generation, int epoch)
+    /// <param name="result">What librdkafka returned.</param>
+    /// <param name="topic">Its topic, equal to <c>result.Topic</c>: the instance shared by the records of a run.</param>
+    /// <param name="generation">The assignment it was read under.</param>
+    /// <param name="epoch">Its partition's position epoch.</param>
+    internal static ConsumedRecord From(ConsumeResult<byte[]?, byte[]?> result, string topic, int generation, int epoch)
     {
         var message = result.Message;
         IReadOnlyList<KeyValuePair<string, byte[]?>> headers = NoHeaders;
@@ -60,7 +64,7 @@ public sealed record ConsumedRecord(
         var timestamp = message.Timestamp.Type == TimestampType.NotAvailable
             ? (DateTimeOffset?)null
             : DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);
-        return new ConsumedRecord(result.Topic, result.Partition.Value, result.Offset.Value, message.Key, message.Value,
+        return new ConsumedRecord(topic, result.Partition.Value, result.Offset.Value, message.Key, message.Value,
             headers, timestamp, message.Timestamp.Type, generation, epoch);
     }
 }

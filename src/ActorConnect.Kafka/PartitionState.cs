@@ -24,6 +24,12 @@ internal sealed class PartitionState
 
     public IReadOnlyCollection<TopicPartition> Assigned => _assigned;
 
+    /// <summary>
+    /// Changes whenever what <see cref="IsAssigned"/>, <see cref="HasPendingSeek"/> or <see cref="IsPausedByUser"/> answer
+    /// may change: the stage keeps those answers for a run of records of one partition while it stays the same.
+    /// </summary>
+    public int Version { get; private set; }
+
     public bool IsAssigned(TopicPartition partition) => _assigned.Contains(partition);
 
     public bool HasPendingSeek(TopicPartition partition) => _pendingSeeks.ContainsKey(partition);
@@ -33,6 +39,7 @@ internal sealed class PartitionState
     /// <summary>Eager protocol: an assignment replaces the previous one in full.</summary>
     public void Assign(IEnumerable<TopicPartition> partitions)
     {
+        Version++;
         _assigned.Clear();
         _assigned.UnionWith(partitions);
         _fresh.Clear();
@@ -42,6 +49,7 @@ internal sealed class PartitionState
     /// <summary>The partitions were revoked or lost: forget everything about them except the user's pauses.</summary>
     public void Remove(IEnumerable<TopicPartition> partitions)
     {
+        Version++;
         foreach (var partition in partitions)
         {
             _assigned.Remove(partition);
@@ -51,12 +59,24 @@ internal sealed class PartitionState
         }
     }
 
-    public void PauseByUser(IEnumerable<TopicPartition> partitions) => _pausedByUser.UnionWith(partitions);
+    public void PauseByUser(IEnumerable<TopicPartition> partitions)
+    {
+        Version++;
+        _pausedByUser.UnionWith(partitions);
+    }
 
-    public void ResumeByUser(IEnumerable<TopicPartition> partitions) => _pausedByUser.ExceptWith(partitions);
+    public void ResumeByUser(IEnumerable<TopicPartition> partitions)
+    {
+        Version++;
+        _pausedByUser.ExceptWith(partitions);
+    }
 
     /// <summary>Remembers a seek to run on the next <see cref="ApplySeeks"/>; a later seek of the same partition wins.</summary>
-    public void RequestSeek(TopicPartitionOffset offset) => _pendingSeeks[offset.TopicPartition] = offset;
+    public void RequestSeek(TopicPartitionOffset offset)
+    {
+        Version++;
+        _pendingSeeks[offset.TopicPartition] = offset;
+    }
 
     /// <summary>Runs the pending seeks, telling <paramref name="applied"/> of each that ran; returns the errors of those librdkafka rejected for good.</summary>
     public IReadOnlyList<Error> ApplySeeks(IConsumer<byte[]?, byte[]?> consumer, Action<TopicPartitionOffset> applied)
@@ -64,6 +84,7 @@ internal sealed class PartitionState
         if (_pendingSeeks.Count == 0)
             return [];
         var errors = new List<Error>();
+        Version++;
         foreach (var (partition, offset) in _pendingSeeks.ToList())
         {
             try

@@ -48,8 +48,15 @@ internal sealed class PositionEpochs
     /// <summary>The epoch the stage reads under now (stage thread only).</summary>
     public int Applied(TopicPartition partition) => _applied.TryGetValue(partition, out var epoch) ? epoch : 0;
 
+    /// <summary>Changes with every <see cref="Apply"/>: what <see cref="Applied"/> answered before still holds while it does not (stage thread only).</summary>
+    public int AppliedVersion { get; private set; }
+
     /// <summary>The stage took the asked position: records it reads from now on carry the new epoch (stage thread only).</summary>
-    public void Apply(TopicPartition partition) => _applied[partition] = Applied(partition) + 1;
+    public void Apply(TopicPartition partition)
+    {
+        AppliedVersion++;
+        _applied[partition] = Applied(partition) + 1;
+    }
 
     /// <summary>An assignment sets the position itself: asked and applied at once, on the stage's thread.</summary>
     public void AskAndApply(TopicPartition partition)

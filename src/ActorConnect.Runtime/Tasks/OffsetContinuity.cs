@@ -36,6 +36,9 @@ internal sealed class OffsetContinuity
     public void Assigned(TopicPartition partition, int epoch, long? rewoundTo) =>
         _positions[partition] = (epoch, rewoundTo ?? (_committed.TryGetValue(partition, out var committed) ? committed : -1));
 
+    /// <summary>Records of <paramref name="partition"/> up to <paramref name="next"/> (exclusive) were delivered in <paramref name="epoch"/>.</summary>
+    public void Moved(TopicPartition partition, int epoch, long next) => _positions[partition] = (epoch, next);
+
     /// <summary>
     /// Records that a record at <paramref name="offset"/> of <paramref name="epoch"/> is being delivered; returns the
     /// offset that was expected when this one lies below it (a move backward), else null.

@@ -153,22 +153,35 @@ public sealed partial class SinkTaskActor : TaskActorBase
         var consumed = new Dictionary<TopicPartition, long>();
         Metrics.Read(batch.Count);
         BeginBatch();
+        // Records come in runs of one partition (sharing one topic string): what is known of the partition is looked
+        // up once per run, and its consumed offset and read position are written when the run ends, not per record.
+        var run = new PartitionRun();
         foreach (var raw in batch)
         {
-            var tp = new TopicPartition(raw.Topic, raw.Partition);
+            if (!run.Holds(raw))
+            {
+                run.End(consumed, _continuity);
+                run = new PartitionRun(raw, _context!.IsAssigned(new TopicPartition(raw.Topic, raw.Partition)));
+                TopicUsed(raw.Topic);
+            }
+
             // Records of partitions given up, or read before a seek or a newer assignment, belong to someone else's
             // delivery or are read again from the new position: dropping them keeps each partition in order without
             // gaps. A record merely below the offset expected is delivered: its topic was recreated or reset.
-            if (!_context!.IsAssigned(tp) || _control!.IsStale(raw))
+            if (!run.Assigned || _control!.IsStale(raw))
             {
                 continue;
             }
 
-            TopicUsed(raw.Topic);
-            if (_continuity.Observe(tp, raw.Epoch, raw.Offset) is { } expected)
+            if (!run.Continues(raw))
             {
-                OffsetsMovedBackward(tp, expected, raw.Offset);
+                run.Sync(_continuity);
+                if (_continuity.Observe(run.Partition, raw.Epoch, raw.Offset) is { } expected)
+                {
+                    OffsetsMovedBackward(run.Partition, expected, raw.Offset);
+                }
             }
+
             SinkRecord? record;
             try
             {
@@ -176,19 +189,72 @@ public sealed partial class SinkTaskActor : TaskActorBase
             }
             catch (ToleranceExceededException)
             {
+                run.End(consumed, _continuity);
                 CommitBeforeFailing(records, consumed);
                 throw;
             }
 
-            consumed[tp] = raw.Offset + 1;
+            run.Consumed(raw);
             if (record is not null)
             {
                 records.Add(record);
             }
         }
 
+        run.End(consumed, _continuity);
         EndBatch();
         Put(Sender, records, consumed);
+    }
+
+    /// <summary>A run of records of one partition in a consumed batch, and how far the task got in it (default: no run).</summary>
+    private struct PartitionRun
+    {
+        private readonly string? _topic;
+        private readonly int _partition;
+        private int _epoch;
+        private long _next; // the offset after the last record consumed in this run; 0 while none was
+
+        public PartitionRun(Kafka.ConsumedRecord first, bool assigned)
+        {
+            _topic = first.Topic;
+            _partition = first.Partition;
+            Assigned = assigned;
+        }
+
+        public readonly TopicPartition Partition => new(_topic!, _partition);
+
+        /// <summary>Whether the task holds the partition.</summary>
+        public bool Assigned { get; }
+
+        public readonly bool Holds(Kafka.ConsumedRecord record) => _topic is not null && ReferenceEquals(record.Topic, _topic) && record.Partition == _partition;
+
+        /// <summary>The record directly follows the one before in the same position epoch: offsets cannot have moved backward.</summary>
+        public readonly bool Continues(Kafka.ConsumedRecord record) => _next > 0 && record.Epoch == _epoch && record.Offset == _next;
+
+        public void Consumed(Kafka.ConsumedRecord record)
+        {
+            _epoch = record.Epoch;
+            _next = record.Offset + 1;
+        }
+
+        /// <summary>Writes the read position reached to <paramref name="continuity"/>, before it judges a record that does not continue the run.</summary>
+        public readonly void Sync(OffsetContinuity continuity)
+        {
+            if (_next > 0)
+            {
+                continuity.Moved(Partition, _epoch, _next);
+            }
+        }
+
+        /// <summary>Writes the run's next offset to <paramref name="consumed"/> and its read position to <paramref name="continuity"/>.</summary>
+        public readonly void End(Dictionary<TopicPartition, long> consumed, OffsetContinuity continuity)
+        {
+            if (_next > 0)
+            {
+                consumed[Partition] = _next;
+                continuity.Moved(Partition, _epoch, _next);
+            }
+        }
     }
 
     private void Put(IActorRef stream, List<SinkRecord> records, Dictionary<TopicPartition, long> consumed)
