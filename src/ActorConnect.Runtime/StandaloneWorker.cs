@@ -83,13 +83,21 @@ public sealed class StandaloneWorker : IAsyncDisposable
             stateFiles ??= StandaloneStateFiles.Open(config, line => log.Warning("{0}", line));
             var providers = Config.Providers.ConfigProviders.FromWorkerProperties(config.Originals, line => log.Warning(line));
             var clients = ClientConfigs.Create(config, providers, log);
+            var broker = new BrokerFeaturesCache(config.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", config.BootstrapServersValue, line), config.DeclaredBrokerFeatures,
+                clients.ProbeSecurity);
+            if (kafka is null)
+            {
+                // The probe's round trips overlap the plugin scan below; the first task waits for its answer anyway. A
+                // broker that does not answer is reported by the connectivity check and the tasks, not here.
+                broker.GetAsync(settings.ConnectivityCheckTimeout).ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            }
+
             services = new TaskServices(
                 workerId ?? $"{Environment.MachineName}:standalone",
                 config,
                 settings,
                 stateFiles.Offsets,
-                new BrokerFeaturesCache(config.BootstrapServersValue, line => log.Info("Kafka at {0}: {1}", config.BootstrapServersValue, line), config.DeclaredBrokerFeatures,
-                    clients.ProbeSecurity),
+                broker,
                 PluginRegistry.CreateDefault(config.PluginPaths, pluginAssemblies))
             {
                 Providers = providers,
