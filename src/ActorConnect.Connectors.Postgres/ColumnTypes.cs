@@ -32,7 +32,7 @@ internal static class ColumnTypes
     public const string DecimalPrecisionParameter = "connect.decimal.precision";
 
     internal const uint Bool = 16, Bytea = 17, Char = 18, Name = 19, Int8 = 20, Int2 = 21, Int4 = 23, Text = 25, Oid = 26, Json = 114, Xml = 142,
-        Point = 600, Cidr = 650, Float4 = 700, Float8 = 701, Macaddr8 = 774, Money = 790, Macaddr = 829, Inet = 869, Bpchar = 1042, Varchar = 1043,
+        Point = 600, Lseg = 601, Path = 602, Box = 603, Polygon = 604, Line = 628, Cidr = 650, Float4 = 700, Float8 = 701, Circle = 718, Macaddr8 = 774, Money = 790, Macaddr = 829, Inet = 869, Bpchar = 1042, Varchar = 1043,
         Date = 1082, Time = 1083, Timestamp = 1114, TimestampTz = 1184, Interval = 1186, TimeTz = 1266, Bit = 1560, Varbit = 1562, Numeric = 1700,
         Uuid = 2950, TsVector = 3614, TsQuery = 3615, Jsonb = 3802, Int4Range = 3904, NumRange = 3906, TsRange = 3908, TsTzRange = 3910,
         DateRange = 3912, Int8Range = 3926;
