@@ -169,10 +169,10 @@ internal sealed class ChangeStream : IAsyncDisposable
             {
                 // A part ends before a change of another LSN, so that records sharing an LSN (SafeOffsets) stay together.
                 if (records.Count >= _config.BatchSize && message is not CommitMessage && tx is not null
-                    && (long)(ulong)message.WalStart != (long)records[^1].SourceOffset![CdcOffset.LsnKey]!)
+                    && (long)(ulong)message.WalStart != CdcOffsetMap.LsnOf(records[^1].SourceOffset!))
                 {
                     ChangeEvents.SafeOffsets(records, handedUpTo);
-                    handedUpTo = (long)records[^1].SourceOffset![CdcOffset.LsnKey]!;
+                    handedUpTo = CdcOffsetMap.LsnOf(records[^1].SourceOffset!);
                     await _handOver.WriteAsync(new CommittedTransaction(tx.CommitLsn, 0, records, Final: false), ct);
                     records = new List<SourceRecord>();
                 }
@@ -293,11 +293,12 @@ internal sealed class ChangeStream : IAsyncDisposable
     private static async ValueTask<Struct> ReadRowAsync(ReplicationTuple tuple, TableSchema table, bool keyOnly, CancellationToken ct)
     {
         var row = new Struct(table.Row);
+        var fields = table.Row.Fields;
         var i = 0;
         await foreach (var value in tuple.WithCancellation(ct))
         {
-            var column = table.Columns[i++];
-            row.Put(column.Name, value.Kind switch
+            var column = table.Columns[i];
+            row.Put(fields[i++], value.Kind switch
             {
                 // An old key tuple carries the key columns only; the others read as null, so required ones get their fallback.
                 TupleDataKind.Null => keyOnly ? column.Type.Fallback : null,
