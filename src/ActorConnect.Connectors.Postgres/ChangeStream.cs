@@ -24,6 +24,9 @@ internal sealed class ChangeStream : IAsyncDisposable
     private readonly ChangeEvents _events;
     private readonly HandOver _handOver;
     private readonly Dictionary<uint, TableSchema?> _relations = new();
+
+    /// <summary>Each relation's columns as its last relation message described them.</summary>
+    private readonly Dictionary<uint, TableCatalog.ColumnInfo[]> _relationColumns = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Snapshot? _snapshot;
     private readonly IncrementalSnapshot? _incremental;
@@ -190,7 +193,7 @@ internal sealed class ChangeStream : IAsyncDisposable
                         _skipUpTo = _resumeAfter is { Snapshot: false } stored && tx.CommitLsn == stored.CommitLsn ? stored.Lsn : 0;
                         break;
                     case RelationMessage relation:
-                        _relations[relation.RelationId] = await DescribeAsync(relation, ct);
+                        _relations[relation.RelationId] = Unchanged(relation, await DescribeAsync(relation, ct));
                         if (_incremental?.IsSignalTable(relation.Namespace, relation.RelationName) == true)
                         {
                             _signal = (relation.RelationId, _relations[relation.RelationId] ?? await DescribeAsync(relation, ct, always: true) ?? throw new InvalidOperationException());
@@ -276,6 +279,24 @@ internal sealed class ChangeStream : IAsyncDisposable
             ? await TableCatalog.DescribeAsync(_catalog, _config, relation.RelationId, relation.Namespace, relation.RelationName,
                 relation.Columns.Select(c => new TableCatalog.ColumnInfo(c.ColumnName, c.DataTypeId, c.TypeModifier)), ct)
             : null;
+
+    /// <summary>
+    /// The table a relation message describes, or the one described before when nothing changed: pgoutput sends a
+    /// table's relation message again whenever the server's cache entry for it is invalidated (an ANALYZE, autovacuum),
+    /// mostly with nothing changed. Keeping the same schema instances keeps the converters' caches hitting by
+    /// reference; new but equal ones made the JsonConverter compare every record's schemas field by field (in one
+    /// traced bench run that allocated more than the records themselves, 1.1 GB of LINQ over schema parameters).
+    /// </summary>
+    private TableSchema? Unchanged(RelationMessage relation, TableSchema? described)
+    {
+        var columns = relation.Columns.Select(c => new TableCatalog.ColumnInfo(c.ColumnName, c.DataTypeId, c.TypeModifier)).ToArray();
+        var sameColumns = _relationColumns.TryGetValue(relation.RelationId, out var before) && before.SequenceEqual(columns);
+        _relationColumns[relation.RelationId] = columns;
+        // The same types (OID and modifier) parse the same way; the schemas also say nullability, key and enum labels.
+        return sameColumns && _relations.GetValueOrDefault(relation.RelationId) is { } previous && described is not null && previous.SameShape(described)
+            ? previous
+            : described;
+    }
 
     /// <summary>
     /// The old row of an update or delete, as the table's REPLICA IDENTITY has the WAL carry it: all of it (FULL), its

@@ -136,6 +136,15 @@ internal sealed class TableSchema
     /// <summary>The fields of <see cref="Envelope"/>.</summary>
     internal EnvelopeFieldSet EnvelopeFields { get; }
 
+    /// <summary>
+    /// True when <paramref name="other"/> describes the same records: the same topic, row, value, key and envelope
+    /// schemas, and the same columns in the key, in the rows and without a mapping.
+    /// </summary>
+    public bool SameShape(TableSchema other) =>
+        Topic == other.Topic && Row.Equals(other.Row) && Value.Equals(other.Value) && Equals(Key, other.Key) && Envelope.Equals(other.Envelope)
+        && Columns.Select(c => (c.Name, c.IsPrimaryKey, c.Included, c.Type.Unmapped)).SequenceEqual(other.Columns.Select(c => (c.Name, c.IsPrimaryKey, c.Included, c.Type.Unmapped)))
+        && KeyColumns.Select(c => c.Name).SequenceEqual(other.KeyColumns.Select(c => c.Name));
+
     /// <summary>The key of a whole row (<see cref="Row"/>), or null without a key.</summary>
     public Struct? KeyOf(Struct row)
     {
