@@ -16,6 +16,9 @@ internal sealed record TransactionInfo(long TxId, ulong CommitLsn, DateTime Comm
     internal object BoxedCommitMicros { get; } = (CommitTime.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10;
 
     internal object BoxedCommitNanos { get; } = (CommitTime.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10 * 1000;
+
+    /// <summary>The start of every change's <c>source.sequence</c>: <c>["&lt;lsn_proc&gt;",</c> (or <c>[null,</c>).</summary>
+    internal string SequencePrefix { get; } = ProcessedLsn == 0 ? "[null," : $"[\"{ProcessedLsn}\",";
 }
 
 /// <summary>
@@ -28,6 +31,12 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
     public const string UnavailableValue = "__debezium_unavailable_value";
 
     private readonly IReadOnlyDictionary<string, object?> _partition = CdcOffset.Partition(config.Prefix);
+
+    /// <summary>What the last offset made was of, and the entries such offsets share (see <see cref="Offset"/>).</summary>
+    private (TransactionInfo? Tx, IReadOnlyDictionary<string, object?>? Progress, bool Snapshot, bool Last) _offsetOf;
+
+    private KeyValuePair<string, object?>[] _offsetShared = [];
+    private CdcOffsetMap? _lastOffset;
 
     /// <summary>An incremental snapshot's progress while one runs (null otherwise): every offset made carries it.</summary>
     public IReadOnlyDictionary<string, object?>? Progress { get; set; }
@@ -44,7 +53,7 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
             return;
         }
 
-        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros, Incremental: Progress).ToMap();
+        var offset = Offset(tx, lsn);
         if (op == 'u' && before is not null && oldKeyKnown && table.Key is not null && !Struct.ValueEquals(table.KeyOf(before), table.KeyOf(after!)))
         {
             // A changed primary key is a delete of the old key and a create of the new one, as in Debezium, so a
@@ -71,7 +80,7 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
             return;
         }
 
-        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros, Incremental: Progress).ToMap();
+        var offset = Offset(tx, lsn);
         into.Add(new SourceRecord(_partition, offset, table.Topic, null, null, null, table.Envelope, Envelope(table, 't', null, null, tx, lsn)));
     }
 
@@ -92,9 +101,9 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
             : place.LastInTable ? "last_in_data_collection"
             : place.FirstInTable ? "first_in_data_collection"
             : "true";
-        var offset = (streamEnd is { } end
-            ? new CdcOffset(lsn, end, lsn, snapshot.TxId, snapshot.CommitMicros, Incremental: Progress)
-            : new CdcOffset(lsn, 0, lsn, snapshot.TxId, snapshot.CommitMicros, Snapshot: true, LastSnapshotRecord: last)).ToMap();
+        IReadOnlyDictionary<string, object?> offset = streamEnd is { } end
+            ? new CdcOffset(lsn, end, lsn, snapshot.TxId, snapshot.CommitMicros, Incremental: Progress).ToMap()
+            : Offset(snapshot, lsn, snapshot: true, last);
         return new SourceRecord(_partition, offset, table.Topic, null, table.Key, table.KeyOf(row), table.Envelope,
             Envelope(table, 'r', null, row, snapshot, lsn, marker));
     }
@@ -109,7 +118,7 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
     /// </summary>
     public SourceRecord IncrementalRead(TableSchema table, Struct row, TransactionInfo tx, ulong lsn)
     {
-        var offset = new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros, Incremental: Progress).ToMap();
+        var offset = Offset(tx, lsn);
         return new SourceRecord(_partition, offset, table.Topic, null, table.Key, table.KeyOf(row), table.Envelope,
             Envelope(table, 'r', null, row, tx, lsn, "incremental"));
     }
@@ -126,10 +135,15 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
     {
         for (var i = 0; i < records.Count; i++)
         {
-            var lsn = (long)records[i].SourceOffset![CdcOffset.LsnKey]!;
-            if (i + 1 < records.Count && (long)records[i + 1].SourceOffset![CdcOffset.LsnKey]! == lsn)
+            var lsn = CdcOffsetMap.LsnOf(records[i].SourceOffset!);
+            if (i + 1 < records.Count && CdcOffsetMap.LsnOf(records[i + 1].SourceOffset!) == lsn)
             {
-                records[i] = records[i] with { SourceOffset = new Dictionary<string, object?>(records[i].SourceOffset!) { [CdcOffset.LsnKey] = before } };
+                records[i] = records[i] with
+                {
+                    SourceOffset = records[i].SourceOffset is CdcOffsetMap map
+                        ? map.WithLsn(before)
+                        : new Dictionary<string, object?>(records[i].SourceOffset!) { [CdcOffset.LsnKey] = before },
+                };
             }
             else
             {
@@ -159,27 +173,67 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
         }
 
         var nowMicros = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+        // By field, not by name: a name lookup per field was a fifth of building a record.
         var source = new Struct(TableSchema.Source)
-            .Put("version", version)
-            .Put("connector", TableSchema.ConnectorName)
-            .Put("name", config.Prefix)
-            .Put("ts_ms", tx.BoxedCommitMillis)
-            .Put("snapshot", snapshot)
-            .Put("db", config.Database)
-            .Put("sequence", $"[{(tx.ProcessedLsn == 0 ? "null" : $"\"{tx.ProcessedLsn}\"")},\"{lsn}\"]")
-            .Put("ts_us", tx.BoxedCommitMicros)
-            .Put("ts_ns", tx.BoxedCommitNanos)
-            .Put("schema", table.SchemaName)
-            .Put("table", table.TableName)
-            .Put("txId", tx.BoxedTxId)
-            .Put("lsn", (long)lsn);
+            .Put(SourceFields.Version, version)
+            .Put(SourceFields.Connector, TableSchema.ConnectorName)
+            .Put(SourceFields.Name, config.Prefix)
+            .Put(SourceFields.TsMs, tx.BoxedCommitMillis)
+            .Put(SourceFields.Snapshot, snapshot)
+            .Put(SourceFields.Db, config.Database)
+            .Put(SourceFields.Sequence, $"{tx.SequencePrefix}\"{lsn}\"]")
+            .Put(SourceFields.TsUs, tx.BoxedCommitMicros)
+            .Put(SourceFields.TsNs, tx.BoxedCommitNanos)
+            .Put(SourceFields.Schema, table.SchemaName)
+            .Put(SourceFields.Table, table.TableName)
+            .Put(SourceFields.TxId, tx.BoxedTxId)
+            .Put(SourceFields.Lsn, (long)lsn);
+        var fields = table.EnvelopeFields;
         return new Struct(table.Envelope)
-            .Put("before", table.ValueOf(before))
-            .Put("after", table.ValueOf(after))
-            .Put("source", source)
-            .Put("op", Op(op))
-            .Put("ts_ms", nowMicros / 1000)
-            .Put("ts_us", nowMicros)
-            .Put("ts_ns", nowMicros * 1000);
+            .Put(fields.Before, table.ValueOf(before))
+            .Put(fields.After, table.ValueOf(after))
+            .Put(fields.Source, source)
+            .Put(fields.Op, Op(op))
+            .Put(fields.TsMs, nowMicros / 1000)
+            .Put(fields.TsUs, nowMicros)
+            .Put(fields.TsNs, nowMicros * 1000);
+    }
+
+    /// <summary>
+    /// A record's offset: the transaction's (or snapshot's) entries, shared by its records until the transaction or an
+    /// incremental snapshot's progress changes (<see cref="Progress"/> is replaced, never changed in place), and the
+    /// change's LSN; records of one LSN share one map.
+    /// </summary>
+    private CdcOffsetMap Offset(TransactionInfo tx, ulong lsn, bool snapshot = false, bool last = false)
+    {
+        var of = (tx, snapshot ? null : Progress, snapshot, last);
+        if (!ReferenceEquals(of.tx, _offsetOf.Tx) || !ReferenceEquals(of.Item2, _offsetOf.Progress) || snapshot != _offsetOf.Snapshot || last != _offsetOf.Last)
+        {
+            _offsetShared = CdcOffsetMap.Shared(snapshot
+                ? new CdcOffset(lsn, 0, lsn, tx.TxId, tx.CommitMicros, Snapshot: true, LastSnapshotRecord: last)
+                : new CdcOffset(lsn, tx.ProcessedLsn, tx.CommitLsn, tx.TxId, tx.CommitMicros, Incremental: Progress));
+            _offsetOf = of;
+            _lastOffset = null;
+        }
+
+        return _lastOffset is { } previous && previous.Lsn == (long)lsn ? previous : _lastOffset = new CdcOffsetMap((long)lsn, _offsetShared);
+    }
+
+    /// <summary>The source block's fields, looked up once.</summary>
+    private static class SourceFields
+    {
+        public static readonly Field Version = TableSchema.Source.Field("version")!;
+        public static readonly Field Connector = TableSchema.Source.Field("connector")!;
+        public static readonly Field Name = TableSchema.Source.Field("name")!;
+        public static readonly Field TsMs = TableSchema.Source.Field("ts_ms")!;
+        public static readonly Field Snapshot = TableSchema.Source.Field("snapshot")!;
+        public static readonly Field Db = TableSchema.Source.Field("db")!;
+        public static readonly Field Sequence = TableSchema.Source.Field("sequence")!;
+        public static readonly Field TsUs = TableSchema.Source.Field("ts_us")!;
+        public static readonly Field TsNs = TableSchema.Source.Field("ts_ns")!;
+        public static readonly Field Schema = TableSchema.Source.Field("schema")!;
+        public static readonly Field Table = TableSchema.Source.Field("table")!;
+        public static readonly Field TxId = TableSchema.Source.Field("txId")!;
+        public static readonly Field Lsn = TableSchema.Source.Field("lsn")!;
     }
 }

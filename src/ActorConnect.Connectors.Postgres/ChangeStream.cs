@@ -24,6 +24,9 @@ internal sealed class ChangeStream : IAsyncDisposable
     private readonly ChangeEvents _events;
     private readonly HandOver _handOver;
     private readonly Dictionary<uint, TableSchema?> _relations = new();
+
+    /// <summary>Each relation's columns as its last relation message described them.</summary>
+    private readonly Dictionary<uint, TableCatalog.ColumnInfo[]> _relationColumns = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Snapshot? _snapshot;
     private readonly IncrementalSnapshot? _incremental;
@@ -176,10 +179,10 @@ internal sealed class ChangeStream : IAsyncDisposable
                 var message = messages.Current;
                 // A part ends before a change of another LSN, so that records sharing an LSN (SafeOffsets) stay together.
                 if (records.Count >= _config.BatchSize && message is not CommitMessage && tx is not null
-                    && (long)(ulong)message.WalStart != (long)records[^1].SourceOffset![CdcOffset.LsnKey]!)
+                    && (long)(ulong)message.WalStart != CdcOffsetMap.LsnOf(records[^1].SourceOffset!))
                 {
                     ChangeEvents.SafeOffsets(records, handedUpTo);
-                    handedUpTo = (long)records[^1].SourceOffset![CdcOffset.LsnKey]!;
+                    handedUpTo = CdcOffsetMap.LsnOf(records[^1].SourceOffset!);
                     await _handOver.WriteAsync(new CommittedTransaction(tx.CommitLsn, 0, records, Final: false), ct);
                     records = new List<SourceRecord>();
                 }
@@ -197,7 +200,7 @@ internal sealed class ChangeStream : IAsyncDisposable
                         _skipUpTo = _resumeAfter is { Snapshot: false } stored && tx.CommitLsn == stored.CommitLsn ? stored.Lsn : 0;
                         break;
                     case RelationMessage relation:
-                        _relations[relation.RelationId] = await DescribeAsync(relation, ct);
+                        _relations[relation.RelationId] = Unchanged(relation, await DescribeAsync(relation, ct));
                         if (_signals.IsSignalTable(relation.Namespace, relation.RelationName))
                         {
                             _signal = (relation.RelationId, _relations[relation.RelationId] ?? await DescribeAsync(relation, ct, always: true) ?? throw new InvalidOperationException());
@@ -321,6 +324,24 @@ internal sealed class ChangeStream : IAsyncDisposable
             : null;
 
     /// <summary>
+    /// The table a relation message describes, or the one described before when nothing changed: pgoutput sends a
+    /// table's relation message again whenever the server's cache entry for it is invalidated (an ANALYZE, autovacuum),
+    /// mostly with nothing changed. Keeping the same schema instances keeps the converters' caches hitting by
+    /// reference; new but equal ones made the JsonConverter compare every record's schemas field by field (in one
+    /// traced bench run that allocated more than the records themselves, 1.1 GB of LINQ over schema parameters).
+    /// </summary>
+    private TableSchema? Unchanged(RelationMessage relation, TableSchema? described)
+    {
+        var columns = relation.Columns.Select(c => new TableCatalog.ColumnInfo(c.ColumnName, c.DataTypeId, c.TypeModifier)).ToArray();
+        var sameColumns = _relationColumns.TryGetValue(relation.RelationId, out var before) && before.SequenceEqual(columns);
+        _relationColumns[relation.RelationId] = columns;
+        // The same types (OID and modifier) parse the same way; the schemas also say nullability, key and enum labels.
+        return sameColumns && _relations.GetValueOrDefault(relation.RelationId) is { } previous && described is not null && previous.SameShape(described)
+            ? previous
+            : described;
+    }
+
+    /// <summary>
     /// The old row of an update or delete, as the table's REPLICA IDENTITY has the WAL carry it: all of it (FULL), its
     /// key (DEFAULT, for a delete or a changed key), or nothing (DEFAULT, key unchanged).
     /// </summary>
@@ -336,11 +357,12 @@ internal sealed class ChangeStream : IAsyncDisposable
     private static async ValueTask<Struct> ReadRowAsync(ReplicationTuple tuple, TableSchema table, bool keyOnly, CancellationToken ct)
     {
         var row = new Struct(table.Row);
+        var fields = table.Row.Fields;
         var i = 0;
         await foreach (var value in tuple.WithCancellation(ct))
         {
-            var column = table.Columns[i++];
-            row.Put(column.Name, value.Kind switch
+            var column = table.Columns[i];
+            row.Put(fields[i++], value.Kind switch
             {
                 // An old key tuple carries the key columns only; the others read as null, so required ones get their fallback.
                 TupleDataKind.Null => keyOnly ? column.Type.Fallback : null,

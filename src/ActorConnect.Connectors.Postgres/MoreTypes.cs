@@ -5,8 +5,8 @@ namespace ActorConnect.Connectors.Postgres;
 
 /// <summary>
 /// Debezium 2.7's mappings of the types beyond numbers, text and time (PostgresValueConverter): interval, money,
-/// bit strings, xml, point, the extension types hstore / ltree / citext, enums and arrays. A type left without a
-/// mapping keeps its text form and is marked <see cref="ColumnType.Unmapped"/> (Debezium would drop the column).
+/// bit strings, xml, the geometric types (<see cref="GeometricTypes"/>, as Debezium 3.7 maps them), the extension
+/// types hstore / ltree / citext, enums and arrays. A type left without a mapping keeps its text form and is marked <see cref="ColumnType.Unmapped"/> (Debezium would drop the column).
 /// </summary>
 internal static class MoreTypes
 {
@@ -16,18 +16,26 @@ internal static class MoreTypes
     public const string Xml = "io.debezium.data.Xml";
     public const string Ltree = "io.debezium.data.Ltree";
     public const string Enum = "io.debezium.data.Enum";
-    public const string Point = "io.debezium.data.geometry.Point";
 
     /// <summary>A varbit without a length: pgjdbc reports Integer.MAX_VALUE, which Debezium puts in the Bits schema.</summary>
     private const int UnknownLength = int.MaxValue;
 
-    /// <summary>Arrays Debezium 2.7 does not map (its schemaBuilder returns null for them): they keep their text form here.</summary>
+    /// <summary>
+    /// Arrays Debezium 2.7 does not map (its schemaBuilder returns null for them), and arrays of the geometric types
+    /// (box arrays are ';'-delimited, which the array parser does not read): they keep their text form here.
+    /// </summary>
     private static readonly HashSet<uint> UnmappedElements =
-        [ColumnTypes.Money, ColumnTypes.Name, ColumnTypes.Interval, ColumnTypes.Varbit, ColumnTypes.Bit, ColumnTypes.Xml, ColumnTypes.Point];
+        [ColumnTypes.Money, ColumnTypes.Name, ColumnTypes.Interval, ColumnTypes.Varbit, ColumnTypes.Bit, ColumnTypes.Xml, ColumnTypes.Point,
+         ColumnTypes.Box, ColumnTypes.Lseg, ColumnTypes.Path, ColumnTypes.Polygon, ColumnTypes.Circle, ColumnTypes.Line];
 
     public static ColumnType For(uint typeOid, int typeModifier, bool optional, PostgresConnectorConfig config, PgTypes types,
         Func<SchemaBuilder, Func<string, object?>, object, ColumnType> make)
     {
+        if (GeometricTypes.For(typeOid, optional) is { } geometric)
+        {
+            return geometric;
+        }
+
         switch (typeOid)
         {
             case ColumnTypes.Interval when config.Intervals == "string":
@@ -45,12 +53,6 @@ internal static class MoreTypes
                         Array.Empty<byte>());
             case ColumnTypes.Xml:
                 return make(SchemaBuilder.String().Name(Xml).Version(1), s => s, string.Empty);
-            case ColumnTypes.Point:
-                var point = SchemaBuilder.Struct().Name(Point).Version(1).Doc("Geometry (POINT)")
-                    .Field("x", Schema.Float64Schema).Field("y", Schema.Float64Schema)
-                    .Field("wkb", Schema.OptionalBytesSchema).Field("srid", Schema.OptionalInt32Schema);
-                var schema = (optional ? point.Optional() : point).Build();
-                return new ColumnType(schema, s => PointValue(schema, s), optional ? null : PointValue(schema, "(0,0)"));
         }
 
         var type = types[typeOid];
@@ -86,7 +88,6 @@ internal static class MoreTypes
             return Unmapped(array.Name, optional);
         }
 
-        // box is the only built-in type whose arrays are ';'-delimited, and it is not mapped.
         return make(SchemaBuilder.Array(element.Schema), s => ArrayText.Parse(s).Select(e => e is null ? null : element.Parse(e)).ToList(), new List<object?>());
     }
 
@@ -102,12 +103,6 @@ internal static class MoreTypes
     }
 
     private static SchemaBuilder EnumSchema(string? labels) => SchemaBuilder.String().Name(Enum).Version(1).Parameter("allowed", labels ?? string.Empty);
-
-    private static Struct PointValue(Schema schema, string text)
-    {
-        var (x, y) = TextForms.ParsePoint(text);
-        return new Struct(schema).Put("x", x).Put("y", y).Put("wkb", TextForms.PointWkb(x, y));
-    }
 
     private static ColumnType Unmapped(string typeName, bool optional) =>
         new((optional ? SchemaBuilder.String().Optional() : SchemaBuilder.String()).Build(), s => s, optional ? null : string.Empty, typeName);

@@ -116,7 +116,13 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
                 }
 
                 var take = Math.Min(_config.BatchSize - batch.Count, _current.Records.Count - _currentIndex);
-                batch.AddRange(_current.Records.Skip(_currentIndex).Take(take));
+                // By index: Skip/Take would hand AddRange an enumerator, one record at a time.
+                batch.EnsureCapacity(batch.Count + take);
+                for (var i = _currentIndex; i < _currentIndex + take; i++)
+                {
+                    batch.Add(_current.Records[i]);
+                }
+
                 _currentIndex += take;
                 _lastOffset = batch.Count > 0 ? batch[^1].SourceOffset : _lastOffset;
                 if (_currentIndex == _current.Records.Count)

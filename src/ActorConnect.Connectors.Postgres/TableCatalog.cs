@@ -112,9 +112,11 @@ internal static class TableCatalog
     public static Struct Row(TableSchema table, IReadOnlyList<string?> texts)
     {
         var row = new Struct(table.Row);
+        // The row's fields are the columns, in order.
+        var fields = table.Row.Fields;
         for (var i = 0; i < table.Columns.Count; i++)
         {
-            row.Put(table.Columns[i].Name, Value(table, table.Columns[i], texts[i]));
+            row.Put(fields[i], Value(table, table.Columns[i], texts[i]));
         }
 
         return row;

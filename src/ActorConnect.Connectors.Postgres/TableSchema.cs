@@ -81,7 +81,28 @@ internal sealed class TableSchema
             .Field("ts_ns", Schema.OptionalInt64Schema)
             .Field("transaction", TransactionBlock)
             .Build();
+        EnvelopeFields = new EnvelopeFieldSet(Envelope);
+        _keyFromRow = Key is null ? [] : Key.Fields.Select(f => Row.Field(f.Name)!).ToArray();
+        _valueFromRow = Value.Fields.Select(f => Row.Field(f.Name)!).ToArray();
     }
+
+    /// <summary>The envelope's fields, looked up once rather than by name per change.</summary>
+    internal sealed class EnvelopeFieldSet(Schema envelope)
+    {
+        public Field Before { get; } = envelope.Field("before")!;
+        public Field After { get; } = envelope.Field("after")!;
+        public Field Source { get; } = envelope.Field("source")!;
+        public Field Op { get; } = envelope.Field("op")!;
+        public Field TsMs { get; } = envelope.Field("ts_ms")!;
+        public Field TsUs { get; } = envelope.Field("ts_us")!;
+        public Field TsNs { get; } = envelope.Field("ts_ns")!;
+    }
+
+    /// <summary>For each key field, the row's field it is taken from.</summary>
+    private readonly Field[] _keyFromRow;
+
+    /// <summary>For each value field, the row's field it is taken from.</summary>
+    private readonly Field[] _valueFromRow;
 
     public string SchemaName { get; }
     public string TableName { get; }
@@ -112,6 +133,18 @@ internal sealed class TableSchema
 
     public Schema Envelope { get; }
 
+    /// <summary>The fields of <see cref="Envelope"/>.</summary>
+    internal EnvelopeFieldSet EnvelopeFields { get; }
+
+    /// <summary>
+    /// True when <paramref name="other"/> describes the same records: the same topic, row, value, key and envelope
+    /// schemas, and the same columns in the key, in the rows and without a mapping.
+    /// </summary>
+    public bool SameShape(TableSchema other) =>
+        Topic == other.Topic && Row.Equals(other.Row) && Value.Equals(other.Value) && Equals(Key, other.Key) && Envelope.Equals(other.Envelope)
+        && Columns.Select(c => (c.Name, c.IsPrimaryKey, c.Included, c.Type.Unmapped)).SequenceEqual(other.Columns.Select(c => (c.Name, c.IsPrimaryKey, c.Included, c.Type.Unmapped)))
+        && KeyColumns.Select(c => c.Name).SequenceEqual(other.KeyColumns.Select(c => c.Name));
+
     /// <summary>The key of a whole row (<see cref="Row"/>), or null without a key.</summary>
     public Struct? KeyOf(Struct row)
     {
@@ -125,7 +158,7 @@ internal sealed class TableSchema
         var fields = Key.Fields;
         for (var i = 0; i < fields.Count; i++)
         {
-            key.Put(fields[i], row.Get(fields[i].Name));
+            key.Put(fields[i], ReferenceEquals(row.Schema, Row) ? row.Get(_keyFromRow[i]) : row.Get(fields[i].Name));
         }
 
         return key;
@@ -144,7 +177,7 @@ internal sealed class TableSchema
         var fields = Value.Fields;
         for (var i = 0; i < fields.Count; i++)
         {
-            value.Put(fields[i], row.Get(fields[i].Name));
+            value.Put(fields[i], ReferenceEquals(row.Schema, Row) ? row.Get(_valueFromRow[i]) : row.Get(fields[i].Name));
         }
 
         return value;

@@ -14,12 +14,13 @@ public sealed class MoreTypeTests
         "CREATE EXTENSION hstore; CREATE EXTENSION ltree; CREATE EXTENSION citext; CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); " +
         "CREATE TABLE more (id int PRIMARY KEY, iv interval, m money, e mood, ip inet, net cidr, mac macaddr, b1 bit(1), b4 bit(4), vb varbit(16), " +
         "x xml, lt ltree, hs hstore, p point, ia int4[], ta text[], ea mood[], na numeric(5,2)[], ch char(3), vc varchar(10), ci citext, o oid, " +
-        "tv tsvector, bx box, mi money NOT NULL)";
+        "tv tsvector, bx box, mi money NOT NULL, ls lseg, pa path, pc path, pg polygon, cr circle, ln line, gb box NOT NULL, ba box[])";
 
     private const string Values =
         "'1 year 2 months 3 days 04:05:06.789', 1234.56, 'ok', '192.168.0.1', '10.0.0.0/8', '08:00:2b:01:02:03', B'1', B'0101', B'1000000001', " +
         "'<a>1</a>', 'Top.Science', '\"a\"=>\"1\", \"b\"=>NULL', '(1.5,-2.5)', '{1,2,NULL}', '{\"a b\",c}', '{happy,sad}', '{1.5,NULL}', 'ab', 'varchar', " +
-        "'MiXed', 42, 'a fat cat', '((0,0),(1,1))', -7.5";
+        "'MiXed', 42, 'a fat cat', '((0,0),(1,1))', -7.5, '[(1,2),(3,4)]', '[(0,0),(1,1),(2,0)]', '((0,0),(1,1),(2,0))', '((0,0),(0,1),(1,1))', " +
+        "'<(1,2),3>', '{1,-1,0}', '((2,3),(0,1))', '{(1,1),(0,0);(2,2),(1,1)}'";
 
     [Fact]
     public async Task Every_common_type_maps_to_Debeziums_schema_and_value_in_the_snapshot_and_the_stream()
@@ -39,15 +40,15 @@ public sealed class MoreTypeTests
             AssertDebeziumTypes((Struct)((Struct)record.Value!).Get("after")!);
         }
 
-        // The unmapped box column is named once, however many rows carry it.
+        // The unmapped box[] column is named once, however many rows carry it.
         var warnings = new List<string?>();
         await Eventually.AssertAsync(() =>
         {
             task.PollOnce();
             warnings.Add(task.Task.LastWarning);
-            return task.Task.LastWarning?.Contains("public.more.bx", StringComparison.Ordinal) == true;
+            return task.Task.LastWarning?.Contains("public.more.ba", StringComparison.Ordinal) == true;
         }, TimeSpan.FromSeconds(30), "a warning names the unmapped column");
-        Assert.Contains("type box", task.Task.LastWarning);
+        Assert.Contains("type _box", task.Task.LastWarning);
     }
 
     [Fact]
@@ -105,12 +106,13 @@ public sealed class MoreTypeTests
         {
             ["database.hostname"] = "h", ["database.user"] = "u", ["database.dbname"] = "d", ["topic.prefix"] = "p",
         });
-        TableSchema Describe() => new("p", "public", "t", [new TableColumn("bx", ColumnTypes.For(603, -1, true, config), false)], []);
+        // aclitem (1033) has no mapping.
+        TableSchema Describe() => new("p", "public", "t", [new TableColumn("acl", ColumnTypes.For(1033, -1, true, config), false)], []);
         var warnings = new ReaderWarnings();
         warnings.Note(Describe());
         warnings.Note(Describe());
         Assert.True(warnings.TryTake(out var warning));
-        Assert.Contains("public.t.bx", warning);
+        Assert.Contains("public.t.acl", warning);
         Assert.False(warnings.TryTake(out _));
     }
 
@@ -150,6 +152,66 @@ public sealed class MoreTypeTests
         Assert.Equal(new List<object?> { 1.50m, null }, after.Get("na"));
 
         Assert.Equal(("ab ", "varchar", "MiXed", 42L, "'a' 'cat' 'fat'"), (after.Get("ch"), after.Get("vc"), after.Get("ci"), after.Get("o"), after.Get("tv")));
-        Assert.Equal((SchemaType.String, "(1,1),(0,0)"), (Of("bx").Type, after.Get("bx")));
+        AssertGeometricTypes(after);
+    }
+
+    /// <summary>Debezium 3.7's geometric types (debezium/dbz#2135): box, lseg, path, polygon as WKB Geometry, circle and line as their own structs.</summary>
+    private static void AssertGeometricTypes(Struct after)
+    {
+        Schema Of(string field) => after.Schema.Field(field)!.Schema;
+        Struct Value(string field) => (Struct)after.Get(field)!;
+
+        foreach (var field in new[] { "bx", "ls", "pa", "pc", "pg", "gb" })
+        {
+            // Debezium's Geometry schema is optional even for a NOT NULL column (gb), as its builder makes it.
+            Assert.Equal(("io.debezium.data.geometry.Geometry", 2, true), (Of(field).Name, Of(field).Version, Of(field).IsOptional));
+            Assert.Null(Value(field).Get("srid"));
+        }
+
+        // lseg [(1,2),(3,4)]: a little-endian WKB LineString of 2 points.
+        Assert.Equal(Convert.FromHexString("010200000002000000" + "000000000000F03F0000000000000040" + "00000000000008400000000000001040"), Value("ls").Get("wkb"));
+        Assert.Equal(new Dictionary<string, string> { ["type"] = "lseg" }, (IDictionary<string, string>)Value("ls").Get("extensions")!);
+        // box ((0,0),(1,1)) is stored as (1,1),(0,0): the closed ring of its corners from the first.
+        Assert.Equal(Wkb(3, [1, 1, 1, 0, 0, 0, 0, 1, 1, 1]), Value("bx").Get("wkb"));
+        Assert.Equal(Wkb(3, [2, 3, 2, 1, 0, 1, 0, 3, 2, 3]), Value("gb").Get("wkb"));
+        Assert.Equal(new Dictionary<string, string> { ["type"] = "box" }, (IDictionary<string, string>)Value("bx").Get("extensions")!);
+        // An open and a closed path: the same line string; only the extensions tell them apart.
+        Assert.Equal(Wkb(2, [0, 0, 1, 1, 2, 0]), Value("pa").Get("wkb"));
+        Assert.Equal(Wkb(2, [0, 0, 1, 1, 2, 0]), Value("pc").Get("wkb"));
+        Assert.Equal(new Dictionary<string, string> { ["type"] = "path", ["closed"] = "false" }, (IDictionary<string, string>)Value("pa").Get("extensions")!);
+        Assert.Equal("true", ((IDictionary<string, string>)Value("pc").Get("extensions")!)["closed"]);
+        // A polygon's ring is closed by repeating its first point.
+        Assert.Equal(Wkb(3, [0, 0, 0, 1, 1, 1, 0, 0]), Value("pg").Get("wkb"));
+        Assert.Equal(new Dictionary<string, string> { ["type"] = "polygon" }, (IDictionary<string, string>)Value("pg").Get("extensions")!);
+
+        Assert.Equal(("io.debezium.data.geometry.Circle", "io.debezium.data.geometry.Point"), (Of("cr").Name, Of("cr").Field("center")!.Schema.Name));
+        var center = (Struct)Value("cr").Get("center")!;
+        Assert.Equal((1.0, 2.0, 3.0), (center.Get("x"), center.Get("y"), Value("cr").Get("radius")));
+        Assert.Equal(Convert.FromHexString("0101000000000000000000F03F0000000000000040"), center.Get("wkb"));
+        Assert.Equal("io.debezium.data.geometry.Line", Of("ln").Name);
+        Assert.Equal((1.0, -1.0, 0.0), (Value("ln").Get("a"), Value("ln").Get("b"), Value("ln").Get("c")));
+
+        Assert.Equal((SchemaType.String, "{(1,1),(0,0);(2,2),(1,1)}"), (Of("ba").Type, after.Get("ba")));
+    }
+
+    /// <summary>A little-endian WKB LineString (2) or one-ring Polygon (3) of the coordinates.</summary>
+    private static byte[] Wkb(int type, double[] coordinates)
+    {
+        using var bytes = new MemoryStream();
+        using var writer = new BinaryWriter(bytes);
+        writer.Write((byte)1);
+        writer.Write(type);
+        if (type == 3)
+        {
+            writer.Write(1);
+        }
+
+        writer.Write(coordinates.Length / 2);
+        foreach (var c in coordinates)
+        {
+            writer.Write(c);
+        }
+
+        return bytes.ToArray();
     }
 }
