@@ -453,6 +453,21 @@ public class JsonConverterTests
     }
 
     [Fact]
+    public void A_struct_of_another_schema_is_still_a_mismatch_after_an_equal_instance_was_accepted()
+    {
+        Schema Build() => SchemaBuilder.Struct().Name("S").Field("x", Schema.Int32Schema).Build();
+        var converter = Converter();
+        var given = Build();
+        var equal = Build();
+        Assert.EndsWith("\"payload\":{\"x\":1}}", converter.Write(given, new Struct(equal).Put("x", 1)));
+        Assert.EndsWith("\"payload\":{\"x\":2}}", converter.Write(given, new Struct(equal).Put("x", 2)));
+
+        var other = SchemaBuilder.Struct().Name("Other").Field("y", Schema.Int32Schema).Build();
+        var e = Assert.Throws<DataException>(() => converter.Write(given, new Struct(other).Put("y", 3)));
+        Assert.StartsWith("Mismatching schema", e.Message);
+    }
+
+    [Fact]
     public void Non_finite_floats_are_written_as_strings_and_read_back()
     {
         var converter = Converter();

@@ -172,9 +172,14 @@ public sealed partial class JsonConverter
 
     private void WriteStruct(Utf8JsonWriter writer, SchemaCodec codec, Struct value, string? field)
     {
-        if (!ReferenceEquals(value.Schema, codec.Schema) && !value.Schema.Equals(codec.Schema) && !SameFields(value.Schema, codec.Schema))
+        if (!ReferenceEquals(value.Schema, codec.Schema) && !ReferenceEquals(value.Schema, codec.MatchedSchema))
         {
-            throw new DataException($"Mismatching schema{ForField(field)}: the Struct's schema ({Describe(value.Schema)}) is not the schema given for it ({Describe(codec.Schema)}).");
+            if (!value.Schema.Equals(codec.Schema) && !SameFields(value.Schema, codec.Schema))
+            {
+                throw new DataException($"Mismatching schema{ForField(field)}: the Struct's schema ({Describe(value.Schema)}) is not the schema given for it ({Describe(codec.Schema)}).");
+            }
+
+            codec.MatchedSchema = value.Schema;
         }
 
         writer.WriteStartObject();

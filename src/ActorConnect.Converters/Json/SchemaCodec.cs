@@ -94,6 +94,13 @@ internal sealed class SchemaCodec
     /// <summary>The schema as Kafka Connect JSON, computed on first use.</summary>
     public byte[]? SchemaJson { get; set; }
 
+    /// <summary>
+    /// The last other schema instance a Struct's value carried that was found equal to <see cref="Schema"/>. A connector
+    /// that builds an equal schema anew (a table read again, a new task on a reused converter) then has it compared
+    /// field by field once, not for every record. Only ever set to a schema that matched, so a stale read is harmless.
+    /// </summary>
+    public Schema? MatchedSchema { get; set; }
+
     /// <summary>The schema type as Kafka Connect prints it (INT32, STRUCT, ...).</summary>
     public string TypeName => Schema.Type.ToString().ToUpperInvariant();
 
