@@ -126,7 +126,20 @@ internal sealed class SignalChannels : IDisposable
                     : BrokerFeatures.Modern
                 : await KafkaBrokerProbe.DetectAsync(config.SignalServers!, TimeSpan.FromSeconds(30), _stop.Token, translated.Security);
             var settings = new ConsumerSettings(config.SignalServers!, config.SignalGroup).WithBrokerFeatures(features).WithProperties(translated.Properties);
-            consumer = new ConsumerBuilder<string?, string?>(settings.BuildConfig()).SetLogHandler((_, _) => { }).Build();
+            // librdkafka's log lines stay out of the task's log; its errors (a broker gone, a refused login, a missing
+            // topic) go to the task's status, once per distinct error, as the channel's other faults do.
+            string? lastError = null;
+            consumer = new ConsumerBuilder<string?, string?>(settings.BuildConfig())
+                .SetLogHandler((_, _) => { })
+                .SetErrorHandler((_, error) =>
+                {
+                    if (error.Reason != Interlocked.Exchange(ref lastError, error.Reason))
+                    {
+                        warnings.Say($"The Kafka signal channel (signal.kafka.topic {config.SignalTopic} at signal.kafka.bootstrap.servers {config.SignalServers}) " +
+                            $"reports: {error.Reason}. Signals sent there wait until it reaches the topic.");
+                    }
+                })
+                .Build();
             consumer.Assign(new TopicPartition(config.SignalTopic, 0));
             // Consume blocks: on a thread of its own, not the pool's, for the task's life.
             await Task.Factory.StartNew(() => Consume(consumer, config, warnings, from), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
