@@ -35,9 +35,9 @@
 #   - latency (case latency): file -> topic -> file at BENCH_LATENCY_RATE lines/s for BENCH_LATENCY_SECONDS: acbench
 #     latency appends to a file and times each line until it is in the sink's output file, for the raw pair (raw-tail +
 #     raw-consume --flush-each) and one ActorConnect worker running a FileStreamSource and a FileStreamSink;
-#   - young-generation rows (with the source and sink cases): the same ActorConnect worker once more with
-#     DOTNET_GCgen0size=0x2000000, the GC setting docs/configuration.md ("Sizing") offers to trade about 30 MB of memory
-#     for CPU; .NET reads it only from the environment, so the shipped default is the plain ActorConnect row;
+#   - .NET-default GC rows (with the source and sink cases): the same ActorConnect worker once more with
+#     ACTORCONNECT_GC_DEFAULTS=off, so without the 32 MB young generation the host gives itself (DOTNET_GCgen0size,
+#     docs/configuration.md "Sizing"): what that setting buys, in the same run;
 #   - TLS rows (case tls): the same ActorConnect worker with security.protocol=SSL and the broker's test CA as a PEM
 #     truststore, on the SSL listener kafka-local.sh opens beside PLAINTEXT (port + 1); the stopwatch and the preloading
 #     stay on PLAINTEXT. The PLAINTEXT rows they are compared with are the source and sink cases' (run here when those
@@ -441,13 +441,13 @@ EOF
 }
 
 # ActorConnect's rows, shared by the PLAINTEXT cases and the TLS case.
-# The third argument of both: tls (the SSL listener) or gen0 (the young-generation setting of docs/configuration.md,
-# "Sizing", which only an environment variable can set).
-GEN0_ENV="DOTNET_GCgen0size=0x2000000"
-ac_label() { case "${1:-}" in tls) echo "ActorConnect (TLS)" ;; gen0) echo "ActorConnect (GC gen0 32 MB)" ;; *) echo ActorConnect ;; esac; }
-ac_env() { if [[ "${1:-}" == gen0 ]]; then echo "$GEN0_ENV"; fi; }
+# The third argument of both: tls (the SSL listener) or dotnetgc (without the host's young-generation setting,
+# docs/configuration.md "Sizing").
+DOTNETGC_ENV="ACTORCONNECT_GC_DEFAULTS=off"
+ac_label() { case "${1:-}" in tls) echo "ActorConnect (TLS)" ;; dotnetgc) echo "ActorConnect (.NET's default GC)" ;; *) echo ActorConnect ;; esac; }
+ac_env() { if [[ "${1:-}" == dotnetgc ]]; then echo "$DOTNETGC_ENV"; fi; }
 
-ac_source_row() { # ac_source_row KEY NOTE [tls|gen0]
+ac_source_row() { # ac_source_row KEY NOTE [tls|dotnetgc]
   local key="$1" tls=""
   [[ "${3:-}" == tls ]] && tls=tls
   new_topic "$T-$key"
@@ -465,7 +465,7 @@ preloaded_topic() { # once per run: the sink rows all read the same topic
   acbench preload "$BOOTSTRAP" "$SRC_FILE" "$PRELOADED" $PROTO >/dev/null 2>"$WORK/preload.log" || { cat "$WORK/preload.log" >&2; die "preload failed"; }
 }
 
-ac_sink_row() { # ac_sink_row KEY NOTE [tls|gen0]
+ac_sink_row() { # ac_sink_row KEY NOTE [tls|dotnetgc]
   local key="$1" tls=""
   [[ "${3:-}" == tls ]] && tls=tls
   preloaded_topic
@@ -571,7 +571,7 @@ RAW_LABEL="$RAW_TUNED" run_raw raw-src-tuned "file → Kafka" "$LINES" topic "$T
   --set "queue.buffering.max.messages=$AC_MAX_IN_FLIGHT"
 
 ac_source_row ac-src ""
-ac_source_row ac-src-gen0 "$GEN0_ENV" gen0
+ac_source_row ac-src-dotnetgc "$DOTNETGC_ENV" dotnetgc
 
 new_topic "$T-kc-src-small"
 kc_worker "$WORK/kc-src.worker.properties" "$WORK/kc-src.offsets"
@@ -599,7 +599,7 @@ RAW_LABEL="$RAW_TUNED" run_raw raw-sink-tuned "Kafka → file" "$LINES" lines "$
 rm -f "$WORK/raw-sink-tuned.txt"
 
 ac_sink_row ac-sink ""
-ac_sink_row ac-sink-gen0 "$GEN0_ENV" gen0
+ac_sink_row ac-sink-dotnetgc "$DOTNETGC_ENV" dotnetgc
 
 kc_worker "$WORK/kc-sink.worker.properties" "$WORK/kc-sink.offsets"
 sink_props "$WORK/kc-sink.properties" "bench-kc-sink-$RUN_ID" org.apache.kafka.connect.file.FileStreamSinkConnector "$WORK/kc-sink.txt" "$T-preloaded"

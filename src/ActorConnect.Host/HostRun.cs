@@ -25,6 +25,7 @@ internal static class HostRun
             outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {ConnectorContext}{Message:lj}{NewLine}{" + LogEscaping.ExceptionProperty + ":l}",
             standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose));
         Log.Logger = levels.Apply(new LoggerConfiguration()).WriteTo.Sink(console).CreateLogger();
+        Log.Information("{Runtime}", ProcessDefaults.Describe());
         return levels;
     }
 

@@ -3,6 +3,8 @@ using System.CommandLine.Invocation;
 using ActorConnect.Host;
 using ActorConnect.Host.PipelineTests;
 
+// First, before anything starts: this may replace the process with one that has the worker's GC settings.
+ProcessDefaults.Apply(args);
 BundledPlugins.Load();
 
 var workerFile = new Argument<FileInfo>("worker.properties") { Description = "The worker configuration (Kafka Connect's worker.properties keys)." };
