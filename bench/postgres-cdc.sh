@@ -47,6 +47,14 @@ cleanup() {
   sql "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name LIKE 'bench_cdc%_$RUN_ID%' AND active_pid IS NOT NULL" >/dev/null 2>&1 || true
   sql "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name LIKE 'bench_cdc%_$RUN_ID%' AND NOT active" >/dev/null 2>&1 || true
   sql "DROP PUBLICATION IF EXISTS ${STREAM}_pub; DROP PUBLICATION IF EXISTS ${SNAP}_pub; DROP PUBLICATION IF EXISTS ${LAT}_pub; DROP TABLE IF EXISTS $STREAM; DROP TABLE IF EXISTS $SNAP; DROP TABLE IF EXISTS $LAT" >/dev/null 2>&1 || true
+  # A run at 1M rows leaves about 11 GB of topics on the local broker, which filled the disk once: they go too
+  # (BENCH_KEEP_TOPICS=1 keeps them; a broker other than kafka-local.sh's is left alone).
+  if [[ -n "$LEGACY" && "${BENCH_KEEP_TOPICS:-0}" != 1 ]]; then
+    local topic
+    for topic in "${STREAM_TOPIC:-}" "${STREAM_TOPIC:+$STREAM_TOPIC.floor}" "${NS_TOPIC:-}" "${NS_TOPIC:+$NS_TOPIC.floor}" "${SNAP_TOPIC:-}" "${LAT_TOPIC:-}"; do
+      [[ -n "$topic" ]] && bash "$REPO/scripts/kafka-local.sh" delete-topic "$topic" >/dev/null 2>&1 || true
+    done
+  fi
 }
 trap cleanup EXIT
 

@@ -14,7 +14,7 @@ namespace ActorConnect.Host;
 /// acknowledgement, so at full speed nearly every record is copied twice and dies in gen2: 253 collections instead of
 /// 36 on a million lines, 20-30% more CPU, for 5 MB less peak memory (bench/results/perf-notes.md). The GC has no
 /// runtimeconfig name for it, so on Linux the host, first thing, replaces itself (<c>execve</c>: the same process id,
-/// arguments, open files and signal handling) with a copy of itself whose environment has it.</para>
+/// name, arguments, open files and signal handling) with a copy of itself whose environment has it.</para>
 /// <para>Nothing is done when <c>DOTNET_GCgen0size</c> is already set (to any value: an operator's choice wins),
 /// when <c>ACTORCONNECT_GC_DEFAULTS=off</c>, outside Linux (set the variable yourself there), or for the commands
 /// that do not run a worker. An application embedding a worker sets its own environment.</para>
@@ -54,7 +54,7 @@ internal static partial class ProcessDefaults
 
         environment.Add($"{Gen0SizeVariable}={Gen0Size}");
         environment.Add(null);
-        Execve("/proc/self/exe", [.. argv, null], [.. environment]);
+        Execve(Executable(), [.. argv, null], [.. environment]);
         // execve returns only when it failed; the worker then runs on with .NET's defaults.
         Failed($"execve failed, errno {Marshal.GetLastPInvokeError()}");
     }
@@ -76,6 +76,23 @@ internal static partial class ProcessDefaults
                 ? $"the host's default, {Gen0SizeVariable}={Gen0Size}; set {Gen0SizeVariable} or {OptOutVariable}=off to change it"
                 : $"{Gen0SizeVariable}={setting} from the environment";
         return $"Runtime: .NET {Environment.Version}, {gc}, young generation {budget} ({origin})";
+    }
+
+    /// <summary>
+    /// The running executable's own path, so the process keeps its name in ps, top and pkill (executing
+    /// /proc/self/exe would rename it "exe"); that link itself when the file was replaced or removed since it started.
+    /// </summary>
+    private static string Executable()
+    {
+        const string self = "/proc/self/exe";
+        try
+        {
+            return new FileInfo(self).LinkTarget is { } target && File.Exists(target) ? target : self;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return self;
+        }
     }
 
     private static bool IsSetOrDeclined() =>

@@ -24,6 +24,8 @@ public sealed class ProcessDefaultsTests(KafkaFixture kafka)
         // The process the test started is the one that runs: the host replaced itself rather than starting a child.
         var environment = (await File.ReadAllTextAsync($"/proc/{host.Id}/environ")).Split('\0');
         Assert.Contains("DOTNET_GCgen0size=0x2000000", environment);
+        // Under its own name still (ps, top, pkill): the executable's path was executed, not /proc/self/exe.
+        Assert.Equal("dotnet", (await File.ReadAllTextAsync($"/proc/{host.Id}/comm")).Trim());
 
         await HostProcess.RestPortAsync(host);
         Assert.Equal(0, await host.StopGracefullyAsync(Wait));
