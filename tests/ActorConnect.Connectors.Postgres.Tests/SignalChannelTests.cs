@@ -98,12 +98,14 @@ public sealed class SignalKafkaChannelTests(KafkaFixture kafka)
         await kafka.CreateTopicAsync(notes, 1);
         var dir = RepoPaths.NewTempDirectory("cdc-kafka-signal");
         var worker = WorkerTests.StartWorker(kafka, dir, "cdc-kafka-signal-worker", ("key.converter.schemas.enable", "false"), ("value.converter.schemas.enable", "false"));
+        var logged = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        worker.System.EventStream.Subscribe(worker.System.ActorOf(Akka.Actor.Props.Create(() => new InfoLines(logged))), typeof(Akka.Event.Info));
         try
         {
             var config = KafkaConfig(db, prefix, signals, KafkaFixture.UniqueName("signal-group"));
             config["name"] = prefix;
             config["connector.class"] = "io.debezium.connector.postgresql.PostgresConnector";
-            config["notification.enabled.channels"] = "sink";
+            config["notification.enabled.channels"] = "sink,log";
             config["notification.sink.topic.name"] = notes;
             await worker.CreateConnectorAsync(config);
             await Eventually.AssertAsync(async () => await db.ConfirmedFlushAsync() is not null, TimeSpan.FromMinutes(1), "the task created the slot");
@@ -143,6 +145,9 @@ public sealed class SignalKafkaChannelTests(KafkaFixture kafka)
             Assert.All(notifications, m => Assert.Equal("Initial Snapshot", Field(m, "aggregate_type")));
             Assert.Equal("3", (string?)Node(blocking[2])["additional_data"]!["total_rows_scanned"]);
             Assert.All(notifications, m => Assert.Equal(Field(m, "id"), (string?)System.Text.Json.Nodes.JsonNode.Parse(m.Message.Key!)!["id"]));
+            // The log channel's lines reach the worker's log at INFO, under the task's id (the runtime takes them through ITaskLog).
+            Assert.Contains(logged, l => l.Contains($"Task {prefix}-0: [Notification Service] {{id='{Field(blocking[^1], "id")}', aggregateType='Initial Snapshot', type='COMPLETED'",
+                StringComparison.Ordinal));
         }
         finally
         {
@@ -163,6 +168,12 @@ public sealed class SignalKafkaChannelTests(KafkaFixture kafka)
         }
 
         return config;
+    }
+
+    /// <summary>Collects the INFO lines of a worker's log.</summary>
+    private sealed class InfoLines : Akka.Actor.ReceiveActor
+    {
+        public InfoLines(System.Collections.Concurrent.ConcurrentQueue<string> lines) => Receive<Akka.Event.Info>(info => lines.Enqueue(info.Message?.ToString() ?? ""));
     }
 
     private Task Produce(string topic, params (string Key, string Value)[] records) =>
