@@ -41,6 +41,12 @@ internal sealed class ChangeEvents(PostgresConnectorConfig config, string versio
     /// <summary>An incremental snapshot's progress while one runs (null otherwise): every offset made carries it.</summary>
     public IReadOnlyDictionary<string, object?>? Progress { get; set; }
 
+    /// <summary>The offset of the last change or snapshot row made into a record (null: none yet).</summary>
+    public IReadOnlyDictionary<string, object?>? LastOffset => _lastOffset;
+
+    /// <summary>The offset a change at <paramref name="lsn"/> of <paramref name="tx"/> gets.</summary>
+    public IReadOnlyDictionary<string, object?> OffsetAt(TransactionInfo tx, ulong lsn) => Offset(tx, lsn);
+
     /// <summary>
     /// Appends the records of one row change (op c, u or d) of whole rows (<see cref="TableSchema.Row"/>) to
     /// <paramref name="into"/>, honouring skipped.operations. <paramref name="oldKeyKnown"/>: whether an update's

@@ -31,6 +31,7 @@ internal sealed class ChangeStream : IAsyncDisposable
     private readonly Snapshot? _snapshot;
     private readonly IncrementalSnapshot? _incremental;
     private readonly Signals _signals;
+    private readonly Notifications _notifications;
 
     /// <summary>The signal table's relation and shape, once the stream has described it.</summary>
     private (uint Id, TableSchema Table)? _signal;
@@ -55,14 +56,15 @@ internal sealed class ChangeStream : IAsyncDisposable
     {
         _snapshot = snapshot;
         _events = new ChangeEvents(config, version, warnings);
-        _incremental = config.SignalTable is null ? null : new IncrementalSnapshot(config, catalog, _events, incremental, warnings);
+        _notifications = new Notifications(config, warnings);
+        _incremental = config.SignalTable is null ? null : new IncrementalSnapshot(config, catalog, _events, incremental, warnings, _notifications);
         _config = config;
         _catalog = catalog;
         _replication = replication;
         _resumeAfter = resumeAfter;
         _processed = processed;
         _handOver = new HandOver(config.QueueSize);
-        _signals = new Signals(config, catalog, _events, _handOver, _incremental, inbox, warnings);
+        _signals = new Signals(config, catalog, _events, _handOver, _incremental, inbox, warnings, _notifications);
     }
 
     /// <summary>The committed transactions (or parts of them), in commit order; completes (with the error, if any) when streaming ends.</summary>
@@ -154,18 +156,25 @@ internal sealed class ChangeStream : IAsyncDisposable
             if (_snapshot is not null)
             {
                 // The exported snapshot lives until the replication connection's next command: read it before streaming.
-                await SnapshotReader.ReadAsync(_config, exportedSnapshot, consistentPoint, _events, _handOver, ct);
+                await SnapshotReader.ReadAsync(_config, exportedSnapshot, consistentPoint, _events, _handOver, ct, notifications: _notifications);
                 if (!_snapshot.ThenStream)
                 {
                     _handOver.Complete();
                     return;
                 }
             }
+            else
+            {
+                // As Debezium at every start whose snapshot mode (or stored offset) asks for no snapshot.
+                _notifications.Notify(Notifications.InitialSnapshot, "SKIPPED", null);
+            }
 
             if (_incremental is not null)
             {
-                await _incremental.ResumeAsync(ct);
+                await _incremental.ContinueAsync(ct);
             }
+
+            await HandNotificationsAsync(ct);
 
             var options = new PgOutputReplicationOptions(_config.Publication, PgOutputProtocolVersion.V1);
             var records = new List<SourceRecord>();
@@ -262,6 +271,8 @@ internal sealed class ChangeStream : IAsyncDisposable
                             await _signals.BetweenTransactionsAsync(_lastCommit, _processed, ct);
                         }
 
+                        await HandNotificationsAsync(ct);
+
                         _inTransaction = false;
                         break;
                 }
@@ -306,7 +317,17 @@ internal sealed class ChangeStream : IAsyncDisposable
 
             _inTransaction = true;
             await _signals.BetweenTransactionsAsync(_lastCommit == 0 ? _processed : _lastCommit, _processed, ct);
+            await HandNotificationsAsync(ct);
             _inTransaction = false;
+        }
+    }
+
+    /// <summary>Hands the sink channel's notifications sent since the last call over, after what was handed over before them.</summary>
+    private async Task HandNotificationsAsync(CancellationToken ct)
+    {
+        if (_notifications.Take() is { Count: > 0 } records)
+        {
+            await _handOver.WriteAsync(CommittedTransaction.Between(records), ct);
         }
     }
 

@@ -11,7 +11,32 @@ namespace ActorConnect.Connectors.Postgres;
 /// False for a part of a transaction larger than one batch: more of it follows, and only its final part says the
 /// slot may move past it.
 /// </param>
-internal sealed record CommittedTransaction(ulong CommitLsn, ulong EndLsn, IReadOnlyList<SourceRecord> Records, bool Final = true);
+/// <remarks>
+/// Records without a source offset (notifications) may be among them; only the records with one say where a
+/// restart resumes and what the slot may pass.
+/// </remarks>
+internal sealed record CommittedTransaction(ulong CommitLsn, ulong EndLsn, IReadOnlyList<SourceRecord> Records, bool Final = true)
+{
+    /// <summary>True for records of no transaction (notifications sent between transactions): nothing tracks them.</summary>
+    public bool Aside { get; private init; }
+
+    /// <summary>Records between transactions, handed over in their place.</summary>
+    public static CommittedTransaction Between(IReadOnlyList<SourceRecord> records) => new(0, 0, records, Final: false) { Aside = true };
+
+    /// <summary>The offset of the last of <paramref name="records"/> that has one; null when none has.</summary>
+    public static IReadOnlyDictionary<string, object?>? LastOffset(IReadOnlyList<SourceRecord> records)
+    {
+        for (var i = records.Count - 1; i >= 0; i--)
+        {
+            if (records[i].SourceOffset is { } offset)
+            {
+                return offset;
+            }
+        }
+
+        return null;
+    }
+}
 
 /// <summary>
 /// The queue between the reader (snapshot and stream) and the poll thread, bounded by the records it holds

@@ -15,11 +15,25 @@ namespace ActorConnect.Connectors.Postgres;
 /// change to a key of the chunk seen inside the window drops that key's row from the chunk (the change is newer, or
 /// as new), and at the close mark the rest is handed over as op r records. So no snapshot row ever overtakes a newer
 /// change. Runs on the stream's reader, between its messages; the progress goes into every offset
-/// (<see cref="IncrementalProgress"/>), and a restarted stream reads on from the last row handed over.
+/// (<see cref="IncrementalProgress"/>), and a restarted stream reads on from the last row handed over. A
+/// <c>pause-snapshot</c> signal stops it reading chunks (the window open then still closes and hands its rows over),
+/// <c>resume-snapshot</c> reads on from the next chunk; as in Debezium, being paused is not kept in the offset, so a
+/// restarted task reads on. Its progress is notified as Debezium's (<see cref="Notifications"/>, aggregate type
+/// Incremental Snapshot).
 /// </summary>
-internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, NpgsqlConnection connection, ChangeEvents events, IncrementalProgress? restored,
-    ReaderWarnings? warnings = null)
+internal sealed partial class IncrementalSnapshot(PostgresConnectorConfig config, NpgsqlConnection connection, ChangeEvents events, IncrementalProgress? restored,
+    ReaderWarnings? warnings = null, Notifications? notifications = null)
 {
+    /// <summary>Debezium's statuses of a table's scan (TABLE_SCAN_COMPLETED's additional_data.status).</summary>
+    private const string Succeeded = "SUCCEEDED";
+    private const string Empty = "EMPTY";
+    private const string NoPrimaryKey = "NO_PRIMARY_KEY";
+    private const string SqlException = "SQL_EXCEPTION";
+    private const string UnknownSchema = "UNKNOWN_SCHEMA";
+
+    /// <summary>While paused, at most this many streamed changes are kept for the read after the resume (the newest: only they can be unseen by it).</summary>
+    private const int StreamedWhilePaused = 4096;
+
     private const string WindowOpen = "snapshot-window-open";
     private const string WindowClose = "snapshot-window-close";
 
@@ -29,6 +43,14 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
     private Chunked? _table;
     private string? _chunkId;
     private bool _windowOpen;
+    private bool _paused;
+
+    /// <summary>The id of the last execute-snapshot signal, which Debezium's notifications carry as theirs.</summary>
+    private string? _signalId = restored?.Collections[0].CorrelationId;
+
+    /// <summary>Rows read of the table being read, and the key of the last row of the last chunk read (text forms).</summary>
+    private long _rowsScanned;
+    private string?[]? _chunkEnd;
 
     /// <summary>What the chunk in <see cref="_window"/> was read as of.</summary>
     private SnapshotVisibility? _read;
@@ -49,8 +71,14 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         public string Key { get; } = string.Join(", ", KeyColumns);
     }
 
+    /// <summary>True while a snapshot is under way (paused or not).</summary>
+    public bool Running => _progress is not null;
+
+    /// <summary>True while a snapshot is paused by a pause-snapshot signal.</summary>
+    public bool Paused => _paused;
+
     /// <summary>At the stream's start: a snapshot the offset says is under way reads its next chunk.</summary>
-    public async Task ResumeAsync(CancellationToken ct)
+    public async Task ContinueAsync(CancellationToken ct)
     {
         events.Progress = _progress?.ToOffset();
         if (_progress is not null)
@@ -103,9 +131,11 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         {
             var starting = _progress is null;
             _progress = _progress is null ? new IncrementalProgress(added, null, null) : _progress with { Collections = [.. _progress.Collections, .. added] };
+            _signalId = id;
             events.Progress = _progress.ToOffset();
             if (starting)
             {
+                Notify("STARTED", ("data_collections", Joined(_progress.Names)));
                 await NextChunkAsync(ct);
             }
         }
@@ -116,7 +146,27 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
     {
         if (_progress is not null)
         {
-            await StopTablesAsync(tables.Count == 0 ? _progress.Names.ToList() : tables, ct);
+            var stopped = tables.Count == 0 ? _progress.Names.ToList() : tables.Where(t => _progress.Names.Contains(t)).ToList();
+            await StopTablesAsync(stopped, ct);
+            Notify("ABORTED", ("data_collections", Joined(stopped)));
+        }
+    }
+
+    /// <summary>A pause-snapshot signal (a snapshot runs and is not paused): no further chunk is read until it is resumed.</summary>
+    public void Pause()
+    {
+        _paused = true;
+        Notify("PAUSED", ("data_collections", Joined(_progress!.Names)));
+    }
+
+    /// <summary>A resume-snapshot signal (a snapshot is paused): the next chunk is read, unless the window of the last is still open.</summary>
+    public async Task ResumeAsync(CancellationToken ct)
+    {
+        _paused = false;
+        Notify("RESUMED", ("data_collections", Joined(_progress!.Names)));
+        if (_chunkId is null)
+        {
+            await NextChunkAsync(ct);
         }
     }
 
@@ -132,6 +182,13 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         if (_progress is null || table.Key is null || table.SchemaName + "." + table.TableName != _progress.Current)
         {
             return;
+        }
+
+        if (_paused && _chunkId is null && _streamed.Count >= StreamedWhilePaused)
+        {
+            // Paused for long under load, the list would grow without bound; the older changes are visible to any
+            // later read, so dropping them loses nothing.
+            _streamed.RemoveRange(0, StreamedWhilePaused / 2);
         }
 
         var stale = _window.Count > 0 && (_windowOpen || _read?.Saw(xid) == false);
@@ -164,7 +221,7 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         var left = _progress.Collections.Where(c => !stopped.Contains(c.Id)).ToList();
         if (left.Count == 0)
         {
-            (_progress, _chunkId, _windowOpen, _table) = (null, null, false, null);
+            (_progress, _chunkId, _windowOpen, _table, _paused) = (null, null, false, null, false);
             _window.Clear();
             _streamed.Clear();
             events.Progress = null;
@@ -182,24 +239,37 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         (_progress, _chunkId, _windowOpen, _table) = (new IncrementalProgress(left, null, null), null, false, null);
         _window.Clear();
         _streamed.Clear();
+        _rowsScanned = 0;
         events.Progress = _progress.ToOffset();
         await NextChunkAsync(ct);
     }
 
     /// <summary>
-    /// Opens a window, reads the next non-empty chunk (moving past finished tables), and closes the window; when no
-    /// table is left, the snapshot is over and the offsets stop carrying it.
+    /// Opens a window, reads the next chunk that has rows (moving past finished tables, each notified with how its scan
+    /// ended), and closes the window; when no table is left, the snapshot is over and the offsets stop carrying it.
+    /// While paused, nothing.
     /// </summary>
     private async Task NextChunkAsync(CancellationToken ct)
     {
+        if (_paused)
+        {
+            _chunkId = null;
+            return;
+        }
+
         _chunkId = Guid.NewGuid().ToString();
         var opened = DateTime.UtcNow;
         await InsertSignalAsync(_chunkId + "-open", WindowOpen, new JsonObject { ["openWindowTimestamp"] = opened.ToString("O", CultureInfo.InvariantCulture) }, ct);
         while (_progress is not null)
         {
+            var status = Succeeded;
             try
             {
-                _table = _table?.Name == _progress.Current ? _table : await DescribeAsync(_progress.Collections[0], ct);
+                if (_table?.Name != _progress.Current)
+                {
+                    (_table, status) = await DescribeAsync(_progress.Collections[0], ct);
+                }
+
                 if (_table is not null && _progress.KeyTypes is null)
                 {
                     // The key's types decide the form the keys are stored in (Debezium's where it has one).
@@ -209,10 +279,13 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
                 if (_table is not null && _progress.MaximumKey is null)
                 {
                     _progress = _progress with { MaximumKey = await MaximumKeyAsync(_table, ct) };
+                    status = _progress.MaximumKey is null ? Empty : status;
                 }
 
                 if (_table is not null && _progress.MaximumKey is not null && await ReadChunkAsync(_table, ct) > 0)
                 {
+                    Notify("IN_PROGRESS", ("data_collections", Joined(_progress.Names)), ("current_collection_in_progress", _progress.Current),
+                        ("maximum_key", Joined(_progress.MaximumKey, ",")), ("last_processed_key", Joined(_chunkEnd!, ",")));
                     break;
                 }
             }
@@ -221,15 +294,22 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
                 // As Debezium: a condition the database refuses (wrong SQL, an unknown column, a bad cast) ends that
                 // table's snapshot, not the task.
                 Warn(collection.CorrelationId, $"its additional condition '{SnapshotSignal.Shorten(condition)}' fails: {e.SqlState}: {e.MessageText}");
-                (_table, _read) = (null, null);
+                (_table, _read, status) = (null, null, SqlException);
                 _window.Clear();
             }
 
             // The table is done (or gone, or has no key): on to the next one.
+            Notify("TABLE_SCAN_COMPLETED", ("data_collections", Joined(_progress.Names)), ("scanned_collection", _progress.Current),
+                ("total_rows_scanned", _rowsScanned.ToString(CultureInfo.InvariantCulture)), ("status", status));
             _streamed.Clear();
+            _rowsScanned = 0;
             var left = _progress.Collections.Skip(1).ToList();
             _progress = left.Count == 0 ? null : new IncrementalProgress(left, null, null);
             events.Progress = _progress?.ToOffset();
+            if (_progress is null)
+            {
+                Notify("COMPLETED");
+            }
         }
 
         if (_progress is null)
@@ -246,151 +326,9 @@ internal sealed class IncrementalSnapshot(PostgresConnectorConfig config, Npgsql
         }, ct);
     }
 
-    private async Task<int> ReadChunkAsync(Chunked table, CancellationToken ct)
-    {
-        var keys = string.Join(", ", table.KeyTypes.Select((type, i) => $"@k{i}::{type}"));
-        var maximum = string.Join(", ", table.KeyTypes.Select((type, i) => $"@m{i}::{type}"));
-        var after = _progress!.LastKey is null ? "" : $"({table.Key}) > ({keys}) AND ";
-        // One REPEATABLE READ transaction, so the snapshot asked for is the one the chunk is read as of.
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        await using (var snapshot = new NpgsqlCommand("SELECT txid_current_snapshot()::text", connection, transaction))
-        {
-            _read = SnapshotVisibility.Parse((string)(await snapshot.ExecuteScalarAsync(ct))!);
-        }
+    /// <summary>An Incremental Snapshot notification, with the id of the last execute-snapshot signal as Debezium gives it.</summary>
+    private void Notify(string type, params (string Key, string Value)[] data) =>
+        notifications?.Notify(Notifications.IncrementalSnapshot, type, _signalId, data);
 
-        await using var cmd = new NpgsqlCommand(
-            $"SELECT {table.Columns} FROM {table.From} WHERE {after}({table.Key}) <= ({maximum}){table.Condition} ORDER BY {table.Key} LIMIT {config.IncrementalChunkSize}",
-            connection, transaction);
-        for (var i = 0; i < table.KeyTypes.Count; i++)
-        {
-            cmd.Parameters.AddWithValue($"m{i}", (object?)_progress.MaximumKey![i] ?? DBNull.Value);
-            if (_progress.LastKey is not null)
-            {
-                cmd.Parameters.AddWithValue($"k{i}", (object?)_progress.LastKey[i] ?? DBNull.Value);
-            }
-        }
-
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            var texts = new string?[table.Schema.Columns.Count];
-            while (await reader.ReadAsync(ct))
-            {
-                TableCatalog.ReadTexts(reader, texts);
-                var row = TableCatalog.Row(table.Schema, texts);
-                _window[KeyId(table.Schema.KeyOf(row)!)] = (row, table.KeyIndexes.Select(i => texts[i]).ToArray());
-            }
-        }
-
-        await transaction.CommitAsync(ct);
-        foreach (var (xid, key) in _streamed.Where(c => !_read.Saw(c.Xid)))
-        {
-            _window.Remove(key);
-        }
-
-        _streamed.RemoveAll(c => _read.Saw(c.Xid));
-
-        return _window.Count;
-    }
-
-    private async Task<IReadOnlyList<string?>?> MaximumKeyAsync(Chunked table, CancellationToken ct)
-    {
-        // NULLS LAST: a surrogate key may be nullable, and its rows with NULL there are not read (they sort after every value).
-        await using var cmd = new NpgsqlCommand(
-            $"SELECT {string.Join(", ", table.KeyColumns.Select(k => k + "::text"))} FROM {table.From} WHERE true{table.Condition} " +
-            $"ORDER BY {string.Join(", ", table.KeyColumns.Select(k => k + " DESC NULLS LAST"))} LIMIT 1", connection);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
-
-        var texts = new string?[table.KeyTypes.Count];
-        TableCatalog.ReadTexts(reader, texts);
-        return texts;
-    }
-
-    private async Task<Chunked?> DescribeAsync(IncrementalProgress.Collection collection, CancellationToken ct)
-    {
-        var name = collection.Id;
-        if (PostgresConnectorConfig.ParseTable(name) is not { } parsed)
-        {
-            return null;
-        }
-
-        // Aliased as itself, with the key qualified by it: a bare key name in ORDER BY would sort by the select list's
-        // text forms; a condition may still name the table's columns plainly or as table.column.
-        var quoted = TableCatalog.Quote(parsed.Schema) + "." + TableCatalog.Quote(parsed.Table);
-        var alias = TableCatalog.Quote(parsed.Table);
-        var from = quoted + " AS " + alias;
-        await using (var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection))
-        {
-            exists.Parameters.AddWithValue("name", quoted);
-            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
-            {
-                return null;
-            }
-        }
-
-        var (oid, columns) = await TableCatalog.ColumnsAsync(connection, quoted, ct);
-        var schema = await TableCatalog.DescribeAsync(connection, config, oid, parsed.Schema, parsed.Table, columns, ct);
-        if (schema.KeyColumns.Count == 0)
-        {
-            return null;
-        }
-
-        // Debezium's surrogate-key: the one column the table is chunked by instead of its key (the records keep their key).
-        IReadOnlyList<string> chunkedBy = schema.KeyColumns.Select(c => c.Name).ToList();
-        if (collection.SurrogateKey is { } surrogate)
-        {
-            if (!columns.Any(c => c.Name == surrogate))
-            {
-                Warn(collection.CorrelationId, $"its surrogate-key '{SnapshotSignal.Shorten(surrogate)}' is no column of {name} (columns: {string.Join(", ", columns.Select(c => c.Name))})");
-                return null;
-            }
-
-            chunkedBy = [surrogate];
-        }
-
-        var types = new List<string>();
-        foreach (var column in chunkedBy)
-        {
-            await using var type = new NpgsqlCommand("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = @oid AND attname = @name", connection);
-            type.Parameters.AddWithValue("oid", NpgsqlTypes.NpgsqlDbType.Oid, oid);
-            type.Parameters.AddWithValue("name", column);
-            types.Add((string)(await type.ExecuteScalarAsync(ct))!);
-        }
-
-        var indexes = chunkedBy.Select(k => columns.ToList().FindIndex(c => c.Name == k)).ToList();
-        return new Chunked(name, schema, from, TableCatalog.TextColumns(columns), chunkedBy.Select(c => alias + "." + TableCatalog.Quote(c)).ToList(), types, indexes,
-            collection.Condition is { } condition ? $" AND ({condition})" : "");
-    }
-
-    private async Task InsertSignalAsync(string id, string type, JsonObject data, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
-            $"INSERT INTO {TableCatalog.Quote(_signal.Schema)}.{TableCatalog.Quote(_signal.Table)} VALUES (@id, @type, @data)", connection);
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("type", type);
-        cmd.Parameters.AddWithValue("data", data.ToJsonString());
-        try
-        {
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        catch (PostgresException e) when (e.SqlState is "42P01" or "42501" or "42601" or "42804" or "22001" or "23502" or "23514")
-        {
-            throw new ActorConnect.Api.Errors.ConnectException(
-                $"The incremental snapshot cannot write its window mark to the signal table {_signal.Schema}.{_signal.Table} (signal.data.collection): " +
-                $"{e.SqlState}: {e.MessageText}. Fix: create it as Debezium's, CREATE TABLE {_signal.Schema}.{_signal.Table} (id varchar(42) PRIMARY KEY, " +
-                "type varchar(32) NOT NULL, data varchar(2048)), and grant INSERT on it to database.user.", e);
-        }
-    }
-
-    /// <summary>A key's identity, equal for the same key whether read by the snapshot or decoded from the stream.</summary>
-    private static string KeyId(Struct key) => string.Join("\u0001", key.Schema.Fields.Select(f => key.Get(f.Name) switch
-    {
-        null => "\u0000",
-        byte[] bytes => Convert.ToHexString(bytes),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        var other => other.ToString(),
-    }));
+    private static string Joined(IEnumerable<string?> items, string separator = ",") => string.Join(separator, items.Select(i => i ?? "<null>"));
 }

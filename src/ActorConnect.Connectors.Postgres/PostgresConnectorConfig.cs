@@ -9,7 +9,7 @@ namespace ActorConnect.Connectors.Postgres;
 /// The keys of Debezium's PostgreSQL connector this connector understands, with Debezium's names, defaults and
 /// accepted values, so a Debezium connector config runs unchanged; and the keys it accepts but does not act on yet.
 /// </summary>
-internal sealed record PostgresConnectorConfig
+internal sealed partial record PostgresConnectorConfig
 {
     public const string Hostname = "database.hostname";
     public const string Port = "database.port";
@@ -46,18 +46,6 @@ internal sealed record PostgresConnectorConfig
     public const string HeartbeatActionQuery = "heartbeat.action.query";
     public const string TopicHeartbeatPrefix = "topic.heartbeat.prefix";
     public const string SlotLagWarningBytes = "slot.lag.warning.bytes";
-    public const string SignalDataCollection = "signal.data.collection";
-    public const string IncrementalSnapshotChunkSize = "incremental.snapshot.chunk.size";
-    public const string SignalEnabledChannels = "signal.enabled.channels";
-    public const string SignalPollIntervalMs = "signal.poll.interval.ms";
-    public const string SignalKafkaTopic = "signal.kafka.topic";
-    public const string SignalKafkaBootstrapServers = "signal.kafka.bootstrap.servers";
-    public const string SignalKafkaGroupId = "signal.kafka.groupId";
-    public const string SignalKafkaPollTimeoutMs = "signal.kafka.poll.timeout.ms";
-    public const string SignalFile = "signal.file";
-
-    /// <summary>The prefix of the keys passed to the Kafka signal channel's consumer (Debezium's), as Java client keys.</summary>
-    public const string SignalConsumerPrefix = "signal.consumer.";
 
     private const string ConnectionGroup = "Connection";
     private const string ReplicationGroup = "Replication";
@@ -122,28 +110,8 @@ internal sealed record PostgresConnectorConfig
     public required string HeartbeatTopic { get; init; }
     public long LagWarningBytes { get; init; }
 
-    /// <summary>The signal table (schema, table), or null when signals are not read.</summary>
-    public (string Schema, string Table)? SignalTable { get; init; }
 
-    public int IncrementalChunkSize { get; init; }
-
-    /// <summary>The channels signals are read from: source (the signal table), kafka, file.</summary>
-    public IReadOnlySet<string> SignalChannels { get; init; } = new HashSet<string> { "source" };
-
-    /// <summary>How often the file channel is read (ms).</summary>
-    public long SignalPollMs { get; init; } = 5000;
-
-    /// <summary>The Kafka signal channel's topic, servers, group and poll timeout, and its consumer's own keys (prefix removed).</summary>
-    public string SignalTopic { get; init; } = "";
-    public string? SignalServers { get; init; }
-    public string SignalGroup { get; init; } = "kafka-signal";
-    public int SignalKafkaPollMs { get; init; } = 100;
-    public IReadOnlyDictionary<string, string> SignalConsumer { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>The file channel's file.</summary>
-    public string? SignalFilePath { get; init; }
-
-    public static ConfigDef Definition() => new ConfigDef()
+    public static ConfigDef Definition() => DefineSignals(new ConfigDef()
         .DefineRequired(Hostname, ConfigType.String, Importance.High, "Resolvable hostname or IP address of the PostgreSQL server.",
             ConfigValidators.NonEmptyString(), ConnectionGroup, "Hostname")
         .Define(Port, ConfigType.Int, 5432, Importance.High, "Port of the PostgreSQL server.", ConfigValidators.Range(1, 65535), ConnectionGroup, "Port")
@@ -239,35 +207,7 @@ internal sealed record PostgresConnectorConfig
             "Heartbeat records go to the topic <topic.heartbeat.prefix>.<topic.prefix>.", ConfigValidators.NonEmptyString(), HeartbeatGroup, "Heartbeat topic prefix")
         .Define(SlotLagWarningBytes, ConfigType.Long, 1L << 30, Importance.Low,
             "ActorConnect's: the task's status says so (and the log, once) when the slot's confirmed_flush_lsn is this many bytes or more behind " +
-            "pg_current_wal_lsn(), checked every 5 s, and again when it is back below; 0: not checked.", ConfigValidators.AtLeast(0), ReplicationGroup, "Slot lag warning")
-        .Define(SignalDataCollection, ConfigType.String, null, Importance.Medium,
-            "The signal table, schema.table, with columns id, type, data (as Debezium's): a row of type execute-snapshot with data " +
-            "{\"data-collections\": [\"schema.table\"], \"type\": \"incremental\"} starts an incremental snapshot of those tables (\"blocking\": a blocking one; " +
-            "additional-conditions and surrogate-key as in Debezium), stop-snapshot stops it; incremental snapshots write their window marks there too.",
-            ConfigValidators.Lambda(v => v is null || ParseTable(v as string) is not null ? null : $"'{v}' is not schema.table", "schema.table"), SignalsGroup, "Signal table")
-        .Define(IncrementalSnapshotChunkSize, ConfigType.Int, 1024, Importance.Medium,
-            "How many rows an incremental snapshot reads at a time (one window), by key order.", ConfigValidators.AtLeast(1), SignalsGroup, "Incremental snapshot chunk size")
-        .Define(SignalEnabledChannels, ConfigType.List, "source", Importance.Low,
-            "Where signals are read from: source (the signal.data.collection table), kafka (signal.kafka.topic), file (signal.file). " +
-            "Incremental snapshots write their window marks to the signal table whichever channel asked for them.",
-            ConfigValidators.Lambda(ValidateChannels, "source, kafka, file"), SignalsGroup, "Signal channels")
-        .Define(SignalPollIntervalMs, ConfigType.Long, 5000L, Importance.Low, "How often the file channel is read for new signals (ms).",
-            ConfigValidators.AtLeast(1), SignalsGroup, "Signal poll interval")
-        .Define(SignalKafkaTopic, ConfigType.String, null, Importance.Low,
-            "The Kafka signal channel's topic, of one partition; default <topic.prefix>-signal. A signal is a record keyed by topic.prefix whose value is " +
-            "{\"type\": \"execute-snapshot\", \"data\": {...}}.", group: SignalsGroup, displayName: "Signal topic")
-        .Define(SignalKafkaBootstrapServers, ConfigType.String, null, Importance.Low,
-            "host:port,... of the Kafka cluster holding signal.kafka.topic; required with the kafka channel. signal.consumer.* keys go to its consumer.",
-            group: SignalsGroup, displayName: "Signal Kafka servers")
-        .Define(SignalKafkaGroupId, ConfigType.String, "kafka-signal", Importance.Low,
-            "The consumer group whose committed offset says which signals of the topic were read.", ConfigValidators.NonEmptyString(), SignalsGroup, "Signal group id")
-        .Define(SignalKafkaPollTimeoutMs, ConfigType.Int, 100, Importance.Low, "How long one poll of the signal topic waits (ms).",
-            ConfigValidators.AtLeast(0), SignalsGroup, "Signal Kafka poll timeout")
-        .Define(SignalFile, ConfigType.String, null, Importance.Low,
-            "The file channel's file: one JSON signal per line, {\"id\": ..., \"type\": ..., \"data\": {...}}; it is emptied once read. Required with the file channel.",
-            group: SignalsGroup, displayName: "Signal file");
-
-    private const string SignalsGroup = "Signals";
+            "pg_current_wal_lsn(), checked every 5 s, and again when it is back below; 0: not checked.", ConfigValidators.AtLeast(0), ReplicationGroup, "Slot lag warning"));
 
     /// <summary>Parses and checks a config; throws <see cref="ConfigException"/> naming the key at fault.</summary>
     public static PostgresConnectorConfig Parse(IReadOnlyDictionary<string, string> props)
@@ -297,21 +237,6 @@ internal sealed record PostgresConnectorConfig
                 $"max.queue.size must be larger than max.batch.size ({parsed.GetInt(MaxBatchSize)}), as in Debezium; raise it or lower max.batch.size");
         }
 
-        var channels = parsed.GetList(SignalEnabledChannels).Select(c => c.Trim().ToLowerInvariant()).ToHashSet();
-        if (channels.Contains(Signals.KafkaChannel) && parsed.GetString(SignalKafkaBootstrapServers) is not { Length: > 0 })
-        {
-            throw new ConfigException(SignalKafkaBootstrapServers, parsed.GetString(SignalKafkaBootstrapServers),
-                "signal.enabled.channels includes kafka, which reads signal.kafka.topic from this cluster: set signal.kafka.bootstrap.servers to its host:port,... " +
-                "(or leave kafka out of signal.enabled.channels)");
-        }
-
-        if (channels.Contains(Signals.FileChannel) && parsed.GetString(SignalFile) is not { Length: > 0 })
-        {
-            throw new ConfigException(SignalFile, parsed.GetString(SignalFile),
-                "signal.enabled.channels includes file: set signal.file to the path of the file signals are written to, one JSON signal per line " +
-                "(or leave file out of signal.enabled.channels)");
-        }
-
         var database = parsed.GetString(DbName)!;
         var connection = new NpgsqlConnectionStringBuilder
         {
@@ -328,7 +253,7 @@ internal sealed record PostgresConnectorConfig
             Options = "-c DateStyle=ISO,YMD -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3 -c bytea_output=hex -c lc_monetary=C",
         };
         var skipped = parsed.GetList(SkippedOperations).Where(s => s != "none").Select(s => s[0]).ToHashSet();
-        return new PostgresConnectorConfig
+        return WithSignals(new PostgresConnectorConfig
         {
             ConnectionString = connection.ConnectionString,
             Database = database,
@@ -361,18 +286,7 @@ internal sealed record PostgresConnectorConfig
             HeartbeatQuery = parsed.GetString(HeartbeatActionQuery) is { Length: > 0 } query ? query : null,
             HeartbeatTopic = parsed.GetString(TopicHeartbeatPrefix) + "." + parsed.GetString(TopicPrefix),
             LagWarningBytes = parsed.GetLong(SlotLagWarningBytes),
-            SignalTable = ParseTable(parsed.GetString(SignalDataCollection)),
-            IncrementalChunkSize = parsed.GetInt(IncrementalSnapshotChunkSize),
-            SignalChannels = channels,
-            SignalPollMs = parsed.GetLong(SignalPollIntervalMs),
-            SignalTopic = parsed.GetString(SignalKafkaTopic) is { Length: > 0 } topic ? topic : parsed.GetString(TopicPrefix) + "-signal",
-            SignalServers = parsed.GetString(SignalKafkaBootstrapServers),
-            SignalGroup = parsed.GetString(SignalKafkaGroupId)!,
-            SignalKafkaPollMs = parsed.GetInt(SignalKafkaPollTimeoutMs),
-            SignalConsumer = props.Where(kv => kv.Key.StartsWith(SignalConsumerPrefix, StringComparison.Ordinal))
-                .ToDictionary(kv => kv.Key[SignalConsumerPrefix.Length..], kv => kv.Value),
-            SignalFilePath = parsed.GetString(SignalFile),
-        };
+        }, parsed, props);
     }
 
     /// <summary>
@@ -452,18 +366,6 @@ internal sealed record PostgresConnectorConfig
         }
 
         return null;
-    }
-
-    private static string? ValidateChannels(object? value)
-    {
-        var channels = (value as IReadOnlyList<string> ?? []).Select(c => c.Trim().ToLowerInvariant()).ToList();
-        if (channels.FirstOrDefault(c => c is "jmx") is not null)
-        {
-            return "'jmx' is Debezium's JMX channel, which needs a JVM; use source, kafka or file";
-        }
-
-        var unknown = channels.FirstOrDefault(c => c is not (Signals.SourceChannel or Signals.KafkaChannel or Signals.FileChannel));
-        return unknown is null ? null : $"'{unknown}' is no signal channel; use source, kafka or file (comma-separated)";
     }
 
     private static string? ValidateSkipped(object? value)

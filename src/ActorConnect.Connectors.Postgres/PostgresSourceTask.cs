@@ -12,7 +12,7 @@ namespace ActorConnect.Connectors.Postgres;
 /// transactions the stored offset covers, read back after each offset flush (<see cref="FlushTracker"/>); after a
 /// restart, streaming resumes from the slot and skips what the stored offset says was delivered.
 /// </summary>
-public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
+public sealed class PostgresSourceTask : SourceTask, ITaskWarnings, ITaskLog
 {
     private readonly object _sync = new();
     private readonly Queue<string> _warnings = new();
@@ -42,6 +42,14 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
 
     /// <summary>The latest warning: the unsupported keys, one per poll at first, each logged once by the runtime.</summary>
     public string? LastWarning => _lastWarning;
+
+    /// <summary>The lines to log at INFO: what <c>log</c> signals ask, and the log channel's notifications.</summary>
+    public bool TryTakeLine([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? line)
+    {
+        var taken = _readerWarnings.TryTakeLine(out var next);
+        line = taken ? next : null;
+        return taken;
+    }
 
     /// <inheritdoc />
     public override void Start(IReadOnlyDictionary<string, string> props)
@@ -99,9 +107,9 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
 
                     _current = next;
                     _currentIndex = 0;
-                    if (next.Records.Count > 0)
+                    if (CommittedTransaction.LastOffset(next.Records) is { } lastOffset)
                     {
-                        _transactionLastLsn = CdcOffset.FromMap(next.Records[^1].SourceOffset)!.Lsn;
+                        _transactionLastLsn = CdcOffset.FromMap(lastOffset)!.Lsn;
                         _transactionRecords += next.Records.Count;
                     }
 
@@ -124,18 +132,19 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings
                 }
 
                 _currentIndex += take;
-                _lastOffset = batch.Count > 0 ? batch[^1].SourceOffset : _lastOffset;
+                _lastOffset = CommittedTransaction.LastOffset(batch) ?? _lastOffset;
                 if (_currentIndex == _current.Records.Count)
                 {
-                    if (CdcOffset.FromMap(_current.Records.Count == 0 ? null : _current.Records[^1].SourceOffset) is { Snapshot: true } snapshotted)
+                    // Notifications between transactions (Aside) leave where the stream is unchanged.
+                    if (!_current.Aside && CdcOffset.FromMap(CommittedTransaction.LastOffset(_current.Records)) is { Snapshot: true } snapshotted)
                     {
                         // A reconnect in the middle of a snapshot starts it again; after its last record it is done.
                         _snapshotDone |= snapshotted.LastSnapshotRecord;
                     }
-                    else
+                    else if (!_current.Aside)
                     {
                         // A reconnect goes on after the whole transaction, or after the last record of a part of it.
-                        _lastEmitted = _current.Final ? new CdcOffset(ulong.MaxValue, 0, _current.CommitLsn, 0, 0) : CdcOffset.FromMap(_current.Records[^1].SourceOffset);
+                        _lastEmitted = _current.Final ? new CdcOffset(ulong.MaxValue, 0, _current.CommitLsn, 0, 0) : CdcOffset.FromMap(CommittedTransaction.LastOffset(_current.Records)) ?? _lastEmitted;
                     }
 
                     _current = null;

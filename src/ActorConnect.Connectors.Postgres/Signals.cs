@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using ActorConnect.Api.Data;
@@ -34,17 +36,23 @@ internal sealed class SignalInbox
 /// starts an incremental snapshot (<see cref="IncrementalSnapshot"/>; its window marks need the signal table) or
 /// queues a blocking one, which runs once the stream is between transactions: streaming pauses there, the tables are
 /// read whole (through their filters) as the initial snapshot reads them (<see cref="SnapshotReader"/>), and streaming
-/// goes on from where it paused. <c>stop-snapshot</c> stops an incremental snapshot. A signal it cannot act on gives a
-/// warning (the task's status) and is dropped. Runs on the stream's reader.
+/// goes on from where it paused. <c>stop-snapshot</c> stops an incremental snapshot, <c>pause-snapshot</c> and
+/// <c>resume-snapshot</c> pause and resume it, <c>log</c> logs its message at INFO (Debezium's <c>Log</c> action,
+/// the first <c>{}</c> replaced by the current offset). A signal it cannot act on gives a warning (the task's status)
+/// and is dropped. Runs on the stream's reader.
 /// </summary>
 internal sealed class Signals(PostgresConnectorConfig config, NpgsqlConnection catalog, ChangeEvents events, HandOver handOver, IncrementalSnapshot? incremental,
-    SignalInbox? inbox, ReaderWarnings? warnings)
+    SignalInbox? inbox, ReaderWarnings? warnings, Notifications? notifications = null)
 {
     public const string SourceChannel = "source";
     public const string KafkaChannel = "kafka";
     public const string FileChannel = "file";
     private const string ExecuteSnapshot = "execute-snapshot";
     private const string StopSnapshot = "stop-snapshot";
+    private const string PauseSnapshot = "pause-snapshot";
+    private const string ResumeSnapshot = "resume-snapshot";
+    private const string Log = "log";
+    private const string SchemaChanges = "schema-changes";
 
     private readonly Queue<(ReceivedSignal Signal, SnapshotSignal Data, IReadOnlyList<string> Tables)> _blocking = new();
 
@@ -80,7 +88,7 @@ internal sealed class Signals(PostgresConnectorConfig config, NpgsqlConnection c
 
         if (config.SignalChannels.Contains(SourceChannel))
         {
-            await ActAsync(new ReceivedSignal(id, type, data, $"in {config.SignalTable!.Value.Schema}.{config.SignalTable.Value.Table}"), ct);
+            await ActAsync(new ReceivedSignal(id, type, data, $"in {config.SignalTable!.Value.Schema}.{config.SignalTable.Value.Table}"), () => events.OffsetAt(tx, lsn), ct);
         }
     }
 
@@ -92,7 +100,7 @@ internal sealed class Signals(PostgresConnectorConfig config, NpgsqlConnection c
     {
         while (inbox?.TryTake(out var signal) == true)
         {
-            await ActAsync(signal, ct);
+            await ActAsync(signal, () => events.LastOffset, ct);
         }
 
         while (_blocking.TryDequeue(out var blocking))
@@ -101,16 +109,28 @@ internal sealed class Signals(PostgresConnectorConfig config, NpgsqlConnection c
             var scope = new SnapshotReader.Blocking(tables.Select(t => PostgresConnectorConfig.ParseTable(t)!.Value).ToList(), data.FilterFor, commitLsn, endLsn,
                 (table, filter, e) => Warn(signal, $"its additional condition for {table}, '{SnapshotSignal.Shorten(filter)}', fails: {e.SqlState}: {e.MessageText}; " +
                     "that table is not snapshotted (a blocking snapshot's filter is a whole SELECT, as Debezium's: SELECT * FROM schema.table WHERE ...)"));
-            await SnapshotReader.ReadAsync(config, null, commitLsn, events, handOver, ct, scope);
+            await SnapshotReader.ReadAsync(config, null, commitLsn, events, handOver, ct, scope, notifications);
         }
     }
 
-    private async Task ActAsync(ReceivedSignal signal, CancellationToken ct)
+    /// <summary>Acts on <paramref name="signal"/>; <paramref name="offset"/> gives the stream's offset where it arrived (null: none yet), for a log signal.</summary>
+    private async Task ActAsync(ReceivedSignal signal, Func<IReadOnlyDictionary<string, object?>?> offset, CancellationToken ct)
     {
-        if (signal.Type is not (ExecuteSnapshot or StopSnapshot))
+        switch (signal.Type)
         {
-            Warn(signal, "this connector acts on execute-snapshot (incremental or blocking) and stop-snapshot (incremental) only");
-            return;
+            case Log:
+                LogMessage(signal, offset());
+                return;
+            case PauseSnapshot or ResumeSnapshot:
+                await PauseOrResumeAsync(signal, ct);
+                return;
+            case SchemaChanges:
+                Warn(signal, "Debezium's PostgreSQL connector takes nothing from it either (for PostgreSQL it only refreshes table schemas held in memory, " +
+                    "and this connector reads them from pgoutput's relation messages in the stream)");
+                return;
+            case not (ExecuteSnapshot or StopSnapshot):
+                Warn(signal, "this connector acts on execute-snapshot (incremental or blocking), stop-snapshot, pause-snapshot and resume-snapshot (incremental), and log");
+                return;
         }
 
         if (SnapshotSignal.Parse(signal.Data, out var problem) is not { } data)
@@ -126,9 +146,13 @@ internal sealed class Signals(PostgresConnectorConfig config, NpgsqlConnection c
             {
                 Warn(signal, "a blocking snapshot cannot be stopped; stop-snapshot stops incremental ones");
             }
+            else if (incremental is not { Running: true })
+            {
+                Warn(signal, "no incremental snapshot is running");
+            }
             else if (data.Collections.Count == 0 || tables.Count > 0)
             {
-                await (incremental?.StopAsync(tables, ct) ?? Task.CompletedTask);
+                await incremental.StopAsync(tables, ct);
             }
 
             return;
@@ -163,6 +187,58 @@ internal sealed class Signals(PostgresConnectorConfig config, NpgsqlConnection c
         else
         {
             await incremental.ExecuteAsync(signal.Id, data, tables, ct);
+        }
+    }
+
+    /// <summary>
+    /// Debezium's Log action: <c>data.message</c> logged at INFO, its first <c>{}</c> replaced by the offset (as an SLF4J
+    /// argument: Java's map form, <c>{lsn=..., txId=...}</c>; <c>&lt;none&gt;</c> before any).
+    /// </summary>
+    private void LogMessage(ReceivedSignal signal, IReadOnlyDictionary<string, object?>? offset)
+    {
+        string? message;
+        try
+        {
+            message = string.IsNullOrWhiteSpace(signal.Data) ? null : (string?)JsonNode.Parse(signal.Data)?["message"];
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            message = null;
+        }
+
+        if (string.IsNullOrEmpty(message))
+        {
+            Warn(signal, "a log signal's data needs a message, {\"message\": \"text, {} for the offset\"}");
+            return;
+        }
+
+        var at = message.IndexOf("{}", StringComparison.Ordinal);
+        warnings?.Info(at < 0 ? message : message[..at] + JavaMap(offset) + message[(at + 2)..]);
+    }
+
+    private static string JavaMap(IReadOnlyDictionary<string, object?>? map) => map is null
+        ? "<none>"
+        : "{" + string.Join(", ", map.Select(kv => $"{kv.Key}={(kv.Value is bool b ? (b ? "true" : "false") : Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "null")}")) + "}";
+
+    /// <summary>pause-snapshot and resume-snapshot, as Debezium's: they act on a running incremental snapshot (not paused, paused).</summary>
+    private async Task PauseOrResumeAsync(ReceivedSignal signal, CancellationToken ct)
+    {
+        var pause = signal.Type == PauseSnapshot;
+        if (incremental is not { Running: true })
+        {
+            Warn(signal, "no incremental snapshot is running");
+        }
+        else if (incremental.Paused == pause)
+        {
+            Warn(signal, pause ? "the incremental snapshot is paused already" : "the incremental snapshot is not paused");
+        }
+        else if (pause)
+        {
+            incremental.Pause();
+        }
+        else
+        {
+            await incremental.ResumeAsync(ct);
         }
     }
 

@@ -9,7 +9,9 @@ namespace ActorConnect.Connectors.Postgres;
 /// created, so the snapshot and the stream meet exactly at the slot's consistent point), each table through a cursor
 /// <c>snapshot.fetch.size</c> rows at a time, and hands the rows over as op r records in chunks through the bounded
 /// hand-over queue (so a slow consumer holds the reading back); the last record is marked "last" (and the first and each table's first and last as Debezium marks them), which completes
-/// the snapshot in the stored offset.
+/// the snapshot in the stored offset. Its progress is notified as Debezium's (aggregate type Initial Snapshot, for a
+/// blocking snapshot too, as Debezium's): STARTED, IN_PROGRESS and TABLE_SCAN_COMPLETED per table, COMPLETED, or
+/// ABORTED when it fails; each among the records where it happened.
 /// </summary>
 internal static class SnapshotReader
 {
@@ -30,7 +32,27 @@ internal static class SnapshotReader
     /// null), or a blocking one.
     /// </summary>
     public static async Task ReadAsync(PostgresConnectorConfig config, string? exportedSnapshot, ulong consistentPoint, ChangeEvents events,
-        HandOver writer, CancellationToken ct, Blocking? blocking = null)
+        HandOver writer, CancellationToken ct, Blocking? blocking = null, Notifications? notifications = null)
+    {
+        notifications?.Notify(Notifications.InitialSnapshot, "STARTED", null);
+        try
+        {
+            await ReadTablesAsync(config, exportedSnapshot, consistentPoint, events, writer, ct, blocking, notifications);
+        }
+        catch (Exception) when (notifications is not null)
+        {
+            notifications.Notify(Notifications.InitialSnapshot, "ABORTED", null);
+            if (notifications.Take() is { Count: > 0 } aborted && !ct.IsCancellationRequested)
+            {
+                await writer.WriteAsync(CommittedTransaction.Between(aborted), ct);
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task ReadTablesAsync(PostgresConnectorConfig config, string? exportedSnapshot, ulong consistentPoint, ChangeEvents events,
+        HandOver writer, CancellationToken ct, Blocking? blocking, Notifications? notifications)
     {
         consistentPoint = blocking?.CommitLsn ?? consistentPoint;
         var endLsn = blocking?.EndLsn ?? consistentPoint;
@@ -50,13 +72,28 @@ internal static class SnapshotReader
         }
 
         var info = new TransactionInfo(txId, consistentPoint, DateTime.UtcNow, 0);
-        var chunk = new List<SourceRecord>();
+        // The notifications so far (STARTED) come first.
+        var chunk = new List<SourceRecord>(notifications?.Take() ?? []);
         // One row is held back until the next is read (or the snapshot ends), so its place is known: the last of its
-        // table, the last of the snapshot.
+        // table, the last of the snapshot. Notifications sent meanwhile follow it.
         (TableSchema Table, ActorConnect.Api.Data.Struct Row, bool FirstOverall, bool FirstInTable)? held = null;
+        var afterHeld = new List<SourceRecord>();
         var any = false;
-        foreach (var (schema, name) in blocking?.Tables ?? ReplicationSetup.CapturedTables(connection, config))
+        var tables = blocking?.Tables ?? ReplicationSetup.CapturedTables(connection, config);
+        var collections = string.Join(",", tables.Select(t => t.Schema + "." + t.Table));
+        void Notify(string type, params (string Key, string Value)[] data)
         {
+            if (notifications is not null)
+            {
+                notifications.Notify(Notifications.InitialSnapshot, type, null, data);
+                (held is null ? chunk : afterHeld).AddRange(notifications.Take());
+            }
+        }
+
+        foreach (var (schema, name) in tables)
+        {
+            Notify("IN_PROGRESS", ("current_collection_in_progress", schema + "." + name), ("data_collections", collections));
+            var rows = 0L;
             var quoted = TableCatalog.Quote(schema) + "." + TableCatalog.Quote(name);
             var (oid, columns) = await TableCatalog.ColumnsAsync(connection, quoted, ct);
             var table = await TableCatalog.DescribeAsync(connection, config, oid, schema, name, columns, ct);
@@ -94,9 +131,11 @@ internal static class SnapshotReader
                         {
                             var place = new ChangeEvents.SnapshotPlace(previous.FirstOverall, LastOverall: false, previous.FirstInTable, LastInTable: previous.Table != table);
                             chunk.Add(events.Read(previous.Table, previous.Row, info, place, blocking?.EndLsn));
+                            chunk.AddRange(afterHeld);
+                            afterHeld.Clear();
                             if (chunk.Count >= ChunkSize)
                             {
-                                await writer.WriteAsync(new CommittedTransaction(consistentPoint, endLsn, chunk), ct);
+                                await writer.WriteAsync(Part(consistentPoint, endLsn, chunk), ct);
                                 chunk = new List<SourceRecord>();
                             }
                         }
@@ -104,17 +143,21 @@ internal static class SnapshotReader
                         held = (table, TableCatalog.Row(table, texts), !any, firstInTable);
                         any = true;
                         firstInTable = false;
+                        rows++;
                     }
                 }
 
                 await using var close = new NpgsqlCommand("CLOSE snapshot_rows", connection, transaction);
                 await close.ExecuteNonQueryAsync(ct);
+                Notify("TABLE_SCAN_COMPLETED", ("scanned_collection", schema + "." + name), ("data_collections", collections),
+                    ("total_rows_scanned", rows.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("status", "SUCCEEDED"));
             }
             catch (PostgresException e) when (filter is not null && e.SqlState[..2] is "42" or "22")
             {
                 await using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT filtered_table", connection, transaction);
                 await rollback.ExecuteNonQueryAsync(ct);
                 blocking!.Refused(schema + "." + name, filter, e);
+                Notify("TABLE_SCAN_COMPLETED", ("scanned_collection", schema + "." + name), ("status", "SQL_EXCEPTION"));
             }
         }
 
@@ -122,15 +165,23 @@ internal static class SnapshotReader
         {
             chunk.Add(events.Read(final.Table, final.Row, info, new ChangeEvents.SnapshotPlace(final.FirstOverall, LastOverall: true, final.FirstInTable, LastInTable: true),
                 blocking?.EndLsn));
+            chunk.AddRange(afterHeld);
+            held = null;
         }
+
+        Notify("COMPLETED");
 
         if (chunk.Count > 0)
         {
-            await writer.WriteAsync(new CommittedTransaction(consistentPoint, endLsn, chunk), ct);
+            await writer.WriteAsync(Part(consistentPoint, endLsn, chunk), ct);
         }
 
         await transaction.CommitAsync(ct);
     }
+
+    /// <summary>Records of the snapshot; notifications alone (a snapshot with no row) are no part of it.</summary>
+    private static CommittedTransaction Part(ulong consistentPoint, ulong endLsn, List<SourceRecord> records) =>
+        CommittedTransaction.LastOffset(records) is null ? CommittedTransaction.Between(records) : new CommittedTransaction(consistentPoint, endLsn, records);
 
     /// <summary>
     /// A table's query: all of it, or what its filter selects: a whole SELECT (Debezium's form for blocking snapshots,

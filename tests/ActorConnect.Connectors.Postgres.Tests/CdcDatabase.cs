@@ -151,7 +151,11 @@ public sealed class TaskRunner : IDisposable
         foreach (var record in records)
         {
             Task.CommitRecord(record, new RecordMetadata(record.Topic, 0, 0, null));
-            _offsets.Stored = record.SourceOffset;
+            // As the runtime: a record without a source partition (a notification) stores no offset.
+            if (record.SourcePartition is not null)
+            {
+                _offsets.Stored = record.SourceOffset;
+            }
         }
 
         Task.Commit();

@@ -64,17 +64,6 @@ public sealed class ConfigTests
         Assert.Equal(["source"], defaults.SignalChannels);
         Assert.Equal(("srv-signal", "kafka-signal", 5000L, (string?)null), (defaults.SignalTopic, defaults.SignalGroup, defaults.SignalPollMs, defaults.SignalFilePath));
 
-        IReadOnlyList<string> ErrorsOf(string key, params (string Key, string Value)[] props)
-        {
-            var config = new Dictionary<string, string>(Minimal);
-            foreach (var (k, v) in props)
-            {
-                config[k] = v;
-            }
-
-            return new PostgresConnector().Validate(config).Single(v => v.Name == key).Errors;
-        }
-
         Assert.Contains(ErrorsOf("signal.enabled.channels", ("signal.enabled.channels", "source,jms")), e => e.Contains("'jms' is no signal channel; use source, kafka or file", StringComparison.Ordinal));
         Assert.Contains(ErrorsOf("signal.enabled.channels", ("signal.enabled.channels", "jmx")), e => e.Contains("needs a JVM", StringComparison.Ordinal));
         Assert.Contains(ErrorsOf("signal.kafka.bootstrap.servers", ("signal.enabled.channels", "source, kafka")),
@@ -90,6 +79,35 @@ public sealed class ConfigTests
         Assert.Equal(("k:9092", "SSL"), (parsed.SignalServers, parsed.SignalConsumer["security.protocol"]));
         // Debezium's pass-through consumer keys are no unknown keys.
         Assert.Empty(PostgresConnectorConfig.Warnings(kafka));
+    }
+
+    [Fact]
+    public void Notification_channels_are_none_by_default_and_jmx_an_unknown_one_or_sink_without_its_topic_names_the_key_and_the_fix()
+    {
+        Assert.Empty(PostgresConnectorConfig.Parse(Minimal).NotificationChannels);
+        Assert.Contains(ErrorsOf("notification.enabled.channels", ("notification.enabled.channels", "log,jmx")),
+            e => e.Contains("'jmx' is Debezium's JMX notification channel, which needs a JVM; use sink (a topic) or log", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("notification.enabled.channels", ("notification.enabled.channels", "email")),
+            e => e.Contains("'email' is no notification channel; use sink or log", StringComparison.Ordinal));
+        Assert.Contains(ErrorsOf("notification.sink.topic.name", ("notification.enabled.channels", "log, sink")),
+            e => e.Contains("set notification.sink.topic.name to it", StringComparison.Ordinal));
+
+        var both = new Dictionary<string, string>(Minimal) { ["notification.enabled.channels"] = "SINK,log", ["notification.sink.topic.name"] = "notes" };
+        var parsed = PostgresConnectorConfig.Parse(both);
+        Assert.Equal(["log", "sink"], parsed.NotificationChannels.Order());
+        Assert.Equal("notes", parsed.NotificationTopic);
+        Assert.Empty(PostgresConnectorConfig.Warnings(both));
+    }
+
+    private static IReadOnlyList<string> ErrorsOf(string key, params (string Key, string Value)[] props)
+    {
+        var config = new Dictionary<string, string>(Minimal);
+        foreach (var (k, v) in props)
+        {
+            config[k] = v;
+        }
+
+        return new PostgresConnector().Validate(config).Single(v => v.Name == key).Errors;
     }
 
     [Fact]

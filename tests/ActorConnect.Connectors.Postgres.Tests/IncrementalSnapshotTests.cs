@@ -124,6 +124,71 @@ public sealed class IncrementalSnapshotTests
     }
 
     [Fact]
+    public async Task Pause_snapshot_stops_the_chunks_while_streaming_goes_on_resume_snapshot_reads_on_from_the_next_chunk_and_each_step_is_notified()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        // Too many chunks to finish while the test looks: rows read after the pause could only come from a snapshot not paused.
+        await db.ExecAsync($"{SignalTable}; CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 50000)");
+        var config = Config(db, "10");
+        config["notification.enabled.channels"] = "sink,log";
+        config["notification.sink.topic.name"] = "notes";
+        using var task = new TaskRunner(config);
+        var records = task.PollOnce();
+        var id = await Signal(db, "execute-snapshot", """{"data-collections": ["public.t"]}""");
+        records.AddRange(await SnapshotSignalTests.PollUntilAsync(task, rs => rs.Count(r => Op(r) == "r") >= 20, "two chunks are read"));
+        await Signal(db, "pause-snapshot", "");
+        await db.ExecAsync("INSERT INTO t VALUES (50001)");
+        records.AddRange(await SnapshotSignalTests.PollUntilAsync(task, rs => rs.Any(r => Op(r) == "c"), "the insert after the pause is streamed"));
+        // The window open when the pause came may still close after that insert; one committed after this one is seen comes after it.
+        await db.ExecAsync("INSERT INTO t VALUES (50002)");
+        records.AddRange(await SnapshotSignalTests.PollUntilAsync(task, rs => rs.Any(r => Op(r) == "c" && Id(r) == 50002), "the second insert is streamed"));
+        await db.ExecAsync("INSERT INTO t VALUES (50003)");
+        var paused = await SnapshotSignalTests.PollUntilAsync(task, rs => rs.Any(r => Op(r) == "c" && Id(r) == 50003), "the third insert is streamed");
+        Assert.DoesNotContain(paused, r => Op(r) == "r");
+        records.AddRange(paused);
+
+        var lastRead = records.Last(r => Op(r) == "r");
+        await Signal(db, "resume-snapshot", "{}");
+        var resumed = await SnapshotSignalTests.PollUntilAsync(task, rs => rs.Count(r => Op(r) == "r") >= 10, "the snapshot reads on");
+        await Signal(db, "stop-snapshot", """{"data-collections": ["public.t"]}""");
+        await db.ExecAsync("INSERT INTO t VALUES (50004)");
+        resumed.AddRange(await SnapshotSignalTests.PollUntilAsync(task, rs => rs.Any(r => Op(r) == "c" && Id(r) == 50004), "the insert after the stop is streamed"));
+        records.AddRange(resumed);
+
+        // From the row after the last one read before the pause: none skipped, none again.
+        var reads = records.Where(r => Op(r) == "r").Select(Id).ToList();
+        Assert.Equal(Enumerable.Range(1, reads.Count), reads);
+        Assert.Equal(Id(lastRead) + 1, Id(resumed.First(r => Op(r) == "r")));
+
+        // Debezium's notifications, on the sink's topic and in the log, each among the records where it happened.
+        var notes = records.Where(r => r.Topic == "notes").ToList();
+        Assert.All(notes, r => Assert.Equal(("io.debezium.connector.common.NotificationKey", "io.debezium.connector.common.Notification"), (r.KeySchema!.Name, r.ValueSchema!.Name)));
+        Assert.All(notes, r => Assert.Null(r.SourceOffset));
+        var kinds = notes.Select(r => $"{Note(r).Get("aggregate_type")}/{Note(r).Get("type")}").Distinct().ToList();
+        Assert.Equal(["Initial Snapshot/SKIPPED", "Incremental Snapshot/STARTED", "Incremental Snapshot/IN_PROGRESS", "Incremental Snapshot/PAUSED",
+            "Incremental Snapshot/RESUMED", "Incremental Snapshot/ABORTED"], kinds);
+        Assert.All(notes.Where(r => (string)Note(r).Get("aggregate_type")! == "Incremental Snapshot"), r => Assert.Equal(id, (string)Note(r).Get("id")!));
+        Assert.All(notes, r => Assert.Equal(Note(r).Get("id"), ((Struct)r.Key!).Get("id")));
+        var first = Data(notes.First(r => (string)Note(r).Get("type")! == "IN_PROGRESS"));
+        Assert.Equal(new Dictionary<string, string?>
+        {
+            ["connector_name"] = "srv", ["data_collections"] = "public.t", ["current_collection_in_progress"] = "public.t", ["maximum_key"] = "50000", ["last_processed_key"] = "10",
+        }, first);
+        Assert.Equal("public.t", Data(notes.Single(r => (string)Note(r).Get("type")! == "PAUSED"))["data_collections"]);
+        Assert.Equal("public.t", Data(notes.Single(r => (string)Note(r).Get("type")! == "ABORTED"))["data_collections"]);
+        // No chunk is read between the pause and the resume.
+        Assert.Equal(notes.FindIndex(r => (string)Note(r).Get("type")! == "PAUSED") + 1, notes.FindIndex(r => (string)Note(r).Get("type")! == "RESUMED"));
+        var lines = new List<string>();
+        while (task.Task.TryTakeLine(out var line))
+        {
+            lines.Add(line);
+        }
+
+        Assert.Equal(notes.Count, lines.Count(l => l.StartsWith("[Notification Service] {id='", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.Contains($"{{id='{id}', aggregateType='Incremental Snapshot', type='PAUSED', additionalData={{", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_signal_table_that_cannot_take_the_window_marks_fails_the_stream_naming_the_key_and_the_fix()
     {
         await using var db = await CdcDatabase.CreateAsync();
@@ -149,6 +214,11 @@ public sealed class IncrementalSnapshotTests
         await Signal(db, "execute-snapshot", """{"data-collections": ["public.t"], "type": "parallel"}""");
         await Signal(db, "execute-snapshot", "not json");
         await Signal(db, "pause-snapshot", "");
+        await Signal(db, "resume-snapshot", "");
+        await Signal(db, "stop-snapshot", """{"data-collections": ["public.t"]}""");
+        await Signal(db, "log", """{"text": "no message"}""");
+        await Signal(db, "schema-changes", """{"database": "postgres", "changes": []}""");
+        await Signal(db, "log", """{"message": "Offset now {}, and {} stays"}""");
         await db.ExecAsync("INSERT INTO t VALUES (1)");
 
         var warnings = new List<string>();
@@ -161,15 +231,23 @@ public sealed class IncrementalSnapshotTests
                 warnings.Add(warning);
             }
 
-            return warnings.Count(w => w.StartsWith("Signal '", StringComparison.Ordinal)) == 4 && records.Any(r => Op(r) == "c");
-        }, TimeSpan.FromSeconds(60), "four warnings and the insert", TimeSpan.Zero);
+            return warnings.Count(w => w.StartsWith("Signal '", StringComparison.Ordinal)) == 8 && records.Any(r => Op(r) == "c");
+        }, TimeSpan.FromSeconds(60), "eight warnings and the insert", TimeSpan.Zero);
 
         var signals = warnings.Where(w => w.StartsWith("Signal '", StringComparison.Ordinal)).ToList();
         Assert.Contains("'public.other' matches no captured table", signals[0], StringComparison.Ordinal);
         Assert.Contains("nothing is snapshotted", signals[0], StringComparison.Ordinal);
         Assert.Contains("(execute-snapshot) in public.dbz_signal is ignored: snapshots of type 'parallel' are unknown", signals[1], StringComparison.Ordinal);
         Assert.Contains("its data is not Debezium's JSON", signals[2], StringComparison.Ordinal);
-        Assert.Contains("(pause-snapshot)", signals[3], StringComparison.Ordinal);
+        Assert.Contains("(pause-snapshot) in public.dbz_signal is ignored: no incremental snapshot is running", signals[3], StringComparison.Ordinal);
+        Assert.Contains("(resume-snapshot) in public.dbz_signal is ignored: no incremental snapshot is running", signals[4], StringComparison.Ordinal);
+        Assert.Contains("(stop-snapshot) in public.dbz_signal is ignored: no incremental snapshot is running", signals[5], StringComparison.Ordinal);
+        Assert.Contains("(log) in public.dbz_signal is ignored: a log signal's data needs a message", signals[6], StringComparison.Ordinal);
+        Assert.Contains("(schema-changes) in public.dbz_signal is ignored: Debezium's PostgreSQL connector takes nothing from it either", signals[7], StringComparison.Ordinal);
+        // Debezium's log signal: the message at INFO, its first {} the offset where the signal arrived (as Java prints a map).
+        Assert.True(task.Task.TryTakeLine(out var logged));
+        Assert.Matches("^Offset now \\{lsn=\\d+, txId=\\d+, ts_usec=\\d+, lsn_proc=\\d+, lsn_commit=\\d+\\}, and \\{\\} stays$", logged);
+        Assert.False(task.Task.TryTakeLine(out _));
         // Nothing was snapshotted: t's only record is the insert.
         Assert.Equal([("c", 1)], records.Where(r => r.Topic.EndsWith(".public.t", StringComparison.Ordinal)).Select(r => (Op(r), Id(r))));
     }
@@ -222,7 +300,12 @@ public sealed class IncrementalSnapshotTests
 
     private static Struct Source(SourceRecord record) => (Struct)((Struct)record.Value!).Get("source")!;
 
-    private static string? Op(SourceRecord record) => (record.Value as Struct)?.Get("op") as string;
+    private static Struct Note(SourceRecord record) => (Struct)record.Value!;
+
+    private static Dictionary<string, string?> Data(SourceRecord record) => (Dictionary<string, string?>)Note(record).Get("additional_data")!;
+
+    /// <summary>A change's op; null for a tombstone or a notification.</summary>
+    private static string? Op(SourceRecord record) => record.Value is Struct { Schema: var schema } value && schema.Field("op") is not null ? value.Get("op") as string : null;
 
     private static int Id(SourceRecord record) => (int)((Struct)record.Key!).Get("id")!;
 }

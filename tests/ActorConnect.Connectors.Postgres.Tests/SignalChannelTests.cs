@@ -92,15 +92,21 @@ public sealed class SignalKafkaChannelTests(KafkaFixture kafka)
         var prefix = KafkaFixture.UniqueName("cdc").Replace('-', '_');
         var topic = prefix + ".public.t";
         var signals = KafkaFixture.UniqueName("signals");
+        var notes = KafkaFixture.UniqueName("notes");
         await kafka.CreateTopicAsync(topic, 1);
         await kafka.CreateTopicAsync(signals, 1);
+        await kafka.CreateTopicAsync(notes, 1);
         var dir = RepoPaths.NewTempDirectory("cdc-kafka-signal");
         var worker = WorkerTests.StartWorker(kafka, dir, "cdc-kafka-signal-worker", ("key.converter.schemas.enable", "false"), ("value.converter.schemas.enable", "false"));
+        var logged = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        worker.System.EventStream.Subscribe(worker.System.ActorOf(Akka.Actor.Props.Create(() => new InfoLines(logged))), typeof(Akka.Event.Info));
         try
         {
             var config = KafkaConfig(db, prefix, signals, KafkaFixture.UniqueName("signal-group"));
             config["name"] = prefix;
             config["connector.class"] = "io.debezium.connector.postgresql.PostgresConnector";
+            config["notification.enabled.channels"] = "sink,log";
+            config["notification.sink.topic.name"] = notes;
             await worker.CreateConnectorAsync(config);
             await Eventually.AssertAsync(async () => await db.ConfirmedFlushAsync() is not null, TimeSpan.FromMinutes(1), "the task created the slot");
             await db.ExecAsync("INSERT INTO t VALUES (31, 'before')");
@@ -123,6 +129,25 @@ public sealed class SignalKafkaChannelTests(KafkaFixture kafka)
             // A condition (not a whole SELECT) is taken as the WHERE of the table's query.
             Assert.Equal(["c:31", "r:10", "r:20", "r:30", "c:32"], messages.Select(m => $"{Field(m, "op")}:{Node(m)["after"]!["id"]}"));
             Assert.Equal(["first", "true", "last"], messages.Where(m => Field(m, "op") == "r").Select(m => (string?)Node(m)["source"]!["snapshot"]));
+
+            // The sink notification channel's records went through the worker's converters to their topic: the start
+            // (no initial snapshot), then the blocking snapshot, as Debezium notifies both.
+            List<Confluent.Kafka.ConsumeResult<byte[]?, byte[]?>> notifications = [];
+            await Eventually.AssertAsync(async () =>
+            {
+                notifications = await kafka.ConsumeSnapshotAsync(notes, TimeSpan.FromSeconds(30));
+                return notifications.Any(m => Field(m, "type") == "COMPLETED");
+            }, TimeSpan.FromMinutes(1), "the notifications are in their topic");
+            // One SKIPPED per stream start (one here, unless the task had to reconnect).
+            Assert.Equal("SKIPPED", Field(notifications[0], "type"));
+            var blocking = notifications.SkipWhile(m => Field(m, "type") == "SKIPPED").ToList();
+            Assert.Equal(["STARTED", "IN_PROGRESS", "TABLE_SCAN_COMPLETED", "COMPLETED"], blocking.Select(m => Field(m, "type")));
+            Assert.All(notifications, m => Assert.Equal("Initial Snapshot", Field(m, "aggregate_type")));
+            Assert.Equal("3", (string?)Node(blocking[2])["additional_data"]!["total_rows_scanned"]);
+            Assert.All(notifications, m => Assert.Equal(Field(m, "id"), (string?)System.Text.Json.Nodes.JsonNode.Parse(m.Message.Key!)!["id"]));
+            // The log channel's lines reach the worker's log at INFO, under the task's id (the runtime takes them through ITaskLog).
+            Assert.Contains(logged, l => l.Contains($"Task {prefix}-0: [Notification Service] {{id='{Field(blocking[^1], "id")}', aggregateType='Initial Snapshot', type='COMPLETED'",
+                StringComparison.Ordinal));
         }
         finally
         {
@@ -143,6 +168,12 @@ public sealed class SignalKafkaChannelTests(KafkaFixture kafka)
         }
 
         return config;
+    }
+
+    /// <summary>Collects the INFO lines of a worker's log.</summary>
+    private sealed class InfoLines : Akka.Actor.ReceiveActor
+    {
+        public InfoLines(System.Collections.Concurrent.ConcurrentQueue<string> lines) => Receive<Akka.Event.Info>(info => lines.Enqueue(info.Message?.ToString() ?? ""));
     }
 
     private Task Produce(string topic, params (string Key, string Value)[] records) =>

@@ -89,6 +89,47 @@ public sealed class SnapshotSignalTests
     }
 
     [Fact]
+    public async Task A_table_without_a_primary_key_is_left_out_of_an_incremental_snapshot_with_a_warning_naming_it_and_the_fix_and_the_others_are_read()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        await db.ExecAsync($"{IncrementalSnapshotTests.SignalTable}; CREATE TABLE nokey (id int, v text); CREATE TABLE t (id int PRIMARY KEY); CREATE TABLE e (id int PRIMARY KEY); " +
+                           "INSERT INTO nokey SELECT g, 'x' FROM generate_series(1, 5) g; INSERT INTO t SELECT generate_series(1, 25)");
+        using var task = new TaskRunner(db.Config("srv", ("table.include.list", "public\\.(nokey|t|e)"), ("signal.data.collection", "public.dbz_signal"),
+            ("incremental.snapshot.chunk.size", "10"), ("notification.enabled.channels", "log")));
+        task.PollOnce();
+        var id = await IncrementalSnapshotTests.Signal(db, "execute-snapshot", """{"data-collections": ["public.nokey", "public.t", "public.e"]}""");
+        await db.ExecAsync("INSERT INTO nokey VALUES (6, 'streamed')");
+
+        var warnings = new List<string>();
+        var records = await PollUntilAsync(task, rs => rs.Any(r => Op(r) == "r" && Id(r) == 25) && rs.Any(r => Op(r) == "c"), "t is snapshotted and the insert streamed", warnings);
+        Assert.Contains(warnings, w => w.StartsWith($"Signal '{id}' (execute-snapshot): public.nokey is not snapshotted: it has no primary key", StringComparison.Ordinal)
+            && w.Contains("ALTER TABLE public.nokey ADD PRIMARY KEY", StringComparison.Ordinal) && w.Contains("message.key.columns", StringComparison.Ordinal));
+        Assert.Equal(Enumerable.Range(1, 25).Select(i => ("t", i)), records.Where(r => Op(r) == "r").Select(r => (Table(r), Id(r))));
+        Assert.Equal(("c", "nokey"), records.Where(r => Op(r) == "c").Select(r => (Op(r)!, Table(r))).Single());
+
+        // Each table's scan ends with Debezium's status (the log notification channel, a line each), then the snapshot is complete.
+        var lines = new List<string>();
+        await Eventually.AssertAsync(() =>
+        {
+            task.PollOnce();
+            while (task.Task.TryTakeLine(out var line))
+            {
+                lines.Add(line);
+            }
+
+            return lines.Any(l => l.Contains("type='COMPLETED'", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(30), "the COMPLETED notification", TimeSpan.Zero);
+        var scans = lines.Where(l => l.Contains("type='TABLE_SCAN_COMPLETED'", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, scans.Count);
+        Assert.Contains("scanned_collection=public.nokey", scans[0], StringComparison.Ordinal);
+        Assert.Contains("status=NO_PRIMARY_KEY", scans[0], StringComparison.Ordinal);
+        Assert.Contains("total_rows_scanned=25", scans[1], StringComparison.Ordinal);
+        Assert.Contains("status=SUCCEEDED", scans[1], StringComparison.Ordinal);
+        Assert.Contains("status=EMPTY", scans[2], StringComparison.Ordinal);
+        Assert.All(lines, l => Assert.Contains("connector_name=srv", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_blocking_snapshot_pauses_streaming_reads_the_tables_through_their_filters_with_Debeziums_markers_and_streaming_resumes_with_nothing_lost()
     {
         await using var db = await CdcDatabase.CreateAsync();
@@ -173,7 +214,8 @@ public sealed class SnapshotSignalTests
 
     internal static Struct Source(SourceRecord record) => (Struct)((Struct)record.Value!).Get("source")!;
 
-    internal static string? Op(SourceRecord record) => (record.Value as Struct)?.Get("op") as string;
+    /// <summary>A change's op; null for a tombstone or a notification.</summary>
+    internal static string? Op(SourceRecord record) => record.Value is Struct { Schema: var schema } value && schema.Field("op") is not null ? value.Get("op") as string : null;
 
     internal static string Table(SourceRecord record) => (string)Source(record).Get("table")!;
 

@@ -80,6 +80,44 @@ public sealed class SnapshotTests
         Assert.Empty(after);
     }
 
+    [Fact]
+    public async Task The_initial_snapshot_is_notified_table_by_table_among_its_rows_as_Debeziums_and_a_start_after_it_as_skipped()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        await db.ExecAsync(Setup);
+        var config = db.Config("srv", ("snapshot.mode", "initial"), ("snapshot.fetch.size", "2"), ("notification.enabled.channels", "sink"),
+            ("notification.sink.topic.name", "notes"));
+        var offsets = new TaskRunner.MemoryOffsets();
+        using (var task = new TaskRunner(config, offsets))
+        {
+            var records = await task.PollAsync(11);
+            string Label(SourceRecord r) => r.Topic == "notes" ? (string)Note(r).Get("type")! : r.Topic[^1..];
+            Assert.Equal(["STARTED", "IN_PROGRESS", "a", "a", "a", "TABLE_SCAN_COMPLETED", "IN_PROGRESS", "b", "b", "TABLE_SCAN_COMPLETED", "COMPLETED"], records.Select(Label));
+            var notes = records.Where(r => r.Topic == "notes").ToList();
+            Assert.All(notes, r => Assert.Equal("Initial Snapshot", Note(r).Get("aggregate_type")));
+            Assert.Equal(notes.Count, notes.Select(r => Note(r).Get("id")).Distinct().Count());
+            Assert.Equal(new Dictionary<string, string?> { ["connector_name"] = "srv", ["current_collection_in_progress"] = "public.a", ["data_collections"] = "public.a,public.b" },
+                Data(notes[1]));
+            Assert.Equal(new Dictionary<string, string?>
+            {
+                ["connector_name"] = "srv", ["scanned_collection"] = "public.a", ["data_collections"] = "public.a,public.b", ["total_rows_scanned"] = "3", ["status"] = "SUCCEEDED",
+            }, Data(notes[2]));
+            Assert.Equal(new Dictionary<string, string?> { ["connector_name"] = "srv" }, Data(notes[^1]));
+            Assert.True((long)Note(notes[0]).Get("timestamp")! > DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds());
+            // The notifications move no offset: the snapshot's last row still completes it.
+            Assert.Equal(true, records.Last(r => r.Topic != "notes").SourceOffset!["last_snapshot_record"]);
+            task.AcknowledgeAndStore(records);
+        }
+
+        using var restarted = new TaskRunner(config, offsets);
+        var skipped = await restarted.PollAsync(1);
+        Assert.Equal([("Initial Snapshot", "SKIPPED")], skipped.Select(r => ((string)Note(r).Get("aggregate_type")!, (string)Note(r).Get("type")!)));
+    }
+
+    private static Struct Note(SourceRecord record) => (Struct)record.Value!;
+
+    private static Dictionary<string, string?> Data(SourceRecord record) => (Dictionary<string, string?>)Note(record).Get("additional_data")!;
+
     private static Struct Envelope(SourceRecord record) => (Struct)record.Value!;
 
     private static string Describe(SourceRecord record) => $"{record.Topic}:{((Struct)record.Key!).Get("id")}";

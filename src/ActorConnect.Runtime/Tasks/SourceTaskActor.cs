@@ -195,7 +195,7 @@ public sealed partial class SourceTaskActor : TaskActorBase
 
         RetrySucceeded(_warning);
 
-        ReportWarning();
+        ReportLinesAndWarning();
         if (records is { Count: > 0 })
         {
             Metrics.Polled(records.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
@@ -205,8 +205,16 @@ public sealed partial class SourceTaskActor : TaskActorBase
         Self.Tell(PollNext.Instance);
     }
 
-    private void ReportWarning()
+    private void ReportLinesAndWarning()
     {
+        if (_task is Api.Connector.ITaskLog log)
+        {
+            while (log.TryTakeLine(out var line))
+            {
+                Log.Info("Task {0}: {1}", Id, line);
+            }
+        }
+
         if (_task is Api.Connector.ITaskWarnings { LastWarning: var warning } && warning != _warning)
         {
             _warning = warning;
