@@ -156,6 +156,37 @@ public sealed class SignalKafkaChannelTests(KafkaFixture kafka)
         }
     }
 
+    [Fact]
+    public async Task A_signal_channel_whose_broker_cannot_be_reached_says_so_in_the_status_while_changes_stream_on()
+    {
+        await using var db = await CdcDatabase.CreateAsync();
+        await db.ExecAsync("CREATE TABLE t (id int PRIMARY KEY)");
+        // A loopback port nothing listens on, declared as an old broker so that the channel starts its consumer at once
+        // (no probe): the failure comes from librdkafka later, while the task runs.
+        var nobody = FreeLoopbackPort();
+        var config = KafkaConfig(db, "srv", KafkaFixture.UniqueName("signals"), KafkaFixture.UniqueName("signal-group"));
+        config["signal.kafka.bootstrap.servers"] = $"127.0.0.1:{nobody}";
+        config["signal.consumer.api.version.request"] = "false";
+        config["signal.consumer.broker.version.fallback"] = "0.9.0.1";
+        var warnings = new List<string>();
+        using var task = new TaskRunner(config);
+        task.PollOnce();
+
+        await db.ExecAsync("INSERT INTO t VALUES (1)");
+        var records = await PollUntilAsync(task, rs => rs.Any(r => Op(r) == "c") && warnings.Any(w => w.Contains("signal channel", StringComparison.Ordinal)),
+            "the insert is streamed and the channel's failure reported", warnings);
+        Assert.Equal([("c", 1)], records.Select(r => (Op(r)!, Id(r))));
+        Assert.Contains(warnings, w => w.StartsWith($"The Kafka signal channel (signal.kafka.topic {config["signal.kafka.topic"]} at signal.kafka.bootstrap.servers 127.0.0.1:{nobody}) reports: ",
+            StringComparison.Ordinal));
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private Dictionary<string, string> KafkaConfig(CdcDatabase db, string prefix, string topic, string group)
     {
         var config = db.Config(prefix, ("table.include.list", "public\\.t"), ("signal.enabled.channels", "kafka"), ("signal.kafka.bootstrap.servers", kafka.BootstrapServers),
