@@ -109,6 +109,23 @@ public sealed class DeadlineSchedulerTests() : Akka.TestKit.Xunit2.TestKit(Patie
     }
 
     [Fact]
+    public async Task A_scheduled_action_may_dispose_the_scheduler_without_waiting_for_its_own_thread()
+    {
+        // With a long shutdown timeout a scheduler waiting for its own thread would hang past the test's wait.
+        var config = ConfigurationFactory.ParseString("akka.scheduler.shutdown-timeout = 60s");
+        var scheduler = new DeadlineScheduler(config, NoLogger.Instance);
+        var disposed = new TaskCompletionSource();
+        ((IScheduler)scheduler).Advanced.ScheduleOnce(TimeSpan.FromMilliseconds(1), () =>
+        {
+            scheduler.Dispose();
+            disposed.SetResult();
+        });
+
+        await disposed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Throws<SchedulerException>(() => ((IScheduler)scheduler).Advanced.ScheduleOnce(TimeSpan.Zero, () => { }));
+    }
+
+    [Fact]
     public void Many_cancelled_timeouts_do_not_pile_up_and_live_ones_still_run()
     {
         var config = ConfigurationFactory.ParseString("akka.scheduler.shutdown-timeout = 5s");

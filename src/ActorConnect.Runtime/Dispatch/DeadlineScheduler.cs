@@ -96,7 +96,9 @@ public sealed class DeadlineScheduler : SchedulerBase, IDateTimeOffsetNowTimePro
             Monitor.Pulse(_gate);
         }
 
-        if (!_thread.Join(_shutdownTimeout))
+        // Disposed by a task running on the scheduler's own thread (one that terminates the ActorSystem): that thread
+        // ends when the task returns, and cannot wait for itself.
+        if (Thread.CurrentThread != _thread && !_thread.Join(_shutdownTimeout))
         {
             Log.Warning("The scheduler's thread did not stop within akka.scheduler.shutdown-timeout ({0})", _shutdownTimeout);
             return;
