@@ -175,13 +175,15 @@ mb() { calc "sprintf(\"%.0f\", $1 / 1024)"; }
 acbench() { dotnet "$BENCH_DLL" "$@"; }
 
 # Per-thread CPU of a process, summed by thread name: where a worker's time went.
+# Each thread's time from schedstat (the scheduler's exact runtime, in ns): stat's clock-tick samples miss threads that
+# wake only briefly (bench/results/perf-notes.md, "Issue 19, a scheduler that sleeps").
 thread_cpu() {
-  local pid="$1" f
-  for f in /proc/"$pid"/task/*/stat; do
-    sed -E 's/^[0-9]+ \((.*)\) (.*)$/\1\t\2/' "$f" 2>/dev/null
-  done | awk -F'\t' -v t="$TICKS" '{
-      split($2, a, " "); name = $1; sub(/[0-9]+$/, "#", name);
-      cpu[name] += (a[12] + a[13]) / t; n[name]++ }
+  local pid="$1" d
+  for d in /proc/"$pid"/task/*; do
+    printf '%s\t%s\n' "$(cat "$d/comm" 2>/dev/null)" "$(cut -d' ' -f1 "$d/schedstat" 2>/dev/null)"
+  done | awk -F'\t' '$2 != "" {
+      name = $1; sub(/[0-9]+$/, "#", name);
+      cpu[name] += $2 / 1e9; n[name]++ }
     END { for (k in cpu) if (cpu[k] >= 0.05) printf "%.2f\t%s (%d)\n", cpu[k], k, n[k] }' | sort -rn | head -n 12 |
     awk -F'\t' '{printf "%s s %s; ", $1, $2}'
 }

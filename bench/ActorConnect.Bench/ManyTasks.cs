@@ -197,7 +197,13 @@ internal static class ManyTasks
     }
 
     /// <summary>Each thread's name and CPU ticks so far, by thread id.</summary>
-    private static Dictionary<int, (string Name, long Ticks)> ThreadTicks(int pid)
+    /// <summary>
+    /// Each thread's name and time on a CPU in nanoseconds: from <c>schedstat</c> (the scheduler's exact runtime) where
+    /// the kernel has it. A thread's utime and stime in <c>stat</c> are sampled at the clock tick, which misses threads
+    /// that wake only briefly: summed over an idle worker's threads they came to half of the process's own figure
+    /// (bench/results/perf-notes.md, "Issue 19, a scheduler that sleeps").
+    /// </summary>
+    private static Dictionary<int, (string Name, long Nanos)> ThreadTicks(int pid)
     {
         var result = new Dictionary<int, (string, long)>();
         foreach (var dir in Directory.EnumerateDirectories($"/proc/{pid}/task"))
@@ -209,8 +215,11 @@ internal static class ManyTasks
                 var close = stat.LastIndexOf(')');
                 var fields = stat[(close + 2)..].Split(' ');
                 var name = stat[(open + 1)..close].TrimEnd("0123456789".ToCharArray()) + "#";
-                result[int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture)] =
-                    (name, long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+                var schedstat = Path.Combine(dir, "schedstat");
+                var nanos = File.Exists(schedstat)
+                    ? long.Parse(File.ReadAllText(schedstat).Split(' ')[0], CultureInfo.InvariantCulture)
+                    : (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * (1_000_000_000L / ClockTicks);
+                result[int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture)] = (name, nanos);
             }
             catch (IOException)
             {
@@ -221,11 +230,11 @@ internal static class ManyTasks
         return result;
     }
 
-    private static string IdleByThreadName(Dictionary<int, (string Name, long Ticks)> before, Dictionary<int, (string Name, long Ticks)> after, double seconds) =>
+    private static string IdleByThreadName(Dictionary<int, (string Name, long Nanos)> before, Dictionary<int, (string Name, long Nanos)> after, double seconds) =>
         string.Join("; ", after
-            .Select(t => (t.Value.Name, Ticks: t.Value.Ticks - (before.TryGetValue(t.Key, out var b) ? b.Ticks : 0)))
+            .Select(t => (t.Value.Name, Nanos: t.Value.Nanos - (before.TryGetValue(t.Key, out var b) ? b.Nanos : 0)))
             .GroupBy(t => t.Name)
-            .Select(g => (Name: g.Key, Count: g.Count(), Pct: 100.0 * g.Sum(t => t.Ticks) / ClockTicks / seconds))
+            .Select(g => (Name: g.Key, Count: g.Count(), Pct: 100.0 * g.Sum(t => t.Nanos) / 1e9 / seconds))
             .Where(g => g.Pct >= 0.05)
             .OrderByDescending(g => g.Pct)
             .Select(g => FormattableString.Invariant($"{g.Name} ({g.Count}) {g.Pct:0.0}%")));
