@@ -93,7 +93,7 @@ internal sealed partial record PostgresConnectorConfig
     /// <summary><paramref name="config"/> with the signal and notification keys of <paramref name="parsed"/>, checked together.</summary>
     private static PostgresConnectorConfig WithSignals(PostgresConnectorConfig config, ParsedConfig parsed, IReadOnlyDictionary<string, string> props)
     {
-        var channels = parsed.GetList(SignalEnabledChannels).Select(c => c.Trim().ToLowerInvariant()).ToHashSet();
+        var channels = parsed.GetList(SignalEnabledChannels).Select(c => c.Trim().ToLowerInvariant()).Where(c => c != JmxChannel).ToHashSet();
         if (channels.Contains(Signals.KafkaChannel) && parsed.GetString(SignalKafkaBootstrapServers) is not { Length: > 0 })
         {
             throw new ConfigException(SignalKafkaBootstrapServers, parsed.GetString(SignalKafkaBootstrapServers),
@@ -108,7 +108,7 @@ internal sealed partial record PostgresConnectorConfig
                 "(or leave file out of signal.enabled.channels)");
         }
 
-        var notifications = parsed.GetList(NotificationEnabledChannels).Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).ToHashSet();
+        var notifications = parsed.GetList(NotificationEnabledChannels).Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0 && c != JmxChannel).ToHashSet();
         if (notifications.Contains(Notifications.SinkChannel) && parsed.GetString(NotificationSinkTopicName) is not { Length: > 0 })
         {
             throw new ConfigException(NotificationSinkTopicName, parsed.GetString(NotificationSinkTopicName),
@@ -134,27 +134,42 @@ internal sealed partial record PostgresConnectorConfig
         };
     }
 
+    private const string JmxChannel = "jmx";
+
+    /// <summary>
+    /// Debezium's JMX channels need a JVM: a config that names them still carries over (as the issue asks of Debezium's
+    /// keys), with one warning each, and they are left out.
+    /// </summary>
+    private static IEnumerable<string> JmxChannelWarnings(IReadOnlyDictionary<string, string> props)
+    {
+        if (Names(props, SignalEnabledChannels).Contains(JmxChannel))
+        {
+            yield return $"{SignalEnabledChannels} names jmx, Debezium's JMX channel, which needs a JVM: it is ignored here; signals come from the other channels " +
+                "(source: the signal table, kafka: a topic, file: a file).";
+        }
+
+        if (Names(props, NotificationEnabledChannels).Contains(JmxChannel))
+        {
+            yield return $"{NotificationEnabledChannels} names jmx, Debezium's JMX channel, which needs a JVM: it is ignored here; notifications go to the other channels " +
+                "(sink: a topic, log: the worker's log).";
+        }
+    }
+
+    private static HashSet<string> Names(IReadOnlyDictionary<string, string> props, string key) =>
+        (props.GetValueOrDefault(key) ?? "").Split(',').Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).ToHashSet();
+
     private static string? ValidateChannels(object? value)
     {
         var channels = (value as IReadOnlyList<string> ?? []).Select(c => c.Trim().ToLowerInvariant()).ToList();
-        if (channels.FirstOrDefault(c => c is "jmx") is not null)
-        {
-            return "'jmx' is Debezium's JMX channel, which needs a JVM; use source, kafka or file";
-        }
-
-        var unknown = channels.FirstOrDefault(c => c is not (Signals.SourceChannel or Signals.KafkaChannel or Signals.FileChannel));
+        // jmx is Debezium's own channel: a Debezium config naming it is accepted, with a warning (JmxChannelWarnings).
+        var unknown = channels.FirstOrDefault(c => c is not (Signals.SourceChannel or Signals.KafkaChannel or Signals.FileChannel or JmxChannel));
         return unknown is null ? null : $"'{unknown}' is no signal channel; use source, kafka or file (comma-separated)";
     }
 
     private static string? ValidateNotificationChannels(object? value)
     {
         var channels = (value as IReadOnlyList<string> ?? []).Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).ToList();
-        if (channels.Contains("jmx"))
-        {
-            return "'jmx' is Debezium's JMX notification channel, which needs a JVM; use sink (a topic) or log";
-        }
-
-        var unknown = channels.FirstOrDefault(c => c is not (Notifications.SinkChannel or Notifications.LogChannel));
+        var unknown = channels.FirstOrDefault(c => c is not (Notifications.SinkChannel or Notifications.LogChannel or JmxChannel));
         return unknown is null ? null : $"'{unknown}' is no notification channel; use sink or log (comma-separated)";
     }
 }

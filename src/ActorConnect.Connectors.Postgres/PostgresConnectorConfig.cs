@@ -309,6 +309,7 @@ internal sealed partial record PostgresConnectorConfig
             }
         }
 
+        warnings.AddRange(JmxChannelWarnings(props));
         return warnings;
     }
 

@@ -65,7 +65,11 @@ public sealed class ConfigTests
         Assert.Equal(("srv-signal", "kafka-signal", 5000L, (string?)null), (defaults.SignalTopic, defaults.SignalGroup, defaults.SignalPollMs, defaults.SignalFilePath));
 
         Assert.Contains(ErrorsOf("signal.enabled.channels", ("signal.enabled.channels", "source,jms")), e => e.Contains("'jms' is no signal channel; use source, kafka or file", StringComparison.Ordinal));
-        Assert.Contains(ErrorsOf("signal.enabled.channels", ("signal.enabled.channels", "jmx")), e => e.Contains("needs a JVM", StringComparison.Ordinal));
+        // Debezium's jmx channel: a Debezium config naming it carries over, with one warning, and the channel is left out.
+        var jmx = new Dictionary<string, string>(Minimal) { ["signal.enabled.channels"] = "source, JMX" };
+        Assert.Empty(ErrorsOf("signal.enabled.channels", ("signal.enabled.channels", "source, JMX")));
+        Assert.Equal(["source"], PostgresConnectorConfig.Parse(jmx).SignalChannels);
+        Assert.Contains(PostgresConnectorConfig.Warnings(jmx), w => w.StartsWith("signal.enabled.channels names jmx, Debezium's JMX channel, which needs a JVM: it is ignored here", StringComparison.Ordinal));
         Assert.Contains(ErrorsOf("signal.kafka.bootstrap.servers", ("signal.enabled.channels", "source, kafka")),
             e => e.Contains("set signal.kafka.bootstrap.servers to its host:port", StringComparison.Ordinal));
         Assert.Contains(ErrorsOf("signal.file", ("signal.enabled.channels", "file")), e => e.Contains("set signal.file to the path", StringComparison.Ordinal));
@@ -82,11 +86,13 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public void Notification_channels_are_none_by_default_and_jmx_an_unknown_one_or_sink_without_its_topic_names_the_key_and_the_fix()
+    public void Notification_channels_are_none_by_default_jmx_is_ignored_with_a_warning_and_an_unknown_one_or_sink_without_its_topic_names_the_key_and_the_fix()
     {
         Assert.Empty(PostgresConnectorConfig.Parse(Minimal).NotificationChannels);
-        Assert.Contains(ErrorsOf("notification.enabled.channels", ("notification.enabled.channels", "log,jmx")),
-            e => e.Contains("'jmx' is Debezium's JMX notification channel, which needs a JVM; use sink (a topic) or log", StringComparison.Ordinal));
+        var jmx = new Dictionary<string, string>(Minimal) { ["notification.enabled.channels"] = "log,jmx" };
+        Assert.Empty(ErrorsOf("notification.enabled.channels", ("notification.enabled.channels", "log,jmx")));
+        Assert.Equal(["log"], PostgresConnectorConfig.Parse(jmx).NotificationChannels);
+        Assert.Contains(PostgresConnectorConfig.Warnings(jmx), w => w.StartsWith("notification.enabled.channels names jmx, Debezium's JMX channel, which needs a JVM: it is ignored here", StringComparison.Ordinal));
         Assert.Contains(ErrorsOf("notification.enabled.channels", ("notification.enabled.channels", "email")),
             e => e.Contains("'email' is no notification channel; use sink or log", StringComparison.Ordinal));
         Assert.Contains(ErrorsOf("notification.sink.topic.name", ("notification.enabled.channels", "log, sink")),
