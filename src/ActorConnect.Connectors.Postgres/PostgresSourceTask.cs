@@ -66,10 +66,7 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings, ITaskLog
     /// <inheritdoc />
     public override IReadOnlyList<SourceRecord>? Poll()
     {
-        if (_warnings.TryDequeue(out var warning) || _readerWarnings.TryTake(out warning))
-        {
-            _lastWarning = warning;
-        }
+        var warned = TakeWarning();
 
         var stream = _idle ? null : _stream ?? Connect();
         var batch = new List<SourceRecord>();
@@ -174,9 +171,30 @@ public sealed class PostgresSourceTask : SourceTask, ITaskWarnings, ITaskLog
         if (_heartbeats.CheckLag() is { } lag)
         {
             _lastWarning = lag;
+            warned = true;
+        }
+
+        // A warning the reader said while this poll read (a signal it could not act on, say) is shown with the records
+        // after it, not a poll later: the runtime reads LastWarning once per poll, so at most one per poll, and not
+        // over one this poll already showed.
+        if (!warned)
+        {
+            TakeWarning();
         }
 
         return batch;
+    }
+
+    /// <summary>Shows the next queued warning as <see cref="LastWarning"/>; false when none is waiting.</summary>
+    private bool TakeWarning()
+    {
+        if (_warnings.TryDequeue(out var warning) || _readerWarnings.TryTake(out warning))
+        {
+            _lastWarning = warning;
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>

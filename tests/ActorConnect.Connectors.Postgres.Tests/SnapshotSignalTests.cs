@@ -186,7 +186,8 @@ public sealed class SnapshotSignalTests
         await db.ExecAsync("INSERT INTO t VALUES (6)");
 
         var warnings = new List<string>();
-        var records = await PollUntilAsync(task, rs => rs.Any(r => Op(r) == "c" && Id(r) == 6), "the insert after the signal is streamed", warnings);
+        var records = await PollUntilAsync(task, rs => rs.Any(r => Op(r) == "c" && Id(r) == 6) && warnings.Any(w => w.StartsWith($"Signal '{id}'", StringComparison.Ordinal)),
+            "the insert after the signal is streamed and the signal's warning shown", warnings);
         Assert.Equal(Enumerable.Range(1, 5).Select(i => ("u", i)), records.Where(r => Op(r) == "r").Select(r => (Table(r), Id(r))));
         Assert.Contains(warnings, w => w.StartsWith($"Signal '{id}' (execute-snapshot) in public.dbz_signal", StringComparison.Ordinal)
             && w.Contains("its additional condition for public.t, 'SELECT * FROM [public].[t]', fails: 42601: syntax error", StringComparison.Ordinal));
