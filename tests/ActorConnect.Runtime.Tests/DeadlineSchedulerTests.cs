@@ -126,6 +126,34 @@ public sealed class DeadlineSchedulerTests() : Akka.TestKit.Xunit2.TestKit(Patie
     }
 
     [Fact]
+    public void No_timer_runs_before_it_is_due_by_the_scheduler_s_own_clock()
+    {
+        var config = ConfigurationFactory.ParseString("akka.scheduler.shutdown-timeout = 5s");
+        using var scheduler = new DeadlineScheduler(config, NoLogger.Instance);
+        var advanced = ((IScheduler)scheduler).Advanced;
+        var early = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var done = new CountdownEvent(200);
+        for (var i = 0; i < 200; i++)
+        {
+            var delay = TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond * (1 + i % 20) + i * 997 % TimeSpan.TicksPerMillisecond);
+            var due = scheduler.HighResMonotonicClock + delay;
+            advanced.ScheduleOnce(delay, () =>
+            {
+                var ranAt = scheduler.HighResMonotonicClock;
+                if (ranAt < due)
+                {
+                    early.Add($"due {due.TotalMilliseconds:F3} ms, ran {ranAt.TotalMilliseconds:F3} ms");
+                }
+
+                done.Signal();
+            });
+        }
+
+        Assert.True(done.Wait(TimeSpan.FromSeconds(20)));
+        Assert.Empty(early);
+    }
+
+    [Fact]
     public void Many_cancelled_timeouts_do_not_pile_up_and_live_ones_still_run()
     {
         var config = ConfigurationFactory.ParseString("akka.scheduler.shutdown-timeout = 5s");

@@ -165,8 +165,9 @@ public sealed class DeadlineScheduler : SchedulerBase, IDateTimeOffsetNowTimePro
                     if (_shutdown)
                         return;
                     var now = HighResMonotonicClock.Ticks;
-                    // What falls due within the next millisecond runs now: one wake-up for timers a hair apart.
-                    while (_queue.TryPeek(out var head, out var at) && at.Due <= now + TimeSpan.TicksPerMillisecond)
+                    // Never early, as Akka's wheel (which runs a timer at the first tick after it is due); timers a hair
+                    // apart still share a wake-up, since the wait below is rounded up to whole milliseconds.
+                    while (_queue.TryPeek(out var head, out var at) && at.Due <= now)
                     {
                         _queue.Dequeue();
                         if (!head.IsCancelled)
@@ -176,7 +177,7 @@ public sealed class DeadlineScheduler : SchedulerBase, IDateTimeOffsetNowTimePro
                     if (due.Count > 0)
                         break;
                     if (_queue.TryPeek(out _, out var next))
-                        Monitor.Wait(_gate, TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, next.Due - now)));
+                        Monitor.Wait(_gate, (int)Math.Min(int.MaxValue, (next.Due - now + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond));
                     else
                         Monitor.Wait(_gate);
                 }
