@@ -54,6 +54,7 @@ internal static partial class ProcessDefaults
 
         environment.Add($"{Gen0SizeVariable}={Gen0Size}");
         environment.Add(null);
+        RemoveDiagnosticsPort();
         Execve(Executable(), [.. argv, null], [.. environment]);
         // execve returns only when it failed; the worker then runs on with .NET's defaults.
         Failed($"execve failed, errno {Marshal.GetLastPInvokeError()}");
@@ -92,6 +93,27 @@ internal static partial class ProcessDefaults
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return self;
+        }
+    }
+
+    /// <summary>
+    /// The runtime's diagnostics port (what dotnet-trace, dotnet-counters and dotnet-dump connect to) is a socket file
+    /// named after the process id and start time, which the new image keeps. Its listener ends with this image, and the
+    /// new runtime cannot bind a path that still exists: without this the worker could not be traced or dumped at all.
+    /// </summary>
+    private static void RemoveDiagnosticsPort()
+    {
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+            {
+                File.Delete(socket);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"actorconnect: could not remove the runtime's diagnostics socket before restarting with {Gen0SizeVariable}={Gen0Size} ({e.Message}); " +
+                "dotnet-trace and dotnet-counters may not be able to connect to this worker.");
         }
     }
 

@@ -28,6 +28,15 @@ public sealed class ProcessDefaultsTests(KafkaFixture kafka)
         Assert.Equal("dotnet", (await File.ReadAllTextAsync($"/proc/{host.Id}/comm")).Trim());
 
         await HostProcess.RestPortAsync(host);
+        // The runtime's diagnostics port listens (dotnet-trace, dotnet-counters): the image that was replaced left
+        // its socket file behind, and the new runtime could not bind it.
+        var ports = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{host.Id}-*-socket");
+        var port = Assert.Single(ports);
+        using (var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            await client.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(port));
+        }
+
         Assert.Equal(0, await host.StopGracefullyAsync(Wait));
         Assert.Contains(host.Lines, l => l.Contains("Stopped cleanly", StringComparison.Ordinal));
     }
