@@ -6,8 +6,7 @@ namespace ActorConnect.Runtime.Dispatch;
 /// <summary>
 /// Akka's <c>PinnedDispatcher</c> (a thread of its own for each actor) on a thread that sleeps as soon as its mailbox is
 /// empty. A dispatcher uses it with <c>type = "ActorConnect.Runtime.Dispatch.DedicatedThreadDispatcherConfigurator,
-/// ActorConnect.Runtime"</c>. Not the default of the shipped dispatchers yet: in 2 of 4 bench runs with it a worker
-/// that had stopped cleanly did not exit (bench/results/perf-notes.md, "Issue 19, many tasks"); that needs finding first.
+/// ActorConnect.Runtime"</c>; the four shipped dispatchers (task, consumer, connector, worker) are of this type.
 /// </summary>
 /// <remarks>
 /// Why not Akka's own: its pinned threads wait in Helios' DedicatedThreadPool, whose semaphore spins about a hundred

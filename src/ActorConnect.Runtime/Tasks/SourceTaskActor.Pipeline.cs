@@ -100,7 +100,7 @@ public sealed partial class SourceTaskActor
     /// </summary>
     private void AwaitInFlight()
     {
-        _channel!.Writer.TryComplete();
+        _handoff!.Complete();
         if (!_streamDone!.Wait(Services.Worker.OffsetFlushTimeout) && _tracker.InFlight > 0)
         {
             Log.Warning("Task {0}: {1} records sent to Kafka were not acknowledged within offset.flush.timeout.ms ({2:N0} ms); their offsets are not stored, " +

@@ -1,5 +1,4 @@
 using ActorConnect.Runtime.Metrics;
-using System.Threading.Channels;
 using ActorConnect.Api.Errors;
 using ActorConnect.Api.Source;
 using ActorConnect.Api.Storage;
@@ -28,7 +27,7 @@ public sealed partial class SourceTaskActor : TaskActorBase
     private SourceTask? _task;
     private IConverter? _keyConverter;
     private IConverter? _valueConverter;
-    private Channel<IReadOnlyList<ProducerMessage<SourceRecord>>>? _channel;
+    private BatchHandoff<IReadOnlyList<ProducerMessage<SourceRecord>>>? _handoff;
     private Task? _streamDone;
     private bool _paused;
     private bool _stopped;
@@ -65,7 +64,7 @@ public sealed partial class SourceTaskActor : TaskActorBase
         // Failed or killed: stop the connector's task and keep what Kafka already acknowledged, so a restart
         // re-sends as little as possible.
         Handle.CallStop();
-        _channel?.Writer.TryComplete();
+        _handoff?.Complete();
         if (_tracker.InFlight > 0)
         {
             // The one way a graceful stop can still duplicate records: say so, and how many, so the duplicates after
@@ -123,15 +122,10 @@ public sealed partial class SourceTaskActor : TaskActorBase
             .WithProperties(Services.Clients.Task(ClientKind.Producer, ConnectorConfig))
             .WithLogContext(Logging.ConnectLogging.TaskContext(Id))
             .WithLogDecorator(RedactingLog);
-        // The stage bounds the records in flight; the channel adds at most two poll() batches in front of it, so
+        // The stage bounds the records in flight; the hand-off adds at most two poll() batches in front of it, so
         // the next poll overlaps with producing the previous one without a second, larger buffer.
-        _channel = Channel.CreateBounded<IReadOnlyList<ProducerMessage<SourceRecord>>>(new BoundedChannelOptions(2)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _streamDone = ChannelSource.FromReader(_channel.Reader)
+        _handoff = new BatchHandoff<IReadOnlyList<ProducerMessage<SourceRecord>>>(2);
+        _streamDone = _handoff.Source
             .Via(Services.Kafka.Producer<SourceRecord>(settings))
             .RunWith(Sink.ForEach<ProducerBatchResult<SourceRecord>>(OnDelivery), Context.Materializer());
     }
@@ -265,25 +259,17 @@ public sealed partial class SourceTaskActor : TaskActorBase
             return;
         }
 
-        var writer = _channel!.Writer;
         _tracker.Submitted(batch.Count);
-        while (!writer.TryWrite(batch))
+        // A full hand-off (the producer stage is full) waits on this task's own thread, which is what slows poll() down.
+        switch (_handoff!.Write(batch, Handle.Stopping))
         {
-            // The producer stage is full: wait on this task's own thread, which is what slows poll() down.
-            try
-            {
-                if (!writer.WaitToWriteAsync(Handle.Stopping).AsTask().GetAwaiter().GetResult())
-                {
-                    throw new ConnectException($"The producer of task {Id} stopped while records were being sent");
-                }
-            }
-            catch (OperationCanceledException)
-            {
+            case HandoffResult.Closed:
+                throw new ConnectException($"The producer of task {Id} stopped while records were being sent");
+            case HandoffResult.Cancelled:
                 // Stopping: the records not handed over are not acknowledged, so their offsets are not stored; they
                 // were never sent either, so they do not count as in flight (a stop's warnings count what is).
                 _tracker.Submitted(-batch.Count);
-                return;
-            }
+                break;
         }
     }
 
@@ -359,7 +345,7 @@ public sealed partial class SourceTaskActor : TaskActorBase
     {
         Handle.SignalStop();
         Timers.CancelAll();
-        if (_channel is not null && _streamDone is not null)
+        if (_handoff is not null && _streamDone is not null)
         {
             AwaitInFlight();
         }
