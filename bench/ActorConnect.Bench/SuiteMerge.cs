@@ -264,6 +264,7 @@ internal static class SuiteMerge
             {
                 "raw-read" => ($"JDBC: PostgreSQL → Kafka ({rows} rows)", "Npgsql (raw)"),
                 "ac-source" => ($"JDBC: PostgreSQL → Kafka ({rows} rows)", "ActorConnect"),
+                "raw-produce-source-output" => ($"JDBC: PostgreSQL → Kafka ({rows} rows)", "Confluent.Kafka (raw producer alone, the source's own records: its floor)"),
                 "raw-copy" => ($"JDBC: Kafka → PostgreSQL ({rows} rows)", "Npgsql (raw)"),
                 "ac-sink" => ($"JDBC: Kafka → PostgreSQL ({rows} rows)", "ActorConnect"),
                 var other => ($"JDBC: {other} ({rows} rows)", "?"),
