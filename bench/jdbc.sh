@@ -11,6 +11,7 @@
 #                        actorconnect.dll, to compare old and new)
 # The source row's floor: its own output read back and produced by the raw producer alone (the with-schemas JSON is
 # several times the row's size, and producing it is the limit on this broker, as in bench/postgres-cdc.sh).
+# The sink row's floor: the same rows upserted the sink's way by raw Npgsql (staging COPY + INSERT ... ON CONFLICT).
 # Each ActorConnect row also gives its start-up (launch until the first row is in the topic / table: the floor of the
 # row, what it takes with no rows to move) and its rate after that first row (rows / (seconds - start-up)).
 set -euo pipefail
@@ -32,12 +33,17 @@ URL="jdbc:postgresql://$host:$port/${db:-postgres}"
 
 SRC="bench_src_$RUN_ID"
 COPY="bench_copy_$RUN_ID"
+UPSERT="bench_upsert_$RUN_ID"
 SINK="bench_sink_$RUN_ID"
 TOPIC="jdbcbench-$SRC"
 dotnet "$JDBC" prepare "$CS" "$SRC" "$ROWS"
 if [[ -n "$LEGACY" ]]; then bash "$REPO/scripts/kafka-local.sh" topic "$TOPIC" 1 >/dev/null 2>&1 || true; fi
 read_out="$(dotnet "$JDBC" raw-read "$CS" "$SRC")"
 copy_out="$(dotnet "$JDBC" raw-copy "$CS" "$SRC" "$COPY")"
+# The sink row's floor: the same rows upserted the sink's way (binary COPY into a temp staging table, then one
+# INSERT ... ON CONFLICT per transaction) in batches of the runtime's sink batch (actorconnect.sink.max-batch-records).
+UPSERT_BATCH=2048
+upsert_out="$(dotnet "$JDBC" raw-upsert "$CS" "$SRC" "$UPSERT" "$UPSERT_BATCH")"
 
 run_host() { # run_host NAME WAIT_FUNCTION: launches the host with $WORK/NAME.*, waits, prints the RESULT line, stops it
   local name="$1" wait_fn="$2" t0 pid out rss
@@ -102,6 +108,7 @@ sink_after="$(after "$sink_s" "$sink_first")"
   echo "| **ActorConnect** table → Kafka (incrementing) | $ROWS | $src_s | $src_rate | $(pct "$src_rate" "$read_rate") | $src_first | $src_after | $(pct "$src_after" "$read_rate") | $(field rss_mb "$source_out") |"
   echo "| raw producer alone, the source row's own records (its floor) | $ROWS | $(field seconds "$floor_out") | $(field rate "$floor_out" | cut -d. -f1) | $(pct "$(field rate "$floor_out" | cut -d. -f1)" "$read_rate") | | $(field loop_rate "$floor_out" | cut -d. -f1) | $(pct "$(field loop_rate "$floor_out" | cut -d. -f1)" "$read_rate") | |"
   echo "| raw Npgsql binary COPY (ceiling) | $ROWS | $(field seconds "$copy_out") | $copy_rate | | | | | |"
+  echo "| raw Npgsql upsert the sink's way, $UPSERT_BATCH rows per transaction (its floor) | $ROWS | $(field seconds "$upsert_out") | $(field rows_per_s "$upsert_out") | $(pct "$(field rows_per_s "$upsert_out")" "$copy_rate") | | | | |"
   echo "| **ActorConnect** Kafka → table (upsert) | $ROWS | $sink_s | $sink_rate | $(pct "$sink_rate" "$copy_rate") | $sink_first | $sink_after | $(pct "$sink_after" "$copy_rate") | $(field rss_mb "$sink_out") |"
 } | tee "$RESULTS/jdbc.md"
 # The CSV is appended run after run. Files from before peak_rss_mb was recorded get the column in their header (their
@@ -116,4 +123,5 @@ printf '%s\n' "$RUN_ID,raw-read,$ROWS,$(field seconds "$read_out"),$read_rate,,,
   "$RUN_ID,ac-source,$ROWS,$src_s,$src_rate,$(field rss_mb "$source_out"),$src_first,$src_after" \
   "$RUN_ID,raw-produce-source-output,$ROWS,$(field seconds "$floor_out"),$(field rate "$floor_out" | cut -d. -f1),,,$(field loop_rate "$floor_out" | cut -d. -f1)" \
   "$RUN_ID,raw-copy,$ROWS,$(field seconds "$copy_out"),$copy_rate,,," \
+  "$RUN_ID,raw-upsert,$ROWS,$(field seconds "$upsert_out"),$(field rows_per_s "$upsert_out"),,," \
   "$RUN_ID,ac-sink,$ROWS,$sink_s,$sink_rate,$(field rss_mb "$sink_out"),$sink_first,$sink_after" >>"$RESULTS/jdbc.csv"

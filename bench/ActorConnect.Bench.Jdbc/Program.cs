@@ -7,6 +7,9 @@ using NpgsqlTypes;
 //   prepare <cs> <table> <rows>        a fresh source table of <rows> rows (id bigserial key, name text, amount numeric, created timestamp)
 //   raw-read <cs> <table>              the source ceiling: SELECT * streamed through a data reader, every column read
 //   raw-copy <cs> <source> <target>    the sink ceiling: the source rows read, then written with binary COPY into a fresh table
+//   raw-upsert <cs> <source> <target> <batch>   the upsert floor: the same rows, <batch> per transaction, binary COPY
+//                                      into a temp staging table, then one INSERT ... SELECT ... ON CONFLICT DO UPDATE into
+//                                      a fresh keyed table (the JDBC sink's way, without Kafka or conversion)
 //   wait-rows <cs> <table> <rows> <timeoutSec> <sinceUnixMs>   polls count(*) until <rows>; seconds (and first_seconds, to the
 //                                      first row) since <sinceUnixMs>
 //   cdc-prepare <cs> <table> <rows> <batch> <publication> <slot>...   a fresh table in a publication, the slots (pgoutput)
@@ -54,6 +57,52 @@ switch (args[0])
             }
 
             await copy.CompleteAsync();
+        }
+
+        Result(all.Count, clock.Elapsed);
+        return 0;
+    }
+
+    case "raw-upsert":
+    {
+        var all = new List<(long, string, decimal, DateTime)>();
+        await ReadAll(args[2], r => all.Add((r.GetInt64(0), r.GetString(1), r.GetDecimal(2), r.GetDateTime(3))));
+        var batch = int.Parse(args[4], CultureInfo.InvariantCulture);
+        await Exec($"DROP TABLE IF EXISTS {args[3]}; CREATE TABLE {args[3]} (id bigint PRIMARY KEY, name text, amount numeric(12,2), created timestamp)");
+        var clock = Stopwatch.StartNew();
+        await using (var connection = await data.OpenConnectionAsync())
+        {
+            await using (var create = new NpgsqlCommand("CREATE TEMP TABLE upsert_staging (id bigint, name text, amount numeric, created timestamp) ON COMMIT DELETE ROWS", connection))
+            {
+                await create.ExecuteNonQueryAsync();
+            }
+
+            for (var start = 0; start < all.Count; start += batch)
+            {
+                await using var transaction = await connection.BeginTransactionAsync();
+                await using (var copy = await connection.BeginBinaryImportAsync("COPY upsert_staging (id, name, amount, created) FROM STDIN (FORMAT BINARY)"))
+                {
+                    foreach (var (id, name, amount, created) in all.Skip(start).Take(batch))
+                    {
+                        await copy.StartRowAsync();
+                        await copy.WriteAsync(id, NpgsqlDbType.Bigint);
+                        await copy.WriteAsync(name, NpgsqlDbType.Text);
+                        await copy.WriteAsync(amount, NpgsqlDbType.Numeric);
+                        await copy.WriteAsync(created, NpgsqlDbType.Timestamp);
+                    }
+
+                    await copy.CompleteAsync();
+                }
+
+                await using (var move = new NpgsqlCommand(
+                    $"INSERT INTO {args[3]} (id, name, amount, created) SELECT id, name, amount::numeric(12,2), created FROM upsert_staging " +
+                    "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, amount = EXCLUDED.amount, created = EXCLUDED.created", connection, transaction))
+                {
+                    await move.ExecuteNonQueryAsync();
+                }
+
+                await transaction.CommitAsync();
+            }
         }
 
         Result(all.Count, clock.Elapsed);

@@ -266,6 +266,7 @@ internal static class SuiteMerge
                 "ac-source" => ($"JDBC: PostgreSQL → Kafka ({rows} rows)", "ActorConnect"),
                 "raw-produce-source-output" => ($"JDBC: PostgreSQL → Kafka ({rows} rows)", "Confluent.Kafka (raw producer alone, the source's own records: its floor)"),
                 "raw-copy" => ($"JDBC: Kafka → PostgreSQL ({rows} rows)", "Npgsql (raw)"),
+                "raw-upsert" => ($"JDBC: Kafka → PostgreSQL ({rows} rows)", "Npgsql upsert the sink's way (its floor)"),
                 "ac-sink" => ($"JDBC: Kafka → PostgreSQL ({rows} rows)", "ActorConnect"),
                 var other => ($"JDBC: {other} ({rows} rows)", "?"),
             };
