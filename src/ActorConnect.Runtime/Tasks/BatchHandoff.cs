@@ -57,29 +57,39 @@ internal sealed class BatchHandoff<T>(int capacity) where T : class
     public HandoffResult Write(T item, CancellationToken cancellation)
     {
         Action? wake;
-        lock (_gate)
+        // Disposed outside the gate: disposing waits for a cancellation callback that is running, and that callback
+        // takes the gate.
+        var registration = default(CancellationTokenRegistration);
+        try
         {
-            if (_queue.Count >= capacity && !_closed && !cancellation.IsCancellationRequested)
+            lock (_gate)
             {
-                using var registration = cancellation.Register(PulseAll);
-                while (_queue.Count >= capacity && !_closed && !cancellation.IsCancellationRequested)
+                if (_queue.Count >= capacity && !_closed && !cancellation.IsCancellationRequested)
                 {
-                    Monitor.Wait(_gate);
+                    registration = cancellation.Register(PulseAll);
+                    while (_queue.Count >= capacity && !_closed && !cancellation.IsCancellationRequested)
+                    {
+                        Monitor.Wait(_gate);
+                    }
                 }
-            }
 
-            if (_closed || _completed)
-            {
-                return HandoffResult.Closed;
-            }
+                if (_closed || _completed)
+                {
+                    return HandoffResult.Closed;
+                }
 
-            if (_queue.Count >= capacity)
-            {
-                return HandoffResult.Cancelled;
-            }
+                if (_queue.Count >= capacity)
+                {
+                    return HandoffResult.Cancelled;
+                }
 
-            _queue.Enqueue(item);
-            wake = TakeWake();
+                _queue.Enqueue(item);
+                wake = TakeWake();
+            }
+        }
+        finally
+        {
+            registration.Dispose();
         }
 
         wake?.Invoke();
