@@ -109,6 +109,26 @@ internal sealed class BatchHandoff<T>(int capacity) where T : class
         wake?.Invoke();
     }
 
+    /// <summary>
+    /// The stream side: the next item, or null when there is none yet (the stage is then woken by the next write or by
+    /// <see cref="Complete"/>) or none will come (<paramref name="completed"/>).
+    /// </summary>
+    private T? Take(out bool completed)
+    {
+        lock (_gate)
+        {
+            if (_queue.TryDequeue(out var item))
+            {
+                // A writer may be waiting for this room.
+                Monitor.PulseAll(_gate);
+            }
+
+            completed = item is null && _completed;
+            _stageWaiting = item is null && !completed;
+            return item;
+        }
+    }
+
     private void PulseAll()
     {
         lock (_gate)
@@ -162,20 +182,7 @@ internal sealed class BatchHandoff<T>(int capacity) where T : class
                     return;
                 }
 
-                T? item = null;
-                bool completed;
-                lock (_handoff._gate)
-                {
-                    if (_handoff._queue.TryDequeue(out item))
-                    {
-                        // A writer may be waiting for this room.
-                        Monitor.PulseAll(_handoff._gate);
-                    }
-
-                    completed = item is null && _handoff._completed;
-                    _handoff._stageWaiting = item is null && !completed;
-                }
-
+                var item = _handoff.Take(out var completed);
                 if (item is not null)
                 {
                     Push(_out, item);
