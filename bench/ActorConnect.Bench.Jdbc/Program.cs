@@ -45,18 +45,8 @@ switch (args[0])
         await Exec($"DROP TABLE IF EXISTS {args[3]}; CREATE TABLE {args[3]} (id bigint PRIMARY KEY, name text, amount numeric(12,2), created timestamp)");
         var clock = Stopwatch.StartNew();
         await using (var connection = await data.OpenConnectionAsync())
-        await using (var copy = await connection.BeginBinaryImportAsync($"COPY {args[3]} (id, name, amount, created) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (var (id, name, amount, created) in all)
-            {
-                await copy.StartRowAsync();
-                await copy.WriteAsync(id, NpgsqlDbType.Bigint);
-                await copy.WriteAsync(name, NpgsqlDbType.Text);
-                await copy.WriteAsync(amount, NpgsqlDbType.Numeric);
-                await copy.WriteAsync(created, NpgsqlDbType.Timestamp);
-            }
-
-            await copy.CompleteAsync();
+            await CopyRows(connection, args[3], all);
         }
 
         Result(all.Count, clock.Elapsed);
@@ -80,19 +70,7 @@ switch (args[0])
             for (var start = 0; start < all.Count; start += batch)
             {
                 await using var transaction = await connection.BeginTransactionAsync();
-                await using (var copy = await connection.BeginBinaryImportAsync("COPY upsert_staging (id, name, amount, created) FROM STDIN (FORMAT BINARY)"))
-                {
-                    foreach (var (id, name, amount, created) in all.Skip(start).Take(batch))
-                    {
-                        await copy.StartRowAsync();
-                        await copy.WriteAsync(id, NpgsqlDbType.Bigint);
-                        await copy.WriteAsync(name, NpgsqlDbType.Text);
-                        await copy.WriteAsync(amount, NpgsqlDbType.Numeric);
-                        await copy.WriteAsync(created, NpgsqlDbType.Timestamp);
-                    }
-
-                    await copy.CompleteAsync();
-                }
+                await CopyRows(connection, "upsert_staging", all.Skip(start).Take(batch));
 
                 await using (var move = new NpgsqlCommand(
                     $"INSERT INTO {args[3]} (id, name, amount, created) SELECT id, name, amount::numeric(12,2), created FROM upsert_staging " +
@@ -165,6 +143,22 @@ switch (args[0])
     default:
         Console.Error.WriteLine($"acbench-jdbc: unknown command {args[0]}");
         return 2;
+}
+
+// The rows into a table by binary COPY, as the sink ceiling and the upsert floor both write them.
+static async Task CopyRows(NpgsqlConnection connection, string table, IEnumerable<(long Id, string Name, decimal Amount, DateTime Created)> rows)
+{
+    await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} (id, name, amount, created) FROM STDIN (FORMAT BINARY)");
+    foreach (var (id, name, amount, created) in rows)
+    {
+        await copy.StartRowAsync();
+        await copy.WriteAsync(id, NpgsqlDbType.Bigint);
+        await copy.WriteAsync(name, NpgsqlDbType.Text);
+        await copy.WriteAsync(amount, NpgsqlDbType.Numeric);
+        await copy.WriteAsync(created, NpgsqlDbType.Timestamp);
+    }
+
+    await copy.CompleteAsync();
 }
 
 async Task Prepare(string table, long rows)
