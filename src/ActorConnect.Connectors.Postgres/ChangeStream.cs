@@ -140,12 +140,43 @@ internal sealed class ChangeStream : IAsyncDisposable
         await _stop.CancelAsync();
         if (_reader is not null)
         {
+            if (await Task.WhenAny(_reader, Task.Delay(ReaderStopWait)).ConfigureAwait(false) != _reader)
+            {
+                await EndWalSenderAsync().ConfigureAwait(false);
+            }
+
             await _reader.ConfigureAwait(false);
         }
 
         await _replication.DisposeAsync();
         await _catalog.DisposeAsync();
         _stop.Dispose();
+    }
+
+    /// <summary>How long a stop waits for the reader to see its cancellation before it ends the server's side.</summary>
+    private static readonly TimeSpan ReaderStopWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Ends this stream's walsender on the server, which closes the replication connection under the reader. Npgsql
+    /// ends a replication read when its token is cancelled, but a cancellation that lands while START_REPLICATION is on
+    /// its way is lost (the server had no command to cancel yet), and the read then waits for good for messages on a
+    /// quiet slot: seen once in CI, a task stopped just after it began streaming, whose stop never returned.
+    /// </summary>
+    private async Task EndWalSenderAsync()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(_config.ConnectionString);
+            await connection.OpenAsync().ConfigureAwait(false);
+            await using var terminate = new NpgsqlCommand(
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL", connection);
+            terminate.Parameters.AddWithValue(_config.Slot);
+            await terminate.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
+        {
+            // The database is gone too: the reader's connection then fails on its own.
+        }
     }
 
     private async Task ReadAsync(string? exportedSnapshot, ulong consistentPoint)
