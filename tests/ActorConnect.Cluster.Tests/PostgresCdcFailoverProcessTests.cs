@@ -48,13 +48,15 @@ public sealed class PostgresCdcFailoverProcessTests(KafkaFixture kafka, ITestOut
             {
                 await using var connection = new NpgsqlConnection(db.ConnectionString);
                 await connection.OpenAsync();
+                // Pacing, not synchronisation: a steady trickle of transactions (one every 10 ms) rather than all of
+                // them before the kill.
+                using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
                 while (!stop.IsCancellationRequested)
                 {
                     await using var insert = new NpgsqlCommand($"INSERT INTO events SELECT generate_series({inserted + 1}, {inserted + 20})", connection);
                     await insert.ExecuteNonQueryAsync();
                     Interlocked.Add(ref inserted, 20);
-                    // Pacing, not synchronisation: a steady trickle of transactions rather than all of them before the kill.
-                    await Task.Delay(10);
+                    await pace.WaitForNextTickAsync();
                 }
             });
 
